@@ -1,0 +1,20 @@
+# imp-assess application image: web (gunicorn), worker and beat share it.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# chromium drives Plotly's static figure export (kaleido) for PDF scorecards.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium curl \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+# collectstatic needs settings that import; the real key comes from the environment at run time.
+RUN DEBUG=1 python manage.py collectstatic --noinput
+
+RUN useradd --system --home /app imp && chown -R imp /app
+USER imp
+EXPOSE 8000
+CMD ["gunicorn", "imp_assess.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,50 @@
+# The few commands a person types. `make run` and `make test` install what they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEFAULT_QUESTIONNAIRE := questionnaires/data/imp-core-v1.yaml
+# The embedded default (SQLite, eager Celery) unless DATABASE_URL/REDIS_URL are set.
+DEV_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: run test lint format worker beat demo clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+## make run: install, migrate, load the questionnaire and demo data, serve on :8000
+run: $(VENV)/.runtime-installed demo
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+demo: $(VENV)/.runtime-installed
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(DEFAULT_QUESTIONNAIRE) --publish
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+
+## make test: install with test extras, lint, check formatting, run every test
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## A Celery worker and beat by hand (set DATABASE_URL and REDIS_URL first)
+worker: $(VENV)/.runtime-installed
+	$(BIN)/celery -A imp_assess worker --loglevel=INFO
+
+beat: $(VENV)/.runtime-installed
+	$(BIN)/celery -A imp_assess beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .ruff_cache

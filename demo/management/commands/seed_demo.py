@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from demo.services import DEMO_PASSWORD, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Create fictional demo missions, periods and demo users (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--missions", type=int, default=6, help="Number of demo missions.")
+        parser.add_argument(
+            "--quarters", type=int, default=8, help="Past quarters before the current one."
+        )
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not list the logins.")
+
+    def handle(self, *args, missions: int, quarters: int, quiet_logins: bool, **options):
+        if missions < 1 or quarters < 0:
+            raise CommandError("--missions must be at least 1 and --quarters at least 0.")
+        logins = demo_seed(missions=missions, quarters=quarters)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {missions} fictional missions, {quarters} past quarters "
+                f"and the current one."
+            )
+        )
+        if not quiet_logins:
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD!r}):")
+            for login in logins[:20]:
+                self.stdout.write(f"  {login.username:22} {login.role}")
+            if len(logins) > 20:
+                self.stdout.write(f"  … and {len(logins) - 20} more")

@@ -1,0 +1,137 @@
+"""Synthetic demo data: fictional missions, recent periods and demo users.
+
+Everything made here is marked as demo (``Mission.is_demo``) and every mission
+name says it is fictional. Running it again changes nothing that exists.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from missions.models import (
+    Component,
+    Membership,
+    MembershipRole,
+    Mission,
+    MissionKind,
+    Period,
+    Region,
+)
+from missions.roles import ANALYST_GROUP
+
+DEMO_PASSWORD = "demo"  # noqa: S105 (documented demo login, demo data only)
+
+# Fictional countries; no real mission, place or acronym.
+DEMO_MISSIONS = [
+    ("arv", "Integrated Mission in Aravia", MissionKind.PEACEKEEPING, Region.AFRICA),
+    ("bor", "Stabilization Mission in Borlandia", MissionKind.PEACEKEEPING, Region.AFRICA),
+    ("cor", "Political Office for Corvania", MissionKind.SPECIAL_POLITICAL, Region.MIDDLE_EAST),
+    ("das", "Assistance Mission in Dastria", MissionKind.SPECIAL_POLITICAL, Region.ASIA_PACIFIC),
+    ("esk", "Peacekeeping Force in Eskeria", MissionKind.PEACEKEEPING, Region.EUROPE),
+    ("fen", "Support Mission in Fendral", MissionKind.PEACEKEEPING, Region.AMERICAS),
+]
+_KINDS = list(MissionKind)
+_REGIONS = list(Region)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+
+
+def _quarter_start(year: int, quarter: int) -> datetime.date:
+    return datetime.date(year, 3 * (quarter - 1) + 1, 1)
+
+
+def _quarter_end(year: int, quarter: int) -> datetime.date:
+    next_year, next_quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return _quarter_start(next_year, next_quarter) - datetime.timedelta(days=1)
+
+
+def demo_periods_ensure(*, quarters: int, today: datetime.date | None = None) -> list[Period]:
+    """The current quarter and the ``quarters`` before it, oldest first."""
+    today = today or timezone.localdate()
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    wanted = []
+    for _ in range(quarters + 1):
+        wanted.append((year, quarter))
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    periods = []
+    for year, quarter in reversed(wanted):
+        period, _created = Period.objects.get_or_create(
+            year=year,
+            quarter=quarter,
+            defaults={
+                "opens_on": _quarter_start(year, quarter),
+                "closes_on": _quarter_end(year, quarter),
+            },
+        )
+        periods.append(period)
+    return periods
+
+
+def _demo_mission_definitions(count: int) -> list[tuple[str, str, str, str]]:
+    definitions = list(DEMO_MISSIONS[:count])
+    for number in range(len(definitions) + 1, count + 1):
+        definitions.append(
+            (
+                f"d{number:03d}",
+                f"Synthetic Mission {number:03d}",
+                _KINDS[number % len(_KINDS)],
+                _REGIONS[number % len(_REGIONS)],
+            )
+        )
+    return definitions
+
+
+@transaction.atomic
+def demo_seed(*, missions: int = 6, quarters: int = 8) -> list[DemoLogin]:
+    """Create (or keep) demo missions, periods and users; return the demo logins."""
+    demo_periods_ensure(quarters=quarters)
+    User = get_user_model()
+    password_hash = make_password(DEMO_PASSWORD)
+    logins: list[DemoLogin] = []
+
+    def user(username: str, **extra) -> "User":
+        account, created = User.objects.get_or_create(
+            username=username, defaults={"password": password_hash, **extra}
+        )
+        return account
+
+    user("admin", is_staff=True, is_superuser=True, first_name="Demo", last_name="Administrator")
+    logins.append(DemoLogin("admin", "administrator"))
+    analyst = user("analyst", first_name="Demo", last_name="Analyst")
+    analyst.groups.add(Group.objects.get_or_create(name=ANALYST_GROUP)[0])
+    logins.append(DemoLogin("analyst", "HQ analyst (all missions, read-only)"))
+
+    for slug, name, kind, region in _demo_mission_definitions(missions):
+        mission, _created = Mission.objects.get_or_create(
+            code=f"DEMO-{slug.upper()}",
+            defaults={
+                "name": f"{name} (fictional)",
+                "kind": kind,
+                "region": region,
+                "is_demo": True,
+            },
+        )
+        staff = [
+            (f"{slug}-focal", MembershipRole.FOCAL_POINT, ""),
+            (f"{slug}-respondent", MembershipRole.RESPONDENT, Component.POLITICAL),
+            (f"{slug}-humanitarian", MembershipRole.RESPONDENT, Component.HUMANITARIAN),
+        ]
+        for username, role, component in staff:
+            account = user(username, first_name="Demo", last_name=f"{mission.code} {role}")
+            Membership.objects.get_or_create(
+                user=account, mission=mission, role=role, component=component
+            )
+            label = MembershipRole(role).label
+            if component:
+                label = f"{label}, {Component(component).label}"
+            logins.append(DemoLogin(username, f"{label} — {mission.code}"))
+    return logins

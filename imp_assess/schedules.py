@@ -1,0 +1,10 @@
+"""Every periodic task of imp-assess, declared in one place (run by celery beat)."""
+
+BEAT_SCHEDULE = {
+    "worker-heartbeat": {
+        "task": "health.tasks.worker_heartbeat",
+        "schedule": 60.0,
+        # A heartbeat nobody picked up within a minute is worthless.
+        "options": {"expires": 55},
+    },
+}

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from health.views import healthz
+from imp_assess import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("questionnaires/", include("questionnaires.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "imp-assess administration"
+admin.site.site_title = "imp-assess"

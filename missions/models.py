@@ -1,0 +1,125 @@
+"""Missions, quarterly periods and who works for which mission."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class MissionKind(models.TextChoices):
+    PEACEKEEPING = "pko", _("Peacekeeping operation")
+    SPECIAL_POLITICAL = "spm", _("Special political mission")
+
+
+class Region(models.TextChoices):
+    AFRICA = "africa", _("Africa")
+    AMERICAS = "americas", _("Americas")
+    ASIA_PACIFIC = "asia_pacific", _("Asia and the Pacific")
+    EUROPE = "europe", _("Europe")
+    MIDDLE_EAST = "middle_east", _("Middle East")
+
+
+class Component(models.TextChoices):
+    """The parts of an integrated mission that answer the questionnaire separately."""
+
+    POLITICAL = "political", _("Political")
+    MILITARY = "military", _("Military")
+    POLICE = "police", _("Police")
+    MISSION_SUPPORT = "mission_support", _("Mission support")
+    HUMANITARIAN = "humanitarian", _("Humanitarian")
+    DEVELOPMENT = "development", _("Development / UN country team")
+    HUMAN_RIGHTS = "human_rights", _("Human rights")
+    RULE_OF_LAW = "rule_of_law", _("Rule of law")
+
+
+class Mission(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=3, choices=MissionKind.choices)
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices)
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        help_text=_("Fictional mission with synthetic data; marked as demo data wherever shown."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class Period(models.Model):
+    """One quarter of the assessment cycle, e.g. 2026-Q3."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)]
+    )
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+
+    class Meta:
+        ordering = ["year", "quarter"]
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="period_unique_quarter"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="period_quarter_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="period_closes_after_opens"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-Q{self.quarter}"
+
+
+class MembershipRole(models.TextChoices):
+    RESPONDENT = "respondent", _("Respondent")
+    FOCAL_POINT = "focal_point", _("Focal point")
+
+
+class Membership(models.Model):
+    """A user's role in one mission. Respondents answer for one component."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mission_memberships"
+    )
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
+    component = models.CharField(
+        _("component"),
+        max_length=20,
+        choices=Component.choices,
+        blank=True,
+        help_text=_("Required for respondents: the component they answer for."),
+    )
+
+    class Meta:
+        ordering = ["mission__code", "role", "component"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "mission", "role", "component"], name="membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="respondent") | ~Q(component=""),
+                name="membership_respondent_has_component",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        component = f" ({self.get_component_display()})" if self.component else ""
+        return f"{self.user} — {self.mission.code}: {self.get_role_display()}{component}"

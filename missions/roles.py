@@ -1,0 +1,26 @@
+"""Roles that are not bound to a mission: HQ analysts and administrators.
+
+Mission-bound roles (respondent, focal point) are ``Membership`` rows.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+ANALYST_GROUP = "HQ analysts"
+
+
+def user_is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def user_is_analyst(user: AbstractBaseUser | AnonymousUser) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    # Cached on the user object: the navigation asks on every page.
+    if not hasattr(user, "_imp_is_analyst"):
+        user._imp_is_analyst = user.groups.filter(name=ANALYST_GROUP).exists()
+    return user._imp_is_analyst
+
+
+def user_sees_all_missions(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Analysts (read-only) and administrators see every mission."""
+    return user_is_administrator(user) or user_is_analyst(user)

@@ -1,0 +1,106 @@
+"""Reading and writing questionnaire files: YAML (the source format) and XLSX (for review)."""
+
+from pathlib import Path
+
+import yaml
+from openpyxl import Workbook
+
+from questionnaires.spec import QuestionnaireSpec, SpecInvalid, spec_from_data
+
+STEP_NAMES = {
+    1: "Co-existence",
+    2: "Networking / information sharing",
+    3: "Coordination",
+    4: "Collaboration / joint planning",
+    5: "Full integration",
+}
+
+
+def spec_from_yaml(text: str) -> QuestionnaireSpec:
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SpecInvalid([f"{where}: not valid YAML ({problem})"]) from None
+    if not isinstance(raw, dict):
+        raise SpecInvalid(["file: expected a mapping with code, version, title and dimensions"])
+    return spec_from_data(raw)
+
+
+def spec_from_file(path: Path) -> QuestionnaireSpec:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecInvalid([f"{path}: cannot be read ({exc})"]) from None
+    return spec_from_yaml(text)
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Long texts as folded blocks so that reviewers read prose, not escapes."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if len(value) > 80 and "\n" not in value and value == value.strip():
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=">")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_BlockDumper.add_representer(str, _represent_str)
+
+
+def spec_to_yaml(spec: QuestionnaireSpec) -> str:
+    return yaml.dump(
+        spec.as_data(),
+        Dumper=_BlockDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+    )
+
+
+def spec_to_xlsx(spec: QuestionnaireSpec, path: Path) -> None:
+    """A workbook for people who review wording offline: one row per indicator."""
+    workbook = Workbook(write_only=True)
+    about = workbook.create_sheet("Questionnaire")
+    for row in (
+        ("Code", spec.code),
+        ("Version", spec.version),
+        ("Title", spec.title),
+        ("Description", spec.description),
+    ):
+        about.append(row)
+
+    dimensions = workbook.create_sheet("Dimensions")
+    dimensions.append(["Code", "Title", "Description", "Default target step", "Weight"])
+    for dim in spec.dimensions:
+        dimensions.append(
+            [dim.code, dim.title, dim.description, dim.default_target_step, float(dim.weight)]
+        )
+
+    indicators = workbook.create_sheet("Indicators")
+    header = ["Dimension", "Code", "Coherence level", "Weight", "Statement", "Guidance"]
+    header += [f"Step {step}: {name}" for step, name in STEP_NAMES.items()] + ["Source"]
+    indicators.append(header)
+    for dim, ind in spec.indicators():
+        indicators.append(
+            [
+                dim.code,
+                ind.code,
+                ind.coherence_level,
+                float(ind.weight),
+                ind.statement,
+                ind.guidance,
+            ]
+            + [ind.rubric[step] for step in STEP_NAMES]
+            + [ind.source]
+        )
+
+    tags = workbook.create_sheet("Barriers and enablers")
+    tags.append(["Dimension", "Kind", "Code", "Label"])
+    for dim in spec.dimensions:
+        for kind, items in (("barrier", dim.barrier_tags), ("enabler", dim.enabler_tags)):
+            for tag in items:
+                tags.append([dim.code, kind, tag.code, tag.label])
+    workbook.save(path)

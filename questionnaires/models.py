@@ -1,0 +1,181 @@
+"""Questionnaire definitions: versions, dimensions, indicators and their rubrics.
+
+A published version is immutable; every content change goes into a new version.
+Dimension and indicator codes stay stable across versions so that trends survive
+revisions.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+STEP_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class IntegrationStep(models.IntegerChoices):
+    """The 5-step spectrum of integration (Oslo 2007 report, section 1.2)."""
+
+    COEXISTENCE = 1, _("Co-existence")
+    NETWORKING = 2, _("Networking / information sharing")
+    COORDINATION = 3, _("Coordination")
+    COLLABORATION = 4, _("Collaboration / joint planning")
+    FULL_INTEGRATION = 5, _("Full integration")
+
+
+class CoherenceLevel(models.TextChoices):
+    """The three levels of coherence (section 1.2)."""
+
+    POLICY_STRATEGIC = "policy_strategic", _("Policy / strategic")
+    OPERATIONAL_PROGRAMMATIC = "operational_programmatic", _("Operational / programmatic")
+    ADMINISTRATIVE = "administrative", _("Administrative")
+
+
+class QuestionnaireStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class Questionnaire(models.Model):
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=QuestionnaireStatus.choices,
+        default=QuestionnaireStatus.DRAFT,
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="questionnaire_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version} ({self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == QuestionnaireStatus.DRAFT
+
+
+class Dimension(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="dimensions"
+    )
+    code = models.CharField(_("code"), max_length=10)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    default_target_step = models.PositiveSmallIntegerField(
+        _("default target step"), choices=IntegrationStep.choices, validators=STEP_VALIDATORS
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("1"),
+        validators=[MinValueValidator(0)],
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["questionnaire", "order"]
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="dimension_unique_code"),
+            models.CheckConstraint(
+                condition=Q(default_target_step__gte=1, default_target_step__lte=5),
+                name="dimension_target_step_1_to_5",
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="dimension_weight_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+
+class Indicator(models.Model):
+    # Denormalised from the dimension so that codes are unique per version.
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="indicators"
+    )
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("code"), max_length=20)
+    coherence_level = models.CharField(
+        _("coherence level"), max_length=30, choices=CoherenceLevel.choices
+    )
+    statement = models.TextField(_("statement"))
+    guidance = models.TextField(_("guidance for respondents"))
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("1"),
+        validators=[MinValueValidator(0)],
+    )
+    source = models.CharField(
+        _("source"), max_length=300, help_text=_("Where in the source report this comes from.")
+    )
+    rubric_1 = models.TextField(_("step 1: co-existence"))
+    rubric_2 = models.TextField(_("step 2: networking / information sharing"))
+    rubric_3 = models.TextField(_("step 3: coordination"))
+    rubric_4 = models.TextField(_("step 4: collaboration / joint planning"))
+    rubric_5 = models.TextField(_("step 5: full integration"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["dimension__order", "order"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="indicator_unique_code"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="indicator_weight_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def rubric(self) -> list[tuple[int, str, str]]:
+        """(step, step name, description) for the five steps, in order."""
+        return [
+            (step.value, step.label, getattr(self, f"rubric_{step.value}"))
+            for step in IntegrationStep
+        ]
+
+
+class TagKind(models.TextChoices):
+    BARRIER = "barrier", _("Barrier")
+    ENABLER = "enabler", _("Enabler")
+
+
+class DimensionTag(models.Model):
+    """A barrier or enabler respondents may tag on a dimension (fixed list per version)."""
+
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="tags")
+    kind = models.CharField(_("kind"), max_length=10, choices=TagKind.choices)
+    code = models.CharField(_("code"), max_length=40)
+    label = models.CharField(_("label"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["dimension__order", "kind", "order"]
+        verbose_name = _("barrier or enabler tag")
+        verbose_name_plural = _("barrier and enabler tags")
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="dimension_tag_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"

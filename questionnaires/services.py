@@ -1,0 +1,155 @@
+"""Writes of questionnaire definitions. A published version never changes."""
+
+import enum
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from questionnaires.models import (
+    Dimension,
+    DimensionTag,
+    Indicator,
+    Questionnaire,
+    QuestionnaireStatus,
+    TagKind,
+)
+from questionnaires.selectors import questionnaire_spec
+from questionnaires.spec import QuestionnaireSpec
+
+
+class QuestionnaireLocked(Exception):
+    """A published or retired version was asked to change."""
+
+
+class LoadAction(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    questionnaire: Questionnaire
+    action: LoadAction
+
+
+def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> None:
+    dimensions = Dimension.objects.bulk_create(
+        Dimension(
+            questionnaire=questionnaire,
+            code=dim.code,
+            title=dim.title,
+            description=dim.description,
+            default_target_step=dim.default_target_step,
+            weight=dim.weight,
+            order=order,
+        )
+        for order, dim in enumerate(spec.dimensions, start=1)
+    )
+    indicators, tags = [], []
+    for dimension, dim in zip(dimensions, spec.dimensions, strict=True):
+        for order, ind in enumerate(dim.indicators, start=1):
+            indicators.append(
+                Indicator(
+                    questionnaire=questionnaire,
+                    dimension=dimension,
+                    code=ind.code,
+                    coherence_level=ind.coherence_level,
+                    statement=ind.statement,
+                    guidance=ind.guidance,
+                    weight=ind.weight,
+                    source=ind.source,
+                    order=order,
+                    **{f"rubric_{step}": text for step, text in ind.rubric.items()},
+                )
+            )
+        for kind, items in (
+            (TagKind.BARRIER, dim.barrier_tags),
+            (TagKind.ENABLER, dim.enabler_tags),
+        ):
+            tags.extend(
+                DimensionTag(
+                    dimension=dimension, kind=kind, code=t.code, label=t.label, order=order
+                )
+                for order, t in enumerate(items, start=1)
+            )
+    Indicator.objects.bulk_create(indicators)
+    DimensionTag.objects.bulk_create(tags)
+
+
+def _ensure_editable(questionnaire: Questionnaire) -> None:
+    if not questionnaire.is_editable:
+        raise QuestionnaireLocked(
+            f"{questionnaire.code} version {questionnaire.version} is "
+            f"{questionnaire.get_status_display().lower()} and cannot change; "
+            f"load the change as a new version."
+        )
+
+
+@transaction.atomic
+def questionnaire_load(*, spec: QuestionnaireSpec, publish: bool = False) -> LoadResult:
+    """Store ``spec`` as its code and version.
+
+    Identical content is a no-op; a draft is replaced; a published or retired
+    version refuses any change (``QuestionnaireLocked``).
+    """
+    existing = (
+        Questionnaire.objects.select_for_update()
+        .filter(code=spec.code, version=spec.version)
+        .first()
+    )
+    if existing is not None:
+        if questionnaire_spec(questionnaire=existing) == spec:
+            if publish and existing.is_editable:
+                questionnaire_publish(questionnaire=existing)
+            return LoadResult(existing, LoadAction.UNCHANGED)
+        _ensure_editable(existing)
+        existing.title, existing.description = spec.title, spec.description
+        existing.save(update_fields=["title", "description"])
+        existing.dimensions.all().delete()
+        _store_content(questionnaire=existing, spec=spec)
+        questionnaire, action = existing, LoadAction.UPDATED
+    else:
+        questionnaire = Questionnaire.objects.create(
+            code=spec.code, version=spec.version, title=spec.title, description=spec.description
+        )
+        _store_content(questionnaire=questionnaire, spec=spec)
+        action = LoadAction.CREATED
+    if publish:
+        questionnaire_publish(questionnaire=questionnaire)
+    return LoadResult(questionnaire, action)
+
+
+@transaction.atomic
+def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
+    _ensure_editable(questionnaire)
+    questionnaire.status = QuestionnaireStatus.PUBLISHED
+    questionnaire.published_at = timezone.now()
+    questionnaire.save(update_fields=["status", "published_at"])
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_retire(*, questionnaire: Questionnaire) -> Questionnaire:
+    if questionnaire.status != QuestionnaireStatus.PUBLISHED:
+        raise QuestionnaireLocked("Only a published version can be retired.")
+    questionnaire.status = QuestionnaireStatus.RETIRED
+    questionnaire.save(update_fields=["status"])
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_clone(*, questionnaire: Questionnaire) -> Questionnaire:
+    """A new draft version with the same content, numbered after the latest version."""
+    spec = questionnaire_spec(questionnaire=questionnaire)
+    latest = Questionnaire.objects.filter(code=questionnaire.code).aggregate(v=Max("version"))["v"]
+    draft = Questionnaire.objects.create(
+        code=questionnaire.code,
+        version=latest + 1,
+        title=questionnaire.title,
+        description=questionnaire.description,
+    )
+    _store_content(questionnaire=draft, spec=spec)
+    return draft
