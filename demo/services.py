@@ -6,6 +6,7 @@ name says it is fictional. Running it again changes nothing that exists.
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -13,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from demo.synthetic import SyntheticAnswers
 from missions.models import (
     Component,
     Membership,
@@ -23,6 +25,10 @@ from missions.models import (
     Region,
 )
 from missions.roles import ANALYST_GROUP
+from questionnaires.formats import spec_from_file
+from questionnaires.models import Questionnaire, QuestionnaireStatus
+from questionnaires.services import questionnaire_load
+from scoring.services import assessment_scores_compute
 
 DEMO_PASSWORD = "demo"  # noqa: S105 (documented demo login, demo data only)
 
@@ -90,10 +96,45 @@ def _demo_mission_definitions(count: int) -> list[tuple[str, str, str, str]]:
     return definitions
 
 
+DEFAULT_QUESTIONNAIRE = (
+    Path(__file__).resolve().parent.parent / "questionnaires/data/imp-core-v1.yaml"
+)
+
+
+def _questionnaire() -> Questionnaire:
+    published = Questionnaire.objects.filter(status=QuestionnaireStatus.PUBLISHED)
+    questionnaire = published.order_by("-published_at", "-version").first()
+    if questionnaire is None:
+        questionnaire = questionnaire_load(
+            spec=spec_from_file(DEFAULT_QUESTIONNAIRE), publish=True
+        ).questionnaire
+    return questionnaire
+
+
+def demo_seed(
+    *, missions: int = 6, quarters: int = 8, answers: bool = True, score: bool = True
+) -> list[DemoLogin]:
+    """Create (or keep) demo missions, periods, users and synthetic answers.
+
+    Past quarters are complete (the last one submitted, older ones approved) and
+    scored; the current quarter is open and partly filled. Returns the logins.
+    """
+    periods = demo_periods_ensure(quarters=quarters)
+    logins = _demo_people(missions=missions)
+    if answers:
+        questionnaire = _questionnaire()
+        writer = SyntheticAnswers(questionnaire)
+        to_score = []
+        for mission in Mission.objects.filter(is_demo=True).order_by("code")[:missions]:
+            to_score += writer.mission_history(mission, periods, current=periods[-1])
+        if score:
+            for assessment_id in to_score:
+                assessment_scores_compute(assessment_id=assessment_id)
+    return logins
+
+
 @transaction.atomic
-def demo_seed(*, missions: int = 6, quarters: int = 8) -> list[DemoLogin]:
-    """Create (or keep) demo missions, periods and users; return the demo logins."""
-    demo_periods_ensure(quarters=quarters)
+def _demo_people(*, missions: int) -> list[DemoLogin]:
     User = get_user_model()
     password_hash = make_password(DEMO_PASSWORD)
     logins: list[DemoLogin] = []

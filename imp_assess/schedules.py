@@ -7,4 +7,10 @@ BEAT_SCHEDULE = {
         # A heartbeat nobody picked up within a minute is worthless.
         "options": {"expires": 55},
     },
+    "scoring-sweeper": {
+        "task": "scoring.tasks.scoring_sweeper",
+        # Lost scoring requests (Redis down when they were sent) are found and sent again.
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
 }

@@ -84,7 +84,7 @@ class Dimension(models.Model):
         max_digits=6,
         decimal_places=3,
         default=Decimal("1"),
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(Decimal("0.001"))],
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -98,7 +98,7 @@ class Dimension(models.Model):
                 condition=Q(default_target_step__gte=1, default_target_step__lte=5),
                 name="dimension_target_step_1_to_5",
             ),
-            models.CheckConstraint(condition=Q(weight__gte=0), name="dimension_weight_nonnegative"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="dimension_weight_positive"),
         ]
 
     def __str__(self) -> str:
@@ -122,7 +122,7 @@ class Indicator(models.Model):
         max_digits=6,
         decimal_places=3,
         default=Decimal("1"),
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(Decimal("0.001"))],
     )
     source = models.CharField(
         _("source"), max_length=300, help_text=_("Where in the source report this comes from.")
@@ -140,7 +140,7 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "code"], name="indicator_unique_code"),
-            models.CheckConstraint(condition=Q(weight__gte=0), name="indicator_weight_nonnegative"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="indicator_weight_positive"),
         ]
 
     def __str__(self) -> str:

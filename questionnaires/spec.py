@@ -21,7 +21,9 @@ Weight = Annotated[Decimal, Field(max_digits=6, decimal_places=3)]
 
 def _weight_not_negative(value: Decimal) -> Decimal:
     if value < 0:
-        raise ValueError(f"negative weight {value}: weights must be 0 or more")
+        raise ValueError(f"negative weight {value}: weights must be more than 0")
+    if value == 0:
+        raise ValueError("weight 0: weights must be more than 0 (remove the item instead)")
     return value
 
 

@@ -157,3 +157,9 @@ def test_changed_content_as_a_new_version_is_accepted_beside_the_published_one(
     small_data["dimensions"][0]["indicators"][0]["statement"] = "Reworded in version 2."
     call_command("questionnaire_load", str(write_yaml(small_data)))
     assert Questionnaire.objects.filter(code="TEST").count() == 2
+
+
+def test_zero_weight_is_refused_because_scores_divide_by_weights(write_yaml, small_data):
+    small_data["dimensions"][0]["indicators"][0]["weight"] = 0
+    assert "weight 0: weights must be more than 0" in _load_errors(write_yaml, small_data)
+    _nothing_saved()

@@ -12,11 +12,18 @@ class Command(BaseCommand):
             "--quarters", type=int, default=8, help="Past quarters before the current one."
         )
         parser.add_argument("--quiet-logins", action="store_true", help="Do not list the logins.")
+        parser.add_argument(
+            "--no-score",
+            action="store_true",
+            help="Do not score the past quarters (run `rescore` later).",
+        )
 
-    def handle(self, *args, missions: int, quarters: int, quiet_logins: bool, **options):
+    def handle(
+        self, *args, missions: int, quarters: int, quiet_logins: bool, no_score: bool, **options
+    ):
         if missions < 1 or quarters < 0:
             raise CommandError("--missions must be at least 1 and --quarters at least 0.")
-        logins = demo_seed(missions=missions, quarters=quarters)
+        logins = demo_seed(missions=missions, quarters=quarters, score=not no_score)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {missions} fictional missions, {quarters} past quarters "

@@ -1,0 +1,135 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import (
+    EVIDENCE_MAX_LENGTH,
+    OTHER_TAGS_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    Answer,
+    AnswerChoice,
+)
+from assessments.services import AnswerInput
+from questionnaires.models import Indicator, IntegrationStep
+
+
+class AnswerForm(forms.Form):
+    """One indicator on the answering page; the prefix is the indicator code."""
+
+    choice = forms.ChoiceField(
+        label=_("Answer"),
+        choices=AnswerChoice.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    evidence = forms.CharField(
+        label=_("Evidence (what shows this?)"),
+        required=False,
+        max_length=EVIDENCE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    tag_codes = forms.MultipleChoiceField(
+        label=_("Barriers and enablers"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_tags = forms.CharField(
+        label=_("Other barriers or enablers"), required=False, max_length=OTHER_TAGS_MAX_LENGTH
+    )
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput, initial=0)
+
+    def __init__(
+        self,
+        *args,
+        indicator: Indicator,
+        tags,
+        answer: Answer | None = None,
+        previous: Answer | None = None,
+        **kwargs,
+    ):
+        kwargs.setdefault("prefix", indicator.code)
+        if answer is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "choice": answer.choice,
+                "evidence": answer.evidence,
+                "tag_codes": answer.tag_codes,
+                "other_tags": answer.other_tags,
+                "revision": answer.revision,
+            }
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.answer = answer
+        self.previous = previous  # last quarter's answer, shown for reference
+        self.fields["tag_codes"].choices = [
+            (tag.code, f"{tag.get_kind_display()}: {tag.label}") for tag in tags
+        ]
+        # Messages that name the indicator, so the error summary says where it is.
+        self.fields["choice"].error_messages["invalid_choice"] = _(
+            "%(code)s: select a valid answer."
+        ) % {"code": indicator.code}
+        self.fields["tag_codes"].error_messages["invalid_choice"] = _(
+            "%(code)s: unknown barrier or enabler."
+        ) % {"code": indicator.code}
+
+    def rubric_options(self):
+        """(value, label, description, checked) for the five steps, N/A and don't know."""
+        current = self["choice"].value() or ""
+        descriptions = {str(step): text for step, _name, text in self.indicator.rubric}
+        options = []
+        for step in IntegrationStep:
+            value = str(step.value)
+            options.append((value, step.label, descriptions[value], current == value))
+        options.append(("na", _("Not applicable"), "", current == "na"))
+        options.append(("dk", _("Don't know"), "", current == "dk"))
+        return options
+
+    def to_input(self) -> AnswerInput:
+        data = self.cleaned_data
+        return AnswerInput(
+            indicator_code=self.indicator.code,
+            choice=data["choice"] or "",
+            evidence=data["evidence"],
+            tag_codes=tuple(data["tag_codes"]),
+            other_tags=data["other_tags"],
+            base_revision=data["revision"] if data.get("revision") is not None else 0,
+        )
+
+
+class TargetsForm(forms.Form):
+    """A target step per dimension; field names are the dimension codes."""
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        for target in targets:
+            self.fields[target.dimension.code] = forms.TypedChoiceField(
+                label=f"{target.dimension.code} — {target.dimension.title}",
+                choices=IntegrationStep.choices,
+                coerce=int,
+                initial=target.target_step,
+            )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SubmitForm(forms.Form):
+    """One justification box per component that has not completed its response."""
+
+    def __init__(self, *args, incomplete_components: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for component, label in incomplete_components:
+            self.fields[f"justify_{component}"] = forms.CharField(
+                label=_("Why is %(component)s missing?") % {"component": label},
+                required=False,
+                max_length=REASON_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def justifications(self) -> dict[str, str]:
+        return {
+            name.removeprefix("justify_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("justify_")
+        }

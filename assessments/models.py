@@ -1,0 +1,164 @@
+"""Quarterly assessments: one mission × one period, answered per component.
+
+Every change to an answer, a target or a status is kept by django-simple-history
+(who, when, old and new values) and shown on the assessment's activity tab.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from missions.models import Component, Mission, Period
+from questionnaires.models import STEP_VALIDATORS, Dimension, Indicator, Questionnaire
+
+EVIDENCE_MAX_LENGTH = 2000
+OTHER_TAGS_MAX_LENGTH = 200
+REASON_MAX_LENGTH = 1000
+
+
+class AssessmentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+
+
+class Assessment(models.Model):
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="assessments")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="assessments")
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.OPEN
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Written justification for each component that had not completed at submission.
+    missing_component_justifications = models.JSONField(default=dict, blank=True)
+    status_reason = models.TextField(_("reason for the last status change"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When scoring was last asked for; the sweeper re-sends requests that found no result.
+    scoring_requested_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "scoring_requested_at"])
+
+    class Meta:
+        ordering = ["-period__year", "-period__quarter", "mission__code"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "period"], name="assessment_unique_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission.code} {self.period.label}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AssessmentStatus.OPEN
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    COMPLETE = "complete", _("Complete")
+
+
+class Response(models.Model):
+    """One component's answers within an assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    component = models.CharField(_("component"), max_length=20, choices=Component.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["assessment", "component"]
+        verbose_name = _("component response")
+        verbose_name_plural = _("component responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "component"], name="response_unique_component"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} — {self.get_component_display()}"
+
+
+class AnswerChoice(models.TextChoices):
+    STEP_1 = "1", _("1 — Co-existence")
+    STEP_2 = "2", _("2 — Networking / information sharing")
+    STEP_3 = "3", _("3 — Coordination")
+    STEP_4 = "4", _("4 — Collaboration / joint planning")
+    STEP_5 = "5", _("5 — Full integration")
+    NOT_APPLICABLE = "na", _("Not applicable")
+    DONT_KNOW = "dk", _("Don't know")
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="answers")
+    choice = models.CharField(_("answer"), max_length=2, choices=AnswerChoice.choices, blank=True)
+    evidence = models.TextField(_("evidence"), max_length=EVIDENCE_MAX_LENGTH, blank=True)
+    # Codes of the dimension's barrier/enabler tags; codes are stable across versions.
+    tag_codes = models.JSONField(_("barriers and enablers"), default=list, blank=True)
+    other_tags = models.CharField(
+        _("other barriers or enablers"), max_length=OTHER_TAGS_MAX_LENGTH, blank=True
+    )
+    # Optimistic concurrency: each save increments it; a stale page is detected.
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at", "updated_by"])
+
+    class Meta:
+        ordering = ["response", "indicator__dimension__order", "indicator__order"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "indicator"], name="answer_unique_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(choice__in=["", "1", "2", "3", "4", "5", "na", "dk"]),
+                name="answer_choice_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response} {self.indicator.code}: {self.choice or '—'}"
+
+
+class DimensionTarget(models.Model):
+    """The focal point's target step for a dimension this quarter ("form follows function")."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="targets")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    target_step = models.PositiveSmallIntegerField(_("target step"), validators=STEP_VALIDATORS)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "dimension__order"]
+        verbose_name = _("dimension target")
+        verbose_name_plural = _("dimension targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "dimension"], name="target_unique_dimension"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_step__gte=1, target_step__lte=5), name="target_step_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.dimension.code} → {self.target_step}"

@@ -1,0 +1,77 @@
+"""Who may do what with an assessment. The rules in one place, used by views and services.
+
+Mission staff act only within their own mission: respondents answer for their
+component, focal points manage the mission's assessment. HQ analysts read every
+mission and change nothing. Administrators may do everything an analyst may,
+approve submitted assessments and reopen approved ones.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from assessments.models import Assessment, AssessmentStatus, Response
+from missions.models import Membership, MembershipRole
+from missions.roles import user_is_administrator, user_sees_all_missions
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def _roles(user: User, mission_id: int) -> set[tuple[str, str]]:
+    """(role, component) pairs of the user in the mission, cached on the user object."""
+    if not (user.is_authenticated and user.is_active):
+        return set()
+    cache = user.__dict__.setdefault("_imp_mission_roles", {})
+    if mission_id not in cache:
+        cache[mission_id] = set(
+            Membership.objects.filter(user=user, mission_id=mission_id).values_list(
+                "role", "component"
+            )
+        )
+    return cache[mission_id]
+
+
+def is_focal_point(user: User, mission_id: int) -> bool:
+    return any(role == MembershipRole.FOCAL_POINT for role, _ in _roles(user, mission_id))
+
+
+def respondent_components(user: User, mission_id: int) -> set[str]:
+    return {c for role, c in _roles(user, mission_id) if role == MembershipRole.RESPONDENT}
+
+
+def can_view_assessment(user: User, assessment: Assessment) -> bool:
+    return user_sees_all_missions(user) or bool(_roles(user, assessment.mission_id))
+
+
+def can_view_response(user: User, assessment: Assessment, component: str) -> bool:
+    return (
+        user_sees_all_missions(user)
+        or is_focal_point(user, assessment.mission_id)
+        or component in respondent_components(user, assessment.mission_id)
+    )
+
+
+def can_answer(user: User, response: Response) -> bool:
+    assessment = response.assessment
+    return assessment.status == AssessmentStatus.OPEN and response.component in (
+        respondent_components(user, assessment.mission_id)
+    )
+
+
+def can_manage(user: User, assessment: Assessment) -> bool:
+    """Set targets, submit, reopen a submitted assessment: the mission's focal point."""
+    return is_focal_point(user, assessment.mission_id) or user_is_administrator(user)
+
+
+def can_view_activity(user: User, assessment: Assessment) -> bool:
+    return can_manage(user, assessment)
+
+
+def can_approve(user: User, assessment: Assessment) -> bool:
+    return user_is_administrator(user)
+
+
+def can_reopen(user: User, assessment: Assessment) -> bool:
+    if assessment.status == AssessmentStatus.SUBMITTED:
+        return can_manage(user, assessment)
+    if assessment.status == AssessmentStatus.APPROVED:
+        return user_is_administrator(user)
+    return False

@@ -1,0 +1,443 @@
+"""Writes of the quarterly workflow: open, answer, complete, set targets, submit, reopen, approve.
+
+Every write runs in one transaction and locks the rows it checks, so a rule that
+held when checked still holds when saved. Who may do what is decided by
+``assessments.permissions``; a refused action raises ``PermissionDenied``.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from assessments import permissions
+from assessments.models import (
+    EVIDENCE_MAX_LENGTH,
+    OTHER_TAGS_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    Answer,
+    AnswerChoice,
+    Assessment,
+    AssessmentStatus,
+    DimensionTarget,
+    Response,
+    ResponseStatus,
+)
+from assessments.selectors import assessment_expected_components, response_previous_answers
+from missions.models import Membership, MembershipRole, Mission, Period
+from questionnaires.models import Dimension, Questionnaire, QuestionnaireStatus
+
+
+class WorkflowError(Exception):
+    """The action is not possible in the assessment's current state; the message says why."""
+
+
+class IncompleteResponse(WorkflowError):
+    def __init__(self, missing: list[str]):
+        super().__init__(_("Some indicators have no answer yet."))
+        self.missing = missing
+
+
+class SubmissionRefused(WorkflowError):
+    def __init__(self, unjustified: list[str]):
+        super().__init__(
+            _("Every component must be complete, or its absence justified in writing.")
+        )
+        self.unjustified = unjustified
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    indicator_code: str
+    choice: str = ""
+    evidence: str = ""
+    tag_codes: tuple[str, ...] = ()
+    other_tags: str = ""
+    # The answer's revision the user's page was built on; None skips the check.
+    base_revision: int | None = None
+
+    def same_values_as(self, answer: Answer | None) -> bool:
+        if answer is None:
+            return not (self.choice or self.evidence or self.tag_codes or self.other_tags)
+        return (
+            self.choice == answer.choice
+            and self.evidence == answer.evidence
+            and sorted(self.tag_codes) == sorted(answer.tag_codes)
+            and self.other_tags == answer.other_tags
+        )
+
+
+@dataclass(frozen=True)
+class Conflict:
+    indicator_code: str
+    yours: AnswerInput
+    saved: Answer
+
+
+class AnswerConflict(WorkflowError):
+    """Someone saved these answers after the page was loaded; nothing was saved."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(
+            _(
+                "Someone else saved some of these answers after you opened the page. "
+                "Nothing was saved."
+            )
+        )
+        self.conflicts = conflicts
+
+
+@dataclass
+class SaveResult:
+    saved: list[Answer] = field(default_factory=list)
+    revisions: dict[str, int] = field(default_factory=dict)
+
+
+def _questionnaire_current() -> Questionnaire:
+    questionnaire = (
+        Questionnaire.objects.filter(status=QuestionnaireStatus.PUBLISHED)
+        .order_by("-published_at", "-version")
+        .first()
+    )
+    if questionnaire is None:
+        raise WorkflowError(_("No questionnaire is published yet."))
+    return questionnaire
+
+
+@transaction.atomic
+def assessment_open(
+    *, mission: Mission, period: Period, questionnaire: Questionnaire | None = None
+) -> Assessment:
+    """The mission's assessment for the period, created with default targets if new."""
+    existing = Assessment.objects.filter(mission=mission, period=period).first()
+    if existing is not None:
+        return existing
+    questionnaire = questionnaire or _questionnaire_current()
+    if questionnaire.status != QuestionnaireStatus.PUBLISHED:
+        raise WorkflowError(_("Only a published questionnaire can be answered."))
+    assessment = Assessment.objects.create(
+        mission=mission, period=period, questionnaire=questionnaire
+    )
+    # With history rows, so the activity tab shows where each target started.
+    bulk_create_with_history(
+        [
+            DimensionTarget(
+                assessment=assessment, dimension=dim, target_step=dim.default_target_step
+            )
+            for dim in Dimension.objects.filter(questionnaire=questionnaire)
+        ],
+        DimensionTarget,
+    )
+    components = set(
+        Membership.objects.filter(mission=mission, role=MembershipRole.RESPONDENT).values_list(
+            "component", flat=True
+        )
+    )
+    bulk_create_with_history(
+        [Response(assessment=assessment, component=c) for c in sorted(components)], Response
+    )
+    return assessment
+
+
+def period_open_assessments(*, period: Period) -> int:
+    """Open the period's assessment for every mission that has none; returns how many."""
+    created = 0
+    for mission in Mission.objects.exclude(assessments__period=period):
+        assessment_open(mission=mission, period=period)
+        created += 1
+    return created
+
+
+def _locked_assessment(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+def _require_open(assessment: Assessment) -> None:
+    if assessment.status != AssessmentStatus.OPEN:
+        raise WorkflowError(
+            _("This assessment is %(status)s and accepts no changes.")
+            % {"status": assessment.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def response_get_or_create(*, assessment: Assessment, component: str) -> Response:
+    response, _created = Response.objects.get_or_create(assessment=assessment, component=component)
+    return response
+
+
+def _validate_inputs(response: Response, answers: Iterable[AnswerInput]) -> dict:
+    indicators = {
+        ind.code: ind
+        for ind in response.assessment.questionnaire.indicators.select_related("dimension")
+    }
+    tags_by_dimension: dict[int, set[str]] = {}
+    for dimension in response.assessment.questionnaire.dimensions.prefetch_related("tags"):
+        tags_by_dimension[dimension.pk] = {t.code for t in dimension.tags.all()}
+    errors: dict[str, list[str]] = {}
+    for item in answers:
+        indicator = indicators.get(item.indicator_code)
+        if indicator is None:
+            errors.setdefault(item.indicator_code, []).append(_("Unknown indicator."))
+            continue
+        if item.choice not in {"", *AnswerChoice.values}:
+            errors.setdefault(item.indicator_code, []).append(
+                _("Answer must be a step from 1 to 5, not applicable or don't know.")
+            )
+        if len(item.evidence) > EVIDENCE_MAX_LENGTH:
+            errors.setdefault(item.indicator_code, []).append(
+                _("Evidence is limited to %(n)d characters.") % {"n": EVIDENCE_MAX_LENGTH}
+            )
+        if len(item.other_tags) > OTHER_TAGS_MAX_LENGTH:
+            errors.setdefault(item.indicator_code, []).append(
+                _("Other barriers or enablers are limited to %(n)d characters.")
+                % {"n": OTHER_TAGS_MAX_LENGTH}
+            )
+        unknown = set(item.tag_codes) - tags_by_dimension[indicator.dimension_id]
+        if unknown:
+            errors.setdefault(item.indicator_code, []).append(
+                _("Unknown barrier or enabler: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+            )
+    if errors:
+        raise ValidationError(
+            {code: [ValidationError(m) for m in messages] for code, messages in errors.items()}
+        )
+    return indicators
+
+
+@transaction.atomic
+def response_answers_save(
+    *, response: Response, by, answers: list[AnswerInput], force: bool = False
+) -> SaveResult:
+    """Save a page of answers at once, or nothing.
+
+    An answer whose revision moved on since the user's page was built, and whose
+    saved values differ from what the user sends, is a conflict: nothing is saved
+    and the conflicts are returned to be shown side by side.
+    """
+    response = Response.objects.select_for_update().select_related("assessment").get(pk=response.pk)
+    _require_open(_locked_assessment(response.assessment))
+    if not permissions.can_answer(by, response):
+        raise PermissionDenied
+    indicators = _validate_inputs(response, answers)
+    existing = {
+        a.indicator.code: a
+        for a in Answer.objects.select_for_update()
+        .filter(response=response, indicator__code__in=[i.indicator_code for i in answers])
+        .select_related("indicator")
+    }
+    conflicts, changes = [], []
+    for item in answers:
+        answer = existing.get(item.indicator_code)
+        if item.same_values_as(answer):
+            continue
+        current_revision = answer.revision if answer else 0
+        if not force and item.base_revision is not None and item.base_revision != current_revision:
+            conflicts.append(Conflict(item.indicator_code, item, answer))
+            continue
+        changes.append((item, answer))
+    if conflicts:
+        raise AnswerConflict(conflicts)
+
+    result = SaveResult()
+    for item, answer in changes:
+        if answer is None:
+            answer = Answer(response=response, indicator=indicators[item.indicator_code])
+        answer.choice = item.choice
+        answer.evidence = item.evidence
+        answer.tag_codes = sorted(item.tag_codes)
+        answer.other_tags = item.other_tags
+        answer.revision += 1
+        answer.updated_by = by
+        answer._history_user = by
+        answer.save()
+        result.saved.append(answer)
+    if result.saved and response.status == ResponseStatus.COMPLETE:
+        # A changed answer needs the component to confirm completeness again.
+        response.status = ResponseStatus.DRAFT
+        response.completed_at = None
+        response._history_user = by
+        response.save(update_fields=["status", "completed_at"])
+    result.revisions = dict(
+        Answer.objects.filter(
+            response=response, indicator__code__in=[i.indicator_code for i in answers]
+        ).values_list("indicator__code", "revision")
+    )
+    return result
+
+
+def response_missing_indicators(*, response: Response) -> list[str]:
+    answered = set(
+        Answer.objects.filter(response=response)
+        .exclude(choice="")
+        .values_list("indicator__code", flat=True)
+    )
+    return [
+        code
+        for code in response.assessment.questionnaire.indicators.order_by(
+            "dimension__order", "order"
+        ).values_list("code", flat=True)
+        if code not in answered
+    ]
+
+
+@transaction.atomic
+def response_mark_complete(*, response: Response, by) -> Response:
+    response = Response.objects.select_for_update().select_related("assessment").get(pk=response.pk)
+    _require_open(_locked_assessment(response.assessment))
+    if not permissions.can_answer(by, response):
+        raise PermissionDenied
+    missing = response_missing_indicators(response=response)
+    if missing:
+        raise IncompleteResponse(missing)
+    if response.status != ResponseStatus.COMPLETE:
+        response.status = ResponseStatus.COMPLETE
+        response.completed_at = timezone.now()
+        response._history_user = by
+        response.save(update_fields=["status", "completed_at"])
+        _enqueue_scoring(response.assessment_id)
+    return response
+
+
+@transaction.atomic
+def response_copy_forward(*, response: Response, by, dimension: Dimension) -> int:
+    """Copy last quarter's answers into this dimension's unanswered indicators."""
+    previous = response_previous_answers(response=response)
+    current = {
+        a.indicator.code: a
+        for a in Answer.objects.filter(response=response).select_related("indicator")
+    }
+    tag_codes = {t.code for t in dimension.tags.all()}
+    inputs = []
+    for indicator in dimension.indicators.order_by("order"):
+        before = previous.get(indicator.code)
+        now = current.get(indicator.code)
+        if before is None or (now is not None and (now.choice or now.evidence)):
+            continue
+        inputs.append(
+            AnswerInput(
+                indicator_code=indicator.code,
+                choice=before.choice,
+                evidence=before.evidence,
+                tag_codes=tuple(c for c in before.tag_codes if c in tag_codes),
+                other_tags=before.other_tags,
+            )
+        )
+    return len(response_answers_save(response=response, by=by, answers=inputs).saved)
+
+
+@transaction.atomic
+def dimension_targets_set(*, assessment: Assessment, by, targets: Mapping[str, int]) -> int:
+    """Set target steps by dimension code; returns how many changed."""
+    assessment = _locked_assessment(assessment)
+    if not permissions.can_manage(by, assessment):
+        raise PermissionDenied
+    _require_open(assessment)
+    current = {
+        t.dimension.code: t
+        for t in DimensionTarget.objects.select_for_update()
+        .filter(assessment=assessment)
+        .select_related("dimension")
+    }
+    unknown = set(targets) - set(current)
+    bad = {code: step for code, step in targets.items() if step not in range(1, 6)}
+    if unknown or bad:
+        raise ValidationError(
+            {code: _("Unknown dimension.") for code in unknown}
+            | {code: _("Target step must be from 1 to 5.") for code in bad}
+        )
+    changed = 0
+    for code, step in targets.items():
+        target = current[code]
+        if target.target_step != step:
+            target.target_step = step
+            target._history_user = by
+            target.save(update_fields=["target_step"])
+            changed += 1
+    return changed
+
+
+def _set_status(assessment: Assessment, status: str, by, reason: str = "") -> None:
+    assessment.status = status
+    assessment._history_user = by
+    assessment._change_reason = reason or None
+    assessment.save()
+
+
+@transaction.atomic
+def assessment_submit(
+    *, assessment: Assessment, by, justifications: Mapping[str, str] | None = None
+) -> Assessment:
+    assessment = _locked_assessment(assessment)
+    if not permissions.can_manage(by, assessment):
+        raise PermissionDenied
+    _require_open(assessment)
+    justifications = {k: v.strip() for k, v in (justifications or {}).items() if v and v.strip()}
+    complete = set(
+        assessment.responses.filter(status=ResponseStatus.COMPLETE).values_list(
+            "component", flat=True
+        )
+    )
+    incomplete = [
+        c for c in assessment_expected_components(assessment=assessment) if c not in complete
+    ]
+    unjustified = [c for c in incomplete if c not in justifications]
+    if unjustified:
+        raise SubmissionRefused(unjustified)
+    if not complete:
+        raise WorkflowError(_("At least one component must have completed its response."))
+    for text in justifications.values():
+        if len(text) > REASON_MAX_LENGTH:
+            raise ValidationError(
+                _("A justification is limited to %(n)d characters.") % {"n": REASON_MAX_LENGTH}
+            )
+    assessment.missing_component_justifications = {c: justifications[c] for c in incomplete}
+    assessment.submitted_at = timezone.now()
+    assessment.submitted_by = by
+    assessment.status_reason = ""
+    _set_status(assessment, AssessmentStatus.SUBMITTED, by)
+    _enqueue_scoring(assessment.pk)
+    return assessment
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, by, reason: str) -> Assessment:
+    assessment = _locked_assessment(assessment)
+    if assessment.status == AssessmentStatus.OPEN:
+        raise WorkflowError(_("This assessment is already open."))
+    if not permissions.can_reopen(by, assessment):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for reopening.")})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("The reason is limited to %(n)d characters.") % {"n": REASON_MAX_LENGTH}}
+        )
+    assessment.status_reason = reason
+    assessment.approved_at = None
+    _set_status(assessment, AssessmentStatus.OPEN, by, reason)
+    return assessment
+
+
+@transaction.atomic
+def assessment_approve(*, assessment: Assessment, by) -> Assessment:
+    assessment = _locked_assessment(assessment)
+    if not permissions.can_approve(by, assessment):
+        raise PermissionDenied
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        raise WorkflowError(_("Only a submitted assessment can be approved."))
+    assessment.approved_at = timezone.now()
+    _set_status(assessment, AssessmentStatus.APPROVED, by)
+    return assessment
+
+
+def _enqueue_scoring(assessment_id: int) -> None:
+    """Score after the transaction commits (nothing is sent if it rolls back)."""
+    from scoring.services import scoring_request  # scoring builds on assessments
+
+    scoring_request(assessment_id=assessment_id)

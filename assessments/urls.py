@@ -1,0 +1,36 @@
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.my_assessments_page, name="mine"),
+    path("<int:assessment_id>/", views.assessment_board, name="board"),
+    path("<int:assessment_id>/activity/", views.activity_page, name="activity"),
+    path("<int:assessment_id>/targets/", views.targets_update, name="targets"),
+    path("<int:assessment_id>/submit/", views.assessment_submit_view, name="submit"),
+    path("<int:assessment_id>/reopen/", views.assessment_reopen_view, name="reopen"),
+    path("<int:assessment_id>/approve/", views.assessment_approve_view, name="approve"),
+    path("<int:assessment_id>/<slug:component>/", views.response_entry, name="response"),
+    path(
+        "<int:assessment_id>/<slug:component>/complete/",
+        views.response_complete,
+        name="complete",
+    ),
+    path(
+        "<int:assessment_id>/<slug:component>/<str:dimension_code>/",
+        views.answer_page,
+        name="answer",
+    ),
+    path(
+        "<int:assessment_id>/<slug:component>/<str:dimension_code>/autosave/",
+        views.answer_autosave,
+        name="autosave",
+    ),
+    path(
+        "<int:assessment_id>/<slug:component>/<str:dimension_code>/copy-forward/",
+        views.copy_forward,
+        name="copy_forward",
+    ),
+]

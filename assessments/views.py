@@ -1,0 +1,449 @@
+"""Pages of the quarterly workflow. Each view fetches through a permission-scoped
+helper (404 outside the user's missions), validates a form and calls one service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from assessments import permissions
+from assessments.activity import assessment_activity
+from assessments.forms import AnswerForm, ReasonForm, SubmitForm, TargetsForm
+from assessments.models import Assessment, Response
+from assessments.selectors import (
+    assessment_get_for_user,
+    assessment_is_overdue,
+    assessment_progress,
+    assessment_targets,
+    my_assessments,
+    past_assessments_for_user,
+    period_for_today,
+    response_answers,
+    response_previous_answers,
+)
+from assessments.services import (
+    AnswerConflict,
+    IncompleteResponse,
+    SubmissionRefused,
+    WorkflowError,
+    assessment_approve,
+    assessment_reopen,
+    assessment_submit,
+    dimension_targets_set,
+    response_answers_save,
+    response_copy_forward,
+    response_get_or_create,
+    response_mark_complete,
+    response_missing_indicators,
+)
+from missions.models import Component
+from questionnaires.models import Dimension
+
+
+def _get_assessment_for_user(request: HttpRequest, assessment_id: int) -> Assessment:
+    try:
+        return assessment_get_for_user(user=request.user, assessment_id=assessment_id)
+    except Assessment.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_response_for_user(
+    request: HttpRequest, assessment_id: int, component: str
+) -> tuple[Assessment, Response | None]:
+    """The component's response, or None if nobody started it. 404 outside the user's view."""
+    assessment = _get_assessment_for_user(request, assessment_id)
+    if component not in Component.values or not permissions.can_view_response(
+        request.user, assessment, component
+    ):
+        raise Http404
+    response = assessment.responses.filter(component=component).first()
+    if response is None and component in permissions.respondent_components(
+        request.user, assessment.mission_id
+    ):
+        response = response_get_or_create(assessment=assessment, component=component)
+    return assessment, response
+
+
+@login_required
+def my_assessments_page(request: HttpRequest) -> HttpResponse:
+    current = period_for_today()
+    return render(
+        request,
+        "assessments/my_assessments.html",
+        {
+            "period": current,
+            "rows": my_assessments(user=request.user),
+            "past": past_assessments_for_user(user=request.user, before=current)[:40],
+        },
+    )
+
+
+def _answer_forms(assessment, response, dimension, data=None):
+    saved = response_answers(response=response) if response else {}
+    previous = response_previous_answers(response=response) if response else {}
+    tags = list(dimension.tags.all())
+    return [
+        AnswerForm(
+            data,
+            indicator=indicator,
+            tags=tags,
+            answer=saved.get(indicator.code),
+            previous=previous.get(indicator.code),
+        )
+        for indicator in dimension.indicators.order_by("order")
+    ]
+
+
+def _save_page(request, response, forms) -> tuple[int, list, dict]:
+    """Validate and save the page; returns (HTTP status, conflicts, revisions)."""
+    if not all(form.is_valid() for form in forms):
+        return 400, [], {}
+    try:
+        result = response_answers_save(
+            response=response,
+            by=request.user,
+            answers=[form.to_input() for form in forms],
+            force=request.POST.get("overwrite") == "1",
+        )
+    except AnswerConflict as conflict:
+        return 409, conflict.conflicts, {}
+    except ValidationError as error:
+        forms[0].add_error(None, error)
+        return 400, [], {}
+    except WorkflowError as error:
+        forms[0].add_error(None, str(error))
+        return 400, [], {}
+    return 200, [], result.revisions
+
+
+@login_required
+def answer_page(
+    request: HttpRequest, assessment_id: int, component: str, dimension_code: str
+) -> HttpResponse:
+    assessment, response = _get_response_for_user(request, assessment_id, component)
+    dimensions = list(
+        Dimension.objects.filter(questionnaire=assessment.questionnaire).order_by("order")
+    )
+    dimension = next((d for d in dimensions if d.code == dimension_code), None)
+    if dimension is None:
+        raise Http404
+    editable = response is not None and permissions.can_answer(request.user, response)
+    status, conflicts = 200, []
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        forms = _answer_forms(assessment, response, dimension, request.POST)
+        status, conflicts, _revisions = _save_page(request, response, forms)
+        if status == 200:
+            messages.success(request, _("Answers saved."))
+            return redirect(_destination(request, assessment, component, dimensions, dimension))
+        if conflicts:
+            # Rebuild with the saved revisions but keep what the user typed.
+            forms = _answer_forms(
+                assessment,
+                response,
+                dimension,
+                _with_current_revisions(request.POST, response, dimension),
+            )
+            for form in forms:
+                form.is_valid()
+    else:
+        forms = _answer_forms(assessment, response, dimension)
+    index = dimensions.index(dimension)
+    progress = assessment_progress(assessment=assessment, components=[component])[0]
+    return render(
+        request,
+        "assessments/answer.html",
+        {
+            "assessment": assessment,
+            "response": response,
+            "component": component,
+            "component_label": Component(component).label,
+            "dimension": dimension,
+            "dimensions": dimensions,
+            "progress": progress,
+            "previous_dimension": dimensions[index - 1] if index > 0 else None,
+            "next_dimension": dimensions[index + 1] if index + 1 < len(dimensions) else None,
+            "forms": forms,
+            "has_last_quarter": any(form.previous for form in forms),
+            "editable": editable,
+            "conflicts": conflicts,
+            "overdue": assessment_is_overdue(assessment),
+        },
+        status=status,
+    )
+
+
+def _with_current_revisions(post, response, dimension):
+    data = post.copy()
+    saved = response_answers(response=response)
+    for indicator in dimension.indicators.all():
+        answer = saved.get(indicator.code)
+        data[f"{indicator.code}-revision"] = str(answer.revision if answer else 0)
+    return data
+
+
+def _destination(request, assessment, component, dimensions, dimension) -> str:
+    go = request.POST.get("go", "")
+    codes = [d.code for d in dimensions]
+    if go == "complete":
+        return reverse("assessments:complete", args=[assessment.pk, component])
+    if go in codes:
+        target = go
+    elif go == "next" and codes.index(dimension.code) + 1 < len(codes):
+        target = codes[codes.index(dimension.code) + 1]
+    elif go == "previous" and codes.index(dimension.code) > 0:
+        target = codes[codes.index(dimension.code) - 1]
+    else:
+        target = dimension.code
+    return reverse("assessments:answer", args=[assessment.pk, component, target])
+
+
+@login_required
+def answer_autosave(
+    request: HttpRequest, assessment_id: int, component: str, dimension_code: str
+) -> JsonResponse:
+    assessment, response = _get_response_for_user(request, assessment_id, component)
+    if request.method != "POST":  # after the access check: outsiders get 404
+        return HttpResponseNotAllowed(["POST"])
+    dimension = Dimension.objects.filter(
+        questionnaire=assessment.questionnaire, code=dimension_code
+    ).first()
+    if dimension is None:
+        raise Http404
+    if response is None or not permissions.can_answer(request.user, response):
+        raise PermissionDenied
+    forms = _answer_forms(assessment, response, dimension, request.POST)
+    status, conflicts, revisions = _save_page(request, response, forms)
+    body = {"status": {200: "saved", 400: "invalid", 409: "conflict"}[status]}
+    if status == 200:
+        body["revisions"] = revisions
+    elif status == 409:
+        body["conflicts"] = [c.indicator_code for c in conflicts]
+    else:
+        body["errors"] = {form.prefix: form.errors.get_json_data() for form in forms if form.errors}
+    return JsonResponse(body, status=status)
+
+
+@login_required
+def response_entry(request: HttpRequest, assessment_id: int, component: str) -> HttpResponse:
+    assessment, _response = _get_response_for_user(request, assessment_id, component)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    first = assessment.questionnaire.dimensions.order_by("order").first()
+    return redirect("assessments:answer", assessment.pk, component, first.code)
+
+
+@login_required
+def response_complete(request: HttpRequest, assessment_id: int, component: str) -> HttpResponse:
+    assessment, response = _get_response_for_user(request, assessment_id, component)
+    if response is None:
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        try:
+            response_mark_complete(response=response, by=request.user)
+        except IncompleteResponse:
+            status = 400
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            messages.success(request, _("Your component's response is complete. Thank you."))
+            return redirect("assessments:mine")
+    missing = response_missing_indicators(response=response)
+    indicators = {
+        i.code: i
+        for i in assessment.questionnaire.indicators.filter(code__in=missing).select_related(
+            "dimension"
+        )
+    }
+    return render(
+        request,
+        "assessments/complete.html",
+        {
+            "assessment": assessment,
+            "response": response,
+            "component_label": Component(component).label,
+            "missing": [indicators[code] for code in missing],
+            "editable": permissions.can_answer(request.user, response),
+            "refused": status == 400,
+        },
+        status=status,
+    )
+
+
+@login_required
+def copy_forward(
+    request: HttpRequest, assessment_id: int, component: str, dimension_code: str
+) -> HttpResponse:
+    assessment, response = _get_response_for_user(request, assessment_id, component)
+    if request.method != "POST":  # after the access check: outsiders get 404
+        return HttpResponseNotAllowed(["POST"])
+    dimension = Dimension.objects.filter(
+        questionnaire=assessment.questionnaire, code=dimension_code
+    ).first()
+    if dimension is None or response is None:
+        raise Http404
+    if not permissions.can_answer(request.user, response):
+        raise PermissionDenied
+    try:
+        copied = response_copy_forward(response=response, by=request.user, dimension=dimension)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(n)d answers copied from last quarter into unanswered indicators.") % {"n": copied},
+        )
+    return redirect("assessments:answer", assessment.pk, component, dimension.code)
+
+
+def _board_context(request, assessment, **forms) -> dict:
+    targets = assessment_targets(assessment=assessment)
+    progress = assessment_progress(assessment=assessment)
+    incomplete = [
+        (p.component, Component(p.component).label)
+        for p in progress
+        if p.response is None or p.response.status != "complete"
+    ]
+    return {
+        "assessment": assessment,
+        "progress": progress,
+        "targets": targets,
+        "targets_form": forms.get("targets_form") or TargetsForm(targets=targets),
+        "submit_form": forms.get("submit_form") or SubmitForm(incomplete_components=incomplete),
+        "reopen_form": forms.get("reopen_form") or ReasonForm(),
+        "can_manage": permissions.can_manage(request.user, assessment),
+        "can_reopen": permissions.can_reopen(request.user, assessment),
+        "can_approve": permissions.can_approve(request.user, assessment)
+        and assessment.status == "submitted",
+        "can_view_activity": permissions.can_view_activity(request.user, assessment),
+        "viewable_components": [
+            p.component
+            for p in progress
+            if permissions.can_view_response(request.user, assessment, p.component)
+        ],
+        "overdue": assessment_is_overdue(assessment),
+        "incomplete": incomplete,
+    }
+
+
+@login_required
+def assessment_board(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, assessment_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    return render(request, "assessments/board.html", _board_context(request, assessment))
+
+
+def _refuse_unless(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def targets_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, assessment_id)
+    if request.method != "POST":  # after the access check: outsiders get 404
+        return HttpResponseNotAllowed(["POST"])
+    _refuse_unless(permissions.can_manage(request.user, assessment))
+    form = TargetsForm(request.POST, targets=assessment_targets(assessment=assessment))
+    if form.is_valid():
+        try:
+            changed = dimension_targets_set(
+                assessment=assessment, by=request.user, targets=form.cleaned_data
+            )
+        except (ValidationError, WorkflowError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("%(n)d target steps changed.") % {"n": changed})
+            return redirect("assessments:board", assessment.pk)
+    context = _board_context(request, assessment, targets_form=form)
+    return render(request, "assessments/board.html", context, status=400)
+
+
+@login_required
+def assessment_submit_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, assessment_id)
+    if request.method != "POST":  # after the access check: outsiders get 404
+        return HttpResponseNotAllowed(["POST"])
+    _refuse_unless(permissions.can_manage(request.user, assessment))
+    context = _board_context(request, assessment)
+    form = SubmitForm(request.POST, incomplete_components=context["incomplete"])
+    if form.is_valid():
+        try:
+            assessment_submit(
+                assessment=assessment, by=request.user, justifications=form.justifications()
+            )
+        except SubmissionRefused as refused:
+            for component in refused.unjustified:
+                form.add_error(
+                    f"justify_{component}",
+                    _("Complete this component's response, or explain here why it is missing."),
+                )
+        except (ValidationError, WorkflowError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Assessment submitted. Scores are being computed."))
+            return redirect("assessments:board", assessment.pk)
+    context["submit_form"] = form
+    return render(request, "assessments/board.html", context, status=400)
+
+
+@login_required
+def assessment_reopen_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, assessment_id)
+    if request.method != "POST":  # after the access check: outsiders get 404
+        return HttpResponseNotAllowed(["POST"])
+    _refuse_unless(permissions.can_reopen(request.user, assessment))
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            assessment_reopen(
+                assessment=assessment, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, WorkflowError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Assessment reopened."))
+            return redirect("assessments:board", assessment.pk)
+    context = _board_context(request, assessment, reopen_form=form)
+    return render(request, "assessments/board.html", context, status=400)
+
+
+@login_required
+def assessment_approve_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, assessment_id)
+    if request.method != "POST":  # after the access check: outsiders get 404
+        return HttpResponseNotAllowed(["POST"])
+    _refuse_unless(permissions.can_approve(request.user, assessment))
+    try:
+        assessment_approve(assessment=assessment, by=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Assessment approved and locked."))
+    return redirect("assessments:board", assessment.pk)
+
+
+@login_required
+def activity_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, assessment_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    _refuse_unless(permissions.can_view_activity(request.user, assessment))
+    return render(
+        request,
+        "assessments/activity.html",
+        {"assessment": assessment, "entries": assessment_activity(assessment=assessment)},
+    )

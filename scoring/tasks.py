@@ -1,0 +1,30 @@
+"""Thin Celery tasks: take ids, call one service, own their retry policy.
+
+Both are safe to run twice: scoring replaces its result set, sweeping only
+re-sends requests that have no newer result.
+"""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
+
+from scoring.services import assessment_scores_compute, scoring_sweep
+
+RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError, BrokerError, ConnectionError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
+
+
+@shared_task(**RETRY)
+def assessment_score(assessment_id: int) -> int | None:
+    score_set = assessment_scores_compute(assessment_id=assessment_id)
+    return score_set.pk if score_set else None
+
+
+@shared_task(**RETRY)
+def scoring_sweeper() -> int:
+    return scoring_sweep()

@@ -1,0 +1,149 @@
+"""Every mission-scoped URL × the six personas.
+
+URLs are discovered from the URLconf: a new view with an ``assessment_id`` is
+checked automatically for the other mission's staff (404, nothing changes), and
+must be given its rules in EXPECTED or this test fails.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments.models import Answer, Assessment, DimensionTarget, Response
+
+pytestmark = pytest.mark.django_db
+
+KWARGS = {"assessment_id": None, "component": "political", "dimension_code": "LEAD"}
+PERSONAS = ["respondent_a", "focal_point_a", "respondent_b", "focal_point_b", "analyst", "admin"]
+
+# Status codes for mission A's URLs: (GET, POST) per persona, in PERSONAS order.
+# Mission B's staff always get 404. POST with "ok" means the action is allowed
+# (not part of the refusal matrix; its behaviour is tested elsewhere).
+OK = "ok"
+EXPECTED = {
+    "board": {"GET": [200, 200, 404, 404, 200, 200], "POST": [405, 405, 404, 404, 405, 405]},
+    "activity": {"GET": [403, 200, 404, 404, 403, 200], "POST": [405, 405, 404, 404, 405, 405]},
+    "targets": {"GET": [405, 405, 404, 404, 405, 405], "POST": [403, OK, 404, 404, 403, OK]},
+    "submit": {"GET": [405, 405, 404, 404, 405, 405], "POST": [403, OK, 404, 404, 403, OK]},
+    "reopen": {"GET": [405, 405, 404, 404, 405, 405], "POST": [403, 403, 404, 404, 403, 403]},
+    "approve": {"GET": [405, 405, 404, 404, 405, 405], "POST": [403, 403, 404, 404, 403, OK]},
+    "response": {"GET": [302, 302, 404, 404, 302, 302], "POST": [405, 405, 404, 404, 405, 405]},
+    "complete": {"GET": [200, 200, 404, 404, 200, 200], "POST": [OK, 403, 404, 404, 403, 403]},
+    "answer": {"GET": [200, 200, 404, 404, 200, 200], "POST": [OK, 403, 404, 404, 403, 403]},
+    "autosave": {"GET": [405, 405, 404, 404, 405, 405], "POST": [OK, 403, 404, 404, 403, 403]},
+    "copy_forward": {
+        "GET": [405, 405, 404, 404, 405, 405],
+        "POST": [OK, 403, 404, 404, 403, 403],
+    },
+}
+
+
+def _mission_scoped_url_names() -> list[str]:
+    names = []
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, ns)
+            elif isinstance(pattern, URLPattern) and "assessment_id" in pattern.pattern.converters:
+                names.append(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+URL_NAMES = _mission_scoped_url_names()
+
+
+def test_every_mission_scoped_url_has_access_rules():
+    assert URL_NAMES, "no mission-scoped URL discovered"
+    unknown = [name for name in URL_NAMES if name.split(":")[-1] not in EXPECTED]
+    assert not unknown, f"give these views their access rules in EXPECTED: {unknown}"
+
+
+def _url(name: str, assessment: Assessment) -> str:
+    pattern_kwargs = {
+        key: (assessment.pk if key == "assessment_id" else value) for key, value in KWARGS.items()
+    }
+    for candidate in (
+        pattern_kwargs,
+        {k: v for k, v in pattern_kwargs.items() if k != "dimension_code"},
+        {"assessment_id": assessment.pk},
+    ):
+        try:
+            return reverse(name, kwargs=candidate)
+        except Exception:  # noqa: S112 - try the next shape of kwargs
+            continue
+    raise AssertionError(f"cannot build a URL for {name}")
+
+
+def _state() -> tuple:
+    return (
+        list(Assessment.objects.order_by("pk").values_list("status", "status_reason")),
+        list(Answer.objects.order_by("pk").values_list("choice", "evidence", "revision")),
+        list(DimensionTarget.objects.order_by("pk").values_list("target_step")),
+        list(Response.objects.order_by("pk").values_list("status")),
+    )
+
+
+TAMPERING_POST = {
+    "LEAD-01-choice": "5",
+    "LEAD-01-revision": "0",
+    "LEAD-02-choice": "na",
+    "LEAD-02-revision": "0",
+    "LEAD": "1",
+    "HUM": "5",
+    "reason": "tampering",
+    "justify_political": "tampering",
+    "go": "stay",
+}
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+@pytest.mark.parametrize("persona_index", range(len(PERSONAS)), ids=PERSONAS)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_access_matrix(client, personas, assessment_a, assessment_b, name, persona_index, method):
+    persona = PERSONAS[persona_index]
+    client.force_login(personas.all()[persona])
+    expected = EXPECTED[name.split(":")[-1]][method][persona_index]
+    before = _state()
+    url = _url(name, assessment_a)
+    response = client.get(url) if method == "GET" else client.post(url, TAMPERING_POST)
+    if expected == OK:
+        assert response.status_code < 500
+        return
+    assert response.status_code == expected, (persona, name, method, response.status_code)
+    if method == "POST" and expected in (403, 404, 405):
+        assert _state() == before, f"{persona} changed data through {name}"
+
+
+def test_respondent_cannot_open_the_other_missions_assessment(client, personas, assessment_b):
+    client.force_login(personas.respondent_a)
+    assert client.get(reverse("assessments:board", args=[assessment_b.pk])).status_code == 404
+    url = reverse("assessments:answer", args=[assessment_b.pk, "military", "LEAD"])
+    assert client.get(url).status_code == 404
+
+
+def test_respondent_cannot_open_another_component_of_their_own_mission(
+    client, personas, assessment_a
+):
+    client.force_login(personas.respondent_a)
+    url = reverse("assessments:answer", args=[assessment_a.pk, "military", "LEAD"])
+    assert client.get(url).status_code == 404
+    assert client.post(url, TAMPERING_POST).status_code == 404
+
+
+def test_unknown_component_or_dimension_is_404(client, personas, assessment_a):
+    client.force_login(personas.respondent_a)
+    assert (
+        client.get(
+            reverse("assessments:answer", args=[assessment_a.pk, "navy", "LEAD"])
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("assessments:answer", args=[assessment_a.pk, "political", "ZZZ"])
+        ).status_code
+        == 404
+    )
