@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "questionnaires",
     "assessments",
     "scoring",
+    "dashboards",
+    "exports",
     "demo",
 ]
 
