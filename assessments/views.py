@@ -47,6 +47,7 @@ from assessments.services import (
 )
 from missions.models import Component
 from questionnaires.models import Dimension
+from scoring.selectors import assessment_scores
 
 
 def _get_assessment_for_user(request: HttpRequest, assessment_id: int) -> Assessment:
@@ -335,6 +336,7 @@ def _board_context(request, assessment, **forms) -> dict:
         ],
         "overdue": assessment_is_overdue(assessment),
         "incomplete": incomplete,
+        "scores": assessment_scores(assessment=assessment),
     }
 
 

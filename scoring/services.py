@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Response, ResponseStatus
 from questionnaires.models import DimensionTag
-from scoring.inputs import scoring_input
-from scoring.method import METHOD_VERSION, AssessmentResult, score_assessment
+from scoring.inputs import questionnaire_def, scoring_input
+from scoring.method import METHOD_VERSION, AssessmentResult, QuestionnaireDef, score_assessment
 from scoring.models import (
     CoherenceLevelScore,
     ComponentDimensionScore,
@@ -124,8 +124,20 @@ def _store(assessment: Assessment, result: AssessmentResult, tags: list) -> Scor
     return score_set
 
 
+def assessment_scores_compute_many(*, assessment_ids: list[int]) -> dict[str, int]:
+    """Score a batch, each assessment in its own transaction; returns counts."""
+    counts = {"scored": 0, "nothing_to_score": 0}
+    questionnaires: dict[int, QuestionnaireDef] = {}
+    for assessment_id in assessment_ids:
+        result = assessment_scores_compute(assessment_id=assessment_id, cache=questionnaires)
+        counts["scored" if result else "nothing_to_score"] += 1
+    return counts
+
+
 @transaction.atomic
-def assessment_scores_compute(*, assessment_id: int) -> ScoreSet | None:
+def assessment_scores_compute(
+    *, assessment_id: int, cache: dict[int, QuestionnaireDef] | None = None
+) -> ScoreSet | None:
     """Score the assessment and store the result, replacing the previous one.
 
     The assessment row is locked for the duration, so two concurrent runs (a
@@ -135,7 +147,12 @@ def assessment_scores_compute(*, assessment_id: int) -> ScoreSet | None:
     assessment = Assessment.objects.select_for_update().filter(pk=assessment_id).first()
     if assessment is None:
         return None
-    data, tags = scoring_input(assessment)
+    questionnaire = None
+    if cache is not None:
+        if assessment.questionnaire_id not in cache:
+            cache[assessment.questionnaire_id] = questionnaire_def(assessment.questionnaire_id)
+        questionnaire = cache[assessment.questionnaire_id]
+    data, tags = scoring_input(assessment, questionnaire)
     if not data.components:
         return None
     result = score_assessment(data)
@@ -173,10 +190,15 @@ def scoring_sweep(*, limit: int = 500) -> int:
 def assessments_for_rescore(
     *,
     questionnaire: str | None = None,
+    method: str | None = None,
     mission: str | None = None,
     period: str | None = None,
 ):
-    """Assessments that have something to score, filtered as ``rescore`` was asked."""
+    """Assessments that have something to score, filtered as ``rescore`` was asked.
+
+    ``method`` picks the assessments whose stored scores came from that method
+    version (e.g. the previous one, after the method changed).
+    """
     qs = Assessment.objects.filter(
         Exists(Response.objects.filter(assessment=OuterRef("pk"), status=ResponseStatus.COMPLETE))
     )
@@ -185,6 +207,8 @@ def assessments_for_rescore(
         qs = qs.filter(questionnaire__code=code)
         if version:
             qs = qs.filter(questionnaire__version=int(version))
+    if method:
+        qs = qs.filter(score_sets__method_version=method)
     if mission:
         qs = qs.filter(mission__code=mission)
     if period:

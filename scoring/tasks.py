@@ -8,7 +8,11 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
-from scoring.services import assessment_scores_compute, scoring_sweep
+from scoring.services import (
+    assessment_scores_compute,
+    assessment_scores_compute_many,
+    scoring_sweep,
+)
 
 RETRY = {
     "autoretry_for": (OperationalError, InterfaceError, BrokerError, ConnectionError),
@@ -28,3 +32,9 @@ def assessment_score(assessment_id: int) -> int | None:
 @shared_task(**RETRY)
 def scoring_sweeper() -> int:
     return scoring_sweep()
+
+
+@shared_task(**RETRY)
+def assessments_score_batch(assessment_ids: list[int]) -> dict[str, int]:
+    """Used by ``rescore``: one message per batch instead of one per assessment."""
+    return assessment_scores_compute_many(assessment_ids=assessment_ids)

@@ -1,0 +1,92 @@
+"""Re-score assessments in batches through Celery, with a progress bar."""
+
+import re
+import time
+
+from celery.exceptions import TimeoutError as CeleryTimeout
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from scoring.method import METHOD_VERSION
+from scoring.services import assessments_for_rescore
+from scoring.tasks import assessments_score_batch
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-score assessments with the current scoring method "
+        f"({METHOD_VERSION}) through the Celery workers, in batches."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--questionnaire", help="CODE or CODE:VERSION")
+        parser.add_argument(
+            "--method", help="Only assessments whose stored scores came from this method version."
+        )
+        parser.add_argument("--mission", help="Mission code, e.g. DEMO-ARV")
+        parser.add_argument("--period", help="Quarter, e.g. 2026-Q3")
+        parser.add_argument("--batch-size", type=int, default=50)
+        parser.add_argument(
+            "--timeout", type=int, default=1800, help="Seconds to wait for all batches."
+        )
+
+    def handle(self, *args, batch_size: int, timeout: int, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        if options["period"] and not re.fullmatch(r"\d{4}-Q[1-4]", options["period"].upper()):
+            raise CommandError("--period looks like 2026-Q3.")
+        try:
+            ids = list(
+                assessments_for_rescore(
+                    questionnaire=options["questionnaire"],
+                    method=options["method"],
+                    mission=options["mission"],
+                    period=options["period"],
+                ).values_list("pk", flat=True)
+            )
+        except ValueError as exc:
+            raise CommandError(f"Bad filter: {exc}") from None
+        if not ids:
+            self.stdout.write("Nothing to score for these filters.")
+            return
+        batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+        started = time.monotonic()
+        pending = [assessments_score_batch.delay(batch) for batch in batches]
+        sizes = {result.id: len(batch) for result, batch in zip(pending, batches, strict=True)}
+        totals = {"scored": 0, "nothing_to_score": 0, "failed": 0}
+        with tqdm(total=len(ids), unit="assessment", file=self.stderr, disable=None) as bar:
+            while pending:
+                if time.monotonic() - started > timeout:
+                    raise CommandError(
+                        f"Timed out after {timeout}s with {len(pending)} batch(es) unfinished; "
+                        "is a worker running?"
+                    )
+                still = []
+                for result in pending:
+                    if not result.ready():
+                        still.append(result)
+                        continue
+                    try:
+                        counts = result.get(timeout=5, propagate=True)
+                    except CeleryTimeout:
+                        still.append(result)
+                        continue
+                    except Exception:  # a failed batch is counted and reported, not fatal
+                        totals["failed"] += sizes[result.id]
+                    else:
+                        for key, value in counts.items():
+                            totals[key] = totals.get(key, 0) + value
+                    bar.update(sizes[result.id])
+                pending = still
+                if pending:
+                    time.sleep(0.2)
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Re-scored with {METHOD_VERSION}: {totals['scored']} scored, "
+                f"{totals['nothing_to_score']} with nothing to score, {totals['failed']} failed "
+                f"({len(ids)} assessments in {len(batches)} batches, {elapsed:.1f}s)."
+            )
+        )
+        if totals["failed"]:
+            raise CommandError(f"{totals['failed']} assessment(s) failed; see the worker log.")
