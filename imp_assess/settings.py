@@ -156,7 +156,13 @@ if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
 if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT.")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Look for expired unacknowledged messages every N seconds (kombu's default
+    # throttle would make it ten times longer).
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
+    "unacked_restore_throttle": 1,
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -164,6 +170,8 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 # Periodic schedules are declared in one place: imp_assess/schedules.py.
+# A scoring request with no result after this long is considered lost and re-sent.
+SCORING_SWEEP_AFTER_SECONDS = env_int("SCORING_SWEEP_AFTER_SECONDS", 180, minimum=0)
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -224,6 +232,20 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Product ------------------------------------------------------------------
 CLASSIFICATION_MARKING = env_str("CLASSIFICATION_MARKING", "UN CONFIDENTIAL")
+
+# Exports (scorecards, briefing packs, data). Files live outside every static or media
+# folder and are served only through a view that checks who asks.
+EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT") or BASE_DIR / "var" / "exports")
+EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 24, minimum=1)
+EXPORT_BRIEFING_MAX_MISSIONS = env_int("EXPORT_BRIEFING_MAX_MISSIONS", 60, minimum=1)
+# Export jobs may run longer than ordinary tasks (the full data set to XLSX takes a minute
+# or two), but must still end before Redis would redeliver them.
+EXPORT_TASK_TIME_LIMIT = env_int("EXPORT_TASK_TIME_LIMIT", 1800, minimum=1)
+if EXPORT_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("EXPORT_TASK_TIME_LIMIT must be below CELERY_VISIBILITY_TIMEOUT.")
+# Keep one headless chromium (Plotly's kaleido) running per process once a figure was
+# rendered, so the next scorecard does not pay its start-up (about two seconds).
+EXPORT_FIGURE_PROCESS_KEEP_ALIVE = env_bool("EXPORT_FIGURE_PROCESS_KEEP_ALIVE", default=True)
 
 LOGGING = {
     "version": 1,

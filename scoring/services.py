@@ -5,6 +5,7 @@ import datetime
 import logging
 from collections import Counter
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -23,8 +24,6 @@ from scoring.models import (
 
 logger = logging.getLogger(__name__)
 
-# A request older than this with no newer result is considered lost and sent again.
-SWEEP_AFTER = datetime.timedelta(minutes=3)
 
 
 def scoring_request(*, assessment_id: int) -> None:
@@ -159,8 +158,10 @@ def assessment_scores_compute(
     return _store(assessment, result, tags)
 
 
-def scoring_pending(*, older_than: datetime.timedelta = SWEEP_AFTER):
+def scoring_pending(*, older_than: datetime.timedelta | None = None):
     """Assessments whose scoring was asked for a while ago and has no newer result."""
+    if older_than is None:
+        older_than = datetime.timedelta(seconds=settings.SCORING_SWEEP_AFTER_SECONDS)
     cutoff = timezone.now() - older_than
     fresh = ScoreSet.objects.filter(
         assessment=OuterRef("pk"),
