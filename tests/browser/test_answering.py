@@ -1,4 +1,4 @@
-"""In a real browser: a respondent fills a dimension, reloads, completes; the focal point submits."""
+"""A respondent fills a dimension, reloads, completes; the focal point submits."""
 
 import pytest
 
