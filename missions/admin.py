@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from missions.models import Membership, Mission, Period
 
@@ -21,6 +22,21 @@ class MissionAdmin(admin.ModelAdmin):
 class PeriodAdmin(admin.ModelAdmin):
     list_display = ["label", "opens_on", "closes_on"]
     ordering = ["-year", "-quarter"]
+    actions = ["open_assessments"]
+
+    @admin.action(description=_("Open the quarter's assessment for every mission"))
+    def open_assessments(self, request, queryset):
+        from assessments.services import WorkflowError, period_open_assessments
+
+        for period in queryset:
+            try:
+                created = period_open_assessments(period=period)
+            except WorkflowError as error:
+                self.message_user(request, f"{period}: {error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{period}: {created} assessment(s) opened.", messages.SUCCESS
+                )
 
 
 @admin.register(Membership)
