@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from assessments import permissions
 from assessments.models import (
     EVIDENCE_MAX_LENGTH,
+    HIGHLIGHTS_MAX_LENGTH,
     OTHER_TAGS_MAX_LENGTH,
     REASON_MAX_LENGTH,
     Answer,
@@ -361,11 +362,45 @@ def dimension_targets_set(*, assessment: Assessment, by, targets: Mapping[str, i
     return changed
 
 
+@transaction.atomic
+def assessment_highlights_set(*, assessment: Assessment, by, text: str) -> Assessment:
+    """The focal point's highlights for the quarter (plain text, shown on the scorecard).
+
+    Editable until the assessment is approved and locked."""
+    assessment = _locked_assessment(assessment)
+    if not permissions.can_manage(by, assessment):
+        raise PermissionDenied
+    if assessment.status == AssessmentStatus.APPROVED:
+        raise WorkflowError(_("This assessment is approved and accepts no changes."))
+    text = (text or "").strip().replace("\r\n", "\n")
+    if len(text) > HIGHLIGHTS_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "highlights": _("Highlights are limited to %(n)d characters.")
+                % {"n": HIGHLIGHTS_MAX_LENGTH}
+            }
+        )
+    if text != assessment.highlights:
+        assessment.highlights = text
+        assessment._history_user = by
+        assessment.save(update_fields=["highlights"])
+    return assessment
+
+
 def _set_status(assessment: Assessment, status: str, by, reason: str = "") -> None:
+    from security.models import EventKind
+    from security.services import security_event_record
+
+    previous = assessment.status
     assessment.status = status
     assessment._history_user = by
     assessment._change_reason = reason or None
     assessment.save()
+    security_event_record(
+        kind=EventKind.STATUS_CHANGE,
+        user=by,
+        detail=f"{assessment}: {previous} → {status}" + (f" ({reason})" if reason else ""),
+    )
 
 
 @transaction.atomic

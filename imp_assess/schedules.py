@@ -13,4 +13,15 @@ BEAT_SCHEDULE = {
         "schedule": 120.0,
         "options": {"expires": 110},
     },
+    "exports-cleanup": {
+        "task": "exports.tasks.exports_cleanup_periodic",
+        # Deletes export files past EXPORT_RETENTION_HOURS, fails jobs a lost worker left
+        # running and re-sends queued exports that never reached a worker.
+        "schedule": 900.0,
+        "options": {"expires": 850},
+    },
+    "security-log-purge": {
+        "task": "security.tasks.security_log_purge",
+        "schedule": 24 * 3600.0,
+    },
 }

@@ -18,8 +18,11 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("exports/", include("exports.urls")),
+    path("security/", include("security.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "imp_assess.views.server_error"
 
 admin.site.site_header = "imp-assess administration"
 admin.site.site_title = "imp-assess"

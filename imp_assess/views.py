@@ -19,3 +19,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_administrator": user_is_administrator(request.user),
         },
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 in the product's layout; falls back to a bare page if even that fails
+    (the database may be what is down)."""
+    from django.template import loader
+
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - the error page must not fail
+        return HttpResponse(loader.get_template("500_bare.html").render(), status=500)

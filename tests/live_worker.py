@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -45,7 +45,7 @@ def live_worker(
     node = f"imp-test-{token}@localhost"
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / f"worker-{token}.log"
-    full_env = {**os.environ, "DATABASE_URL": test_database_url(), "DEBUG": "1", **(env or {})}
+    full_env = {**os.environ, "DATABASE_URL": worker_database_url(), "DEBUG": "1", **(env or {})}
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "imp_assess", "worker", "--pool=solo",

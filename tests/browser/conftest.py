@@ -4,7 +4,6 @@ They are service tests (PostgreSQL behind the live server, chromium installed by
 .ci/run). Screenshots go to test-artifacts/ for people to look at.
 """
 
-import os
 import shutil
 from pathlib import Path
 
@@ -20,9 +19,12 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls that tests
-# make between browser steps are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread; the ORM calls that tests
+    make between browser steps are still synchronous and safe."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from assessments.models import Answer, Assessment
 from missions.models import Mission, Period
@@ -55,7 +56,9 @@ def test_seeding_twice_changes_nothing(seeded):
 
 def test_demo_logins_work_with_the_documented_password(seeded):
     for username in ("admin", "analyst", "arv-focal", "arv-respondent", "fen-humanitarian"):
-        assert authenticate(username=username, password="demo") is not None, username
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, username=username, password="demo")
+        assert user is not None, username
 
 
 def test_larger_data_sets_for_benchmarks(db):

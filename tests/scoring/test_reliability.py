@@ -17,7 +17,7 @@ from scoring.method import score_assessment
 from scoring.models import ScoreSet
 from scoring.tasks import assessment_score
 from tests.assessments.conftest import ALL_INDICATORS
-from tests.live_worker import live_worker, new_queue, test_database_url, wait_until
+from tests.live_worker import live_worker, new_queue, wait_until, worker_database_url
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,7 @@ def test_a_worker_killed_mid_scoring_leaves_exactly_one_correct_result(personas,
     }
     queue = new_queue()
     # Hold the assessment's row lock so the worker is stuck inside the scoring task.
-    with psycopg.connect(test_database_url()) as blocker:
+    with psycopg.connect(worker_database_url()) as blocker:
         blocker.execute(
             "SELECT id FROM assessments_assessment WHERE id = %s FOR UPDATE", [assessment_a.pk]
         )
@@ -56,7 +56,7 @@ def test_a_worker_killed_mid_scoring_leaves_exactly_one_correct_result(personas,
 
             def worker_waits_on_the_lock():
                 # A connection of its own: pg_stat_activity is frozen inside a transaction.
-                with psycopg.connect(test_database_url(), autocommit=True) as watcher:
+                with psycopg.connect(worker_database_url(), autocommit=True) as watcher:
                     (waiting,) = watcher.execute(
                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                         "AND query ILIKE '%FOR UPDATE%'"

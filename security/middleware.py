@@ -1,0 +1,114 @@
+"""Session lifetime rules, the second-factor gate, and logging of refused accesses."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from missions.roles import user_sees_all_missions
+from security.models import EventKind
+from security.services import security_event_record
+
+LOGIN_AT = "imp_login_at"
+SEEN_AT = "imp_seen_at"
+# Only write the session when the last activity moved by this much (fewer writes).
+SEEN_RESOLUTION = 30
+
+
+def mark_login(request: HttpRequest) -> None:
+    now = int(time.time())
+    request.session[LOGIN_AT] = now
+    request.session[SEEN_AT] = now
+
+
+class SessionPolicyMiddleware:
+    """Ends a session after SESSION_IDLE_TIMEOUT seconds without a request, and
+    SESSION_ABSOLUTE_LIFETIME seconds after login whatever the activity."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            login_at = request.session.get(LOGIN_AT, now)
+            seen_at = request.session.get(SEEN_AT, now)
+            reason = None
+            if now - login_at > settings.SESSION_ABSOLUTE_LIFETIME:
+                reason = _("Your session reached its maximum length. Please log in again.")
+            elif now - seen_at > settings.SESSION_IDLE_TIMEOUT:
+                reason = _("Your session ended after a period of inactivity. Please log in again.")
+            if reason:
+                security_event_record(
+                    kind=EventKind.SESSION_EXPIRED, user=user, request=request, detail=reason
+                )
+                logout(request)
+                messages.info(request, reason)
+                return redirect(f"{reverse('login')}?next={request.path}")
+            if LOGIN_AT not in request.session:
+                request.session[LOGIN_AT] = now
+            if now - seen_at >= SEEN_RESOLUTION or SEEN_AT not in request.session:
+                request.session[SEEN_AT] = now
+        return self.get_response(request)
+
+
+_OTP_EXEMPT_PREFIXES = ("/accounts/", "/security/two-factor/", "/static/", "/healthz")
+
+
+def second_factor_required(user) -> bool:
+    """HQ users must verify a second factor when the setting enforces it; anyone who
+    has set up an authenticator must always use it."""
+    from django_otp import user_has_device
+
+    if user_has_device(user, confirmed=True):
+        return True
+    return settings.OTP_REQUIRED_FOR_HQ and user_sees_all_missions(user)
+
+
+class SecondFactorMiddleware:
+    """Sends a logged-in user who still owes a second factor to the verification page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(_OTP_EXEMPT_PREFIXES)
+            and second_factor_required(user)
+        ):
+            return redirect(f"{reverse('two_factor')}?next={request.path}")
+        return self.get_response(request)
+
+
+class RefusedAccessLogMiddleware:
+    """Logs the 403s and 404s that logged-in users meet (the access matrix's refusals)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            response.status_code in (403, 404)
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(("/static/", "/favicon"))
+        ):
+            security_event_record(
+                kind=EventKind.ACCESS_REFUSED,
+                user=user,
+                request=request,
+                detail=f"{request.method} answered {response.status_code}",
+            )
+        return response
