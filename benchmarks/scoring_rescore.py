@@ -35,7 +35,6 @@ def main() -> None:
 
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from assessments.models import Answer, Assessment
     from demo.services import demo_seed
@@ -52,9 +51,15 @@ def main() -> None:
 
     # Queries per assessment, measured in-process on a batch of 50.
     sample = list(assessments_for_rescore().values_list("pk", flat=True)[:50])
-    with CaptureQueriesContext(connection) as queries:
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         assessment_scores_compute_many(assessment_ids=sample)
-    queries_per_assessment = len(queries.captured_queries) / len(sample)
+    queries_per_assessment = len(executed) / len(sample)
     ScoreSet.objects.all().delete()
 
     env = {**os.environ, "DATABASE_URL": bench_url, "CELERY_TASK_DEFAULT_QUEUE": queue}
