@@ -63,7 +63,8 @@ def main() -> None:
     ScoreSet.objects.all().delete()
 
     env = {**os.environ, "DATABASE_URL": bench_url, "CELERY_TASK_DEFAULT_QUEUE": queue}
-    log = open(REPO_ROOT / "benchmarks" / f"worker-{queue}.log", "w")  # noqa: SIM115
+    (REPO_ROOT / "benchmarks" / "out").mkdir(exist_ok=True)
+    log = open(REPO_ROOT / "benchmarks" / "out" / f"worker-{queue}.log", "w")  # noqa: SIM115
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "imp_assess", "worker", "-Q", queue,
          f"--concurrency={args.concurrency}", "--without-gossip", "--without-mingle",

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from imp_assess.urls import handler500, urlpatterns as project_urlpatterns  # noqa: F401
+from imp_assess.urls import handler500  # noqa: F401
+from imp_assess.urls import urlpatterns as project_urlpatterns
 
 
 def failing_view(request):
