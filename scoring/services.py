@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from assessments.models import Assessment, Response, ResponseStatus
+from dashboards.cache import dashboards_scores_changed
 from questionnaires.models import DimensionTag
 from scoring.inputs import questionnaire_def, scoring_input
 from scoring.method import METHOD_VERSION, AssessmentResult, QuestionnaireDef, score_assessment
@@ -23,7 +24,6 @@ from scoring.models import (
 )
 
 logger = logging.getLogger(__name__)
-
 
 
 def scoring_request(*, assessment_id: int) -> None:
@@ -143,7 +143,7 @@ def assessment_scores_compute(
     redelivered message and the sweeper, say) store one result set, not two.
     Returns None when there is nothing to score yet (no complete response).
     """
-    assessment = Assessment.objects.select_for_update().filter(pk=assessment_id).first()
+    assessment = Assessment.objects.select_for_update(of=("self",)).filter(pk=assessment_id).first()
     if assessment is None:
         return None
     questionnaire = None
@@ -155,7 +155,9 @@ def assessment_scores_compute(
     if not data.components:
         return None
     result = score_assessment(data)
-    return _store(assessment, result, tags)
+    score_set = _store(assessment, result, tags)
+    dashboards_scores_changed()
+    return score_set
 
 
 def scoring_pending(*, older_than: datetime.timedelta | None = None):

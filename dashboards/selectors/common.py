@@ -1,0 +1,179 @@
+"""Helpers shared by the dashboard selectors: references, quarters, dimensions, peers."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
+
+from dashboards.types import (
+    INSUFFICIENT,
+    NO_RESULT,
+    DimensionInfo,
+    MissionRef,
+    PeerPoint,
+    PeriodRef,
+)
+from missions.models import Period
+from missions.selectors import mission_list_visible_to
+from questionnaires.models import Dimension, DimensionTag, Questionnaire, QuestionnaireStatus
+from scoring.method import METHOD_VERSION
+from scoring.models import ScoreSet
+
+User = AbstractBaseUser | AnonymousUser
+
+# A peer median of fewer missions could give away one identifiable mission's score.
+MIN_PEER_GROUP = 3
+MISSION_FIELDS = ("id", "code", "name", "kind", "region", "is_demo")
+
+
+def mission_ref(values: dict) -> MissionRef:
+    return MissionRef(**{field: values[field] for field in MISSION_FIELDS})
+
+
+def missions_for(user: User, kind: str | None = None, region: str | None = None) -> QuerySet:
+    """The user's visible missions, filtered by kind and region when given."""
+    missions = mission_list_visible_to(user=user)
+    if kind:
+        missions = missions.filter(kind=kind)
+    if region:
+        missions = missions.filter(region=region)
+    return missions
+
+
+def period_list() -> list[PeriodRef]:
+    """Every quarter, oldest first (one query; a few dozen rows)."""
+    return [
+        PeriodRef(*row)
+        for row in Period.objects.order_by("year", "quarter").values_list("id", "year", "quarter")
+    ]
+
+
+def period_latest_scored() -> Period | None:
+    """The most recent quarter with any stored score of the current method."""
+    scored = ScoreSet.objects.filter(period=OuterRef("pk"), method_version=METHOD_VERSION)
+    return Period.objects.filter(Exists(scored)).order_by("-year", "-quarter").first()
+
+
+def period_key(period: PeriodRef) -> tuple[int, int]:
+    return (period.year, period.quarter)
+
+
+def previous_quarter(period: PeriodRef, periods: list[PeriodRef]) -> PeriodRef | None:
+    """The calendar quarter before ``period``, if it exists (not merely the previous row)."""
+    key = (period.year - 1, 4) if period.quarter == 1 else (period.year, period.quarter - 1)
+    return next((p for p in periods if period_key(p) == key), None)
+
+
+def dimension_catalogue() -> tuple[DimensionInfo, ...]:
+    """Dimensions of the latest published questionnaire, in questionnaire order."""
+    latest = Questionnaire.objects.filter(status=QuestionnaireStatus.PUBLISHED).order_by(
+        F("published_at").desc(nulls_last=True), "-version"
+    )
+    rows = (
+        Dimension.objects.filter(questionnaire=Subquery(latest.values("pk")[:1]))
+        .order_by("order")
+        .values_list("code", "title")
+    )
+    return tuple(DimensionInfo(code, title) for code, title in rows)
+
+
+def with_unknown_codes(
+    catalogue: tuple[DimensionInfo, ...], codes: Iterable[str]
+) -> tuple[DimensionInfo, ...]:
+    """Scores of dimensions missing from the latest questionnaire still get a column."""
+    known = {d.code for d in catalogue}
+    extra = sorted(set(codes) - known)
+    return catalogue + tuple(DimensionInfo(code, code) for code in extra)
+
+
+def tag_labels() -> dict[str, str]:
+    """Tag code -> label; codes are stable across versions and the newest wording wins."""
+    rows = DimensionTag.objects.order_by(
+        F("dimension__questionnaire__published_at").asc(nulls_first=True),
+        "dimension__questionnaire__version",
+    ).values_list("code", "label")
+    return dict(rows)
+
+
+def plotted(score: float | None, sufficient: bool) -> float | None:
+    """The value a chart may draw: a score counts only when the method found it sufficient."""
+    return score if sufficient and score is not None else None
+
+
+def plotted_row(row: dict | None, field: str = "score") -> float | None:
+    return plotted(row[field], row["sufficient"]) if row else None
+
+
+def missing_reason(row: dict | None, field: str = "score") -> str:
+    """ "" when the row's value is plotted, else why not: no result, or insufficient data."""
+    if row is None:
+        return NO_RESULT
+    return "" if plotted_row(row, field) is not None else INSUFFICIENT
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's ``percentile_cont``: linear interpolation, as ``statistics.quantiles``
+    with ``method="inclusive"``."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        if fraction not in (0.25, 0.5, 0.75):  # a literal in the SQL: only these three
+            raise ValueError("fraction must be 0.25, 0.5 or 0.75")
+        super().__init__(expression, fraction=fraction, **extra)
+
+
+def peer_points_sql(rows: QuerySet, field: str, periods: list[PeriodRef]) -> tuple:
+    """``peer_points`` over ``rows`` (grouped by ``period_id``), aggregated by the database
+    where it can (PostgreSQL): a few dozen rows back whatever the number of missions."""
+    if connection.vendor != "postgresql":
+        values: dict[int, list[float]] = {}
+        for period_id, value in rows.values_list("period_id", field):
+            values.setdefault(period_id, []).append(value)
+        return peer_points(values, periods)
+    stats = {
+        row["period_id"]: row
+        for row in rows.values("period_id").annotate(
+            n=Count("*"),
+            q1=Percentile(field, 0.25),
+            median=Percentile(field, 0.5),
+            q3=Percentile(field, 0.75),
+        )
+    }
+    points = []
+    for period in periods:
+        row = stats.get(period.id)
+        if row is None or row["n"] < MIN_PEER_GROUP:
+            points.append(PeerPoint(period, None, None, None, row["n"] if row else 0))
+        else:
+            points.append(PeerPoint(period, row["median"], row["q1"], row["q3"], row["n"]))
+    return tuple(points)
+
+
+def peer_points(values: dict[int, list[float]], periods: Iterable[PeriodRef]) -> tuple:
+    """Median and quartiles per quarter, interpolated linearly (as PostgreSQL's
+    ``percentile_cont``); ``None`` below ``MIN_PEER_GROUP`` missions."""
+    points = []
+    for period in periods:
+        sample = sorted(values.get(period.id, ()))
+        if len(sample) < MIN_PEER_GROUP:
+            points.append(PeerPoint(period, None, None, None, len(sample)))
+            continue
+        q1, median, q3 = statistics.quantiles(sample, n=4, method="inclusive")
+        points.append(PeerPoint(period, median, q1, q3, len(sample)))
+    return tuple(points)

@@ -1,0 +1,140 @@
+"""Compare: chosen missions on one measure over quarters, before their peer group."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from dashboards.selectors.common import (
+    MISSION_FIELDS,
+    User,
+    dimension_catalogue,
+    mission_ref,
+    peer_points,
+    period_key,
+    period_list,
+    plotted,
+)
+from dashboards.types import CompareLine, Comparison
+from missions.models import MissionKind, Region
+from missions.selectors import mission_list_visible_to
+from questionnaires.models import CoherenceLevel
+from scoring.method import COHERENCE_LEVELS, METHOD_VERSION
+from scoring.models import CoherenceLevelScore, DimensionScore, ScoreSet
+
+INDEX = "index"
+
+
+def compare_measures() -> list[tuple[str, str]]:
+    """(value, label) of every measure: the index, each dimension, each coherence level."""
+    labels = dict(CoherenceLevel.choices)
+    return (
+        [(INDEX, _("Integration index (0–100)"))]
+        + [(f"dim:{d.code}", f"{d.code} — {d.title}") for d in dimension_catalogue()]
+        + [(f"level:{lv}", str(labels.get(lv, lv))) for lv in COHERENCE_LEVELS]
+    )
+
+
+def compare_peer_groups() -> list[tuple[str, str]]:
+    """(value, label) of every peer group: all missions, one kind, one region."""
+    return (
+        [("all", _("All missions"))]
+        + [(f"kind:{value}", str(label)) for value, label in MissionKind.choices]
+        + [(f"region:{value}", str(label)) for value, label in Region.choices]
+    )
+
+
+def _measure_rows(measure: str, chosen_ids: list[int], peer: str):
+    """(mission id, kind, region, period id, value, sufficient) of the measure for the chosen
+    missions and the peer group, in one query."""
+    if measure == INDEX:
+        model, prefix, extra = ScoreSet, "", {}
+        value = F("index")
+    else:
+        family, _sep, code = measure.partition(":")
+        model, extra = {
+            "dim": (DimensionScore, {"dimension_code": code}),
+            "level": (CoherenceLevelScore, {"level": code}),
+        }[family]
+        prefix, value = "score_set__", F("score")
+    rows = model.objects.filter(**extra, **{f"{prefix}method_version": METHOD_VERSION})
+    if peer != "all":
+        field, _sep, wanted = peer.partition(":")
+        rows = rows.filter(
+            Q(**{f"{prefix}mission_id__in": chosen_ids})
+            | Q(**{f"{prefix}mission__{field}": wanted})
+        )
+    return rows.annotate(
+        row_mission=F(f"{prefix}mission_id"),
+        kind=F(f"{prefix}mission__kind"),
+        region=F(f"{prefix}mission__region"),
+        row_period=F(f"{prefix}period_id"),
+        value=value,
+    ).values_list("row_mission", "kind", "region", "row_period", "value", "sufficient")
+
+
+def compare_series(
+    *,
+    user: User,
+    mission_ids: list[int],
+    measure: str = INDEX,
+    peer: str = "all",
+    quarters: int | None = None,
+) -> Comparison:
+    """Lines of the chosen missions (only those the user may see) on ``measure`` over quarters,
+    with the median and inter-quartile band of the peer group behind them.
+
+    ``measure``: ``"index"``, ``"dim:<CODE>"`` or ``"level:<level>"``; ``peer``: ``"all"``,
+    ``"kind:<kind>"`` or ``"region:<region>"``; ``quarters``: only the last N quarters. The peer
+    distribution covers every mission of the group, anonymously. Four queries.
+    """
+    measures = dict(compare_measures())
+    groups = dict(compare_peer_groups())
+    if measure not in measures:
+        raise ValueError(f"unknown measure {measure!r}")
+    if peer not in groups:
+        raise ValueError(f"unknown peer group {peer!r}")
+    chosen = {
+        row["id"]: mission_ref(row)
+        for row in mission_list_visible_to(user=user)
+        .filter(pk__in=mission_ids)
+        .values(*MISSION_FIELDS)
+    }
+    peer_field, _sep, peer_value = peer.partition(":")
+    values: dict[tuple[int, int], float | None] = {}
+    group_values: dict[int, list[float]] = defaultdict(list)
+    seen_periods: set[int] = set()
+    rows = _measure_rows(measure, list(chosen), peer)
+    for mission_id, kind, region, period_id, value, sufficient in rows:
+        shown = plotted(value, sufficient)
+        if mission_id in chosen:
+            values[(mission_id, period_id)] = shown
+            seen_periods.add(period_id)
+        member = peer == "all" or {"kind": kind, "region": region}[peer_field] == peer_value
+        if member and shown is not None:
+            group_values[period_id].append(shown)
+            seen_periods.add(period_id)
+    every_period = period_list()
+    with_data = [p for p in every_period if p.id in seen_periods]
+    periods = []
+    if with_data:  # every quarter from the first with data to the last, gaps included
+        first, last = period_key(with_data[0]), period_key(with_data[-1])
+        periods = [p for p in every_period if first <= period_key(p) <= last]
+    if quarters:
+        periods = periods[-quarters:]
+    ordered = sorted(chosen.values(), key=lambda m: m.code)
+    return Comparison(
+        measure=measure,
+        measure_label=measures[measure],
+        peer=peer,
+        peer_label=groups[peer],
+        scale=(0.0, 100.0) if measure == INDEX else (1.0, 5.0),
+        periods=tuple(periods),
+        lines=tuple(
+            CompareLine(mission, tuple(values.get((mission.id, p.id)) for p in periods))
+            for mission in ordered
+        ),
+        peer_points=peer_points(group_values, periods),
+    )

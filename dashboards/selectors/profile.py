@@ -1,0 +1,290 @@
+"""One mission's profile: a quarter against its targets, its history and its peers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Sum
+
+from dashboards.selectors.common import (
+    MISSION_FIELDS,
+    User,
+    dimension_catalogue,
+    missing_reason,
+    mission_ref,
+    peer_points_sql,
+    period_key,
+    period_list,
+    plotted,
+    plotted_row,
+    previous_quarter,
+    tag_labels,
+    with_unknown_codes,
+)
+from dashboards.types import (
+    INSUFFICIENT,
+    NO_RESULT,
+    ComponentView,
+    DimensionInfo,
+    DimensionRow,
+    DimensionTrend,
+    LevelScore,
+    MissionProfile,
+    MissionRef,
+    PeerPoint,
+    PeriodRef,
+    TagRow,
+)
+from missions.models import Component, Period
+from missions.selectors import mission_list_visible_to
+from questionnaires.models import CoherenceLevel
+from scoring.method import COHERENCE_LEVELS, METHOD_VERSION
+from scoring.models import (
+    CoherenceLevelScore,
+    ComponentDimensionScore,
+    DimensionScore,
+    ScoreSet,
+    TagCount,
+)
+
+# The most frequent barriers and enablers: the last year up to the profiled quarter.
+TAGS_QUARTERS = 4
+TOP_TAGS = 5
+DIMENSION_FIELDS = (
+    "score_set__period_id",
+    "dimension_code",
+    "score",
+    "sufficient",
+    "target",
+    "gap",
+    "gap_flag",
+    "completeness",
+    "divergence",
+    "divergence_flag",
+)
+
+
+def mission_profile(*, user: User, mission_id: int, period_id: int | None = None) -> MissionProfile:
+    """One mission in a quarter (default: its latest scored one) with its history and peers.
+
+    Raises ``Mission.DoesNotExist`` outside the user's missions and ``Period.DoesNotExist`` for
+    an unknown quarter. Reads this mission's stored scores only, plus one index per mission and
+    quarter for the anonymous peer distribution: ten queries in all.
+    """
+    mission = mission_ref(
+        mission_list_visible_to(user=user).values(*MISSION_FIELDS).get(pk=mission_id)
+    )
+    periods = period_list()
+    if period_id is not None and not any(p.id == period_id for p in periods):
+        raise Period.DoesNotExist(f"no period {period_id}")
+    sets = {
+        row["period_id"]: row
+        for row in ScoreSet.objects.filter(
+            mission_id=mission_id, method_version=METHOD_VERSION
+        ).values("id", "period_id", "index", "stage", "completeness", "sufficient")
+    }
+    scored = [p for p in periods if p.id in sets]
+    if period_id is None:
+        period = scored[-1] if scored else None
+    else:
+        period = next(p for p in periods if p.id == period_id)
+    catalogue = dimension_catalogue()
+    if period is None:
+        return _without_scores(mission)
+    first = min([period, *scored[:1]], key=period_key)
+    shown = [p for p in periods if period_key(first) <= period_key(p) <= period_key(period)]
+    previous = previous_quarter(period, periods)
+
+    scores = {
+        (row["score_set__period_id"], row["dimension_code"]): row
+        for row in DimensionScore.objects.filter(
+            score_set__mission_id=mission_id, score_set__method_version=METHOD_VERSION
+        ).values(*DIMENSION_FIELDS)
+    }
+    dimensions = with_unknown_codes(catalogue, (code for _p, code in scores))
+    current = sets.get(period.id)
+    before = sets.get(previous.id) if previous else None
+    return MissionProfile(
+        mission=mission,
+        period=period,
+        previous_period=previous,
+        index=plotted_row(current, "index"),
+        stage=current["stage"] if current and current["sufficient"] else "",
+        completeness=current["completeness"] if current else None,
+        sufficient=plotted_row(current, "index") is not None,
+        previous_index=plotted_row(before, "index"),
+        missing=missing_reason(current, "index"),
+        dimensions=tuple(
+            _dimension_row(d, scores, period, previous, has_result=current is not None)
+            for d in dimensions
+        ),
+        periods=tuple(shown),
+        index_trend=tuple(plotted_row(sets.get(p.id), "index") for p in shown),
+        dimension_trends=tuple(
+            DimensionTrend(
+                d.code, d.title, tuple(plotted_row(scores.get((p.id, d.code))) for p in shown)
+            )
+            for d in dimensions
+        ),
+        peer=index_peer_points(shown),
+        coherence_levels=_levels(mission_id, period, previous),
+        components=_components(current["id"] if current else None, dimensions),
+        **_top_tags(mission_id, period, periods),
+        tags_quarters=TAGS_QUARTERS,
+    )
+
+
+def _without_scores(mission: MissionRef) -> MissionProfile:
+    return MissionProfile(
+        mission=mission,
+        period=None,
+        previous_period=None,
+        index=None,
+        stage="",
+        completeness=None,
+        sufficient=False,
+        previous_index=None,
+        missing=NO_RESULT,
+        dimensions=(),
+        periods=(),
+        index_trend=(),
+        dimension_trends=(),
+        peer=(),
+        coherence_levels=(),
+        components=(),
+        top_barriers=(),
+        top_enablers=(),
+        tags_quarters=TAGS_QUARTERS,
+    )
+
+
+def _dimension_row(
+    dimension: DimensionInfo,
+    scores: dict[tuple[int, str], dict],
+    period: PeriodRef,
+    previous: PeriodRef | None,
+    *,
+    has_result: bool,
+) -> DimensionRow:
+    row = scores.get((period.id, dimension.code))
+    previous_score = plotted_row(scores.get((previous.id, dimension.code))) if previous else None
+    if row is None:
+        return DimensionRow(
+            code=dimension.code,
+            title=dimension.title,
+            score=None,
+            target=None,
+            gap=None,
+            gap_flag="",
+            completeness=None,
+            sufficient=False,
+            divergence=None,
+            divergence_flag=False,
+            previous_score=previous_score,
+            missing=INSUFFICIENT if has_result else NO_RESULT,
+        )
+    score = plotted(row["score"], row["sufficient"])
+    return DimensionRow(
+        code=dimension.code,
+        title=dimension.title,
+        score=score,
+        target=row["target"],
+        gap=row["gap"] if score is not None else None,
+        gap_flag=row["gap_flag"] if score is not None else "",
+        completeness=row["completeness"],
+        sufficient=score is not None,
+        divergence=row["divergence"],
+        divergence_flag=row["divergence_flag"],
+        previous_score=previous_score,
+        missing="" if score is not None else INSUFFICIENT,
+        raw_score=row["score"],
+    )
+
+
+def index_peer_points(periods: list[PeriodRef]) -> tuple[PeerPoint, ...]:
+    """The anonymous distribution of the integration index over every mission, per quarter."""
+    rows = ScoreSet.objects.filter(
+        method_version=METHOD_VERSION,
+        period_id__in=[p.id for p in periods],
+        sufficient=True,
+        index__isnull=False,
+    )
+    return peer_points_sql(rows, "index", periods)
+
+
+def _levels(mission_id: int, period: PeriodRef, previous: PeriodRef | None) -> tuple:
+    wanted = [period.id] + ([previous.id] if previous else [])
+    rows = {
+        (row["score_set__period_id"], row["level"]): row
+        for row in CoherenceLevelScore.objects.filter(
+            score_set__mission_id=mission_id,
+            score_set__method_version=METHOD_VERSION,
+            score_set__period_id__in=wanted,
+        ).values("score_set__period_id", "level", "score", "sufficient", "completeness")
+    }
+    labels = dict(CoherenceLevel.choices)
+    levels = list(COHERENCE_LEVELS) + sorted({lv for _p, lv in rows} - set(COHERENCE_LEVELS))
+    result = []
+    for level in levels:
+        row = rows.get((period.id, level))
+        before = rows.get((previous.id, level)) if previous else None
+        result.append(
+            LevelScore(
+                level=level,
+                label=str(labels.get(level, level)),
+                score=plotted_row(row),
+                previous_score=plotted_row(before),
+                completeness=row["completeness"] if row else None,
+                missing=missing_reason(row),
+            )
+        )
+    return tuple(result)
+
+
+def _components(score_set_id: int | None, dimensions: tuple[DimensionInfo, ...]) -> tuple:
+    if score_set_id is None:
+        return ()
+    scores: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for component, code, score in ComponentDimensionScore.objects.filter(
+        score_set_id=score_set_id
+    ).values_list("component", "dimension_code", "score"):
+        scores[component][code] = score
+    labels = dict(Component.choices)
+    order = {value: position for position, value in enumerate(Component.values)}
+    return tuple(
+        ComponentView(
+            component=component,
+            label=str(labels.get(component, component)),
+            scores=tuple(by_code.get(d.code) for d in dimensions),
+        )
+        for component, by_code in sorted(scores.items(), key=lambda kv: order.get(kv[0], 99))
+    )
+
+
+def _top_tags(mission_id: int, period: PeriodRef, periods: list[PeriodRef]) -> dict:
+    upto = [p for p in periods if period_key(p) <= period_key(period)]
+    rows = (
+        TagCount.objects.filter(
+            score_set__mission_id=mission_id,
+            score_set__method_version=METHOD_VERSION,
+            score_set__period_id__in=[p.id for p in upto[-TAGS_QUARTERS:]],
+        )
+        .values("tag_code", "kind", "dimension_code")
+        .annotate(total=Sum("count"))
+        .order_by("-total", "tag_code")
+    )
+    labels = tag_labels()
+    top: dict[str, list[TagRow]] = {"barrier": [], "enabler": []}
+    for row in rows:
+        bucket = top.get(row["kind"])
+        if bucket is not None and len(bucket) < TOP_TAGS:
+            bucket.append(
+                TagRow(
+                    code=row["tag_code"],
+                    label=labels.get(row["tag_code"], row["tag_code"]),
+                    kind=row["kind"],
+                    count=row["total"],
+                    dimension_code=row["dimension_code"],
+                )
+            )
+    return {"top_barriers": tuple(top["barrier"]), "top_enablers": tuple(top["enabler"])}

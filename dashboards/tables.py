@@ -1,0 +1,248 @@
+"""The data behind each chart, as a table: the accessible alternative and the CSV download.
+
+Each ``table_*`` function mirrors one ``figure_*`` function of ``dashboards.figures`` and holds
+exactly the values that figure plots (tests compare the two). A missing value is a ``Missing``
+label ("insufficient data", "no result"): shown as that label on the page, an empty cell in the
+CSV, never zero.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from dashboards.figures import cycle_state_label
+from dashboards.types import (
+    INSUFFICIENT,
+    BarrierCounts,
+    Comparison,
+    CycleBoard,
+    MissionProfile,
+    PeerPoint,
+    Portfolio,
+)
+
+
+class Missing(str):
+    """A missing value, carrying the label the page shows in its place."""
+
+    __slots__ = ()
+
+
+def _missing(reason: str = INSUFFICIENT) -> Missing:
+    return Missing(_("insufficient data") if reason == INSUFFICIENT else _("no result"))
+
+
+def _value(value, reason: str = INSUFFICIENT):
+    return _missing(reason or INSUFFICIENT) if value is None else value
+
+
+@dataclass(frozen=True)
+class Table:
+    """Columns and rows of plain values; the first column names the row."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+
+    def as_csv(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow(["" if isinstance(cell, Missing) else cell for cell in row])
+        return buffer.getvalue()
+
+
+# --- portfolio ---------------------------------------------------------------------------------
+
+
+def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "score") -> Table:
+    header = _("Gap to target") if measure == "gap" else _("Score")
+    return Table(
+        caption=_("%(what)s per mission and dimension in %(period)s, and the integration index")
+        % {"what": header, "period": portfolio.period.label},
+        columns=(_("Mission"), *(d.code for d in portfolio.dimensions), _("Index")),
+        rows=tuple(
+            (
+                row.mission.label,
+                *(_value(getattr(cell, measure), cell.missing) for cell in row.cells),
+                _value(row.index, row.missing),
+            )
+            for row in portfolio.rows
+        ),
+    )
+
+
+def table_cycle_board(board: CycleBoard) -> Table:
+    return Table(
+        caption=_("Missions per assessment state in %(period)s") % {"period": board.period.label},
+        columns=(_("State"), _("On time"), _("Overdue")),
+        rows=tuple((cycle_state_label(c.state), c.on_time, c.overdue) for c in board.counts),
+    )
+
+
+# --- mission profile ---------------------------------------------------------------------------
+
+
+def table_radar(profile: MissionProfile) -> Table:
+    return Table(
+        caption=_("Dimension scores against targets and the previous quarter"),
+        columns=(_("Dimension"), _("This quarter"), _("Target"), _("Previous quarter")),
+        rows=tuple(
+            (
+                d.code,
+                _value(d.score, d.missing),
+                _value(d.target, d.missing),
+                _value(d.previous_score),
+            )
+            for d in profile.dimensions
+        ),
+    )
+
+
+def _peer_columns() -> tuple[str, ...]:
+    return (
+        _("Peer median"),
+        _("Peer lower quartile"),
+        _("Peer upper quartile"),
+        _("Peer missions"),
+    )
+
+
+def _peer_cells(point: PeerPoint) -> tuple:
+    return (_value(point.median), _value(point.q1), _value(point.q3), point.missions)
+
+
+def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Table:
+    rows = list(zip(profile.periods, profile.index_trend, profile.peer, strict=True))
+    if last_n:
+        rows = rows[-last_n:]
+    return Table(
+        caption=_("Integration index per quarter, with the anonymous peer distribution"),
+        columns=(_("Quarter"), profile.mission.label, *_peer_columns()),
+        rows=tuple((p.label, _value(index), *_peer_cells(peer)) for p, index, peer in rows),
+    )
+
+
+def table_dimension_trends(profile: MissionProfile, last_n: int | None = None) -> Table:
+    periods = list(profile.periods)
+    start = len(periods) - last_n if last_n else 0
+    start = max(start, 0)
+    return Table(
+        caption=_("Dimension scores per quarter"),
+        columns=(_("Quarter"), *(t.code for t in profile.dimension_trends)),
+        rows=tuple(
+            (period.label, *(_value(t.values[i]) for t in profile.dimension_trends))
+            for i, period in enumerate(periods)
+            if i >= start
+        ),
+    )
+
+
+def table_coherence_levels(profile: MissionProfile) -> Table:
+    return Table(
+        caption=_("Coherence levels this quarter and the quarter before"),
+        columns=(_("Coherence level"), _("Previous quarter"), _("This quarter")),
+        rows=tuple(
+            (level.label, _value(level.previous_score), _value(level.score, level.missing))
+            for level in profile.coherence_levels
+        ),
+    )
+
+
+def table_component_divergence(profile: MissionProfile) -> Table:
+    return Table(
+        caption=_(
+            "Each component's score per dimension beside the mission's; ⚑ marks dimensions "
+            "where components diverge"
+        ),
+        columns=(
+            _("Component"),
+            *(f"{d.code} ⚑" if d.divergence_flag else d.code for d in profile.dimensions),
+        ),
+        rows=tuple(
+            (view.label, *(_value(score) for score in view.scores)) for view in profile.components
+        )
+        + ((_("Mission score"), *(_value(d.score, d.missing) for d in profile.dimensions)),),
+    )
+
+
+def table_top_tags(profile: MissionProfile) -> Table:
+    return Table(
+        caption=_("Most frequent barriers and enablers over the last %(n)d quarters")
+        % {"n": profile.tags_quarters},
+        columns=(_("Tag"), _("Kind"), _("Dimension"), _("Times tagged")),
+        rows=tuple(
+            (
+                t.label,
+                _("Barrier") if t.kind == "barrier" else _("Enabler"),
+                t.dimension_code,
+                t.count,
+            )
+            for t in (*profile.top_barriers, *profile.top_enablers)
+        ),
+    )
+
+
+def table_gaps_ranked(profile: MissionProfile) -> Table:
+    flags = {"shortfall": _("shortfall"), "over_integration": _("over-integration")}
+    return Table(
+        caption=_("Gaps to target, largest first (target − score)"),
+        columns=(_("Dimension"), _("Gap"), _("Score"), _("Target"), _("Flag")),
+        rows=tuple(
+            (
+                f"{d.code} — {d.title}",
+                _value(d.gap, d.missing),
+                _value(d.score, d.missing),
+                _value(d.target, d.missing),
+                flags.get(d.gap_flag, ""),
+            )
+            for d in profile.gaps_ranked
+        ),
+    )
+
+
+# --- compare and barriers ----------------------------------------------------------------------
+
+
+def table_compare(comparison: Comparison) -> Table:
+    return Table(
+        caption=_("%(measure)s per quarter, with the distribution of %(group)s")
+        % {"measure": comparison.measure_label, "group": comparison.peer_label},
+        columns=(
+            _("Quarter"),
+            *(line.mission.label for line in comparison.lines),
+            *_peer_columns(),
+        ),
+        rows=tuple(
+            (
+                period.label,
+                *(_value(line.values[i]) for line in comparison.lines),
+                *_peer_cells(comparison.peer_points[i]),
+            )
+            for i, period in enumerate(comparison.periods)
+        ),
+    )
+
+
+def table_barrier_counts(counts: BarrierCounts) -> Table:
+    if counts.dimension:
+        return Table(
+            caption=_("Tags on %(dimension)s") % {"dimension": counts.dimension},
+            columns=(_("Tag"), _("Kind"), _("Times tagged")),
+            rows=tuple(
+                (t.label, _("Barrier") if t.kind == "barrier" else _("Enabler"), t.count)
+                for kind in ("barrier", "enabler")
+                for t in counts.tags
+                if t.kind == kind
+            ),
+        )
+    return Table(
+        caption=_("Barriers and enablers tagged per dimension"),
+        columns=(_("Dimension"), _("Barriers"), _("Enablers")),
+        rows=tuple((d.code, d.barriers, d.enablers) for d in counts.dimensions),
+    )

@@ -1,0 +1,340 @@
+"""The plain data the dashboard selectors return and the figure functions draw.
+
+Everything here is a frozen dataclass of plain values (no model instances), so results can be
+cached, pickled and handed to ``dashboards.figures`` by the pages and by the PDF exports alike.
+
+Conventions shared by every class:
+
+* A *plotted* value is ``None`` when it must be shown as missing. A dimension or index score is
+  plotted only when the scoring method marked it ``sufficient``; otherwise it is ``None`` and
+  ``missing`` says why: ``"insufficient"`` (a result exists, too few answers) or ``"no_result"``
+  (no stored score for that quarter). Missing is never drawn as zero.
+* Scores are on the 1–5 step scale, the integration index on 0–100, and a gap is
+  ``target - score`` (positive: shortfall, negative: over-integration).
+* Sequences over quarters are aligned with the ``periods`` tuple of their container.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+INSUFFICIENT = "insufficient"
+NO_RESULT = "no_result"
+
+
+@dataclass(frozen=True)
+class MissionRef:
+    """A mission as the dashboards show it. ``label`` carries the DEMO marker."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    region: str
+    is_demo: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} · DEMO" if self.is_demo else self.code
+
+
+@dataclass(frozen=True)
+class PeriodRef:
+    """A quarter, e.g. 2026-Q3."""
+
+    id: int
+    year: int
+    quarter: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-Q{self.quarter}"
+
+
+@dataclass(frozen=True)
+class DimensionInfo:
+    """A dimension's stable code and its title in the latest published questionnaire."""
+
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PeerPoint:
+    """Distribution of a measure across a peer group of missions in one quarter.
+
+    Anonymous by construction: no mission is named. ``median``, ``q1`` and ``q3`` are ``None``
+    when fewer than ``MIN_PEER_GROUP`` missions had sufficient data (``missions`` says how many
+    did), so that a median never reveals one identifiable mission's score.
+    """
+
+    period: PeriodRef
+    median: float | None
+    q1: float | None
+    q3: float | None
+    missions: int
+
+
+# --- portfolio ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioCell:
+    """One mission × dimension cell: plotted score and gap (``None`` when missing)."""
+
+    score: float | None
+    gap: float | None
+    target: int | None
+    gap_flag: str
+    completeness: float | None
+    missing: str  # "" | "insufficient" | "no_result"
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    """One mission's row of the heatmap; ``cells`` follow ``Portfolio.dimensions``."""
+
+    mission: MissionRef
+    index: float | None
+    stage: str
+    completeness: float | None
+    missing: str
+    cells: tuple[PortfolioCell, ...]
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Missions × dimensions for one quarter, filtered and sorted as asked."""
+
+    period: PeriodRef
+    dimensions: tuple[DimensionInfo, ...]
+    rows: tuple[PortfolioRow, ...]
+    kind: str | None = None
+    region: str | None = None
+    sort: str = "mission"
+
+
+# --- cycle board -------------------------------------------------------------------------------
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+SUBMITTED = "submitted"
+APPROVED = "approved"
+CYCLE_STATES = (NOT_STARTED, IN_PROGRESS, SUBMITTED, APPROVED)
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    mission: MissionRef
+    state: str  # one of CYCLE_STATES
+    overdue: bool  # not submitted and the quarter has closed
+    responses: int
+    complete_responses: int
+
+
+@dataclass(frozen=True)
+class CycleCount:
+    state: str
+    on_time: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class CycleBoard:
+    """Where each mission stands in a quarter's assessment cycle."""
+
+    period: PeriodRef
+    rows: tuple[CycleRow, ...]
+    counts: tuple[CycleCount, ...]  # one per CYCLE_STATES, in that order
+
+
+# --- mission profile ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    """One dimension of the profiled quarter.
+
+    ``score`` and ``gap`` are plotted values (``None`` unless ``sufficient``); ``raw_score`` is
+    what the method computed even when insufficient, for the data table's footnote only.
+    ``previous_score`` is the plotted score of the quarter before (``None`` if missing).
+    """
+
+    code: str
+    title: str
+    score: float | None
+    target: int | None
+    gap: float | None
+    gap_flag: str  # "" | "shortfall" | "over_integration"
+    completeness: float | None
+    sufficient: bool
+    divergence: float | None
+    divergence_flag: bool
+    previous_score: float | None
+    missing: str
+    raw_score: float | None = None
+
+
+@dataclass(frozen=True)
+class DimensionTrend:
+    """A dimension's plotted score per quarter (aligned with ``MissionProfile.periods``)."""
+
+    code: str
+    title: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class LevelScore:
+    """A coherence level's plotted score this quarter and the quarter before."""
+
+    level: str
+    label: str
+    score: float | None
+    previous_score: float | None
+    completeness: float | None
+    missing: str
+
+
+@dataclass(frozen=True)
+class ComponentView:
+    """How one component sees each dimension (``scores`` follow the profile's dimensions)."""
+
+    component: str
+    label: str
+    scores: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class TagRow:
+    """A barrier or enabler and how often it was tagged."""
+
+    code: str
+    label: str
+    kind: str  # "barrier" | "enabler"
+    count: int
+    dimension_code: str = ""
+
+
+@dataclass(frozen=True)
+class MissionProfile:
+    """One mission in one quarter, with its history. What a mission leader reads.
+
+    ``period`` is ``None`` when the mission has no stored score at all; then every list is empty
+    except ``periods``/trends. ``index_trend`` and each ``DimensionTrend.values`` are aligned with
+    ``periods`` (every quarter from the mission's first score to ``period``; ``None`` = gap).
+    ``peer`` is the anonymous distribution of the integration index across all missions, aligned
+    with ``periods`` too. ``top_barriers`` / ``top_enablers`` add up the tags of the last
+    ``tags_quarters`` quarters up to ``period``.
+    """
+
+    mission: MissionRef
+    period: PeriodRef | None
+    previous_period: PeriodRef | None
+    index: float | None
+    stage: str
+    completeness: float | None
+    sufficient: bool
+    previous_index: float | None
+    missing: str
+    dimensions: tuple[DimensionRow, ...]
+    periods: tuple[PeriodRef, ...]
+    index_trend: tuple[float | None, ...]
+    dimension_trends: tuple[DimensionTrend, ...]
+    peer: tuple[PeerPoint, ...]
+    coherence_levels: tuple[LevelScore, ...]
+    components: tuple[ComponentView, ...]
+    top_barriers: tuple[TagRow, ...]
+    top_enablers: tuple[TagRow, ...]
+    tags_quarters: int = 4
+
+    @property
+    def gaps_ranked(self) -> tuple[DimensionRow, ...]:
+        """Dimensions by size of gap (largest first, either direction); missing ones last."""
+        scored = sorted(
+            (d for d in self.dimensions if d.gap is not None),
+            key=lambda d: (-abs(d.gap), d.code),
+        )
+        return tuple(scored) + tuple(d for d in self.dimensions if d.gap is None)
+
+
+# --- compare -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareLine:
+    """One chosen mission's plotted values per quarter (aligned with ``Comparison.periods``)."""
+
+    mission: MissionRef
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Chosen missions on one measure over quarters, before their peer group's distribution.
+
+    ``measure`` is ``"index"``, ``"dim:<CODE>"`` or ``"level:<level>"``; ``peer`` is ``"all"``,
+    ``"kind:<kind>"`` or ``"region:<region>"``. ``scale`` is ``(low, high)`` of the measure.
+    """
+
+    measure: str
+    measure_label: str
+    peer: str
+    peer_label: str
+    scale: tuple[float, float]
+    periods: tuple[PeriodRef, ...]
+    lines: tuple[CompareLine, ...]
+    peer_points: tuple[PeerPoint, ...]
+
+
+# --- barriers and enablers ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DimensionTagTotals:
+    code: str
+    title: str
+    barriers: int
+    enablers: int
+
+
+@dataclass(frozen=True)
+class TagCountRow:
+    """A tag's count over the chosen quarters and missions; ``missions`` that tagged it."""
+
+    dimension_code: str
+    code: str
+    label: str
+    kind: str
+    count: int
+    missions: int
+
+
+@dataclass(frozen=True)
+class BarrierCounts:
+    """Barrier and enabler tags counted per dimension (and per tag) across missions/quarters.
+
+    With ``dimension`` set, the chart shows that dimension's tags instead of the totals.
+    """
+
+    period_from: PeriodRef | None
+    period_to: PeriodRef | None
+    kind: str | None
+    region: str | None
+    dimension: str | None
+    tag_kind: str | None
+    dimensions: tuple[DimensionTagTotals, ...]
+    tags: tuple[TagCountRow, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceNote:
+    """One tagged answer: where it comes from and the respondent's evidence note."""
+
+    mission: MissionRef
+    period: PeriodRef
+    component: str
+    component_label: str
+    indicator_code: str
+    evidence: str
+    other_tags: str

@@ -1,0 +1,142 @@
+"""The dashboards in a real browser: Plotly draws every chart from local files, filters live in
+the URL and change the chart, and each page leaves a screenshot in test-artifacts/."""
+
+import os
+import re
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+from tests.dashboards import conftest as dashboard_data
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _orm_beside_playwright_in_this_module(django_db_setup):
+    """Playwright's sync API runs an event loop in this thread; the ORM calls made beside it
+    (fixtures, flushes between tests) are synchronous and safe. The test database is created
+    first, and the setting never leaves this module (a deployment check refuses it)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# The dashboards' hand-built data set of stored scores (fixtures shared with their tests).
+questionnaire = dashboard_data.questionnaire
+small = dashboard_data.small
+
+
+@pytest.fixture
+def analyst_page(small, page):  # the test database first, then the browser
+    cache.clear()  # entries cached by an earlier run of the same database would be stale
+    log_in(page, "analyst", PASSWORD)
+    return page
+
+
+def _charts_drawn(page, *keys: str) -> None:
+    for key in keys:
+        expect(page.locator(f"#{key}-plot.js-plotly-plot svg.main-svg").first).to_be_visible()
+
+
+def _plotted(page, key: str, expression: str):
+    return page.evaluate(f"document.getElementById('{key}-plot').data{expression}")
+
+
+def _apply(page, label: str, value, url_part: str) -> None:
+    page.get_by_label(label, exact=True).select_option(value)
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(f"**{url_part}**")
+
+
+def test_portfolio_draws_the_heatmap_and_the_measure_filter_changes_url_and_chart(
+    analyst_page,
+    small,
+    screenshot,
+):
+    page = analyst_page
+    page.goto(f"/dashboards/portfolio/?period={small.p3.pk}")
+    _charts_drawn(page, "heatmap", "cycle")
+    assert page.locator(".js-plotly-plot svg").count() > 0
+    assert _plotted(page, "heatmap", "[0].zmid") is None  # colour by score
+    assert _plotted(page, "heatmap", "[0].z[0]") == [3.0, 2.5]
+    screenshot(page, "portfolio")
+
+    _apply(page, "Colour by", "gap", "measure=gap")
+    assert "measure=gap" in page.url and f"period={small.p3.pk}" in page.url
+    assert "kind=" not in page.url  # empty filters stay out of the URL
+    _charts_drawn(page, "heatmap")
+    assert _plotted(page, "heatmap", "[0].zmid") == 0
+    assert _plotted(page, "heatmap", "[0].z[0]") == [1.0, -0.5]
+
+    # The data table is one keyboard press away.
+    summary = page.locator("#heatmap-table").locator("xpath=ancestor::details/summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#heatmap-table")).to_be_visible()
+    screenshot(page, "portfolio-gap")
+
+
+def test_mission_profile_draws_every_chart_and_the_quarter_filter_changes_them(
+    analyst_page,
+    small,
+    screenshot,
+):
+    page = analyst_page
+    page.goto(f"/dashboards/missions/{small.a.pk}/")
+    keys = ["radar", "gaps", "index_trend", "dimension_trends", "coherence", "components", "tags"]
+    _charts_drawn(page, *keys)
+    assert _plotted(page, "index_trend", "[3].x") == ["2024-Q2", "2024-Q3", "2024-Q4"]
+    screenshot(page, "profile")
+
+    _apply(page, "Quarter", "2024-Q3", f"period={small.p2.pk}")
+    _charts_drawn(page, *keys)
+    assert _plotted(page, "index_trend", "[3].x") == ["2024-Q2", "2024-Q3"]
+    screenshot(page, "profile-earlier-quarter")
+
+
+def test_compare_draws_lines_before_the_peer_band_and_mission_choice_changes_them(
+    analyst_page,
+    small,
+    screenshot,
+):
+    page = analyst_page
+    page.goto("/dashboards/compare/")
+    _charts_drawn(page, "compare")
+    assert len(_plotted(page, "compare", "")) == 3  # the peer band and median only
+    page.get_by_label("Missions", exact=True).select_option([str(small.a.pk), str(small.c.pk)])
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**missions=**")
+    assert f"missions={small.a.pk}" in page.url and f"missions={small.c.pk}" in page.url
+    _charts_drawn(page, "compare")
+    lines = _plotted(page, "compare", ".slice(3).map(t => t.name)")
+    assert lines == ["MSN-A", "MSN-C · DEMO"]
+    screenshot(page, "compare")
+
+
+def test_barriers_drill_down_from_dimensions_to_tags_to_evidence(
+    analyst_page,
+    small,
+    screenshot,
+):
+    page = analyst_page
+    page.goto("/dashboards/barriers/")
+    _charts_drawn(page, "barriers")
+    assert _plotted(page, "barriers", "[0].x") == ["LEAD", "HUM"]
+    screenshot(page, "barriers")
+
+    _apply(page, "Dimension", "LEAD", "dimension=LEAD")
+    _charts_drawn(page, "barriers")
+    assert _plotted(page, "barriers", "[0].y") == ["Unclear roles"]
+    screenshot(page, "barriers-lead")
+    page.get_by_role("link", name=re.compile(r"Evidence notes\W+Unclear roles")).click()
+    page.wait_for_url("**/dashboards/barriers/evidence/**tag=LEAD-B-ROLES**")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Unclear roles")
+    screenshot(page, "evidence")
