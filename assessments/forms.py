@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
     EVIDENCE_MAX_LENGTH,
+    HIGHLIGHTS_MAX_LENGTH,
     OTHER_TAGS_MAX_LENGTH,
     REASON_MAX_LENGTH,
     Answer,
@@ -133,3 +134,13 @@ class SubmitForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("justify_")
         }
+
+
+class HighlightsForm(forms.Form):
+    highlights = forms.CharField(
+        label=_("Highlights of the quarter"),
+        required=False,
+        max_length=HIGHLIGHTS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Optional. Plain text, printed on the mission's scorecard."),
+    )

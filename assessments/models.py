@@ -16,6 +16,7 @@ from questionnaires.models import STEP_VALIDATORS, Dimension, Indicator, Questio
 EVIDENCE_MAX_LENGTH = 2000
 OTHER_TAGS_MAX_LENGTH = 200
 REASON_MAX_LENGTH = 1000
+HIGHLIGHTS_MAX_LENGTH = 1500
 
 
 class AssessmentStatus(models.TextChoices):
@@ -41,6 +42,8 @@ class Assessment(models.Model):
     # Written justification for each component that had not completed at submission.
     missing_component_justifications = models.JSONField(default=dict, blank=True)
     status_reason = models.TextField(_("reason for the last status change"), blank=True)
+    # The focal point's short note for the quarter, printed on the scorecard (plain text).
+    highlights = models.TextField(_("highlights"), max_length=HIGHLIGHTS_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # When scoring was last asked for; the sweeper re-sends requests that found no result.
     scoring_requested_at = models.DateTimeField(null=True, blank=True, db_index=True)

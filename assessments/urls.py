@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:assessment_id>/submit/", views.assessment_submit_view, name="submit"),
     path("<int:assessment_id>/reopen/", views.assessment_reopen_view, name="reopen"),
     path("<int:assessment_id>/approve/", views.assessment_approve_view, name="approve"),
+    path("<int:assessment_id>/highlights/", views.highlights_update, name="highlights"),
     path("<int:assessment_id>/<slug:component>/", views.response_entry, name="response"),
     path(
         "<int:assessment_id>/<slug:component>/complete/",

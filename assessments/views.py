@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from assessments import permissions
 from assessments.activity import assessment_activity
-from assessments.forms import AnswerForm, ReasonForm, SubmitForm, TargetsForm
+from assessments.forms import AnswerForm, HighlightsForm, ReasonForm, SubmitForm, TargetsForm
 from assessments.models import Assessment, Response
 from assessments.selectors import (
     assessment_get_for_user,
@@ -36,6 +36,7 @@ from assessments.services import (
     SubmissionRefused,
     WorkflowError,
     assessment_approve,
+    assessment_highlights_set,
     assessment_reopen,
     assessment_submit,
     dimension_targets_set,
@@ -324,6 +325,8 @@ def _board_context(request, assessment, **forms) -> dict:
         "targets_form": forms.get("targets_form") or TargetsForm(targets=targets),
         "submit_form": forms.get("submit_form") or SubmitForm(incomplete_components=incomplete),
         "reopen_form": forms.get("reopen_form") or ReasonForm(),
+        "highlights_form": forms.get("highlights_form")
+        or HighlightsForm(initial={"highlights": assessment.highlights}),
         "can_manage": permissions.can_manage(request.user, assessment),
         "can_reopen": permissions.can_reopen(request.user, assessment),
         "can_approve": permissions.can_approve(request.user, assessment)
@@ -420,6 +423,27 @@ def assessment_reopen_view(request: HttpRequest, assessment_id: int) -> HttpResp
             messages.success(request, _("Assessment reopened."))
             return redirect("assessments:board", assessment.pk)
     context = _board_context(request, assessment, reopen_form=form)
+    return render(request, "assessments/board.html", context, status=400)
+
+
+@login_required
+def highlights_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, assessment_id)
+    if request.method != "POST":  # after the access check: outsiders get 404
+        return HttpResponseNotAllowed(["POST"])
+    _refuse_unless(permissions.can_manage(request.user, assessment))
+    form = HighlightsForm(request.POST)
+    if form.is_valid():
+        try:
+            assessment_highlights_set(
+                assessment=assessment, by=request.user, text=form.cleaned_data["highlights"]
+            )
+        except (ValidationError, WorkflowError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Highlights saved."))
+            return redirect("assessments:board", assessment.pk)
+    context = _board_context(request, assessment, highlights_form=form)
     return render(request, "assessments/board.html", context, status=400)
 
 

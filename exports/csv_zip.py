@@ -1,0 +1,71 @@
+"""The data export as a ZIP archive of CSV files, one per table, streamed into the archive.
+
+Each CSV is UTF-8 (no byte-order mark), comma-separated, with a header row; booleans are
+written TRUE/FALSE as in the workbook. Every text cell passes through ``neutralise``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from exports.cells import neutralise
+from exports.progress import Progress
+from exports.tables import TABLES, DataScope, readme_lines
+
+BATCH = 5000
+
+
+def _cell(value):
+    cls = value.__class__
+    if cls is str:
+        return neutralise(value)
+    if cls is bool:
+        return "TRUE" if value else "FALSE"
+    return value
+
+
+def _write_csv(archive: zipfile.ZipFile, name: str, header, rows, progress) -> int:
+    written = 0
+    with (
+        archive.open(name, "w", force_zip64=True) as raw,
+        io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
+    ):
+        writer = csv.writer(text)
+        writer.writerow([_cell(value) for value in header])
+        for row in rows:
+            writer.writerow([_cell(value) for value in row])
+            written += 1
+            if progress is not None and written % BATCH == 0:
+                progress.advance(BATCH)
+    if progress is not None:
+        progress.advance(written % BATCH)
+    return written
+
+
+def data_csv_zip_write(
+    *,
+    path: Path,
+    scope: DataScope,
+    progress: Progress | None = None,
+    generated_at: datetime.datetime | None = None,
+) -> dict[str, int]:
+    """Write the archive to ``path``; returns the number of data rows per CSV file."""
+    generated_at = generated_at or timezone.now()
+    counts: dict[str, int] = {}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        lines = readme_lines(
+            scope=scope, generated_at=generated_at, marking=settings.CLASSIFICATION_MARKING
+        )
+        _write_csv(archive, "README.csv", ("item", "value", "meaning"), lines, None)
+        for table in TABLES:
+            counts[table.name] = _write_csv(
+                archive, f"{table.name}.csv", table.headers, table.rows(scope), progress
+            )
+    return counts

@@ -1,0 +1,84 @@
+"""Forms of the exports page. Choices are limited to what the user may export."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import Mission, Period
+from scoring.models import ScoreSet
+
+
+class MissionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, mission: Mission) -> str:
+        demo = " · DEMO" if mission.is_demo else ""
+        return f"{mission.code} — {mission.name}{demo}"
+
+
+class MissionMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, mission: Mission) -> str:
+        demo = " · DEMO" if mission.is_demo else ""
+        return f"{mission.code} — {mission.name}{demo}"
+
+
+def _periods():
+    return Period.objects.order_by("-year", "-quarter")
+
+
+def latest_scored_period() -> Period | None:
+    period_id = (
+        ScoreSet.objects.order_by("-period__year", "-period__quarter")
+        .values_list("period_id", flat=True)
+        .first()
+    )
+    return Period.objects.filter(pk=period_id).first() if period_id else None
+
+
+class PeriodChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, period: Period) -> str:
+        return period.label
+
+
+class ScorecardForm(forms.Form):
+    prefix = "scorecard"  # three forms share the page: field ids must differ
+    mission = MissionChoiceField(label=_("Mission"), queryset=Mission.objects.none())
+    period = PeriodChoiceField(label=_("Quarter"), queryset=_periods())
+
+    def __init__(self, *args, missions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = missions
+        self.fields["period"].queryset = _periods()
+
+
+class BriefingPackForm(forms.Form):
+    prefix = "briefing"
+    period = PeriodChoiceField(label=_("Quarter"), queryset=_periods())
+    missions = MissionMultipleChoiceField(
+        label=_("Missions"),
+        queryset=Mission.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("One scorecard per mission follows the portfolio page."),
+    )
+
+    def __init__(self, *args, missions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["missions"].queryset = missions
+        self.fields["period"].queryset = _periods()
+
+
+class DataExportForm(forms.Form):
+    prefix = "data"
+    FORMAT_CHOICES = [
+        ("xlsx", _("XLSX workbook (one sheet per table)")),
+        ("csv", _("CSV files, one per table, zipped")),
+    ]
+    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="xlsx")
+    missions = MissionMultipleChoiceField(
+        label=_("Missions"),
+        queryset=Mission.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Leave empty for every mission you can see."),
+    )
+
+    def __init__(self, *args, missions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["missions"].queryset = missions

@@ -1,0 +1,82 @@
+"""Export jobs: every export made (scorecard, briefing pack, data workbook or CSV archive).
+
+An ``ExportJob`` row is both the unit of background work (status, progress, the file it
+produced) and the export log that administrators read: who asked for what, when, and how
+big the file was. The row stays after its file has been cleaned away (status ``expired``).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportKind(models.TextChoices):
+    SCORECARD = "scorecard", _("Scorecard (PDF)")
+    BRIEFING_PACK = "briefing_pack", _("Briefing pack (PDF)")
+    DATA_XLSX = "data_xlsx", _("Data workbook (XLSX)")
+    DATA_CSV = "data_csv", _("Data tables (CSV, zipped)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired (file deleted)")
+
+
+class ExportSource(models.TextChoices):
+    WEB = "web", _("Web")
+    COMMAND = "command", _("Management command")
+
+
+class ExportJob(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=ExportKind.choices)
+    # Ids only (mission_ids, period_id, …): the job re-reads everything when it runs.
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    description = models.CharField(_("what"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("reason of failure"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    source = models.CharField(
+        _("source"), max_length=10, choices=ExportSource.choices, default=ExportSource.WEB
+    )
+    # Relative to settings.EXPORTS_ROOT; never under a static or media folder.
+    file_path = models.CharField(_("file"), max_length=300, blank=True)
+    filename = models.CharField(_("download name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="export_jobs",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("file kept until"), null=True, blank=True, db_index=True)
+    download_count = models.PositiveIntegerField(_("downloads"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports (log)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100), name="export_progress_0_to_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} — {self.description}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)

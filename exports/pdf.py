@@ -1,0 +1,244 @@
+"""Scorecard and briefing-pack PDFs: Django templates laid out by WeasyPrint.
+
+The figures are the dashboards' own (``dashboards.figures``), rendered to SVG by Plotly's
+static export (kaleido) with one chromium for the whole batch (``figure_batch``), and handed
+to WeasyPrint through ``StaticOnlyURLFetcher``, which serves those figures and the project's
+static files and refuses every other URL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+
+from assessments.models import Assessment
+from exports.fetcher import DOCUMENT_BASE_URL, FIGURE_PREFIX, StaticOnlyURLFetcher
+from exports.figure_renderer import figure_batch, figure_svg
+from exports.progress import Progress
+from scoring.method import METHOD_VERSION
+
+# WeasyPrint logs each layout step at INFO; refused URLs still come through as errors.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+# Pixel sizes of the rendered SVGs: the dashboards' own proportions, scaled down by the
+# layout (CSS), so the chart keeps the look it has on screen.
+RADAR_SIZE = (560, 460)
+TREND_SIZE = (560, 460)
+HEATMAP_WIDTH = 900
+TREND_QUARTERS = 8
+LARGEST_GAPS = 3
+
+
+class FigureStore:
+    """SVG figures of one document, served to WeasyPrint under /figures/<name>."""
+
+    def __init__(self):
+        self.files: dict[str, bytes] = {}
+
+    def add(self, name: str, figure, size: tuple[int, int]) -> str:
+        width, height = size
+        self.files[name] = figure_svg(figure, width=width, height=height)
+        return f"{FIGURE_PREFIX}{name}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Scorecard:
+    """What one scorecard shows, prepared for the template."""
+
+    mission: object
+    period: object
+    questionnaire: dict | None
+    method_version: str
+    generated_at: datetime.datetime
+    index: float | None
+    stage: str
+    completeness: float | None
+    previous_index: float | None
+    previous_label: str
+    change: float | None
+    missing_label: str
+    dimensions: tuple
+    largest_gaps: tuple
+    barriers: tuple
+    enablers: tuple
+    highlights: str
+    tags_quarters: int
+    radar_url: str | None
+    trend_url: str | None
+
+
+def _profile(*, user, mission_id: int, period_id: int):
+    from dashboards.selectors import mission_profile
+
+    return mission_profile(user=user, mission_id=mission_id, period_id=period_id)
+
+
+def _missing_label(missing: str) -> str:
+    if missing == "insufficient":
+        return _("insufficient data")
+    return _("no score this quarter")
+
+
+def scorecard_prepare(
+    *, user, mission_id: int, period_id: int, figures: FigureStore, generated_at
+) -> Scorecard:
+    from dashboards.figures import figure_index_trend, figure_radar
+
+    profile = _profile(user=user, mission_id=mission_id, period_id=period_id)
+    assessment = (
+        Assessment.objects.filter(mission_id=mission_id, period_id=period_id)
+        .select_related("questionnaire")
+        .only("highlights", "questionnaire__code", "questionnaire__version")
+        .first()
+    )
+    radar_url = trend_url = None
+    if profile.dimensions:
+        radar_url = figures.add(f"radar-{mission_id}.svg", figure_radar(profile), RADAR_SIZE)
+    if profile.periods:
+        trend = figure_index_trend(profile, last_n=TREND_QUARTERS)
+        trend_url = figures.add(f"trend-{mission_id}.svg", trend, TREND_SIZE)
+    change = None
+    if profile.index is not None and profile.previous_index is not None:
+        change = profile.index - profile.previous_index
+    previous = profile.previous_period
+    return Scorecard(
+        mission=profile.mission,
+        period=profile.period,
+        questionnaire=(
+            {"code": assessment.questionnaire.code, "version": assessment.questionnaire.version}
+            if assessment
+            else None
+        ),
+        method_version=METHOD_VERSION,
+        generated_at=generated_at,
+        index=profile.index,
+        stage=profile.stage,
+        completeness=profile.completeness,
+        previous_index=profile.previous_index,
+        previous_label=previous.label if previous else _("last quarter"),
+        change=change,
+        missing_label=_missing_label(profile.missing),
+        dimensions=profile.dimensions,
+        largest_gaps=tuple(
+            d for d in profile.gaps_ranked if d.gap is not None and abs(d.gap) >= 0.05
+        )[:LARGEST_GAPS],
+        barriers=profile.top_barriers,
+        enablers=profile.top_enablers,
+        highlights=assessment.highlights if assessment else "",
+        tags_quarters=profile.tags_quarters,
+        radar_url=radar_url,
+        trend_url=trend_url,
+    )
+
+
+def _document(template: str, context: dict, figures: FigureStore):
+    html = render_to_string(template, context)
+    fetcher = StaticOnlyURLFetcher(figures=figures.files)
+    return HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher).render()
+
+
+def _common(generated_at, title: str) -> dict:
+    return {
+        "generated_at": generated_at,
+        "marking": settings.CLASSIFICATION_MARKING,
+        "method_version": METHOD_VERSION,
+        "document_title": title,
+    }
+
+
+def _scorecard_document(*, user, mission_id: int, period_id: int, generated_at):
+    figures = FigureStore()
+    card = scorecard_prepare(
+        user=user,
+        mission_id=mission_id,
+        period_id=period_id,
+        figures=figures,
+        generated_at=generated_at,
+    )
+    title = _("Scorecard %(mission)s %(quarter)s") % {
+        "mission": card.mission.code,
+        "quarter": card.period.label,
+    }
+    context = {**_common(generated_at, title), "card": card}
+    return _document("exports/pdf/scorecard.html", context, figures)
+
+
+def scorecard_pdf_write(*, path: Path, user, mission_id: int, period_id: int) -> None:
+    generated_at = timezone.now()
+    with figure_batch():
+        document = _scorecard_document(
+            user=user, mission_id=mission_id, period_id=period_id, generated_at=generated_at
+        )
+    document.write_pdf(path)
+
+
+def _portfolio_document(*, user, mission_ids: list[int], period_id: int, generated_at):
+    from dashboards.figures import figure_portfolio_heatmap
+    from dashboards.selectors import portfolio
+
+    full = portfolio(user=user, period_id=period_id)
+    wanted = set(mission_ids)
+    chosen = dataclasses.replace(
+        full, rows=tuple(row for row in full.rows if row.mission.id in wanted)
+    )
+    figures = FigureStore()
+    heatmap_url = None
+    if chosen.rows:
+        heatmap = figure_portfolio_heatmap(chosen, measure="score")
+        height = heatmap.layout.height or 140 + 24 * len(chosen.rows)
+        heatmap_url = figures.add("portfolio.svg", heatmap, (HEATMAP_WIDTH, height))
+    title = _("Briefing pack %(quarter)s") % {"quarter": chosen.period.label}
+    context = {
+        **_common(generated_at, title),
+        "portfolio": chosen,
+        "heatmap_url": heatmap_url,
+        "has_demo": any(row.mission.is_demo for row in chosen.rows),
+    }
+    return _document("exports/pdf/portfolio.html", context, figures)
+
+
+def briefing_pack_pdf_write(
+    *,
+    path: Path,
+    user,
+    mission_ids: list[int],
+    period_id: int,
+    progress: Progress | None = None,
+) -> None:
+    """The portfolio page, then one scorecard per mission (in mission-code order)."""
+    from missions.models import Mission
+
+    generated_at = timezone.now()
+    ordered = list(
+        Mission.objects.filter(pk__in=mission_ids).order_by("code").values_list("pk", flat=True)
+    )
+    if progress is not None:
+        progress.total = len(ordered) + 2  # the portfolio page, each scorecard, the writing
+    with figure_batch():
+        documents = [
+            _portfolio_document(
+                user=user, mission_ids=ordered, period_id=period_id, generated_at=generated_at
+            )
+        ]
+        if progress is not None:
+            progress.advance()
+        for mission_id in ordered:
+            documents.append(
+                _scorecard_document(
+                    user=user, mission_id=mission_id, period_id=period_id, generated_at=generated_at
+                )
+            )
+            if progress is not None:
+                progress.advance()
+    pages = [page for document in documents for page in document.pages]
+    documents[0].copy(pages).write_pdf(path)
+    if progress is not None:
+        progress.advance()

@@ -1,0 +1,365 @@
+"""The rows of each table of a data export, streamed in constant memory.
+
+Each table is read with ``values_list`` and ``.iterator(chunk_size=…)`` (a server-side
+cursor on PostgreSQL), so 600,000 answers never sit in memory at once. Every function takes a
+``DataScope`` (which missions) and yields plain tuples: text, numbers, booleans, dates, None.
+The columns and their meaning are declared in ``exports.tables``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import FilteredRelation, Q, QuerySet
+
+from assessments.models import Answer, Assessment, DimensionTarget
+from missions.models import Mission, Period
+from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
+from scoring.method import METHOD_VERSION
+from scoring.models import CoherenceLevelScore, DimensionScore
+
+CHUNK_SIZE = 5000
+_ANSWER_LABELS = {"na": "N/A", "dk": "DK", "": None}
+
+
+@dataclass(frozen=True)
+class DataScope:
+    """Which missions a data export covers; ``None`` means every mission."""
+
+    mission_ids: tuple[int, ...] | None = None
+
+    def missions(self) -> QuerySet[Mission]:
+        qs = Mission.objects.all()
+        return qs if self.mission_ids is None else qs.filter(pk__in=self.mission_ids)
+
+    def filter(self, qs: QuerySet, mission_field: str) -> QuerySet:
+        if self.mission_ids is None:
+            return qs
+        return qs.filter(**{f"{mission_field}__in": self.mission_ids})
+
+
+def _quarter(year: int, quarter: int) -> str:
+    return f"{year}-Q{quarter}"
+
+
+def _r(value: float | None) -> float | None:
+    """Scores to six decimals: float noise (30.000000000000004) helps no analyst."""
+    return None if value is None else round(value, 6)
+
+
+def iso(moment) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
+
+
+# --- missions and periods ------------------------------------------------------------------
+
+
+def mission_rows(scope: DataScope) -> Iterator[tuple]:
+    qs = scope.missions().order_by("code").values_list("code", "name", "kind", "region", "is_demo")
+    yield from qs.iterator(chunk_size=CHUNK_SIZE)
+
+
+def period_rows(scope: DataScope) -> Iterator[tuple]:
+    qs = Period.objects.order_by("year", "quarter").values_list(
+        "year", "quarter", "opens_on", "closes_on"
+    )
+    for year, quarter, opens_on, closes_on in qs.iterator(chunk_size=CHUNK_SIZE):
+        yield (_quarter(year, quarter), year, quarter, opens_on, closes_on)
+
+
+# --- questionnaire -------------------------------------------------------------------------
+
+
+def _questionnaire_filter() -> Q:
+    # Drafts are work in progress; every published or retired version may have answers.
+    return Q(questionnaire__status__in=[QuestionnaireStatus.PUBLISHED, QuestionnaireStatus.RETIRED])
+
+
+def _dimension_qs():
+    return Dimension.objects.filter(_questionnaire_filter())
+
+
+def dimension_rows(scope: DataScope) -> Iterator[tuple]:
+    qs = _dimension_qs().order_by("questionnaire__code", "questionnaire__version", "order")
+    for row in qs.values_list(
+        "questionnaire__code",
+        "questionnaire__version",
+        "order",
+        "code",
+        "title",
+        "default_target_step",
+        "weight",
+    ).iterator(chunk_size=CHUNK_SIZE):
+        *head, weight = row
+        yield (*head, float(weight))
+
+
+def _indicator_qs():
+    return Indicator.objects.filter(_questionnaire_filter())
+
+
+def indicator_rows(scope: DataScope) -> Iterator[tuple]:
+    qs = _indicator_qs().order_by(
+        "questionnaire__code", "questionnaire__version", "dimension__order", "order"
+    )
+    for row in qs.values_list(
+        "questionnaire__code",
+        "questionnaire__version",
+        "dimension__code",
+        "code",
+        "coherence_level",
+        "weight",
+        "statement",
+        "rubric_1",
+        "rubric_2",
+        "rubric_3",
+        "rubric_4",
+        "rubric_5",
+        "source",
+    ).iterator(chunk_size=CHUNK_SIZE):
+        code, version, dimension, indicator, level, weight, *texts = row
+        yield (code, version, dimension, indicator, level, float(weight), *texts)
+
+
+# --- answers, targets and scores -----------------------------------------------------------
+
+
+def _answer_qs(scope: DataScope):
+    return scope.filter(Answer.objects.all(), "response__assessment__mission_id")
+
+
+def answer_rows(scope: DataScope) -> Iterator[tuple]:
+    qs = _answer_qs(scope).order_by(
+        "response__assessment__mission__code",
+        "response__assessment__period__year",
+        "response__assessment__period__quarter",
+        "response__component",
+        "indicator__dimension__order",
+        "indicator__order",
+    )
+    labels = _ANSWER_LABELS
+    for (
+        mission,
+        year,
+        quarter,
+        component,
+        dimension,
+        indicator,
+        choice,
+        evidence,
+        tag_codes,
+    ) in qs.values_list(
+        "response__assessment__mission__code",
+        "response__assessment__period__year",
+        "response__assessment__period__quarter",
+        "response__component",
+        "indicator__dimension__code",
+        "indicator__code",
+        "choice",
+        "evidence",
+        "tag_codes",
+    ).iterator(chunk_size=CHUNK_SIZE):
+        answer = labels[choice] if choice in labels else int(choice)
+        yield (
+            mission,
+            f"{year}-Q{quarter}",
+            component,
+            dimension,
+            indicator,
+            answer,
+            evidence or None,
+            " ".join(tag_codes) if tag_codes else None,
+        )
+
+
+def _target_qs(scope: DataScope):
+    return scope.filter(DimensionTarget.objects.all(), "assessment__mission_id")
+
+
+def target_rows(scope: DataScope) -> Iterator[tuple]:
+    qs = _target_qs(scope).order_by(
+        "assessment__mission__code",
+        "assessment__period__year",
+        "assessment__period__quarter",
+        "dimension__order",
+    )
+    for mission, year, quarter, dimension, step in qs.values_list(
+        "assessment__mission__code",
+        "assessment__period__year",
+        "assessment__period__quarter",
+        "dimension__code",
+        "target_step",
+    ).iterator(chunk_size=CHUNK_SIZE):
+        yield (mission, _quarter(year, quarter), dimension, step)
+
+
+def _assessment_qs(scope: DataScope):
+    return scope.filter(Assessment.objects.all(), "mission_id")
+
+
+def index_rows(scope: DataScope) -> Iterator[tuple]:
+    # One row per assessment, scored or not (a left join on the current method's result).
+    qs = (
+        _assessment_qs(scope)
+        .annotate(
+            result=FilteredRelation(
+                "score_sets", condition=Q(score_sets__method_version=METHOD_VERSION)
+            )
+        )
+        .order_by("mission__code", "period__year", "period__quarter")
+    )
+    for (
+        mission,
+        year,
+        quarter,
+        questionnaire,
+        version,
+        status,
+        method,
+        index,
+        stage,
+        score,
+        completeness,
+        sufficient,
+        components,
+        computed_at,
+    ) in qs.values_list(
+        "mission__code",
+        "period__year",
+        "period__quarter",
+        "questionnaire__code",
+        "questionnaire__version",
+        "status",
+        "result__method_version",
+        "result__index",
+        "result__stage",
+        "result__score",
+        "result__completeness",
+        "result__sufficient",
+        "result__components",
+        "result__computed_at",
+    ).iterator(chunk_size=CHUNK_SIZE):
+        yield (
+            mission,
+            _quarter(year, quarter),
+            questionnaire,
+            version,
+            status,
+            method,
+            _r(index),
+            stage or None,
+            _r(score),
+            _r(completeness),
+            sufficient,
+            " ".join(components) if components else None,
+            iso(computed_at),
+        )
+
+
+def _current_scores(qs: QuerySet, scope: DataScope) -> QuerySet:
+    return scope.filter(
+        qs.filter(score_set__method_version=METHOD_VERSION), "score_set__mission_id"
+    )
+
+
+def dimension_score_rows(scope: DataScope) -> Iterator[tuple]:
+    qs = _current_scores(DimensionScore.objects.all(), scope).order_by(
+        "score_set__mission__code", "score_set__period__year", "score_set__period__quarter", "pk"
+    )
+    for mission, year, quarter, *rest in qs.values_list(
+        "score_set__mission__code",
+        "score_set__period__year",
+        "score_set__period__quarter",
+        "score_set__method_version",
+        "dimension_code",
+        "score",
+        "target",
+        "gap",
+        "gap_flag",
+        "completeness",
+        "sufficient",
+        "divergence",
+        "divergence_flag",
+    ).iterator(chunk_size=CHUNK_SIZE):
+        method, dimension, score, target, gap, gap_flag, completeness, sufficient, *tail = rest
+        divergence, divergence_flag = tail
+        yield (
+            mission,
+            _quarter(year, quarter),
+            method,
+            dimension,
+            _r(score),
+            target,
+            _r(gap),
+            gap_flag or None,
+            _r(completeness),
+            sufficient,
+            _r(divergence),
+            divergence_flag,
+        )
+
+
+def coherence_rows(scope: DataScope) -> Iterator[tuple]:
+    qs = _current_scores(CoherenceLevelScore.objects.all(), scope).order_by(
+        "score_set__mission__code", "score_set__period__year", "score_set__period__quarter", "pk"
+    )
+    for mission, year, quarter, *rest in qs.values_list(
+        "score_set__mission__code",
+        "score_set__period__year",
+        "score_set__period__quarter",
+        "score_set__method_version",
+        "level",
+        "score",
+        "completeness",
+        "sufficient",
+    ).iterator(chunk_size=CHUNK_SIZE):
+        method, level, score, completeness, sufficient = rest
+        yield (
+            mission,
+            _quarter(year, quarter),
+            method,
+            level,
+            _r(score),
+            _r(completeness),
+            sufficient,
+        )
+
+
+# --- counts (for progress) -----------------------------------------------------------------
+
+
+def mission_count(scope: DataScope) -> int:
+    return scope.missions().count()
+
+
+def period_count(scope: DataScope) -> int:
+    return Period.objects.count()
+
+
+def dimension_count(scope: DataScope) -> int:
+    return _dimension_qs().count()
+
+
+def indicator_count(scope: DataScope) -> int:
+    return _indicator_qs().count()
+
+
+def answer_count(scope: DataScope) -> int:
+    return _answer_qs(scope).count()
+
+
+def target_count(scope: DataScope) -> int:
+    return _target_qs(scope).count()
+
+
+def index_count(scope: DataScope) -> int:
+    return _assessment_qs(scope).count()
+
+
+def dimension_score_count(scope: DataScope) -> int:
+    return _current_scores(DimensionScore.objects.all(), scope).count()
+
+
+def coherence_count(scope: DataScope) -> int:
+    return _current_scores(CoherenceLevelScore.objects.all(), scope).count()

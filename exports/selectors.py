@@ -1,0 +1,37 @@
+"""Reads of export jobs, always scoped to who asks."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from exports.models import ExportJob
+from missions.roles import user_is_administrator
+from missions.selectors import mission_list_visible_to
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def export_jobs_of_user(*, user: User) -> QuerySet[ExportJob]:
+    if not (user.is_authenticated and user.is_active):
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(created_by=user)
+
+
+def export_jobs_all(*, user: User) -> QuerySet[ExportJob]:
+    """The export log (administrators only)."""
+    if not user_is_administrator(user):
+        return ExportJob.objects.none()
+    return ExportJob.objects.select_related("created_by")
+
+
+def export_job_get_for_user(*, user: User, job_id: int) -> ExportJob:
+    """The job if the user asked for it (or is an administrator); ``DoesNotExist`` otherwise."""
+    jobs = (
+        export_jobs_all(user=user)
+        if user_is_administrator(user)
+        else export_jobs_of_user(user=user)
+    )
+    return jobs.get(pk=job_id)
+
+
+def export_mission_choices(*, user: User) -> QuerySet:
+    return mission_list_visible_to(user=user).order_by("code")

@@ -1,0 +1,235 @@
+"""The tables of a data export: names, columns and what each column means.
+
+The XLSX workbook and the CSV archive write exactly these tables, with exactly these columns,
+in this order; the rows come from ``exports.rows``. ``readme_lines`` is the README that goes
+with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from exports import rows
+from exports.rows import DataScope
+from scoring.method import METHOD_VERSION
+
+__all__ = ["TABLES", "Column", "DataScope", "Table", "readme_lines"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # sheet name and CSV file stem
+    description: str
+    columns: tuple[Column, ...]
+    rows: Callable[[DataScope], Iterator[tuple]]
+    count: Callable[[DataScope], int]
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+_MISSION = Column("mission", _("Mission code (see the missions table)."))
+_QUARTER = Column("quarter", _("Quarter of the assessment, e.g. 2026-Q3."))
+_METHOD = Column("method_version", _("Scoring-method version that produced the score."))
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "missions",
+        _("Missions in this export."),
+        (
+            Column("code", _("Stable mission code.")),
+            Column("name", _("Mission name.")),
+            Column("kind", _("pko = peacekeeping operation, spm = special political mission.")),
+            Column("region", _("Region.")),
+            Column("demo_data", _("TRUE for fictional demo missions with synthetic answers.")),
+        ),
+        rows.mission_rows,
+        rows.mission_count,
+    ),
+    Table(
+        "periods",
+        _("Quarters of the assessment cycle."),
+        (
+            Column("quarter", _("Quarter label, e.g. 2026-Q3.")),
+            Column("year", _("Year.")),
+            Column("quarter_number", _("Quarter of the year, 1 to 4.")),
+            Column("opens_on", _("First day of answering.")),
+            Column("closes_on", _("Last day of answering.")),
+        ),
+        rows.period_rows,
+        rows.period_count,
+    ),
+    Table(
+        "dimensions",
+        _("Dimensions of every published (or retired) questionnaire version."),
+        (
+            Column("questionnaire", _("Questionnaire code.")),
+            Column("version", _("Questionnaire version.")),
+            Column("order", _("Position of the dimension in the questionnaire.")),
+            Column("dimension", _("Stable dimension code (LEAD, POL, HUM, …).")),
+            Column("title", _("Dimension title.")),
+            Column("default_target_step", _("Default target step, 1 to 5.")),
+            Column("weight", _("Weight of the dimension in the index.")),
+        ),
+        rows.dimension_rows,
+        rows.dimension_count,
+    ),
+    Table(
+        "indicators",
+        _("Indicators and their five-step rubric, per questionnaire version."),
+        (
+            Column("questionnaire", _("Questionnaire code.")),
+            Column("version", _("Questionnaire version.")),
+            Column("dimension", _("Dimension code.")),
+            Column("indicator", _("Stable indicator code.")),
+            Column("coherence_level", _("policy_strategic, operational_programmatic or admin.")),
+            Column("weight", _("Weight of the indicator in its dimension.")),
+            Column("statement", _("What the indicator asks about.")),
+            Column("rubric_1", _("Step 1, co-existence: the described situation.")),
+            Column("rubric_2", _("Step 2, networking / information sharing.")),
+            Column("rubric_3", _("Step 3, coordination.")),
+            Column("rubric_4", _("Step 4, collaboration / joint planning.")),
+            Column("rubric_5", _("Step 5, full integration.")),
+            Column("source", _("Passage of the Oslo 2007 report it comes from.")),
+        ),
+        rows.indicator_rows,
+        rows.indicator_count,
+    ),
+    Table(
+        "answers",
+        _("Every answer, one row per mission, quarter, component and indicator (long format)."),
+        (
+            _MISSION,
+            _QUARTER,
+            Column("component", _("Mission component that answered.")),
+            Column("dimension", _("Dimension code of the indicator.")),
+            Column("indicator", _("Indicator code (see the indicators table).")),
+            Column(
+                "answer",
+                _("Step 1 to 5, N/A (not applicable), DK (don't know), or empty (not answered)."),
+            ),
+            Column("evidence", _("Evidence the respondent gave (free text).")),
+            Column("barriers_enablers", _("Codes of the barriers and enablers tagged.")),
+        ),
+        rows.answer_rows,
+        rows.answer_count,
+    ),
+    Table(
+        "targets",
+        _("Target step per dimension, set by the mission's focal point for the quarter."),
+        (
+            _MISSION,
+            _QUARTER,
+            Column("dimension", _("Dimension code.")),
+            Column("target_step", _("Target step, 1 to 5.")),
+        ),
+        rows.target_rows,
+        rows.target_count,
+    ),
+    Table(
+        "index",
+        _("Integration index per assessment (empty when not scored yet)."),
+        (
+            _MISSION,
+            _QUARTER,
+            Column("questionnaire", _("Questionnaire code answered.")),
+            Column("questionnaire_version", _("Questionnaire version answered.")),
+            Column("status", _("open, submitted or approved.")),
+            _METHOD,
+            Column("index", _("Integration index, 0 to 100.")),
+            Column("stage", _("Step of the spectrum nearest to the mean score.")),
+            Column("score", _("Weighted mean of the dimension scores, 1 to 5.")),
+            Column("completeness", _("Share of expected answers given as a step, 0 to 1.")),
+            Column("sufficient", _("TRUE when enough answers were given for the score.")),
+            Column("components", _("Components whose answers were scored.")),
+            Column("computed_at", _("When the score was computed (UTC).")),
+        ),
+        rows.index_rows,
+        rows.index_count,
+    ),
+    Table(
+        "dimension_scores",
+        _("Score per dimension against its target."),
+        (
+            _MISSION,
+            _QUARTER,
+            _METHOD,
+            Column("dimension", _("Dimension code.")),
+            Column("score", _("Dimension score, 1 to 5.")),
+            Column("target", _("Target step.")),
+            Column("gap", _("Target minus score: positive = shortfall, negative = over.")),
+            Column("gap_flag", _("shortfall or over_integration when the gap is a finding.")),
+            Column("completeness", _("Share of expected answers given as a step, 0 to 1.")),
+            Column("sufficient", _("TRUE when enough answers were given for the score.")),
+            Column("divergence", _("Mean range between components over the indicators.")),
+            Column("divergence_flag", _("TRUE when components see the dimension differently.")),
+        ),
+        rows.dimension_score_rows,
+        rows.dimension_score_count,
+    ),
+    Table(
+        "coherence_scores",
+        _("Score per level of coherence."),
+        (
+            _MISSION,
+            _QUARTER,
+            _METHOD,
+            Column("coherence_level", _("policy_strategic, operational_programmatic or admin.")),
+            Column("score", _("Score, 1 to 5.")),
+            Column("completeness", _("Share of expected answers given as a step, 0 to 1.")),
+            Column("sufficient", _("TRUE when enough answers were given for the score.")),
+        ),
+        rows.coherence_rows,
+        rows.coherence_count,
+    ),
+)
+
+
+def readme_lines(*, scope: DataScope, generated_at, marking: str) -> list[tuple]:
+    """The README table: what the export holds and what every column means."""
+    missions = scope.missions()
+    has_demo = missions.filter(is_demo=True).exists()
+    lines: list[tuple] = [
+        (str(_("imp-assess data export")), None, None),
+        (str(_("Classification")), marking, None),
+        (str(_("Generated at (UTC)")), rows.iso(generated_at), None),
+        (str(_("Scoring-method version")), METHOD_VERSION, None),
+        (str(_("Missions")), missions.count(), None),
+    ]
+    if has_demo:
+        lines.append(
+            (
+                str(_("DEMO DATA")),
+                str(_("Missions marked demo_data are fictional; their answers are synthetic.")),
+                None,
+            )
+        )
+    lines.append(
+        (
+            str(_("Formulas")),
+            str(
+                _(
+                    "Text that begins with = + - @ or a tab was given a leading ' so that no "
+                    "spreadsheet runs it as a formula."
+                )
+            ),
+            None,
+        )
+    )
+    lines.append((None, None, None))
+    lines.append((str(_("table")), str(_("column")), str(_("meaning"))))
+    for table in TABLES:
+        lines.append((table.name, None, str(table.description)))
+        for column in table.columns:
+            lines.append((table.name, column.name, str(column.description)))
+    return lines

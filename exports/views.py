@@ -1,0 +1,223 @@
+"""Pages of the exports: ask for an export, follow its progress, download the file.
+
+A single scorecard is made inside the request and downloaded at once; briefing packs and
+data exports are queued and followed on the job's page. Files are served only through
+``job_download``, to the person who asked (or an administrator), never as static files.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from exports import permissions
+from exports.forms import BriefingPackForm, DataExportForm, ScorecardForm, latest_scored_period
+from exports.models import ExportJob, ExportKind, ExportStatus
+from exports.selectors import (
+    export_job_get_for_user,
+    export_jobs_all,
+    export_jobs_of_user,
+    export_mission_choices,
+)
+from exports.services import (
+    ExportError,
+    export_job_downloaded,
+    export_job_file,
+    export_job_request,
+    export_job_retry,
+    export_scorecard_now,
+)
+from missions.models import Period
+from missions.roles import user_is_administrator
+
+RECENT_JOBS = 20
+
+
+def _get_job_for_user(request: HttpRequest, job_id: int) -> ExportJob:
+    try:
+        return export_job_get_for_user(user=request.user, job_id=job_id)
+    except ExportJob.DoesNotExist:
+        raise Http404 from None
+
+
+def _index_context(request: HttpRequest, **forms) -> dict:
+    missions = export_mission_choices(user=request.user)
+    latest = latest_scored_period()
+    initial = {"period": latest.pk} if latest else {}
+    can_brief = permissions.can_export_briefing_pack(request.user)
+    return {
+        "scorecard_form": forms.get("scorecard_form")
+        or ScorecardForm(missions=missions, initial=initial),
+        "briefing_form": (
+            forms.get("briefing_form") or BriefingPackForm(missions=missions, initial=initial)
+        )
+        if can_brief
+        else None,
+        "data_form": forms.get("data_form") or DataExportForm(missions=missions),
+        "can_export": missions.exists(),
+        "jobs": export_jobs_of_user(user=request.user)[:RECENT_JOBS],
+        "log": export_jobs_all(user=request.user)[:RECENT_JOBS]
+        if user_is_administrator(request.user)
+        else None,
+    }
+
+
+@login_required
+def exports_index(request: HttpRequest) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    return render(request, "exports/index.html", _index_context(request))
+
+
+def _scorecard_response(request: HttpRequest, mission_id: int, period_id: int) -> HttpResponse:
+    job = export_scorecard_now(by=request.user, mission_id=mission_id, period_id=period_id)
+    if job.status == ExportStatus.DONE:
+        return redirect("exports:download", job.pk)
+    return redirect("exports:job", job.pk)
+
+
+@login_required
+@require_POST
+def scorecard_export(request: HttpRequest) -> HttpResponse:
+    missions = export_mission_choices(user=request.user)
+    form = ScorecardForm(request.POST, missions=missions)
+    if not form.is_valid():
+        return render(
+            request, "exports/index.html", _index_context(request, scorecard_form=form), status=400
+        )
+    return _scorecard_response(
+        request, form.cleaned_data["mission"].pk, form.cleaned_data["period"].pk
+    )
+
+
+@login_required
+def mission_scorecard_export(request: HttpRequest, mission_id: int, period_id: int):
+    """The scorecard of one mission and quarter, for a button on a mission's page."""
+    if not permissions.can_export_scorecard(request.user, mission_id):
+        raise Http404
+    if not Period.objects.filter(pk=period_id).exists():
+        raise Http404
+    if request.method != "POST":  # after the access check: outsiders get 404
+        return HttpResponseNotAllowed(["POST"])
+    return _scorecard_response(request, mission_id, period_id)
+
+
+@login_required
+@require_POST
+def briefing_pack_export(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_export_briefing_pack(request.user):
+        raise PermissionDenied
+    form = BriefingPackForm(request.POST, missions=export_mission_choices(user=request.user))
+    if form.is_valid():
+        try:
+            job = export_job_request(
+                by=request.user,
+                kind=ExportKind.BRIEFING_PACK,
+                mission_ids=[m.pk for m in form.cleaned_data["missions"]],
+                period_id=form.cleaned_data["period"].pk,
+            )
+        except ExportError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("exports:job", job.pk)
+    return render(
+        request, "exports/index.html", _index_context(request, briefing_form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def data_export(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_export_anything(request.user):
+        raise Http404
+    form = DataExportForm(request.POST, missions=export_mission_choices(user=request.user))
+    if form.is_valid():
+        chosen = list(form.cleaned_data["missions"])
+        xlsx = form.cleaned_data["format"] == "xlsx"
+        job = export_job_request(
+            by=request.user,
+            kind=ExportKind.DATA_XLSX if xlsx else ExportKind.DATA_CSV,
+            mission_ids=[m.pk for m in chosen] if chosen else None,
+        )
+        return redirect("exports:job", job.pk)
+    return render(
+        request, "exports/index.html", _index_context(request, data_form=form), status=400
+    )
+
+
+def _status_payload(job: ExportJob) -> dict:
+    finished_file = job.status == ExportStatus.DONE
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "progress": job.progress,
+        "error": job.error,
+        "finished": job.is_finished,
+        "download_url": reverse("exports:download", args=[job.pk]) if finished_file else None,
+    }
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _get_job_for_user(request, job_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    return render(request, "exports/job.html", {"job": job, "status": _status_payload(job)})
+
+
+@login_required
+def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
+    job = _get_job_for_user(request, job_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    response = JsonResponse(_status_payload(job))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def job_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _get_job_for_user(request, job_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    path = export_job_file(job=job)
+    if path is None:
+        if job.status == ExportStatus.EXPIRED:
+            messages.info(request, _("This file was deleted after its retention time."))
+        return redirect("exports:job", job.pk)
+    export_job_downloaded(job=job, by=request.user)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=job.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _get_job_for_user(request, job_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        export_job_retry(job=job, by=request.user)
+    except ExportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The export was queued again."))
+    return redirect("exports:job", job.pk)
