@@ -154,7 +154,7 @@ def period_open_assessments(*, period: Period) -> int:
 
 
 def _locked_assessment(assessment: Assessment) -> Assessment:
-    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+    return Assessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
 
 
 def _require_open(assessment: Assessment) -> None:
@@ -220,15 +220,22 @@ def response_answers_save(
     saved values differ from what the user sends, is a conflict: nothing is saved
     and the conflicts are returned to be shown side by side.
     """
-    response = Response.objects.select_for_update().select_related("assessment").get(pk=response.pk)
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("assessment")
+        .get(pk=response.pk)
+    )
     _require_open(_locked_assessment(response.assessment))
     if not permissions.can_answer(by, response):
         raise PermissionDenied
     indicators = _validate_inputs(response, answers)
     existing = {
         a.indicator.code: a
-        for a in Answer.objects.select_for_update()
+        # Lock only the answer rows (not the joined period, indicator... rows that every
+        # mission shares), in one order, so concurrent saves neither wait nor deadlock.
+        for a in Answer.objects.select_for_update(of=("self",))
         .filter(response=response, indicator__code__in=[i.indicator_code for i in answers])
+        .order_by("pk")
         .select_related("indicator")
     }
     conflicts, changes = [], []
@@ -288,7 +295,11 @@ def response_missing_indicators(*, response: Response) -> list[str]:
 
 @transaction.atomic
 def response_mark_complete(*, response: Response, by) -> Response:
-    response = Response.objects.select_for_update().select_related("assessment").get(pk=response.pk)
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("assessment")
+        .get(pk=response.pk)
+    )
     _require_open(_locked_assessment(response.assessment))
     if not permissions.can_answer(by, response):
         raise PermissionDenied
@@ -340,8 +351,9 @@ def dimension_targets_set(*, assessment: Assessment, by, targets: Mapping[str, i
     _require_open(assessment)
     current = {
         t.dimension.code: t
-        for t in DimensionTarget.objects.select_for_update()
+        for t in DimensionTarget.objects.select_for_update(of=("self",))
         .filter(assessment=assessment)
+        .order_by("pk")
         .select_related("dimension")
     }
     unknown = set(targets) - set(current)

@@ -96,7 +96,7 @@ def questionnaire_load(*, spec: QuestionnaireSpec, publish: bool = False) -> Loa
     version refuses any change (``QuestionnaireLocked``).
     """
     existing = (
-        Questionnaire.objects.select_for_update()
+        Questionnaire.objects.select_for_update(of=("self",))
         .filter(code=spec.code, version=spec.version)
         .first()
     )
