@@ -2,9 +2,11 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
-# chromium drives Plotly's static figure export (kaleido) for PDF scorecards.
+# chromium drives Plotly's static figure export (kaleido) for PDF scorecards;
+# Pango and fonts are what WeasyPrint lays the PDFs out with.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends chromium curl \
+       libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -4,6 +4,7 @@ They are service tests (PostgreSQL behind the live server, chromium installed by
 .ci/run). Screenshots go to test-artifacts/ for people to look at.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -20,16 +21,18 @@ LAUNCH_ARGS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread; the ORM calls that tests
-    make between browser steps are still synchronous and safe."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup, django_db_blocker):
+    """One chromium for the session, started after the test database exists.
+
+    Playwright's sync API runs an event loop in this thread; the ORM calls that tests
+    make between browser steps are still synchronous and safe, so Django's async guard
+    is lifted while the browser lives (and restored after).
+    """
     from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     if not Path(CHROMIUM).exists():
         pytest.fail(
@@ -39,6 +42,10 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
