@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from missions.models import Component, MembershipRole, Mission
+from tests.browser_support import browser, page, screenshot  # noqa: F401 (shared fixtures)
 from tests.factories import (
     AdministratorFactory,
     AnalystFactory,

@@ -1,7 +1,6 @@
 """The dashboards in a real browser: Plotly draws every chart from local files, filters live in
 the URL and change the chart, and each page leaves a screenshot in test-artifacts/."""
 
-import os
 import re
 
 import pytest
@@ -13,20 +12,6 @@ from tests.dashboards import conftest as dashboard_data
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _orm_beside_playwright_in_this_module(django_db_setup):
-    """Playwright's sync API runs an event loop in this thread; the ORM calls made beside it
-    (fixtures, flushes between tests) are synchronous and safe. The test database is created
-    first, and the setting never leaves this module (a deployment check refuses it)."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 # The dashboards' hand-built data set of stored scores (fixtures shared with their tests).
