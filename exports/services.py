@@ -29,6 +29,8 @@ from exports.models import ExportJob, ExportKind, ExportSource, ExportStatus
 from exports.progress import Progress
 from exports.tables import TABLES, DataScope
 from missions.models import Mission, Period
+from security.models import EventKind
+from security.services import security_event_record
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +148,7 @@ def export_job_create(
                 missions = list(Mission.objects.filter(pk__in=scoped).order_by("code"))
         parameters = {"mission_ids": None if missions is None else [m.pk for m in missions]}
     now = timezone.now()
-    return ExportJob.objects.create(
+    job = ExportJob.objects.create(
         kind=kind,
         parameters=parameters,
         description=_describe(kind, missions=missions, period=period),
@@ -155,6 +157,13 @@ def export_job_create(
         created_by=by,
         source=source,
     )
+    security_event_record(
+        kind=EventKind.EXPORT,
+        user=by,
+        username="" if by else f"({source})",
+        detail=f"export #{job.pk} requested: {job.description}",
+    )
+    return job
 
 
 def export_job_request(
@@ -363,6 +372,11 @@ def export_job_file(*, job: ExportJob) -> Path | None:
 
 def export_job_downloaded(*, job: ExportJob, by) -> None:
     ExportJob.objects.filter(pk=job.pk).update(download_count=F("download_count") + 1)
+    security_event_record(
+        kind=EventKind.EXPORT,
+        user=by,
+        detail=f"export #{job.pk} downloaded ({job.size or 0} bytes): {job.description}",
+    )
     logger.info("export #%s downloaded by %s", job.pk, by)
 
 

@@ -246,3 +246,13 @@ def test_a_server_error_shows_no_stack_trace(personas):
     assert "Something went wrong on our side" in html
     assert "Traceback" not in html and "secret internal detail" not in html
     assert "RuntimeError" not in html
+
+
+def test_exports_are_in_the_security_log(personas):
+    from exports.models import ExportKind
+    from exports.services import export_job_create
+
+    job = export_job_create(by=personas.analyst, kind=ExportKind.DATA_CSV)
+    event = SecurityEvent.objects.get(kind="export")
+    assert event.username == "analyst"
+    assert f"export #{job.pk} requested" in event.detail
