@@ -356,25 +356,34 @@ def _refuse_unless(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _board_form_post(request, assessment, *, form, form_name: str, action) -> HttpResponse:
+    """Validate a board form and run ``action(cleaned_data)``, which returns the success
+    message; on any error the board is shown again with the form and its errors."""
+    if form.is_valid():
+        try:
+            message = action(form.cleaned_data)
+        except (ValidationError, WorkflowError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, message)
+            return redirect("assessments:board", assessment.pk)
+    context = _board_context(request, assessment, **{form_name: form})
+    return render(request, "assessments/board.html", context, status=400)
+
+
 @login_required
 def targets_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _get_assessment_for_user(request, assessment_id)
     if request.method != "POST":  # after the access check: outsiders get 404
         return HttpResponseNotAllowed(["POST"])
     _refuse_unless(permissions.can_manage(request.user, assessment))
+
+    def save(data) -> str:
+        changed = dimension_targets_set(assessment=assessment, by=request.user, targets=data)
+        return _("%(n)d target steps changed.") % {"n": changed}
+
     form = TargetsForm(request.POST, targets=assessment_targets(assessment=assessment))
-    if form.is_valid():
-        try:
-            changed = dimension_targets_set(
-                assessment=assessment, by=request.user, targets=form.cleaned_data
-            )
-        except (ValidationError, WorkflowError) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
-        else:
-            messages.success(request, _("%(n)d target steps changed.") % {"n": changed})
-            return redirect("assessments:board", assessment.pk)
-    context = _board_context(request, assessment, targets_form=form)
-    return render(request, "assessments/board.html", context, status=400)
+    return _board_form_post(request, assessment, form=form, form_name="targets_form", action=save)
 
 
 @login_required
@@ -411,19 +420,14 @@ def assessment_reopen_view(request: HttpRequest, assessment_id: int) -> HttpResp
     if request.method != "POST":  # after the access check: outsiders get 404
         return HttpResponseNotAllowed(["POST"])
     _refuse_unless(permissions.can_reopen(request.user, assessment))
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            assessment_reopen(
-                assessment=assessment, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except (ValidationError, WorkflowError) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
-        else:
-            messages.success(request, _("Assessment reopened."))
-            return redirect("assessments:board", assessment.pk)
-    context = _board_context(request, assessment, reopen_form=form)
-    return render(request, "assessments/board.html", context, status=400)
+
+    def reopen(data) -> str:
+        assessment_reopen(assessment=assessment, by=request.user, reason=data["reason"])
+        return _("Assessment reopened.")
+
+    return _board_form_post(
+        request, assessment, form=ReasonForm(request.POST), form_name="reopen_form", action=reopen
+    )
 
 
 @login_required
@@ -432,19 +436,18 @@ def highlights_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if request.method != "POST":  # after the access check: outsiders get 404
         return HttpResponseNotAllowed(["POST"])
     _refuse_unless(permissions.can_manage(request.user, assessment))
-    form = HighlightsForm(request.POST)
-    if form.is_valid():
-        try:
-            assessment_highlights_set(
-                assessment=assessment, by=request.user, text=form.cleaned_data["highlights"]
-            )
-        except (ValidationError, WorkflowError) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
-        else:
-            messages.success(request, _("Highlights saved."))
-            return redirect("assessments:board", assessment.pk)
-    context = _board_context(request, assessment, highlights_form=form)
-    return render(request, "assessments/board.html", context, status=400)
+
+    def save(data) -> str:
+        assessment_highlights_set(assessment=assessment, by=request.user, text=data["highlights"])
+        return _("Highlights saved.")
+
+    return _board_form_post(
+        request,
+        assessment,
+        form=HighlightsForm(request.POST),
+        form_name="highlights_form",
+        action=save,
+    )
 
 
 @login_required
