@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessments.models import Answer, Assessment, AssessmentStatus, DimensionTarget, Response
 from missions.models import Membership, MembershipRole, Period
 from missions.selectors import mission_list_visible_to
-from questionnaires.models import Dimension, Indicator
+from questionnaires.models import Dimension
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -132,10 +132,6 @@ def assessment_targets(*, assessment: Assessment) -> list[DimensionTarget]:
         .select_related("dimension")
         .order_by("dimension__order")
     )
-
-
-def dimension_indicators(*, dimension: Dimension) -> list[Indicator]:
-    return list(dimension.indicators.order_by("order").prefetch_related())
 
 
 def period_for_today(*, today: datetime.date | None = None) -> Period | None:
