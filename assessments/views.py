@@ -1,6 +1,8 @@
 """Pages of the quarterly workflow. Each view fetches through a permission-scoped
 helper (404 outside the user's missions), validates a form and calls one service."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -356,6 +358,29 @@ def _refuse_unless(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _board_action(may):
+    """A POST-only action of the assessment board, allowed when ``may(user, assessment)``.
+
+    Outside the user's missions it is a 404 before anything else (outsiders learn
+    nothing, not even the method), then 405 for other methods, then 403 if not allowed.
+    The view receives the assessment instead of its id.
+    """
+
+    def decorate(view):
+        @login_required
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, assessment_id: int) -> HttpResponse:
+            assessment = _get_assessment_for_user(request, assessment_id)
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            _refuse_unless(may(request.user, assessment))
+            return view(request, assessment)
+
+        return wrapper
+
+    return decorate
+
+
 def _board_form_post(request, assessment, *, form, form_name: str, action) -> HttpResponse:
     """Validate a board form and run ``action(cleaned_data)``, which returns the success
     message; on any error the board is shown again with the form and its errors."""
@@ -371,12 +396,8 @@ def _board_form_post(request, assessment, *, form, form_name: str, action) -> Ht
     return render(request, "assessments/board.html", context, status=400)
 
 
-@login_required
-def targets_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, assessment_id)
-    if request.method != "POST":  # after the access check: outsiders get 404
-        return HttpResponseNotAllowed(["POST"])
-    _refuse_unless(permissions.can_manage(request.user, assessment))
+@_board_action(permissions.can_manage)
+def targets_update(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
     def save(data) -> str:
         changed = dimension_targets_set(assessment=assessment, by=request.user, targets=data)
@@ -386,12 +407,8 @@ def targets_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return _board_form_post(request, assessment, form=form, form_name="targets_form", action=save)
 
 
-@login_required
-def assessment_submit_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, assessment_id)
-    if request.method != "POST":  # after the access check: outsiders get 404
-        return HttpResponseNotAllowed(["POST"])
-    _refuse_unless(permissions.can_manage(request.user, assessment))
+@_board_action(permissions.can_manage)
+def assessment_submit_view(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     context = _board_context(request, assessment)
     form = SubmitForm(request.POST, incomplete_components=context["incomplete"])
     if form.is_valid():
@@ -414,12 +431,8 @@ def assessment_submit_view(request: HttpRequest, assessment_id: int) -> HttpResp
     return render(request, "assessments/board.html", context, status=400)
 
 
-@login_required
-def assessment_reopen_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, assessment_id)
-    if request.method != "POST":  # after the access check: outsiders get 404
-        return HttpResponseNotAllowed(["POST"])
-    _refuse_unless(permissions.can_reopen(request.user, assessment))
+@_board_action(permissions.can_reopen)
+def assessment_reopen_view(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
     def reopen(data) -> str:
         assessment_reopen(assessment=assessment, by=request.user, reason=data["reason"])
@@ -430,12 +443,8 @@ def assessment_reopen_view(request: HttpRequest, assessment_id: int) -> HttpResp
     )
 
 
-@login_required
-def highlights_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, assessment_id)
-    if request.method != "POST":  # after the access check: outsiders get 404
-        return HttpResponseNotAllowed(["POST"])
-    _refuse_unless(permissions.can_manage(request.user, assessment))
+@_board_action(permissions.can_manage)
+def highlights_update(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
     def save(data) -> str:
         assessment_highlights_set(assessment=assessment, by=request.user, text=data["highlights"])
@@ -450,12 +459,8 @@ def highlights_update(request: HttpRequest, assessment_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def assessment_approve_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, assessment_id)
-    if request.method != "POST":  # after the access check: outsiders get 404
-        return HttpResponseNotAllowed(["POST"])
-    _refuse_unless(permissions.can_approve(request.user, assessment))
+@_board_action(permissions.can_approve)
+def assessment_approve_view(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     try:
         assessment_approve(assessment=assessment, by=request.user)
     except WorkflowError as error:
