@@ -212,13 +212,16 @@ def _destination(request, assessment, component, dimensions, dimension) -> str:
     return reverse("assessments:answer", args=[assessment.pk, component, target])
 
 
-@login_required
-def answer_autosave(
-    request: HttpRequest, assessment_id: int, component: str, dimension_code: str
-) -> JsonResponse:
+def _post_only_after_access_check(request, assessment_id: int, component: str) -> HttpResponse:
+    """405 for a POST-only answering URL, but 404 first for users outside its mission."""
+    _get_response_for_user(request, assessment_id, component)
+    return HttpResponseNotAllowed(["POST"])
+
+
+def _answerable(request, assessment_id: int, component: str, dimension_code: str):
+    """(assessment, response, dimension) the user may answer now: 404 outside the user's
+    view or for an unknown dimension, 403 for someone who may not answer."""
     assessment, response = _get_response_for_user(request, assessment_id, component)
-    if request.method != "POST":  # after the access check: outsiders get 404
-        return HttpResponseNotAllowed(["POST"])
     dimension = Dimension.objects.filter(
         questionnaire=assessment.questionnaire, code=dimension_code
     ).first()
@@ -226,6 +229,16 @@ def answer_autosave(
         raise Http404
     if response is None or not permissions.can_answer(request.user, response):
         raise PermissionDenied
+    return assessment, response, dimension
+
+
+@login_required
+def answer_autosave(
+    request: HttpRequest, assessment_id: int, component: str, dimension_code: str
+) -> JsonResponse:
+    if request.method != "POST":
+        return _post_only_after_access_check(request, assessment_id, component)
+    assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
     forms = _answer_forms(assessment, response, dimension, request.POST)
     status, conflicts, revisions = _save_page(request, response, forms)
     body = {"status": {200: "saved", 400: "invalid", 409: "conflict"}[status]}
@@ -290,16 +303,9 @@ def response_complete(request: HttpRequest, assessment_id: int, component: str) 
 def copy_forward(
     request: HttpRequest, assessment_id: int, component: str, dimension_code: str
 ) -> HttpResponse:
-    assessment, response = _get_response_for_user(request, assessment_id, component)
-    if request.method != "POST":  # after the access check: outsiders get 404
-        return HttpResponseNotAllowed(["POST"])
-    dimension = Dimension.objects.filter(
-        questionnaire=assessment.questionnaire, code=dimension_code
-    ).first()
-    if dimension is None or response is None:
-        raise Http404
-    if not permissions.can_answer(request.user, response):
-        raise PermissionDenied
+    if request.method != "POST":
+        return _post_only_after_access_check(request, assessment_id, component)
+    assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
     try:
         copied = response_copy_forward(response=response, by=request.user, dimension=dimension)
     except WorkflowError as error:
