@@ -10,7 +10,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from missions.models import Component, Mission, Period
+from missions.models import (
+    RESPONSE_SCOPE_CHOICES,
+    Mission,
+    MissionPhase,
+    Period,
+)
 from questionnaires.models import STEP_VALIDATORS, Dimension, Indicator, Questionnaire
 
 EVIDENCE_MAX_LENGTH = 2000
@@ -44,6 +49,8 @@ class Assessment(models.Model):
     status_reason = models.TextField(_("reason for the last status change"), blank=True)
     # The focal point's short note for the quarter, printed on the scorecard (plain text).
     highlights = models.TextField(_("highlights"), max_length=HIGHLIGHTS_MAX_LENGTH, blank=True)
+    # The mission's phase this quarter, recorded by the focal point with the target bands.
+    phase = models.CharField(_("phase"), max_length=20, choices=MissionPhase.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # When scoring was last asked for; the sweeper re-sends requests that found no result.
     scoring_requested_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -74,7 +81,8 @@ class Response(models.Model):
     """One component's answers within an assessment."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
-    component = models.CharField(_("component"), max_length=20, choices=Component.choices)
+    # A component code, or MISSION_WIDE for the focal point's mission-level answers.
+    component = models.CharField(_("component"), max_length=20, choices=RESPONSE_SCOPE_CHOICES)
     status = models.CharField(
         _("status"), max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
     )
@@ -165,3 +173,74 @@ class DimensionTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.dimension.code} → {self.target_step}"
+
+
+class IndicatorBandOverride(models.Model):
+    """The focal point's target band for one indicator this quarter, replacing the file's
+    default band; only with a written rationale. No row means the default band applies."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="band_overrides"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    band_min = models.PositiveSmallIntegerField(_("target band from"), validators=STEP_VALIDATORS)
+    band_max = models.PositiveSmallIntegerField(_("target band to"), validators=STEP_VALIDATORS)
+    rationale = models.TextField(_("rationale"), max_length=REASON_MAX_LENGTH)
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["assessment", "indicator__dimension__order", "indicator__order"]
+        verbose_name = _("target band override")
+        verbose_name_plural = _("target band overrides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="band_override_unique_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(band_min__gte=1, band_max__lte=5, band_min__lte=models.F("band_max")),
+                name="band_override_valid",
+            ),
+            models.CheckConstraint(condition=~Q(rationale=""), name="band_override_has_rationale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.indicator.code} → {self.band_min}–{self.band_max}"
+
+
+class IndicatorNotApplicable(models.Model):
+    """The focal point's declaration that an indicator does not apply to the mission this
+    quarter (no Peacebuilding Commission engagement, no protection mandate …). Carried forward
+    to the next quarter's assessment until withdrawn (deleted; the history keeps it)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="not_applicable"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
+    carried_forward = models.BooleanField(
+        _("carried forward from the previous quarter"), default=False
+    )
+    declared_at = models.DateTimeField(auto_now_add=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["declared_at"])
+
+    class Meta:
+        ordering = ["assessment", "indicator__dimension__order", "indicator__order"]
+        verbose_name = _("indicator declared not applicable")
+        verbose_name_plural = _("indicators declared not applicable")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="not_applicable_unique_indicator"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="not_applicable_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.indicator.code}: N/A"

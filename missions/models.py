@@ -32,6 +32,24 @@ class Component(models.TextChoices):
     RULE_OF_LAW = "rule_of_law", _("Rule of law")
 
 
+# Answers to indicators that apply to the mission as a whole (e.g. budget committee, Member State
+# coherence) are given once, by the focal point, in a response under this key instead of a
+# component. It is not a Component: nobody is a "mission" respondent.
+MISSION_WIDE = "mission"
+
+
+# What a component response may be keyed by: a component, or the mission as a whole.
+RESPONSE_SCOPE_CHOICES = [*Component.choices, (MISSION_WIDE, _("Whole mission (focal point)"))]
+
+
+class MissionPhase(models.TextChoices):
+    """Where the mission stands in its life cycle; "form follows function" (report, 1.2)."""
+
+    START_UP = "start_up", _("Start-up")
+    CONSOLIDATION = "consolidation", _("Consolidation")
+    DRAWDOWN = "drawdown", _("Drawdown / transition")
+
+
 class Mission(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)

@@ -33,6 +33,13 @@ class CoherenceLevel(models.TextChoices):
     ADMINISTRATIVE = "administrative", _("Administrative")
 
 
+class SourceBasis(models.TextChoices):
+    """What an indicator, tag or glossary entry rests on."""
+
+    REPORT = "report", _("Oslo 2007 report")
+    PRACTICE = "practice", _("Practice since 2007")
+
+
 class QuestionnaireStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -127,6 +134,22 @@ class Indicator(models.Model):
     source = models.CharField(
         _("source"), max_length=300, help_text=_("Where in the source report this comes from.")
     )
+    # A short verbatim passage of the report the indicator rests on (empty for practice).
+    quote = models.TextField(_("quote"), blank=True)
+    basis = models.CharField(
+        _("basis"), max_length=10, choices=SourceBasis.choices, default=SourceBasis.REPORT
+    )
+    basis_note = models.TextField(_("note on the basis"), blank=True)
+    # Who answers: component codes, or ["mission"] (missions.models.MISSION_WIDE) for an
+    # indicator answered once by the focal point. Empty means every component (IMP-CORE v1).
+    applies_to = models.JSONField(_("answered by"), default=list, blank=True)
+    # The default target band; None in versions that only had a dimension target (v1).
+    target_min = models.PositiveSmallIntegerField(
+        _("target band from"), null=True, blank=True, validators=STEP_VALIDATORS
+    )
+    target_max = models.PositiveSmallIntegerField(
+        _("target band to"), null=True, blank=True, validators=STEP_VALIDATORS
+    )
     rubric_1 = models.TextField(_("step 1: co-existence"))
     rubric_2 = models.TextField(_("step 2: networking / information sharing"))
     rubric_3 = models.TextField(_("step 3: coordination"))
@@ -141,10 +164,27 @@ class Indicator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "code"], name="indicator_unique_code"),
             models.CheckConstraint(condition=Q(weight__gt=0), name="indicator_weight_positive"),
+            models.CheckConstraint(
+                condition=(Q(target_min__isnull=True) & Q(target_max__isnull=True))
+                | Q(
+                    target_min__gte=1,
+                    target_max__lte=5,
+                    target_min__lte=models.F("target_max"),
+                ),
+                name="indicator_target_band_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def default_band(self) -> tuple[int, int]:
+        """The file's target band; a v1 indicator falls back to its dimension's target step."""
+        if self.target_min is not None and self.target_max is not None:
+            return (self.target_min, self.target_max)
+        step = self.dimension.default_target_step
+        return (step, step)
 
     @property
     def rubric(self) -> list[tuple[int, str, str]]:
@@ -167,6 +207,12 @@ class DimensionTag(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=TagKind.choices)
     code = models.CharField(_("code"), max_length=40)
     label = models.CharField(_("label"), max_length=200)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    quote = models.TextField(_("quote"), blank=True)
+    basis = models.CharField(
+        _("basis"), max_length=10, choices=SourceBasis.choices, default=SourceBasis.REPORT
+    )
+    basis_note = models.TextField(_("note on the basis"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -179,3 +225,35 @@ class DimensionTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.label}"
+
+
+class GlossaryTerm(models.Model):
+    """A term respondents meet (IMTF, ISF, DSRSG/RC/HC …), defined per questionnaire version."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="glossary"
+    )
+    term = models.CharField(_("term"), max_length=80)
+    definition = models.TextField(_("definition"))
+    basis = models.CharField(
+        _("basis"), max_length=10, choices=SourceBasis.choices, default=SourceBasis.PRACTICE
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    quote = models.TextField(_("quote"), blank=True)
+    basis_note = models.TextField(_("note on the basis"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["questionnaire", "order"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "term"], name="glossary_unique_term")
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+    @property
+    def is_practice(self) -> bool:
+        return self.basis == SourceBasis.PRACTICE
