@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from missions.models import Membership, Mission, Period
+from missions.models import Membership, MembershipRole, Mission, Period
 from missions.roles import user_sees_all_missions
 
 
@@ -33,3 +33,26 @@ def period_current(*, today: datetime.date | None = None) -> Period | None:
     today = today or timezone.localdate()
     quarter = (today.month - 1) // 3 + 1
     return Period.objects.filter(year=today.year, quarter=quarter).first()
+
+
+def answer_components_readable_by(
+    *, user: AbstractBaseUser | AnonymousUser, mission_id: int
+) -> frozenset[str] | None:
+    """Whose answers and evidence ``user`` may read in the mission: ``None`` means every
+    component's (analysts, administrators, the mission's focal points).
+
+    Component confidentiality: a respondent reads only the answers of the component(s) they
+    answer for; scores, which aggregate every component, are visible to all who see the
+    mission. Every surface that shows answers or evidence (answering pages, board drill-down,
+    data exports, the API) filters through this rule.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    if user_sees_all_missions(user):
+        return None
+    roles = set(
+        Membership.objects.filter(user=user, mission_id=mission_id).values_list("role", "component")
+    )
+    if any(role == MembershipRole.FOCAL_POINT for role, _component in roles):
+        return None
+    return frozenset(c for role, c in roles if role == MembershipRole.RESPONDENT)
