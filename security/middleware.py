@@ -1,4 +1,5 @@
-"""Session lifetime rules, the second-factor gate, and logging of refused accesses."""
+"""Session lifetime rules, the second-factor gate, logging of refused accesses, and the
+no-store rule for everything the application answers."""
 
 import time
 
@@ -111,4 +112,21 @@ class RefusedAccessLogMiddleware:
                 request=request,
                 detail=f"{request.method} answered {response.status_code}",
             )
+        return response
+
+
+class NoStoreMiddleware:
+    """Classified content stays out of browser and proxy caches: every response the
+    application produces (pages, JSON, chart CSVs, export downloads, error pages) is sent
+    with ``Cache-Control: no-store``. Static files are answered by WhiteNoise, which sits
+    before this middleware, and keep their long-lived caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "no-store" not in response.get("Cache-Control", ""):
+            # Replaces any max-age or public a view might have set: nothing here is cacheable.
+            response["Cache-Control"] = "no-store"
         return response
