@@ -7,6 +7,8 @@ See the configuration table in README.md.
 """
 
 import datetime
+import os
+import tempfile
 import zoneinfo
 from pathlib import Path
 
@@ -126,6 +128,23 @@ if DATABASE_URL:
         raise ImproperlyConfigured(f"DATABASE_URL is not understood: {exc}") from None
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+# --- SQLite (the embedded default) under concurrent users -----------------------
+# WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at the
+# start of every transaction (a deferred one that reads first and writes later fails with
+# "database is locked" instead of waiting); the busy timeout is how long a writer waits.
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database.setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    # Tests use a file too (not :memory:), so that the live server's threads each have
+    # their own connection, as under runserver.
+    _database.setdefault("TEST", {})["NAME"] = str(
+        Path(tempfile.gettempdir()) / f"imp-assess-test-{os.getpid()}.sqlite3"
+    )
 # Reconnect transparently after a database restart instead of failing requests.
 _database["CONN_HEALTH_CHECKS"] = True
 _database["ATOMIC_REQUESTS"] = False
