@@ -8,6 +8,7 @@ See the configuration table in README.md.
 
 import datetime
 import os
+import re
 import tempfile
 import zoneinfo
 from pathlib import Path
@@ -227,6 +228,20 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+# --- Client address behind a proxy, and the address-only rule (password spraying) ----
+# The header our reverse proxy sets (e.g. X-Forwarded-For) and how many proxies of ours
+# append to it; unset: REMOTE_ADDR. Read by security/network.py for axes and the log.
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "")
+if TRUSTED_PROXY_HEADER and not re.fullmatch(r"[A-Za-z0-9-]+", TRUSTED_PROXY_HEADER):
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_HEADER={TRUSTED_PROXY_HEADER!r} is not a header name "
+        "(e.g. X-Forwarded-For)."
+    )
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+AXES_CLIENT_IP_CALLABLE = "security.network.client_ip"
+# Failures from one address across every username before that address is locked.
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_HANDLER = "security.throttling.AxesHandler"
 # Sessions: a new key at login (Django), an idle timeout and an absolute lifetime.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 1800, minimum=60)
 SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 3600, minimum=60)

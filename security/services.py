@@ -7,14 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from security.models import SecurityEvent
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # REMOTE_ADDR is the proxy's address behind a TLS proxy; the proxy's own log
-    # keeps the client address. We never trust a client-sent X-Forwarded-For here.
-    return request.META.get("REMOTE_ADDR") or None
+from security.network import client_ip
 
 
 def _current_request() -> HttpRequest | None:
@@ -39,7 +32,7 @@ def security_event_record(
         kind=kind,
         user=user,
         username=(user.get_username() if user else username)[:150],
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         path=(request.path if request else "")[:300],
         detail=detail[:500],
     )
