@@ -18,7 +18,7 @@ import plotly
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from imp_assess.env import env_bool, env_int, env_list, env_str
+from imp_assess.env import env_bool, env_email_url, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 USE_TZ = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "security.admin_config.OTPAdminConfig",  # django.contrib.admin with the OTP admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -213,7 +214,10 @@ SCORING_SWEEP_AFTER_SECONDS = env_int("SCORING_SWEEP_AFTER_SECONDS", 180, minimu
 # --- Auth ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -245,13 +249,34 @@ AXES_HANDLER = "security.throttling.AxesHandler"
 # Sessions: a new key at login (Django), an idle timeout and an absolute lifetime.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 1800, minimum=60)
 SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 3600, minimum=60)
-# Second factor (TOTP) for HQ analysts and administrators; anyone may enrol.
-OTP_REQUIRED_FOR_HQ = env_bool("OTP_REQUIRED_FOR_HQ", default=False)
+# Second factor (TOTP, with recovery codes) for HQ analysts, administrators and staff:
+# on by default whenever DEBUG is off; OTP_REQUIRED_FOR_HQ=0 turns it off for a pilot.
+# Anyone may enrol; whoever did must always use it.
+OTP_REQUIRED_FOR_HQ = env_bool("OTP_REQUIRED_FOR_HQ", default=not DEBUG)
 OTP_TOTP_ISSUER = "imp-assess"
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- E-mail (password reset) -----------------------------------------------------
+# EMAIL_URL: smtp+tls://user:password@host:587, smtps://…, smtp://… or console:.
+# Unset: e-mails are written to the console (the embedded default); `check --deploy`
+# warns about it when DEBUG is off.
+_email = env_email_url("EMAIL_URL")
+EMAIL_CONFIGURED = _email is not None
+_email = _email or {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imp-assess <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600, minimum=300)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
