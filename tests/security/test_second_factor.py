@@ -184,7 +184,9 @@ def test_a_verified_administrator_uses_the_admin(client, personas):
     device = _enrolled(personas.admin)
     client.force_login(personas.admin)
     client.post(reverse("two_factor"), {"token": _code(device), "next": "/"})
-    assert client.get(reverse("admin:index")).status_code == 200
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert "imp-assess administration" in response.content.decode()
 
 
 def test_the_admin_login_page_sends_visitors_to_the_products_login(client):
