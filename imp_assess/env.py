@@ -6,6 +6,7 @@ names the variable, instead of running with a silently wrong configuration.
 """
 
 import os
+import urllib.parse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -52,3 +53,44 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_EMAIL_SCHEMES = {
+    # scheme: (backend, default port, STARTTLS, implicit TLS)
+    "smtp": ("django.core.mail.backends.smtp.EmailBackend", 25, False, False),
+    "smtp+tls": ("django.core.mail.backends.smtp.EmailBackend", 587, True, False),
+    "smtps": ("django.core.mail.backends.smtp.EmailBackend", 465, False, True),
+    "console": ("django.core.mail.backends.console.EmailBackend", None, False, False),
+}
+
+
+def env_email_url(name: str) -> dict | None:
+    """E-mail settings from one URL: ``smtp+tls://user:password@host:587`` (STARTTLS),
+    ``smtps://…`` (implicit TLS), ``smtp://…`` (plain, a relay on a private network) or
+    ``console:`` (written to the log). Returns Django's EMAIL_* settings, or None if unset."""
+    raw = env_str(name)
+    if not raw:
+        return None
+    parsed = urllib.parse.urlsplit(raw)
+    if parsed.scheme not in _EMAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name} must start with one of {', '.join(f'{s}:' for s in _EMAIL_SCHEMES)}."
+        )
+    backend, default_port, use_tls, use_ssl = _EMAIL_SCHEMES[parsed.scheme]
+    if parsed.scheme == "console":
+        return {"EMAIL_BACKEND": backend}
+    try:
+        port = parsed.port or default_port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number.") from None
+    if not parsed.hostname:
+        raise ImproperlyConfigured(f"{name} names no host (e.g. smtp+tls://user:pw@host:587).")
+    return {
+        "EMAIL_BACKEND": backend,
+        "EMAIL_HOST": parsed.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": urllib.parse.unquote(parsed.username or ""),
+        "EMAIL_HOST_PASSWORD": urllib.parse.unquote(parsed.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+    }

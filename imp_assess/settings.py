@@ -7,6 +7,9 @@ See the configuration table in README.md.
 """
 
 import datetime
+import os
+import re
+import tempfile
 import zoneinfo
 from pathlib import Path
 
@@ -15,7 +18,7 @@ import plotly
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from imp_assess.env import env_bool, env_int, env_list, env_str
+from imp_assess.env import env_bool, env_email_url, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,7 +51,7 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 USE_TZ = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "security.admin_config.OTPAdminConfig",  # django.contrib.admin with the OTP admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -76,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files keep their caching, everything else is no-store.
+    "security.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,6 +130,23 @@ if DATABASE_URL:
         raise ImproperlyConfigured(f"DATABASE_URL is not understood: {exc}") from None
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+# --- SQLite (the embedded default) under concurrent users -----------------------
+# WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at the
+# start of every transaction (a deferred one that reads first and writes later fails with
+# "database is locked" instead of waiting); the busy timeout is how long a writer waits.
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database.setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    # Tests use a file too (not :memory:), so that the live server's threads each have
+    # their own connection, as under runserver.
+    _database.setdefault("TEST", {})["NAME"] = str(
+        Path(tempfile.gettempdir()) / f"imp-assess-test-{os.getpid()}.sqlite3"
+    )
 # Reconnect transparently after a database restart instead of failing requests.
 _database["CONN_HEALTH_CHECKS"] = True
 _database["ATOMIC_REQUESTS"] = False
@@ -191,7 +214,10 @@ SCORING_SWEEP_AFTER_SECONDS = env_int("SCORING_SWEEP_AFTER_SECONDS", 180, minimu
 # --- Auth ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -206,16 +232,51 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+# --- Client address behind a proxy, and the address-only rule (password spraying) ----
+# The header our reverse proxy sets (e.g. X-Forwarded-For) and how many proxies of ours
+# append to it; unset: REMOTE_ADDR. Read by security/network.py for axes and the log.
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "")
+if TRUSTED_PROXY_HEADER and not re.fullmatch(r"[A-Za-z0-9-]+", TRUSTED_PROXY_HEADER):
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_HEADER={TRUSTED_PROXY_HEADER!r} is not a header name "
+        "(e.g. X-Forwarded-For)."
+    )
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+AXES_CLIENT_IP_CALLABLE = "security.network.client_ip"
+# Failures from one address across every username before that address is locked.
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_HANDLER = "security.throttling.AxesHandler"
 # Sessions: a new key at login (Django), an idle timeout and an absolute lifetime.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 1800, minimum=60)
 SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 3600, minimum=60)
-# Second factor (TOTP) for HQ analysts and administrators; anyone may enrol.
-OTP_REQUIRED_FOR_HQ = env_bool("OTP_REQUIRED_FOR_HQ", default=False)
+# Second factor (TOTP, with recovery codes) for HQ analysts, administrators and staff:
+# on by default whenever DEBUG is off; OTP_REQUIRED_FOR_HQ=0 turns it off for a pilot.
+# Anyone may enrol; whoever did must always use it.
+OTP_REQUIRED_FOR_HQ = env_bool("OTP_REQUIRED_FOR_HQ", default=not DEBUG)
 OTP_TOTP_ISSUER = "imp-assess"
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- E-mail (password reset) -----------------------------------------------------
+# EMAIL_URL: smtp+tls://user:password@host:587, smtps://…, smtp://… or console:.
+# Unset: e-mails are written to the console (the embedded default); `check --deploy`
+# warns about it when DEBUG is off.
+_email = env_email_url("EMAIL_URL")
+EMAIL_CONFIGURED = _email is not None
+_email = _email or {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imp-assess <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600, minimum=300)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from health.views import healthz
 from imp_assess import views
+from security import views as security_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +15,29 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # --- Password change and reset (security app) ---
+    path("accounts/password/change/", security_views.password_change, name="password_change"),
+    path(
+        "accounts/password/change/done/",
+        security_views.password_change_done,
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", security_views.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/done/",
+        security_views.password_reset_done,
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        security_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        security_views.password_reset_complete,
+        name="password_reset_complete",
+    ),
     path("questionnaires/", include("questionnaires.urls")),
     path("assessments/", include("assessments.urls")),
     path("dashboards/", include("dashboards.urls")),
@@ -23,6 +47,3 @@ urlpatterns = [
 ]
 
 handler500 = "imp_assess.views.server_error"
-
-admin.site.site_header = "imp-assess administration"
-admin.site.site_title = "imp-assess"

@@ -94,6 +94,9 @@ def main() -> int:
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
+        # The analysts under load sign in with a password only (the second factor is
+        # compulsory for HQ by default when DEBUG is off).
+        "OTP_REQUIRED_FOR_HQ": "0",
         "DATABASE_URL": load_url,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
     }

@@ -7,4 +7,7 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Security")
 
     def ready(self) -> None:
-        from security import receivers  # noqa: F401 (connects the audit receivers)
+        from security import (  # noqa: F401 (connect the audit receivers, register checks)
+            checks,
+            receivers,
+        )

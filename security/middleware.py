@@ -1,4 +1,5 @@
-"""Session lifetime rules, the second-factor gate, and logging of refused accesses."""
+"""Session lifetime rules, the second-factor gate, logging of refused accesses, and the
+no-store rule for everything the application answers."""
 
 import time
 
@@ -10,8 +11,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from missions.roles import user_sees_all_missions
 from security.models import EventKind
+from security.permissions import second_factor_required
 from security.services import security_event_record
 
 LOGIN_AT = "imp_login_at"
@@ -58,17 +59,18 @@ class SessionPolicyMiddleware:
         return self.get_response(request)
 
 
-_OTP_EXEMPT_PREFIXES = ("/accounts/", "/security/two-factor/", "/static/", "/healthz")
-
-
-def second_factor_required(user) -> bool:
-    """HQ users must verify a second factor when the setting enforces it; anyone who
-    has set up an authenticator must always use it."""
-    from django_otp import user_has_device
-
-    if user_has_device(user, confirmed=True):
-        return True
-    return settings.OTP_REQUIRED_FOR_HQ and user_sees_all_missions(user)
+# What a user who still owes a second factor may reach: signing in and out, resetting a
+# forgotten password, and the pages that verify or set up the second factor.
+_OTP_EXEMPT_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password/reset/",
+    "/accounts/reset/",
+    "/security/two-factor/",
+    "/security/password/confirm/",
+    "/static/",
+    "/healthz",
+)
 
 
 class SecondFactorMiddleware:
@@ -111,4 +113,21 @@ class RefusedAccessLogMiddleware:
                 request=request,
                 detail=f"{request.method} answered {response.status_code}",
             )
+        return response
+
+
+class NoStoreMiddleware:
+    """Classified content stays out of browser and proxy caches: every response the
+    application produces (pages, JSON, chart CSVs, export downloads, error pages) is sent
+    with ``Cache-Control: no-store``. Static files are answered by WhiteNoise, which sits
+    before this middleware, and keep their long-lived caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "no-store" not in response.get("Cache-Control", ""):
+            # Replaces any max-age or public a view might have set: nothing here is cacheable.
+            response["Cache-Control"] = "no-store"
         return response

@@ -12,6 +12,7 @@ class EventKind(models.TextChoices):
     LOGOUT = "logout", _("Logout")
     SESSION_EXPIRED = "session_expired", _("Session expired")
     SECOND_FACTOR = "second_factor", _("Second factor")
+    PASSWORD = "password", _("Password change or reset")
     ACCESS_REFUSED = "access_refused", _("Access refused")
     EXPORT = "export", _("Export")
     STATUS_CHANGE = "status_change", _("Status change")

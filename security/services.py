@@ -1,20 +1,20 @@
-"""Recording and purging security events."""
+"""Recording and purging security events; the second factor's writes."""
 
 import datetime
+import re
+import time
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.models import HistoricalRecords
 
-from security.models import SecurityEvent
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # REMOTE_ADDR is the proxy's address behind a TLS proxy; the proxy's own log
-    # keeps the client address. We never trust a client-sent X-Forwarded-For here.
-    return request.META.get("REMOTE_ADDR") or None
+from security.models import EventKind, SecurityEvent
+from security.network import client_ip
+from security.permissions import PASSWORD_CONFIRMED_AT
 
 
 def _current_request() -> HttpRequest | None:
@@ -39,7 +39,7 @@ def security_event_record(
         kind=kind,
         user=user,
         username=(user.get_username() if user else username)[:150],
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         path=(request.path if request else "")[:300],
         detail=detail[:500],
     )
@@ -49,3 +49,61 @@ def security_events_purge(*, older_than_days: int) -> int:
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
     deleted, _ = SecurityEvent.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+# --- Second factor ----------------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+_TOTP_CODE = re.compile(r"\d{6}")
+
+
+def password_confirmation_record(*, request: HttpRequest) -> None:
+    request.session[PASSWORD_CONFIRMED_AT] = int(time.time())
+
+
+def authenticator_enrolment_start(*, user) -> TOTPDevice:
+    """The unconfirmed authenticator being set up (its key is in the QR code)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+@transaction.atomic
+def authenticator_enrolment_confirm(*, user, device: TOTPDevice, token: str) -> bool:
+    """Confirm the new authenticator with a code it shows; it replaces any older one."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    security_event_record(kind=EventKind.SECOND_FACTOR, user=user, detail="authenticator enrolled")
+    return True
+
+
+@transaction.atomic
+def recovery_codes_generate(*, user) -> list[str]:
+    """New single-use recovery codes, replacing the old ones; returned once, to be shown
+    once (django-otp's static device keeps them to check against)."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, defaults={"name": "recovery codes"}
+    )
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    security_event_record(
+        kind=EventKind.SECOND_FACTOR, user=user, detail="recovery codes generated"
+    )
+    return codes
+
+
+def second_factor_verify(*, user, token: str) -> Device | None:
+    """The device that accepts the code: six digits go to the authenticator, anything
+    else is tried as a recovery code (used up by the attempt that succeeds)."""
+    token = token.strip().lower().replace("-", "").replace(" ", "")
+    model = TOTPDevice if _TOTP_CODE.fullmatch(token) else StaticDevice
+    with transaction.atomic():
+        for device in model.objects.select_for_update().filter(user=user, confirmed=True):
+            if device.verify_token(token):
+                return device
+    return None

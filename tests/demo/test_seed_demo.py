@@ -1,8 +1,8 @@
 """make run's demo data: fictional, marked demo, eight scored quarters and a current one."""
 
 import pytest
-from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from assessments.models import Answer, Assessment
@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
+def seeded(settings):
+    settings.DEBUG = True  # as under make run
     call_command("seed_demo", "--quiet-logins")
 
 
@@ -62,7 +63,39 @@ def test_demo_logins_work_with_the_documented_password(seeded):
 
 
 def test_larger_data_sets_for_benchmarks(db):
-    call_command("seed_demo", "--missions", "8", "--quarters", "2", "--quiet-logins", "--no-score")
+    call_command(
+        "seed_demo",
+        "--missions",
+        "8",
+        "--quarters",
+        "2",
+        "--quiet-logins",
+        "--no-score",
+        "--i-know-this-is-not-production",
+    )
     assert Mission.objects.count() == 8
     assert Assessment.objects.count() == 8 * 3
     assert not ScoreSet.objects.exists()
+
+
+def test_seed_demo_refuses_to_run_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--i-know-this-is-not-production"):
+        call_command("seed_demo", "--quiet-logins", "--missions", "1", "--quarters", "0")
+    assert not Mission.objects.exists()
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_seed_demo_runs_with_debug_off_when_told_it_is_not_production(db, settings):
+    settings.DEBUG = False
+    call_command(
+        "seed_demo",
+        "--quiet-logins",
+        "--missions",
+        "1",
+        "--quarters",
+        "0",
+        "--no-score",
+        "--i-know-this-is-not-production",
+    )
+    assert Mission.objects.count() == 1

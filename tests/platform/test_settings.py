@@ -16,6 +16,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "Zq8#vL2!pR5@xN9$wT3%mB7^cF1&hJ4*",
     "ALLOWED_HOSTS": "imp-assess.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://imp-assess.example.org",
+    "EMAIL_URL": "smtp+tls://imp-assess:secret@smtp.example.org:587",
 }
 
 
@@ -39,6 +40,31 @@ def test_production_mode_passes_the_deployment_checklist_with_zero_warnings():
     assert "no issues" in result.stdout
 
 
+def test_the_deployment_checklist_warns_about_a_weak_account_setup():
+    result = _manage(
+        "check",
+        "--deploy",
+        **{k: v for k, v in PRODUCTION.items() if k != "EMAIL_URL"},
+        OTP_REQUIRED_FOR_HQ="0",
+        SECURE_PROXY_SSL_HEADER="1",
+    )
+    for check in ("security.W001", "security.W002", "security.W003"):
+        assert check in result.stderr, result.stderr
+
+
+def _setting(name: str, **env: str) -> str:
+    code = f"from django.conf import settings; print(repr(settings.{name}))"
+    result = _manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_second_factor_is_required_by_default_unless_debug_or_turned_off():
+    assert _setting("OTP_REQUIRED_FOR_HQ", **PRODUCTION) == "True"
+    assert _setting("OTP_REQUIRED_FOR_HQ", **PRODUCTION, OTP_REQUIRED_FOR_HQ="0") == "False"
+    assert _setting("OTP_REQUIRED_FOR_HQ", DEBUG="1") == "False"  # make run stays frictionless
+
+
 def test_production_mode_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
     result = _manage("check", **env)
@@ -54,6 +80,9 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
         ("REDIS_URL", "localhost:6379", "REDIS_URL must start with redis://"),
         ("CSRF_TRUSTED_ORIGINS", "example.org", "must start with http:// or https://"),
         ("CELERY_TASK_TIME_LIMIT", "10", "CELERY_TASK_TIME_LIMIT must exceed"),
+        ("EMAIL_URL", "mail.example.org", "EMAIL_URL must start with one of"),
+        ("TRUSTED_PROXY_HEADER", "X-Forwarded-For: 1", "is not a header name"),
+        ("TRUSTED_PROXY_COUNT", "0", "TRUSTED_PROXY_COUNT=0 must be at least 1"),
     ],
 )
 def test_a_bad_value_fails_at_start_with_a_clear_message(variable, value, message):

@@ -122,12 +122,18 @@ def test_enforced_second_factor_makes_analysts_enrol_and_verify(client, personas
     client.force_login(personas.analyst)
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response.url.startswith(reverse("two_factor"))
-    setup = client.get(response.url)
+    # No authenticator yet: set one up, after typing the password again.
+    response = client.get(response.url, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("password_confirm"))
+    confirm = client.post(
+        response.redirect_chain[-1][0], {"password": PASSWORD, "next": reverse("two_factor_setup")}
+    )
+    setup = client.get(confirm.url)
     assert "Scan this code" in setup.content.decode() and "<svg" in setup.content.decode()
     device = TOTPDevice.objects.get(user=personas.analyst)
-    wrong = client.post(reverse("two_factor"), {"token": "000000", "next": "/"})
+    wrong = client.post(reverse("two_factor_setup"), {"token": "000000", "next": "/"})
     assert wrong.status_code == 400
-    good = client.post(reverse("two_factor"), {"token": _current_code(device), "next": "/"})
+    good = client.post(reverse("two_factor_setup"), {"token": _current_code(device), "next": "/"})
     assert good.status_code == 302
     assert client.get(reverse("home")).status_code == 200
     device.refresh_from_db()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.services import DEMO_PASSWORD, demo_seed
@@ -17,10 +18,31 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not score the past quarters (run `rescore` later).",
         )
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help="Run although DEBUG is off (the demo users include the superuser admin/demo).",
+        )
 
     def handle(
-        self, *args, missions: int, quarters: int, quiet_logins: bool, no_score: bool, **options
+        self,
+        *args,
+        missions: int,
+        quarters: int,
+        quiet_logins: bool,
+        no_score: bool,
+        not_production: bool,
+        **options,
     ):
+        # The demo users have a documented password (and one is a superuser): never let a
+        # production database receive them by accident.
+        if not (settings.DEBUG or not_production):
+            raise CommandError(
+                "seed_demo creates users with the documented password 'demo', including the "
+                "superuser 'admin'. It runs only with DEBUG=1 (make run) or with "
+                "--i-know-this-is-not-production."
+            )
         if missions < 1 or quarters < 0:
             raise CommandError("--missions must be at least 1 and --quarters at least 0.")
         logins = demo_seed(missions=missions, quarters=quarters, score=not no_score)
