@@ -28,5 +28,5 @@ class Command(BaseCommand):
             )
             return
         for change in changes:
-            self.stdout.write(f"{change.code:10} {change.kind.value:24} {change.detail}")
+            self.stdout.write(f"{change.code:10} {change.kind.value:32} {change.detail}")
         self.stdout.write(f"{len(changes)} change(s).")
