@@ -5,6 +5,8 @@ An indicator's ``applies_to`` is a list of component codes, or ``["mission"]``
 for the whole mission. An empty list means every component, as in IMP-CORE v1.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from missions.models import MISSION_WIDE, Component
 
 COMPONENT_CODES: tuple[str, ...] = tuple(Component.values)
@@ -45,3 +47,13 @@ def applies_to_problems(applies_to: list[str]) -> list[str]:
     if repeated:
         problems.append(f"{', '.join(map(repr, repeated))} listed more than once")
     return problems
+
+
+def applies_to_labels(applies_to: list[str]) -> list[str]:
+    """Who answers, in words: component names, the focal point, or every component."""
+    if not applies_to:
+        return [_("Every component")]
+    if is_mission_level(applies_to):
+        return [_("The focal point, once for the whole mission")]
+    labels = dict(Component.choices)
+    return [labels.get(code, code) for code in applies_to]

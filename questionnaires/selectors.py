@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from missions.roles import user_is_administrator
 from questionnaires.applicability import applies_to_component, is_mission_level
 from questionnaires.models import (
     Dimension,
@@ -20,6 +21,13 @@ from questionnaires.spec import (
     TagSpec,
     TargetSpec,
 )
+
+
+def questionnaires_visible_to(*, user) -> QuerySet[Questionnaire]:
+    """Administrators read drafts too; everybody else the published and retired versions."""
+    if user_is_administrator(user):
+        return Questionnaire.objects.all()
+    return Questionnaire.objects.exclude(status=QuestionnaireStatus.DRAFT)
 
 
 def questionnaire_list_published() -> QuerySet[Questionnaire]:

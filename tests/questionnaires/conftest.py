@@ -72,8 +72,10 @@ def write_yaml(tmp_path):
 
 
 def indicator_v2(code: str, level: str = "policy_strategic", **extra) -> dict:
-    """An indicator in the v2 format: who answers, a target band, a quoted source."""
-    return {
+    """An indicator in the v2 format: who answers, a target band, a quoted source.
+
+    A key given as None is left out (e.g. ``quote=None`` for a practice indicator)."""
+    data = {
         "code": code,
         "coherence_level": level,
         "weight": 1,
@@ -86,6 +88,7 @@ def indicator_v2(code: str, level: str = "policy_strategic", **extra) -> dict:
         "rubric": dict(RUBRIC),
         **extra,
     }
+    return {key: value for key, value in data.items() if value is not None}
 
 
 SMALL_V2 = {
@@ -137,8 +140,8 @@ SMALL_V2 = {
                     "administrative",
                     applies_to=["mission"],
                     target={"min": 2, "max": 2},
-                    source="",
-                    quote="",
+                    source=None,
+                    quote=None,
                     basis="practice",
                     note="Delegation of authority since 2019.",
                 ),
@@ -162,14 +165,6 @@ SMALL_V2 = {
         },
     ],
 }
-
-
-def _without_empty(item: dict) -> dict:
-    return {key: value for key, value in item.items() if value != ""}
-
-
-for _dim in SMALL_V2["dimensions"]:
-    _dim["indicators"] = [_without_empty(ind) for ind in _dim["indicators"]]
 
 
 @pytest.fixture
