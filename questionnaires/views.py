@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from missions.roles import user_sees_all_missions
 from questionnaires.diff import questionnaire_diff
@@ -21,6 +22,7 @@ def _get_questionnaire_for_user(request: HttpRequest, pk: int) -> Questionnaire:
 
 
 @login_required
+@require_GET
 def questionnaire_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -35,6 +37,7 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = questionnaire_with_content(
         questionnaire_id=_get_questionnaire_for_user(request, pk).pk
@@ -54,17 +57,20 @@ def _render_glossary(request: HttpRequest, questionnaire: Questionnaire | None) 
 
 
 @login_required
+@require_GET
 def glossary(request: HttpRequest) -> HttpResponse:
     """The glossary of the version new quarters use (the answering pages link here)."""
     return _render_glossary(request, questionnaire_current_published())
 
 
 @login_required
+@require_GET
 def version_glossary(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_glossary(request, _get_questionnaire_for_user(request, pk))
 
 
 @login_required
+@require_GET
 def questionnaire_compare(request: HttpRequest) -> HttpResponse:
     if not user_sees_all_missions(request.user):
         raise Http404
