@@ -15,6 +15,7 @@ from questionnaires.models import (
 )
 from questionnaires.spec import (
     DimensionSpec,
+    FileRules,
     GlossarySpec,
     IndicatorSpec,
     QuestionnaireSpec,
@@ -121,6 +122,34 @@ def questionnaire_spec(*, questionnaire: Questionnaire) -> QuestionnaireSpec:
             for entry in loaded.glossary.all()
         ],
         dimensions=dimensions,
+    )
+
+
+def questionnaire_file_rules(
+    *,
+    questionnaire: Questionnaire | None,
+    exclude: Indicator | DimensionTag | GlossaryTerm | None = None,
+) -> FileRules:
+    """The file-wide rules a version's stored content implies, for checking one edit.
+
+    As in a file: once another indicator has a target band every indicator needs one,
+    and once another item quotes the report every report-based item needs its quote.
+    ``exclude`` is the item being edited (its old state must not decide for it).
+    """
+    if questionnaire is None or questionnaire.pk is None:
+        return FileRules()
+
+    def others(queryset: QuerySet) -> QuerySet:
+        if exclude is not None and exclude.pk is not None and queryset.model is type(exclude):
+            return queryset.exclude(pk=exclude.pk)
+        return queryset
+
+    indicators = others(Indicator.objects.filter(questionnaire=questionnaire))
+    tags = others(DimensionTag.objects.filter(dimension__questionnaire=questionnaire))
+    glossary = others(GlossaryTerm.objects.filter(questionnaire=questionnaire))
+    return FileRules(
+        targets_required=indicators.filter(target_min__isnull=False).exists(),
+        quotes_required=any(qs.exclude(quote="").exists() for qs in (indicators, tags, glossary)),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from pydantic import ValidationError
 
 from questionnaires.models import (
     Dimension,
@@ -17,7 +18,7 @@ from questionnaires.models import (
     TagKind,
 )
 from questionnaires.selectors import questionnaire_spec
-from questionnaires.spec import QuestionnaireSpec, SourcedSpec
+from questionnaires.spec import QuestionnaireSpec, SourcedSpec, SpecInvalid, spec_from_data
 
 
 class QuestionnaireLocked(Exception):
@@ -152,9 +153,21 @@ def questionnaire_load(*, spec: QuestionnaireSpec, publish: bool = False) -> Loa
     return LoadResult(questionnaire, action)
 
 
+def _ensure_valid_as_a_file(questionnaire: Questionnaire) -> None:
+    """A version edited in the admin is checked whole, as its exported file would be
+    (e.g. one indicator given a band while the others have none), so every published
+    version exports to a file that loads again."""
+    try:
+        spec_from_data(questionnaire_spec(questionnaire=questionnaire).as_data())
+    except ValidationError as exc:  # an item the spec itself refuses
+        raise SpecInvalid([str(error["msg"]) for error in exc.errors()]) from None
+
+
 @transaction.atomic
 def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
+    """Publish a draft; ``SpecInvalid`` lists what must be fixed first."""
     _ensure_editable(questionnaire)
+    _ensure_valid_as_a_file(questionnaire)
     questionnaire.status = QuestionnaireStatus.PUBLISHED
     questionnaire.published_at = timezone.now()
     questionnaire.save(update_fields=["status", "published_at"])

@@ -13,7 +13,7 @@ Two generations of the format load side by side:
   ``practice``) with ``source`` and a verbatim ``quote`` of the report, or a ``note``
   for practice since 2007; and a ``glossary``. Once one indicator has a target every
   indicator needs one, and once one item quotes the report every report-based item
-  needs its quote (file-wide rules, see ``_FileRules``).
+  needs its quote (file-wide rules, see ``FileRules``).
 """
 
 from collections import Counter
@@ -58,15 +58,15 @@ def _step(value: int) -> int:
 
 
 @dataclass(frozen=True)
-class _FileRules:
+class FileRules:
     """File-wide rules, decided from the raw file before validation (pydantic context)."""
 
     targets_required: bool = False  # some indicator has a target: all need one
     quotes_required: bool = False  # some item quotes the report: all report items need one
 
     @classmethod
-    def of(cls, info: ValidationInfo) -> "_FileRules":
-        return info.context if isinstance(info.context, _FileRules) else cls()
+    def of(cls, info: ValidationInfo) -> "FileRules":
+        return info.context if isinstance(info.context, FileRules) else cls()
 
 
 class _Strict(BaseModel):
@@ -125,7 +125,7 @@ class SourcedSpec(_Strict):
 
     @classmethod
     def _quote_required(cls, info: ValidationInfo) -> bool:
-        return cls._quote_always_required or _FileRules.of(info).quotes_required
+        return cls._quote_always_required or FileRules.of(info).quotes_required
 
     def _source_data(self) -> dict[str, Any]:
         """The sourcing keys as a file writes them (defaults left out, as v1 files do)."""
@@ -216,7 +216,7 @@ class IndicatorSpec(SourcedSpec):
     def _target_everywhere_or_nowhere(
         cls, value: TargetSpec | None, info: ValidationInfo
     ) -> TargetSpec | None:
-        if value is None and _FileRules.of(info).targets_required:
+        if value is None and FileRules.of(info).targets_required:
             raise ValueError(
                 "missing: once one indicator has a target band, every indicator needs one "
                 "(e.g. target: {min: 2, max: 3})"
@@ -433,9 +433,9 @@ def _raw_items(raw: Any) -> tuple[list[dict], list[dict], list[dict], list[dict]
     return dims, indicators, tags, dicts(raw.get("glossary"))
 
 
-def _file_rules(raw: Any) -> _FileRules:
+def _file_rules(raw: Any) -> FileRules:
     _dims, indicators, tags, glossary = _raw_items(raw)
-    return _FileRules(
+    return FileRules(
         targets_required=any(ind.get("target") is not None for ind in indicators),
         quotes_required=any(item.get("quote") for item in (*indicators, *tags, *glossary)),
     )

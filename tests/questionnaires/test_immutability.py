@@ -97,7 +97,6 @@ def test_admin_edits_a_draft_indicator(client, personas, published):
         "weight": "1",
         "source": indicator.source,
         "basis": "report",
-        "applies_to": "[]",
         "order": 1,
         **{f"rubric_{s}": getattr(indicator, f"rubric_{s}") for s in range(1, 6)},
     }
