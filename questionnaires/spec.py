@@ -18,7 +18,7 @@ Two generations of the format load side by side:
 
 from collections import Counter
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_DOWN, Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -257,11 +257,14 @@ class IndicatorSpec(SourcedSpec):
 def derived_target_step(indicators: list[IndicatorSpec]) -> int:
     """A dimension's default target step as the summary of its indicators' bands.
 
-    Rule: the weighted median of the band midpoints, rounded half up. The midpoints
+    Rule: the weighted median of the band midpoints, rounded half *down*. The midpoints
     are sorted; the median is the first midpoint at which the running weight reaches
     half of the total weight, or the mean of it and the next midpoint when the running
-    weight is exactly half. E.g. bands 2–3, 2–3 and 4–4 of equal weight: midpoints
-    2.5, 2.5, 4 → median 2.5 → step 3. Every indicator must have a target.
+    weight is exactly half. Between two steps the less integrated one is taken, since
+    "integration is not an end in itself" (report, 1.3): a dimension whose bands are all
+    4–5 gets step 4, one whose bands are all 1–2 gets step 1. E.g. bands 2–3, 2–3 and 4–4
+    of equal weight: midpoints 2.5, 2.5, 4 → median 2.5 → step 2. Every indicator must
+    have a target.
     """
     pairs = sorted((ind.target.midpoint, ind.weight) for ind in indicators if ind.target)
     if not pairs or len(pairs) != len(indicators):
@@ -276,7 +279,7 @@ def derived_target_step(indicators: list[IndicatorSpec]) -> int:
         if running >= half:
             median = midpoint
             break
-    return int(median.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(median.quantize(Decimal(1), rounding=ROUND_HALF_DOWN))
 
 
 class DimensionSpec(_Strict):

@@ -112,7 +112,9 @@ def test_applicability_band_and_source_changes_are_listed(small_v2_data):
         ("LEAD-02", ChangeKind.RESOURCED): "basis practice → report; source '—' → '1.3'; "
         "quote; note",
         ("HUM-01", ChangeKind.APPLICABILITY_CHANGED): "every component → mission",
-        # LEAD's derived step follows the bands: midpoints 2 and 3 → 2.5 → 3, unchanged.
+        # LEAD's derived step follows the bands: midpoints 2 and 3.5 (2.75 → 3) become
+        # 2 and 3 (2.5 → 2).
+        ("LEAD", ChangeKind.DIMENSION_TARGET_CHANGED): "3 → 2",
     }
 
 

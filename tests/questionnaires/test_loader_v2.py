@@ -144,11 +144,13 @@ def _indicators_with_bands(*bands: tuple[int, int, str]) -> list[IndicatorSpec]:
 @pytest.mark.parametrize(
     ("bands", "step"),
     [
-        ([(2, 3, "1"), (2, 3, "1"), (4, 4, "1")], 3),  # median 2.5 rounds half up
+        ([(2, 3, "1"), (2, 3, "1"), (4, 4, "1")], 2),  # median 2.5: the less integrated step
         ([(1, 1, "1"), (5, 5, "1")], 3),  # even split: mean of the two middle midpoints
         ([(1, 1, "3"), (5, 5, "1")], 1),  # weight decides
-        ([(4, 5, "1")], 5),  # 4.5 → 5
-        ([(2, 2, "1"), (2, 3, "1"), (4, 5, "0.5")], 3),  # half the weight reached at 2.5
+        ([(4, 5, "1")], 4),  # 4.5 → 4
+        ([(1, 2, "1")], 1),  # 1.5 → 1
+        ([(3, 3, "1"), (4, 4, "1"), (4, 5, "1")], 4),
+        ([(2, 2, "1"), (2, 3, "1"), (4, 5, "0.5")], 2),  # half the weight reached at 2.5
     ],
 )
 def test_derived_target_step_is_the_rounded_weighted_median_of_band_midpoints(bands, step):
