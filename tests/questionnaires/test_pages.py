@@ -72,6 +72,7 @@ def test_read_page_shows_who_answers_the_band_and_the_source_of_each_indicator(
     assert "Delegation of authority since 2019." in html and "Practice" in html
     assert "<q>absence of a methodical attempt" in html  # the tag's quote
     assert reverse("questionnaires:version_glossary", args=[published_v2.pk]) in html
+    assert "Dimension summary of the indicators&#x27; target bands" in html
 
 
 def test_read_page_of_a_v1_version_shows_the_dimension_step_as_the_band(
@@ -80,6 +81,7 @@ def test_read_page_of_a_v1_version_shows_the_dimension_step_as_the_band(
     client.force_login(personas.respondent_a)
     html = client.get(reverse("questionnaire_detail", args=[published.pk])).content.decode()
     assert "step 4 (the dimension&#x27;s default target)" in html
+    assert "Default target step" in html
     assert "Every component" in html
     assert reverse("questionnaires:version_glossary", args=[published.pk]) not in html
 
