@@ -72,7 +72,7 @@ def test_read_page_shows_who_answers_the_band_and_the_source_of_each_indicator(
     assert "Delegation of authority since 2019." in html and "Practice" in html
     assert "<q>absence of a methodical attempt" in html  # the tag's quote
     assert reverse("questionnaires:version_glossary", args=[published_v2.pk]) in html
-    assert "Dimension summary of the indicators&#x27; target bands" in html
+    assert "Dimension summary of the indicators' target bands" in html
 
 
 def test_read_page_of_a_v1_version_shows_the_dimension_step_as_the_band(
