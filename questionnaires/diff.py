@@ -188,7 +188,7 @@ def _same_indicator_changes(
         changes.append(Change(ChangeKind.MOVED, code, "; ".join(moves)))
     if before.weight != after.weight:
         changes.append(Change(ChangeKind.REWEIGHTED, code, f"{before.weight} → {after.weight}"))
-    if before.applies_to != after.applies_to:
+    if set(before.applies_to) != set(after.applies_to):  # who answers; the order means nothing
         changes.append(
             Change(
                 ChangeKind.APPLICABILITY_CHANGED,

@@ -188,3 +188,9 @@ def test_compare_page_shows_band_and_applicability_changes(
     html = response.content.decode()
     assert "target band changed" in html and "none (dimension target) → 3–4" in html
     assert "glossary term added" in html
+
+
+def test_listing_the_same_components_in_another_order_is_no_change(small_v2_data):
+    old = spec_from_data(small_v2_data)
+    small_v2_data["dimensions"][0]["indicators"][0]["applies_to"] = ["military", "political"]
+    assert questionnaire_diff(old, spec_from_data(small_v2_data)) == []
