@@ -9,6 +9,7 @@ happened to the barrier and enabler tags and the glossary.
 import enum
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.spec import (
@@ -88,12 +89,12 @@ class Change:
 
 
 def _applies_to_text(applies_to: list[str]) -> str:
-    return ", ".join(applies_to) if applies_to else "every component"
+    return ", ".join(applies_to) if applies_to else gettext("every component")
 
 
 def _band_text(target: TargetSpec | None) -> str:
     if target is None:
-        return "none (dimension target)"
+        return gettext("none (dimension target)")
     return str(target.min) if target.min == target.max else f"{target.min}–{target.max}"
 
 
