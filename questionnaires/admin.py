@@ -5,24 +5,29 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from questionnaires.models import Dimension, DimensionTag, Indicator, Questionnaire
+from questionnaires.forms import DimensionTagAdminForm, GlossaryTermAdminForm, IndicatorAdminForm
+from questionnaires.models import (
+    Dimension,
+    DimensionTag,
+    GlossaryTerm,
+    Indicator,
+    Questionnaire,
+)
 from questionnaires.services import (
     QuestionnaireLocked,
     questionnaire_clone,
     questionnaire_publish,
     questionnaire_retire,
 )
+from questionnaires.spec import SpecInvalid
 
 
 def _editable(questionnaire: Questionnaire | None) -> bool:
     return questionnaire is None or questionnaire.is_editable
 
 
-class DimensionInline(admin.TabularInline):
-    model = Dimension
-    fields = ["order", "code", "title", "default_target_step", "weight"]
-    extra = 0
-    show_change_link = True
+class _VersionInline:
+    """An inline of a questionnaire version: editable only while the version is a draft."""
 
     def has_add_permission(self, request, obj=None):
         return _editable(obj) and super().has_add_permission(request, obj)
@@ -34,12 +39,25 @@ class DimensionInline(admin.TabularInline):
         return _editable(obj) and super().has_delete_permission(request, obj)
 
 
+class DimensionInline(_VersionInline, admin.TabularInline):
+    model = Dimension
+    fields = ["order", "code", "title", "default_target_step", "weight"]
+    extra = 0
+    show_change_link = True
+
+
+class GlossaryTermInline(_VersionInline, admin.StackedInline):
+    model = GlossaryTerm
+    form = GlossaryTermAdminForm
+    extra = 0
+
+
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(admin.ModelAdmin):
     list_display = ["code", "version", "title", "status", "published_at"]
     list_filter = ["code", "status"]
     readonly_fields = ["status", "published_at", "compare_with_previous"]
-    inlines = [DimensionInline]
+    inlines = [DimensionInline, GlossaryTermInline]
     actions = ["publish", "clone_as_new_draft", "retire"]
 
     def has_change_permission(self, request, obj=None):
@@ -66,6 +84,12 @@ class QuestionnaireAdmin(admin.ModelAdmin):
                 result = service(questionnaire=questionnaire)
             except QuestionnaireLocked as exc:
                 self.message_user(request, str(exc), messages.ERROR)
+            except SpecInvalid as exc:
+                self.message_user(
+                    request,
+                    f"{questionnaire}: " + "; ".join(exc.problems),
+                    messages.ERROR,
+                )
             else:
                 self.message_user(request, f"{result}: {done}", messages.SUCCESS)
 
@@ -98,7 +122,7 @@ class _DraftContentAdmin:
 
 class IndicatorInline(admin.StackedInline):
     model = Indicator
-    exclude = ["questionnaire"]
+    form = IndicatorAdminForm
     extra = 0
 
     def has_add_permission(self, request, obj=None):
@@ -113,7 +137,7 @@ class IndicatorInline(admin.StackedInline):
 
 class DimensionTagInline(IndicatorInline):
     model = DimensionTag
-    exclude = []
+    form = DimensionTagAdminForm
 
 
 @admin.register(Dimension)
@@ -142,7 +166,7 @@ class IndicatorAdmin(_DraftContentAdmin, admin.ModelAdmin):
     list_display = ["code", "dimension", "coherence_level", "weight", "questionnaire"]
     list_filter = ["questionnaire", "coherence_level", "dimension__code"]
     search_fields = ["code", "statement"]
-    exclude = ["questionnaire"]
+    form = IndicatorAdminForm
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "dimension":

@@ -82,6 +82,7 @@ def spec_to_xlsx(spec: QuestionnaireSpec, path: Path) -> None:
     indicators = workbook.create_sheet("Indicators")
     header = ["Dimension", "Code", "Coherence level", "Weight", "Statement", "Guidance"]
     header += [f"Step {step}: {name}" for step, name in STEP_NAMES.items()] + ["Source"]
+    header += ["Answered by", "Target band from", "Target band to", "Basis", "Quote", "Note"]
     indicators.append(header)
     for dim, ind in spec.indicators():
         indicators.append(
@@ -94,13 +95,28 @@ def spec_to_xlsx(spec: QuestionnaireSpec, path: Path) -> None:
                 ind.guidance,
             ]
             + [ind.rubric[step] for step in STEP_NAMES]
-            + [ind.source]
+            + [ind.source, _answered_by(ind.applies_to)]
+            + [ind.target.min if ind.target else None, ind.target.max if ind.target else None]
+            + [ind.basis, ind.quote, ind.note]
         )
 
     tags = workbook.create_sheet("Barriers and enablers")
-    tags.append(["Dimension", "Kind", "Code", "Label"])
-    for dim in spec.dimensions:
-        for kind, items in (("barrier", dim.barrier_tags), ("enabler", dim.enabler_tags)):
-            for tag in items:
-                tags.append([dim.code, kind, tag.code, tag.label])
+    tags.append(["Dimension", "Kind", "Code", "Label", "Basis", "Source", "Quote", "Note"])
+    for dim, kind, tag in spec.tags():
+        tags.append(
+            [dim.code, kind, tag.code, tag.label, tag.basis, tag.source, tag.quote, tag.note]
+        )
+
+    if spec.glossary:
+        glossary = workbook.create_sheet("Glossary")
+        glossary.append(["Term", "Definition", "Basis", "Source", "Quote", "Note"])
+        for entry in spec.glossary:
+            glossary.append(
+                [entry.term, entry.definition, entry.basis, entry.source, entry.quote, entry.note]
+            )
     workbook.save(path)
+
+
+def _answered_by(applies_to: list[str]) -> str:
+    """The file's codes, comma-separated; empty means every component (as in v1)."""
+    return ", ".join(applies_to) if applies_to else "every component"

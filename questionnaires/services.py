@@ -6,17 +6,19 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from pydantic import ValidationError
 
 from questionnaires.models import (
     Dimension,
     DimensionTag,
+    GlossaryTerm,
     Indicator,
     Questionnaire,
     QuestionnaireStatus,
     TagKind,
 )
 from questionnaires.selectors import questionnaire_spec
-from questionnaires.spec import QuestionnaireSpec
+from questionnaires.spec import QuestionnaireSpec, SourcedSpec, SpecInvalid, spec_from_data
 
 
 class QuestionnaireLocked(Exception):
@@ -33,6 +35,16 @@ class LoadAction(enum.StrEnum):
 class LoadResult:
     questionnaire: Questionnaire
     action: LoadAction
+
+
+def _sourcing(item: SourcedSpec) -> dict[str, str]:
+    """The model fields of what an item rests on (the file's ``note`` is ``basis_note``)."""
+    return {
+        "basis": item.basis,
+        "source": item.source,
+        "quote": item.quote,
+        "basis_note": item.note,
+    }
 
 
 def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> None:
@@ -60,8 +72,11 @@ def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> 
                     statement=ind.statement,
                     guidance=ind.guidance,
                     weight=ind.weight,
-                    source=ind.source,
+                    applies_to=list(ind.applies_to),
+                    target_min=ind.target.min if ind.target else None,
+                    target_max=ind.target.max if ind.target else None,
                     order=order,
+                    **_sourcing(ind),
                     **{f"rubric_{step}": text for step, text in ind.rubric.items()},
                 )
             )
@@ -71,12 +86,27 @@ def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> 
         ):
             tags.extend(
                 DimensionTag(
-                    dimension=dimension, kind=kind, code=t.code, label=t.label, order=order
+                    dimension=dimension,
+                    kind=kind,
+                    code=t.code,
+                    label=t.label,
+                    order=order,
+                    **_sourcing(t),
                 )
                 for order, t in enumerate(items, start=1)
             )
     Indicator.objects.bulk_create(indicators)
     DimensionTag.objects.bulk_create(tags)
+    GlossaryTerm.objects.bulk_create(
+        GlossaryTerm(
+            questionnaire=questionnaire,
+            term=entry.term,
+            definition=entry.definition,
+            order=order,
+            **_sourcing(entry),
+        )
+        for order, entry in enumerate(spec.glossary, start=1)
+    )
 
 
 def _ensure_editable(questionnaire: Questionnaire) -> None:
@@ -109,6 +139,7 @@ def questionnaire_load(*, spec: QuestionnaireSpec, publish: bool = False) -> Loa
         existing.title, existing.description = spec.title, spec.description
         existing.save(update_fields=["title", "description"])
         existing.dimensions.all().delete()
+        existing.glossary.all().delete()
         _store_content(questionnaire=existing, spec=spec)
         questionnaire, action = existing, LoadAction.UPDATED
     else:
@@ -122,9 +153,21 @@ def questionnaire_load(*, spec: QuestionnaireSpec, publish: bool = False) -> Loa
     return LoadResult(questionnaire, action)
 
 
+def _ensure_valid_as_a_file(questionnaire: Questionnaire) -> None:
+    """A version edited in the admin is checked whole, as its exported file would be
+    (e.g. one indicator given a band while the others have none), so every published
+    version exports to a file that loads again."""
+    try:
+        spec_from_data(questionnaire_spec(questionnaire=questionnaire).as_data())
+    except ValidationError as exc:  # an item the spec itself refuses
+        raise SpecInvalid([str(error["msg"]) for error in exc.errors()]) from None
+
+
 @transaction.atomic
 def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
+    """Publish a draft; ``SpecInvalid`` lists what must be fixed first."""
     _ensure_editable(questionnaire)
+    _ensure_valid_as_a_file(questionnaire)
     questionnaire.status = QuestionnaireStatus.PUBLISHED
     questionnaire.published_at = timezone.now()
     questionnaire.save(update_fields=["status", "published_at"])

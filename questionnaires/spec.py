@@ -3,20 +3,44 @@
 A ``QuestionnaireSpec`` is what a YAML file holds, what the loader stores and what
 the exporter writes back, so a round trip file → database → file is lossless.
 Validation reports every problem of a file at once, each with its location.
+
+Two generations of the format load side by side:
+
+- v1 files (IMP-CORE v1): a ``default_target_step`` per dimension, a ``source`` per
+  indicator, no applicability, bands, quotes or glossary.
+- v2 files add, per indicator, ``applies_to`` (who answers it) and a ``target`` band;
+  per indicator, tag and glossary entry a ``basis`` (``report``, the default, or
+  ``practice``) with ``source`` and a verbatim ``quote`` of the report, or a ``note``
+  for practice since 2007; and a ``glossary``. Once one indicator has a target every
+  indicator needs one, and once one item quotes the report every report-based item
+  needs its quote (file-wide rules, see ``FileRules``).
 """
 
 from collections import Counter
-from decimal import Decimal
-from typing import Annotated, Any
+from dataclasses import dataclass
+from decimal import ROUND_HALF_DOWN, Decimal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from questionnaires.applicability import applies_to_problems
 
 DIMENSION_CODES = ("LEAD", "POL", "HUM", "RES", "PLAN", "PART", "OWN", "ACC", "MS")
 COHERENCE_LEVELS = ("policy_strategic", "operational_programmatic", "administrative")
 STEPS = (1, 2, 3, 4, 5)
+REPORT, PRACTICE = "report", "practice"
 
 Text = Annotated[str, Field(min_length=1)]
 Weight = Annotated[Decimal, Field(max_digits=6, decimal_places=3)]
+SourceText = Annotated[str, Field(max_length=300)]
 
 
 def _weight_not_negative(value: Decimal) -> Decimal:
@@ -27,22 +51,142 @@ def _weight_not_negative(value: Decimal) -> Decimal:
     return value
 
 
+def _step(value: int) -> int:
+    if value not in STEPS:
+        raise ValueError(f"step {value} outside 1–5")
+    return value
+
+
+@dataclass(frozen=True)
+class FileRules:
+    """File-wide rules, decided from the raw file before validation (pydantic context)."""
+
+    targets_required: bool = False  # some indicator has a target: all need one
+    quotes_required: bool = False  # some item quotes the report: all report items need one
+
+    @classmethod
+    def of(cls, info: ValidationInfo) -> "FileRules":
+        return info.context if isinstance(info.context, FileRules) else cls()
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class TagSpec(_Strict):
+class SourcedSpec(_Strict):
+    """What an item rests on: the report (source + verbatim quote) or practice (note).
+
+    Field order matters: ``basis`` is validated first so the others can check against it.
+    """
+
+    basis: Literal["report", "practice"] = REPORT
+    source: SourceText = Field("", validate_default=True)
+    quote: str = Field("", validate_default=True)
+    note: str = Field("", validate_default=True)
+
+    # Report-based items always need a source (v1 indicators had one); subclasses relax it.
+    _source_required_for_report: ClassVar[bool] = True
+    # Glossary entries are new in v2: a report-based one always quotes the report.
+    _quote_always_required: ClassVar[bool] = False
+
+    @field_validator("source")
+    @classmethod
+    def _source_for_report(cls, value: str, info: ValidationInfo) -> str:
+        required = cls._source_required_for_report or cls._quote_required(info)
+        if info.data.get("basis") == REPORT and not value and required:
+            raise ValueError(
+                "missing: a report-based item names where in the report it comes from "
+                "(or is marked basis: practice with a note)"
+            )
+        return value
+
+    @field_validator("quote")
+    @classmethod
+    def _quote_for_report_only(cls, value: str, info: ValidationInfo) -> str:
+        basis = info.data.get("basis")
+        if basis == PRACTICE and value:
+            raise ValueError(
+                "a practice item cannot quote the report; explain it in note, "
+                "or mark it basis: report"
+            )
+        if basis == REPORT and not value and cls._quote_required(info):
+            raise ValueError(
+                "missing: a report-based item quotes the passage of the report it rests on "
+                "(or is marked basis: practice with a note)"
+            )
+        return value
+
+    @field_validator("note")
+    @classmethod
+    def _note_for_practice(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("basis") == PRACTICE and not value:
+            raise ValueError("missing: a practice item says in note what it rests on")
+        return value
+
+    @classmethod
+    def _quote_required(cls, info: ValidationInfo) -> bool:
+        return cls._quote_always_required or FileRules.of(info).quotes_required
+
+    def _source_data(self) -> dict[str, Any]:
+        """The sourcing keys as a file writes them (defaults left out, as v1 files do)."""
+        data: dict[str, Any] = {}
+        if self.basis != REPORT:
+            data["basis"] = self.basis
+        for key in ("source", "quote", "note"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        return data
+
+
+class TagSpec(SourcedSpec):
     code: Annotated[str, Field(min_length=1, max_length=40)]
     label: Annotated[str, Field(min_length=1, max_length=200)]
+    # v1 tags had no source; once the file quotes the report, report-based tags need both.
+    _source_required_for_report: ClassVar[bool] = False
+
+    def as_data(self) -> dict[str, Any]:
+        return {"code": self.code, "label": self.label, **self._source_data()}
 
 
-class IndicatorSpec(_Strict):
+class GlossarySpec(SourcedSpec):
+    term: Annotated[str, Field(min_length=1, max_length=80)]
+    definition: Text
+    _quote_always_required: ClassVar[bool] = True
+
+    def as_data(self) -> dict[str, Any]:
+        return {"term": self.term, "definition": self.definition, **self._source_data()}
+
+
+class TargetSpec(_Strict):
+    """A default target band, e.g. {min: 2, max: 3}; a single step is {min: 3, max: 3}."""
+
+    min: int
+    max: int
+
+    @field_validator("min", "max")
+    @classmethod
+    def _in_scale(cls, value: int) -> int:
+        return _step(value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "TargetSpec":
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+    @property
+    def midpoint(self) -> Decimal:
+        return Decimal(self.min + self.max) / 2
+
+
+class IndicatorSpec(SourcedSpec):
     code: Annotated[str, Field(pattern=r"^[A-Z]+-[0-9]{2,}$", max_length=20)]
     coherence_level: str
     weight: Weight = Decimal("1")
+    applies_to: list[str] = []
+    target: TargetSpec | None = Field(None, validate_default=True)
     statement: Text
     guidance: Text
-    source: Annotated[str, Field(min_length=1, max_length=300)]
     rubric: dict[int, Text]
 
     @field_validator("coherence_level")
@@ -59,6 +203,26 @@ class IndicatorSpec(_Strict):
     def _weight(cls, value: Decimal) -> Decimal:
         return _weight_not_negative(value)
 
+    @field_validator("applies_to")
+    @classmethod
+    def _known_components(cls, value: list[str]) -> list[str]:
+        problems = applies_to_problems(value)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
+    @field_validator("target")
+    @classmethod
+    def _target_everywhere_or_nowhere(
+        cls, value: TargetSpec | None, info: ValidationInfo
+    ) -> TargetSpec | None:
+        if value is None and FileRules.of(info).targets_required:
+            raise ValueError(
+                "missing: once one indicator has a target band, every indicator needs one "
+                "(e.g. target: {min: 2, max: 3})"
+            )
+        return value
+
     @field_validator("rubric")
     @classmethod
     def _five_steps(cls, rubric: dict[int, str]) -> dict[int, str]:
@@ -73,12 +237,57 @@ class IndicatorSpec(_Strict):
             raise ValueError("; ".join(problems))
         return {step: rubric[step] for step in STEPS}
 
+    def as_data(self) -> dict[str, Any]:
+        """The file's keys in the file's order; v2 keys only when they hold something."""
+        data: dict[str, Any] = {
+            "code": self.code,
+            "coherence_level": self.coherence_level,
+            "weight": _number(self.weight),
+        }
+        if self.applies_to:
+            data["applies_to"] = list(self.applies_to)
+        if self.target is not None:
+            data["target"] = {"min": self.target.min, "max": self.target.max}
+        data |= {"statement": self.statement, "guidance": self.guidance}
+        data |= self._source_data()
+        data["rubric"] = dict(self.rubric)
+        return data
+
+
+def derived_target_step(indicators: list[IndicatorSpec]) -> int:
+    """A dimension's default target step as the summary of its indicators' bands.
+
+    Rule: the weighted median of the band midpoints, rounded half *down*. The midpoints
+    are sorted; the median is the first midpoint at which the running weight reaches
+    half of the total weight, or the mean of it and the next midpoint when the running
+    weight is exactly half. Between two steps the less integrated one is taken, since
+    "integration is not an end in itself" (report, 1.3): a dimension whose bands are all
+    4–5 gets step 4, one whose bands are all 1–2 gets step 1. E.g. bands 2–3, 2–3 and 4–4
+    of equal weight: midpoints 2.5, 2.5, 4 → median 2.5 → step 2. Every indicator must
+    have a target.
+    """
+    pairs = sorted((ind.target.midpoint, ind.weight) for ind in indicators if ind.target)
+    if not pairs or len(pairs) != len(indicators):
+        raise ValueError("every indicator needs a target band to derive the dimension's step")
+    half = sum(weight for _, weight in pairs) / 2
+    running = Decimal(0)
+    for index, (midpoint, weight) in enumerate(pairs):
+        running += weight
+        if running == half and index + 1 < len(pairs):
+            median = (midpoint + pairs[index + 1][0]) / 2
+            break
+        if running >= half:
+            median = midpoint
+            break
+    return int(median.quantize(Decimal(1), rounding=ROUND_HALF_DOWN))
+
 
 class DimensionSpec(_Strict):
     code: str
     title: Text
     description: Text
-    default_target_step: int
+    # Optional when every indicator has a target band: then derived (derived_target_step).
+    default_target_step: int | None = None
     weight: Weight = Decimal("1")
     barrier_tags: list[TagSpec] = []
     enabler_tags: list[TagSpec] = []
@@ -95,15 +304,48 @@ class DimensionSpec(_Strict):
 
     @field_validator("default_target_step")
     @classmethod
-    def _step(cls, value: int) -> int:
-        if value not in STEPS:
-            raise ValueError(f"step {value} outside 1–5")
-        return value
+    def _step(cls, value: int | None) -> int | None:
+        return value if value is None else _step(value)
 
     @field_validator("weight")
     @classmethod
     def _weight(cls, value: Decimal) -> Decimal:
         return _weight_not_negative(value)
+
+    @model_validator(mode="after")
+    def _derive_target_step(self) -> "DimensionSpec":
+        if self.default_target_step is None:
+            if not all(ind.target for ind in self.indicators):
+                raise ValueError(
+                    "default_target_step: missing; give it, or give every indicator of the "
+                    "dimension a target band to derive it from"
+                )
+            # Frozen model: set the derived value once, while validating.
+            object.__setattr__(self, "default_target_step", derived_target_step(self.indicators))
+        return self
+
+    @property
+    def target_step_is_derived(self) -> bool:
+        """The step is what the bands imply, so a file need not state it."""
+        return all(ind.target for ind in self.indicators) and (
+            self.default_target_step == derived_target_step(self.indicators)
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": self.code,
+            "title": self.title,
+            "description": self.description,
+        }
+        if not self.target_step_is_derived:
+            data["default_target_step"] = self.default_target_step
+        data |= {
+            "weight": _number(self.weight),
+            "barrier_tags": [tag.as_data() for tag in self.barrier_tags],
+            "enabler_tags": [tag.as_data() for tag in self.enabler_tags],
+            "indicators": [ind.as_data() for ind in self.indicators],
+        }
+        return data
 
 
 class QuestionnaireSpec(_Strict):
@@ -111,28 +353,38 @@ class QuestionnaireSpec(_Strict):
     version: Annotated[int, Field(ge=1)]
     title: Annotated[str, Field(min_length=1, max_length=200)]
     description: str = ""
+    glossary: list[GlossarySpec] = []
     dimensions: Annotated[list[DimensionSpec], Field(min_length=1)]
 
     def indicators(self) -> list[tuple[DimensionSpec, IndicatorSpec]]:
         return [(dim, ind) for dim in self.dimensions for ind in dim.indicators]
 
+    def tags(self) -> list[tuple[DimensionSpec, str, TagSpec]]:
+        """(dimension, "barrier" or "enabler", tag) for every tag, in file order."""
+        return [
+            (dim, kind, tag)
+            for dim in self.dimensions
+            for kind, tags in (("barrier", dim.barrier_tags), ("enabler", dim.enabler_tags))
+            for tag in tags
+        ]
+
     def as_data(self) -> dict[str, Any]:
-        """Plain data for YAML: weights as numbers, rubric steps as integers."""
-        return self.model_dump(mode="python", round_trip=True) | {
-            "dimensions": [_dimension_data(dim) for dim in self.dimensions]
+        """Plain data for YAML in the file's own shape: weights as numbers, rubric steps as
+        integers, and the v2 keys only where they hold something (a v1 file stays v1)."""
+        data: dict[str, Any] = {
+            "code": self.code,
+            "version": self.version,
+            "title": self.title,
+            "description": self.description,
         }
+        if self.glossary:
+            data["glossary"] = [entry.as_data() for entry in self.glossary]
+        data["dimensions"] = [dim.as_data() for dim in self.dimensions]
+        return data
 
 
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _dimension_data(dim: DimensionSpec) -> dict[str, Any]:
-    data = dim.model_dump(mode="python")
-    data["weight"] = _number(dim.weight)
-    for indicator in data["indicators"]:
-        indicator["weight"] = _number(indicator["weight"])
-    return data
 
 
 class SpecInvalid(Exception):
@@ -158,7 +410,7 @@ def _describe_location(raw: Any, loc: tuple) -> str:
         if isinstance(nxt, int) and isinstance(node, dict) and isinstance(node.get(key), list):
             items = node[key]
             item = items[nxt] if nxt < len(items) else None
-            code = item.get("code") if isinstance(item, dict) else None
+            code = (item.get("code") or item.get("term")) if isinstance(item, dict) else None
             parts.append(f"{key}[{nxt + 1}]" + (f" {code}" if code else ""))
             node = item
             index += 2
@@ -169,31 +421,44 @@ def _describe_location(raw: Any, loc: tuple) -> str:
     return " › ".join(parts) or "file"
 
 
+def _raw_items(raw: Any) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """(dimensions, indicators, tags, glossary entries) of raw file data, dicts only."""
+    if not isinstance(raw, dict):
+        return [], [], [], []
+
+    def dicts(value: Any) -> list[dict]:
+        return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+    dims = dicts(raw.get("dimensions"))
+    indicators = [ind for dim in dims for ind in dicts(dim.get("indicators"))]
+    tag_lists = [dim.get(key) for dim in dims for key in ("barrier_tags", "enabler_tags")]
+    tags = [tag for tag_list in tag_lists for tag in dicts(tag_list)]
+    return dims, indicators, tags, dicts(raw.get("glossary"))
+
+
+def _file_rules(raw: Any) -> FileRules:
+    _dims, indicators, tags, glossary = _raw_items(raw)
+    return FileRules(
+        targets_required=any(ind.get("target") is not None for ind in indicators),
+        quotes_required=any(item.get("quote") for item in (*indicators, *tags, *glossary)),
+    )
+
+
 def _duplicate_problems(raw: Any) -> list[str]:
     """Duplicate codes anywhere in the file (checked on the raw data, so they are
     reported together with every other problem)."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("dimensions"), list):
-        return []
-    dims = [d for d in raw["dimensions"] if isinstance(d, dict)]
+    dims, indicators, tags, glossary = _raw_items(raw)
     problems = []
 
     def report(kind: str, codes: list[Any]) -> None:
-        for code, count in Counter(c for c in codes if c is not None).items():
+        for code, count in Counter(c for c in codes if isinstance(c, str | int)).items():
             if count > 1:
-                problems.append(f"duplicate {kind} code {code!r} ({count} times)")
+                problems.append(f"duplicate {kind} {code!r} ({count} times)")
 
-    report("dimension", [d.get("code") for d in dims])
-    indicator_codes, tag_codes = [], []
-    for dim in dims:
-        for ind in dim.get("indicators") or []:
-            if isinstance(ind, dict):
-                indicator_codes.append(ind.get("code"))
-        for key in ("barrier_tags", "enabler_tags"):
-            for tag in dim.get(key) or []:
-                if isinstance(tag, dict):
-                    tag_codes.append(tag.get("code"))
-    report("indicator", indicator_codes)
-    report("tag", tag_codes)
+    report("dimension code", [d.get("code") for d in dims])
+    report("indicator code", [ind.get("code") for ind in indicators])
+    report("tag code", [tag.get("code") for tag in tags])
+    report("glossary term", [entry.get("term") for entry in glossary])
     return problems
 
 
@@ -202,7 +467,7 @@ def spec_from_data(raw: Any) -> QuestionnaireSpec:
     problems: list[str] = []
     spec = None
     try:
-        spec = QuestionnaireSpec.model_validate(raw)
+        spec = QuestionnaireSpec.model_validate(raw, context=_file_rules(raw))
     except ValidationError as exc:
         for error in exc.errors():
             message = error["msg"].removeprefix("Value error, ")

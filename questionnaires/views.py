@@ -1,51 +1,80 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
-from missions.roles import user_is_administrator, user_sees_all_missions
+from missions.roles import user_sees_all_missions
 from questionnaires.diff import questionnaire_diff
-from questionnaires.models import Questionnaire, QuestionnaireStatus
+from questionnaires.models import Questionnaire
 from questionnaires.selectors import (
+    questionnaire_current_published,
+    questionnaire_glossary,
     questionnaire_list_published,
     questionnaire_spec,
     questionnaire_with_content,
+    questionnaires_visible_to,
 )
 
 
-def _questionnaires_for_user(request: HttpRequest):
-    """Administrators read drafts too; everybody else the published and retired versions."""
-    if user_is_administrator(request.user):
-        return Questionnaire.objects.all()
-    return Questionnaire.objects.exclude(status=QuestionnaireStatus.DRAFT)
+def _get_questionnaire_for_user(request: HttpRequest, pk: int) -> Questionnaire:
+    """The version if this user may read it (drafts: administrators only), else 404."""
+    return get_object_or_404(questionnaires_visible_to(user=request.user), pk=pk)
 
 
 @login_required
+@require_GET
 def questionnaire_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "questionnaires/questionnaire_list.html",
         {
             "published": questionnaire_list_published(),
-            "all_versions": _questionnaires_for_user(request).order_by("code", "-version"),
+            "all_versions": questionnaires_visible_to(user=request.user).order_by(
+                "code", "-version"
+            ),
         },
     )
 
 
 @login_required
+@require_GET
 def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _questionnaires_for_user(request).filter(pk=pk).exists():
-        raise Http404
-    questionnaire = questionnaire_with_content(questionnaire_id=pk)
+    questionnaire = questionnaire_with_content(
+        questionnaire_id=_get_questionnaire_for_user(request, pk).pk
+    )
     return render(
         request, "questionnaires/questionnaire_detail.html", {"questionnaire": questionnaire}
     )
 
 
+def _render_glossary(request: HttpRequest, questionnaire: Questionnaire | None) -> HttpResponse:
+    terms = [] if questionnaire is None else questionnaire_glossary(questionnaire=questionnaire)
+    return render(
+        request,
+        "questionnaires/glossary.html",
+        {"questionnaire": questionnaire, "terms": terms},
+    )
+
+
 @login_required
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The glossary of the version new quarters use (the answering pages link here)."""
+    return _render_glossary(request, questionnaire_current_published())
+
+
+@login_required
+@require_GET
+def version_glossary(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_glossary(request, _get_questionnaire_for_user(request, pk))
+
+
+@login_required
+@require_GET
 def questionnaire_compare(request: HttpRequest) -> HttpResponse:
     if not user_sees_all_missions(request.user):
         raise Http404
-    visible = _questionnaires_for_user(request)
+    visible = questionnaires_visible_to(user=request.user)
     versions = list(visible.order_by("code", "version"))
     old = new = changes = None
     error = None

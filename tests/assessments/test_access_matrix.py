@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Answer, Assessment, DimensionTarget, Response
+from questionnaires.services import questionnaire_clone
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +149,60 @@ def test_unknown_component_or_dimension_is_404(client, personas, assessment_a):
         ).status_code
         == 404
     )
+
+
+# Questionnaire pages are not mission-scoped: every logged-in persona reads the published
+# versions and their glossary; drafts are for administrators and the version comparison for
+# HQ. Every URL of questionnaires.views is discovered and must be given its rules here:
+# (GET, POST) per persona in PERSONAS order, for a published version and for a draft.
+QUESTIONNAIRE_EXPECTED = {
+    ("questionnaire_list", None): {"GET": [200] * 6, "POST": [405] * 6},
+    ("questionnaire_compare", None): {
+        "GET": [404, 404, 404, 404, 200, 200],
+        "POST": [405] * 6,
+    },
+    ("questionnaire_detail", "published"): {"GET": [200] * 6, "POST": [405] * 6},
+    ("questionnaire_detail", "draft"): {"GET": [404] * 5 + [200], "POST": [405] * 6},
+    ("questionnaires:glossary", None): {"GET": [200] * 6, "POST": [405] * 6},
+    ("questionnaires:version_glossary", "published"): {"GET": [200] * 6, "POST": [405] * 6},
+    ("questionnaires:version_glossary", "draft"): {"GET": [404] * 5 + [200], "POST": [405] * 6},
+}
+
+
+def _questionnaire_url_names() -> list[str]:
+    names = []
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, ns)
+            elif (
+                isinstance(pattern, URLPattern)
+                and pattern.callback.__module__ == "questionnaires.views"
+            ):
+                names.append(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_questionnaire_url_has_access_rules():
+    names = _questionnaire_url_names()
+    assert names, "no questionnaire URL discovered"
+    known = {name for name, _version in QUESTIONNAIRE_EXPECTED}
+    assert not [name for name in names if name not in known], "give them QUESTIONNAIRE_EXPECTED"
+
+
+@pytest.mark.parametrize(("name", "version"), list(QUESTIONNAIRE_EXPECTED), ids=str)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_questionnaire_access_matrix(client, personas, questionnaire, name, version, method):
+    draft = questionnaire_clone(questionnaire=questionnaire)
+    target = {"published": questionnaire, "draft": draft}.get(version)
+    url = reverse(name, args=[target.pk] if target else [])
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    for persona_index, persona in enumerate(PERSONAS):
+        client.force_login(personas.all()[persona])
+        response = client.get(url) if method == "GET" else client.post(url, {"title": "x"})
+        expected = QUESTIONNAIRE_EXPECTED[(name, version)][method][persona_index]
+        assert response.status_code == expected, (persona, name, version, method)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
@@ -59,3 +60,64 @@ def test_xlsx_export_has_one_row_per_indicator_with_the_five_rubric_steps(
 def test_exporting_an_unknown_version_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="No questionnaire NOPE version 3"):
         call_command("questionnaire_export", "NOPE", "3", "--out", str(tmp_path))
+
+
+def test_v2_round_trip_file_to_database_to_file_is_lossless(write_yaml, small_v2_data, tmp_path):
+    source = write_yaml(small_v2_data)
+    call_command("questionnaire_load", str(source))
+    stored = questionnaire_spec(questionnaire=Questionnaire.objects.get())
+    assert stored == spec_from_file(source)
+    call_command("questionnaire_export", "TEST", "2", "--out", str(tmp_path))
+    exported = tmp_path / "test-v2.yaml"
+    assert spec_from_file(exported) == spec_from_file(source)
+    call_command("questionnaire_load", str(exported))
+    assert Questionnaire.objects.count() == 1  # recognised as the same content
+    text = exported.read_text()
+    assert "target:\n      min: 3\n      max: 4" in text
+    assert "basis: practice" in text and "glossary:" in text
+    # The derived default step is left out, as in the source file; the given one stays.
+    lead, hum = yaml.safe_load(text)["dimensions"]
+    assert "default_target_step" not in lead
+
+
+def test_v1_export_stays_in_the_v1_format(write_yaml, small_data, tmp_path):
+    call_command("questionnaire_load", str(write_yaml(small_data)))
+    call_command("questionnaire_export", "TEST", "1", "--out", str(tmp_path))
+    data = yaml.safe_load((tmp_path / "test-v1.yaml").read_text())
+    assert data == small_data
+
+
+def test_xlsx_export_has_applicability_band_basis_quote_and_glossary(
+    write_yaml, small_v2_data, tmp_path
+):
+    call_command("questionnaire_load", str(write_yaml(small_v2_data)))
+    call_command("questionnaire_export", "TEST", "2", "--out", str(tmp_path))
+    workbook = load_workbook(tmp_path / "test-v2.xlsx", read_only=True)
+    assert workbook.sheetnames[-1] == "Glossary"
+    rows = list(workbook["Indicators"].iter_rows(values_only=True))
+    assert rows[0][11:] == (
+        "Source",
+        "Answered by",
+        "Target band from",
+        "Target band to",
+        "Basis",
+        "Quote",
+        "Note",
+    )
+    by_code = {row[1]: row for row in rows[1:]}
+    assert by_code["LEAD-01"][12:16] == ("political, military", 3, 4, "report")
+    assert by_code["LEAD-01"][16] == "form follows function"
+    assert by_code["LEAD-02"][12:] == (
+        "mission",
+        2,
+        2,
+        "practice",
+        None,
+        "Delegation of authority since 2019.",
+    )
+    assert by_code["HUM-01"][12] == "every component"
+    tags = list(workbook["Barriers and enablers"].iter_rows(values_only=True))
+    assert tags[0] == ("Dimension", "Kind", "Code", "Label", "Basis", "Source", "Quote", "Note")
+    assert tags[1][6].startswith("absence of a methodical attempt")
+    glossary = list(workbook["Glossary"].iter_rows(values_only=True))
+    assert [row[0] for row in glossary[1:]] == ["DSRSG/RC/HC", "IMTF"]

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from questionnaires.models import Dimension, Indicator, Questionnaire
+from questionnaires.models import Dimension, DimensionTag, Indicator, Questionnaire
 from questionnaires.selectors import questionnaire_spec
 from questionnaires.services import (
     QuestionnaireLocked,
@@ -97,7 +97,6 @@ def test_admin_edits_a_draft_indicator(client, personas, published):
         "weight": "1",
         "source": indicator.source,
         "basis": "report",
-        "applies_to": "[]",
         "order": 1,
         **{f"rubric_{s}": getattr(indicator, f"rubric_{s}") for s in range(1, 6)},
     }
@@ -119,3 +118,21 @@ def test_admin_publish_action_publishes_a_draft(client, personas, published):
     )
     draft.refresh_from_db()
     assert draft.status == "published"
+
+
+def test_clone_copies_applicability_bands_sources_and_glossary(write_yaml, small_v2_data):
+    call_command("questionnaire_load", str(write_yaml(small_v2_data)), "--publish")
+    published_v2 = Questionnaire.objects.get(code="TEST", version=2)
+    draft = questionnaire_clone(questionnaire=published_v2)
+    assert draft.version == 3
+    after = questionnaire_spec(questionnaire=draft)
+    assert after.model_copy(update={"version": 2}) == questionnaire_spec(questionnaire=published_v2)
+    lead02 = Indicator.objects.get(questionnaire=draft, code="LEAD-02")
+    assert (lead02.applies_to, lead02.target_min, lead02.target_max) == (["mission"], 2, 2)
+    assert (lead02.basis, lead02.basis_note) == ("practice", "Delegation of authority since 2019.")
+    assert list(draft.glossary.values_list("term", "basis")) == [
+        ("DSRSG/RC/HC", "report"),
+        ("IMTF", "practice"),
+    ]
+    tag = DimensionTag.objects.get(dimension__questionnaire=draft, code="LEAD-B-COHESION")
+    assert tag.quote.startswith("absence of a methodical attempt")

@@ -27,6 +27,8 @@ class Command(BaseCommand):
                 f"{code}: versions {old_version} and {new_version} have the same content."
             )
             return
+        # Glossary terms ("Humanitarian space") are longer than codes: align on the longest.
+        width = max(len(change.code) for change in changes)
         for change in changes:
-            self.stdout.write(f"{change.code:10} {change.kind.value:24} {change.detail}")
+            self.stdout.write(f"{change.code:{width}}  {change.kind.value:32} {change.detail}")
         self.stdout.write(f"{len(changes)} change(s).")
