@@ -102,6 +102,29 @@ def response_applicable_indicators(*, assessment: Assessment, component: str) ->
     ]
 
 
+def dimension_indicators_for(
+    *, assessment: Assessment, component: str, dimension: Dimension
+) -> tuple[list[Indicator], list[IndicatorNotApplicable]]:
+    """What the answering page of ``dimension`` shows ``component``: the indicators to
+    answer, and the declarations of those the focal point declared not applicable for
+    the mission (shown with their reason instead of the question)."""
+    asked = [
+        indicator
+        for indicator in dimension.indicators.order_by("order")
+        if indicator_applies(indicator.applies_to, component)
+    ]
+    declared = {
+        row.indicator_id: row
+        for row in IndicatorNotApplicable.objects.filter(
+            assessment=assessment, indicator__in=asked
+        ).select_related("indicator")
+    }
+    return (
+        [indicator for indicator in asked if indicator.pk not in declared],
+        [declared[indicator.pk] for indicator in asked if indicator.pk in declared],
+    )
+
+
 def assessment_expected_cells(
     *, assessment: Assessment, components: list[str] | None = None
 ) -> dict[str, list[str]]:
