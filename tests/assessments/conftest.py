@@ -38,7 +38,7 @@ def questionnaire(db, tmp_path) -> Questionnaire:
     path = tmp_path / "small.yaml"
     path.write_text(yaml.safe_dump(SMALL, sort_keys=False))
     call_command("questionnaire_load", str(path), "--publish")
-    return Questionnaire.objects.get(code="TEST")
+    return Questionnaire.objects.get(code="TEST", version=1)
 
 
 @pytest.fixture
