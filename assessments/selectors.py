@@ -356,11 +356,10 @@ def assessment_band_revisions(*, assessment: Assessment) -> dict[str, int]:
     return {code: current.get(code, 0) for code in codes}
 
 
-def assessment_previous(*, assessment: Assessment) -> Assessment | None:
-    """The mission's latest assessment of an earlier quarter, if any."""
-    period = assessment.period
+def assessment_previous(*, mission_id: int, period: Period) -> Assessment | None:
+    """The mission's latest assessment of a quarter before ``period``, if any."""
     return (
-        Assessment.objects.filter(mission_id=assessment.mission_id)
+        Assessment.objects.filter(mission_id=mission_id)
         .filter(
             Q(period__year__lt=period.year)
             | Q(period__year=period.year, period__quarter__lt=period.quarter)

@@ -128,8 +128,13 @@ def assessment_open(
     questionnaire = questionnaire or _questionnaire_current()
     if questionnaire.status != QuestionnaireStatus.PUBLISHED:
         raise WorkflowError(_("Only a published questionnaire can be answered."))
+    previous = assessment_previous(mission_id=mission.pk, period=period)
     assessment = Assessment.objects.create(
-        mission=mission, period=period, questionnaire=questionnaire
+        mission=mission,
+        period=period,
+        questionnaire=questionnaire,
+        # The phase starts where last quarter left it; the focal point confirms or changes it.
+        phase=previous.phase if previous is not None else "",
     )
     # With history rows, so the activity tab shows where each target started.
     bulk_create_with_history(
@@ -152,20 +157,15 @@ def assessment_open(
     bulk_create_with_history(
         [Response(assessment=assessment, component=c) for c in sorted(components)], Response
     )
-    _carry_forward_from_previous(assessment)
+    if previous is not None:
+        _carry_forward_declarations(previous, assessment)
     return assessment
 
 
-def _carry_forward_from_previous(assessment: Assessment) -> None:
-    """Last quarter's N/A declarations continue until withdrawn (matched by indicator code,
-    so they survive a new questionnaire version), and its phase is the starting point.
-    Band overrides are for one quarter only and are not carried."""
-    previous = assessment_previous(assessment=assessment)
-    if previous is None:
-        return
-    if previous.phase:
-        assessment.phase = previous.phase
-        assessment.save(update_fields=["phase"])
+def _carry_forward_declarations(previous: Assessment, assessment: Assessment) -> None:
+    """Last quarter's N/A declarations continue until withdrawn, matched by indicator code
+    so they survive a new questionnaire version. Band overrides are for one quarter only
+    and are not carried."""
     indicators = {
         i.code: i for i in Indicator.objects.filter(questionnaire_id=assessment.questionnaire_id)
     }
