@@ -194,16 +194,20 @@ class _BandScopeMixin:
         return _parse_revisions(self.cleaned_data.get("revisions", ""))
 
 
+def _numbered_steps() -> list[tuple[int, str]]:
+    return [(step.value, f"{step.value} — {step.label}") for step in IntegrationStep]
+
+
 class BandOverrideForm(_BandScopeMixin, forms.Form):
     """Override the target band of one indicator, or of every indicator of a dimension, for
     this quarter only; a rationale is required and the mission's phase is recorded."""
 
     indicator = forms.ChoiceField(label=_("Indicator or dimension"))
     band_min = forms.TypedChoiceField(
-        label=_("Target band from"), choices=IntegrationStep.choices, coerce=int
+        label=_("Target band from"), choices=_numbered_steps, coerce=int
     )
     band_max = forms.TypedChoiceField(
-        label=_("Target band to"), choices=IntegrationStep.choices, coerce=int
+        label=_("Target band to"), choices=_numbered_steps, coerce=int
     )
     rationale = forms.CharField(
         label=_("Rationale"),
@@ -220,6 +224,7 @@ class BandOverrideForm(_BandScopeMixin, forms.Form):
     revisions = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, dimensions, **kwargs):
+        kwargs.setdefault("auto_id", "band-%s")  # several board forms share field names
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = self._scope_choices(dimensions)
 
@@ -256,6 +261,10 @@ class PhaseForm(forms.Form):
         error_messages={"required": _("Choose the mission's phase this quarter.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "phase-%s")
+        super().__init__(*args, **kwargs)
+
 
 class NotApplicableForm(forms.Form):
     """Declare an indicator not applicable to the mission this quarter, with a reason."""
@@ -274,6 +283,7 @@ class NotApplicableForm(forms.Form):
     )
 
     def __init__(self, *args, indicators, **kwargs):
+        kwargs.setdefault("auto_id", "na-%s")
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = [("", _("Choose…"))] + [
             (i.code, f"{i.code} — {i.statement}") for i in indicators
