@@ -187,3 +187,36 @@ def test_an_indicator_declared_not_applicable_for_the_mission_is_not_expected(
     )
     assert hum.done
     assert (progress["military"].answered, progress["military"].total) == (1, 1)
+
+
+def test_v1_assessments_are_unchanged_once_v2_is_published(
+    client, personas, questionnaire, questionnaire_v2, current_period
+):
+    from django.urls import reverse
+
+    from assessments.services import assessment_open
+
+    v1 = assessment_open(
+        mission=personas.mission_a, period=current_period, questionnaire=questionnaire
+    )
+    assert list(v1.responses.values_list("component", flat=True)) == ["political"]
+    response = v1.responses.get()
+    assert response_missing_indicators(response=response) == ALL_INDICATORS
+    client.force_login(personas.respondent_a)
+    html = client.get(reverse("assessments:answer", args=[v1.pk, "political", "LEAD"])).content
+    assert b'id="LEAD-01-choice-3"' in html and b'id="LEAD-02-choice-3"' in html
+    assert b"0 of 3 answered" in html
+    client.force_login(personas.focal_point_a)
+    board = client.get(reverse("assessments:board", args=[v1.pk])).content.decode()
+    assert "Target steps" in board and "Save targets" in board
+    assert "Target bands" not in board and "Answer the mission-level indicators" not in board
+
+
+def test_submitting_a_v2_assessment_needs_the_mission_level_answers_or_a_justification(
+    personas, assessment_a_v2
+):
+    from assessments.services import SubmissionRefused, assessment_submit
+
+    with pytest.raises(SubmissionRefused) as refused:
+        assessment_submit(assessment=assessment_a_v2, by=personas.focal_point_a)
+    assert refused.value.unjustified == [MISSION_WIDE, "military", "political"]

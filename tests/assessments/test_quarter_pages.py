@@ -153,8 +153,13 @@ def _bands_post(client, assessment, **values):
 
 
 def test_v2_board_shows_bands_by_dimension_and_v1_keeps_the_target_steps(
-    client, personas, assessment_a_v2, assessment_b
+    client, personas, assessment_a_v2, questionnaire
 ):
+    from assessments.services import assessment_open
+
+    assessment_b = assessment_open(
+        mission=personas.mission_b, period=assessment_a_v2.period, questionnaire=questionnaire
+    )
     client.force_login(personas.focal_point_a)
     html = _board(client, assessment_a_v2)
     assert "Target bands" in html and "Target steps" not in html
@@ -246,8 +251,6 @@ def test_nothing_can_be_changed_once_submitted(client, personas, assessment_a_v2
 def test_board_drill_down_shows_a_respondent_only_their_components_answers(
     client, personas, assessment_a, military_respondent_a, django_capture_on_commit_callbacks
 ):
-    from assessments.services import assessment_open  # noqa: F401 (fixture opened it)
-
     military = assessment_a.responses.create(component="military")
     for response, user, choice in (
         (assessment_a.responses.get(component="political"), personas.respondent_a, "2"),
