@@ -220,3 +220,40 @@ def test_submitting_a_v2_assessment_needs_the_mission_level_answers_or_a_justifi
     with pytest.raises(SubmissionRefused) as refused:
         assessment_submit(assessment=assessment_a_v2, by=personas.focal_point_a)
     assert refused.value.unjustified == [MISSION_WIDE, "military", "political"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValidationError,
+    reason="copy-forward belongs to another branch this round: response_copy_forward must copy "
+    "only response_applicable_indicators (v1 answered LEAD-02 for every component; v2 asks it "
+    "of the political component only)",
+)
+def test_copy_forward_skips_indicators_no_longer_asked_of_the_component(
+    personas,
+    questionnaire,
+    questionnaire_v2,
+    military_respondent_a,
+    previous_period,
+    current_period,
+):
+    from assessments.services import assessment_open, response_copy_forward
+
+    last = assessment_open(
+        mission=personas.mission_a, period=previous_period, questionnaire=questionnaire
+    )
+    military_last = last.responses.get(component="military")
+    response_answers_save(
+        response=military_last,
+        by=military_respondent_a,
+        answers=[AnswerInput("LEAD-01", "3"), AnswerInput("LEAD-02", "2")],
+    )
+    now = assessment_open(
+        mission=personas.mission_a, period=current_period, questionnaire=questionnaire_v2
+    )
+    copied = response_copy_forward(
+        response=now.responses.get(component="military"),
+        by=military_respondent_a,
+        dimension=questionnaire_v2.dimensions.get(code="LEAD"),
+    )
+    assert copied == 1
