@@ -274,3 +274,31 @@ def test_board_drill_down_shows_a_respondent_only_their_components_answers(
         client.force_login(user)
         html = _board(client, assessment_a)
         assert "Political: 2" in html and "Military: 5" in html
+
+
+def test_board_queries_do_not_grow_with_declarations_and_overrides(
+    client, personas, assessment_a_v2
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.quarter_services import indicator_not_applicable_declare
+
+    client.force_login(personas.focal_point_a)
+    url = reverse("assessments:board", args=[assessment_a_v2.pk])
+    client.get(url)  # warm the session and per-user caches
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    band_override_set(
+        assessment=assessment_a_v2,
+        by=personas.focal_point_a,
+        bands=[BandInput(code, 2, 3, "Why") for code in ("LEAD-01", "LEAD-02", "HUM-01")],
+        phase="consolidation",
+    )
+    for code in ("MS-01", "MS-04"):
+        indicator_not_applicable_declare(
+            assessment=assessment_a_v2, by=personas.focal_point_a, indicator_code=code, reason="x"
+        )
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after.captured_queries) == len(before.captured_queries)
