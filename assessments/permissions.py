@@ -49,11 +49,15 @@ def can_view_response(user: User, assessment: Assessment, component: str) -> boo
     )
 
 
-def can_answer(user: User, response: Response) -> bool:
-    assessment = response.assessment
-    return assessment.status == AssessmentStatus.OPEN and response.component in (
+def can_answer_component(user: User, assessment: Assessment, component: str) -> bool:
+    """Answer for the component now, whether or not its response row exists yet."""
+    return assessment.status == AssessmentStatus.OPEN and component in (
         respondent_components(user, assessment.mission_id)
     )
+
+
+def can_answer(user: User, response: Response) -> bool:
+    return can_answer_component(user, response.assessment, response.component)
 
 
 def can_manage(user: User, assessment: Assessment) -> bool:

@@ -63,18 +63,15 @@ def _get_assessment_for_user(request: HttpRequest, assessment_id: int) -> Assess
 def _get_response_for_user(
     request: HttpRequest, assessment_id: int, component: str
 ) -> tuple[Assessment, Response | None]:
-    """The component's response, or None if nobody started it. 404 outside the user's view."""
+    """The component's response, or None if nobody started it. 404 outside the user's view.
+
+    Never writes: a response row is created by the first save (a POST), not by a visit."""
     assessment = _get_assessment_for_user(request, assessment_id)
     if component not in Component.values or not permissions.can_view_response(
         request.user, assessment, component
     ):
         raise Http404
-    response = assessment.responses.filter(component=component).first()
-    if response is None and component in permissions.respondent_components(
-        request.user, assessment.mission_id
-    ):
-        response = response_get_or_create(assessment=assessment, component=component)
-    return assessment, response
+    return assessment, assessment.responses.filter(component=component).first()
 
 
 @login_required
@@ -140,11 +137,13 @@ def answer_page(
     dimension = next((d for d in dimensions if d.code == dimension_code), None)
     if dimension is None:
         raise Http404
-    editable = response is not None and permissions.can_answer(request.user, response)
+    editable = permissions.can_answer_component(request.user, assessment, component)
     status, conflicts = 200, []
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
+        if response is None:
+            response = response_get_or_create(assessment=assessment, component=component)
         forms = _answer_forms(assessment, response, dimension, request.POST)
         status, conflicts, _revisions = _save_page(request, response, forms)
         if status == 200:
@@ -227,8 +226,10 @@ def _answerable(request, assessment_id: int, component: str, dimension_code: str
     ).first()
     if dimension is None:
         raise Http404
-    if response is None or not permissions.can_answer(request.user, response):
+    if not permissions.can_answer_component(request.user, assessment, component):
         raise PermissionDenied
+    if response is None:  # these URLs are POST-only: the first save starts the response
+        response = response_get_or_create(assessment=assessment, component=component)
     return assessment, response, dimension
 
 
@@ -263,10 +264,12 @@ def response_entry(request: HttpRequest, assessment_id: int, component: str) -> 
 @login_required
 def response_complete(request: HttpRequest, assessment_id: int, component: str) -> HttpResponse:
     assessment, response = _get_response_for_user(request, assessment_id, component)
-    if response is None:
-        raise Http404
+    editable = permissions.can_answer_component(request.user, assessment, component)
     status = 200
     if request.method == "POST":
+        if response is None:
+            _refuse_unless(editable)
+            response = response_get_or_create(assessment=assessment, component=component)
         try:
             response_mark_complete(response=response, by=request.user)
         except IncompleteResponse:
@@ -277,22 +280,23 @@ def response_complete(request: HttpRequest, assessment_id: int, component: str) 
         else:
             messages.success(request, _("Your component's response is complete. Thank you."))
             return redirect("assessments:mine")
-    missing = response_missing_indicators(response=response)
     indicators = {
         i.code: i
-        for i in assessment.questionnaire.indicators.filter(code__in=missing).select_related(
-            "dimension"
+        for i in assessment.questionnaire.indicators.select_related("dimension").order_by(
+            "dimension__order", "order"
         )
     }
+    missing = response_missing_indicators(response=response) if response else list(indicators)
     return render(
         request,
         "assessments/complete.html",
         {
             "assessment": assessment,
             "response": response,
+            "component": component,
             "component_label": Component(component).label,
             "missing": [indicators[code] for code in missing],
-            "editable": permissions.can_answer(request.user, response),
+            "editable": editable,
             "refused": status == 400,
         },
         status=status,
