@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 
 from assessments import permissions
 from assessments.activity import assessment_activity
-from assessments.forms import AnswerForm, HighlightsForm, ReasonForm, SubmitForm, TargetsForm
+from assessments.forms import (
+    AnswerForm,
+    CopyForwardForm,
+    HighlightsForm,
+    ReasonForm,
+    SubmitForm,
+    TargetsForm,
+)
 from assessments.models import Assessment, Response
 from assessments.selectors import (
     assessment_get_for_user,
@@ -34,6 +41,7 @@ from assessments.selectors import (
 )
 from assessments.services import (
     AnswerConflict,
+    HighlightsConflict,
     IncompleteResponse,
     SubmissionRefused,
     WorkflowError,
@@ -310,8 +318,29 @@ def copy_forward(
     if request.method != "POST":
         return _post_only_after_access_check(request, assessment_id, component)
     assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
+    form = CopyForwardForm(
+        request.POST,
+        indicator_codes=list(dimension.indicators.values_list("code", flat=True)),
+    )
     try:
-        copied = response_copy_forward(response=response, by=request.user, dimension=dimension)
+        if not form.is_valid():
+            raise ValidationError(_("The page sent no valid revisions."))
+        copied = response_copy_forward(
+            response=response,
+            by=request.user,
+            dimension=dimension,
+            base_revisions=form.base_revisions(),
+        )
+    except AnswerConflict:
+        messages.error(
+            request,
+            _(
+                "Nothing was copied: answers of this dimension were saved after you opened "
+                "the page. The page now shows them; copy again if you still want to."
+            ),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
@@ -338,7 +367,12 @@ def _board_context(request, assessment, **forms) -> dict:
         "submit_form": forms.get("submit_form") or SubmitForm(incomplete_components=incomplete),
         "reopen_form": forms.get("reopen_form") or ReasonForm(),
         "highlights_form": forms.get("highlights_form")
-        or HighlightsForm(initial={"highlights": assessment.highlights}),
+        or HighlightsForm(
+            initial={
+                "highlights": assessment.highlights,
+                "revision": assessment.highlights_revision,
+            }
+        ),
         "can_manage": permissions.can_manage(request.user, assessment),
         "can_reopen": permissions.can_reopen(request.user, assessment),
         "can_approve": permissions.can_approve(request.user, assessment)
@@ -456,16 +490,26 @@ def assessment_reopen_view(request: HttpRequest, assessment: Assessment) -> Http
 @_board_action(permissions.can_manage)
 def highlights_update(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
+    form = HighlightsForm(request.POST)
+
     def save(data) -> str:
-        assessment_highlights_set(assessment=assessment, by=request.user, text=data["highlights"])
+        try:
+            assessment_highlights_set(
+                assessment=assessment,
+                by=request.user,
+                text=data["highlights"],
+                base_revision=data["revision"],
+            )
+        except HighlightsConflict as conflict:
+            # The form keeps the user's text; with the current revision, saving it again
+            # (after reading theirs in the error) is a deliberate replacement.
+            form.data = form.data.copy()
+            form.data["revision"] = str(conflict.revision)
+            raise
         return _("Highlights saved.")
 
     return _board_form_post(
-        request,
-        assessment,
-        form=HighlightsForm(request.POST),
-        form_name="highlights_form",
-        action=save,
+        request, assessment, form=form, form_name="highlights_form", action=save
     )
 
 
