@@ -213,6 +213,7 @@ SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 3600, mini
 OTP_REQUIRED_FOR_HQ = env_bool("OTP_REQUIRED_FOR_HQ", default=False)
 OTP_TOTP_ISSUER = "imp-assess"
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365, minimum=1)
+CSRF_FAILURE_VIEW = "imp_assess.views.csrf_failure"  # JSON 403 for fetch/XHR
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
