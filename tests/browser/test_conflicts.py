@@ -170,3 +170,56 @@ def test_typing_kept_in_the_browser_is_offered_again_when_the_page_is_loaded(
     _row(page, "LEAD-02").get_by_role("button", name="Keep theirs").click()
     page.get_by_text(SAVED).wait_for()
     assert _saved(assessment_a) == {"LEAD-01": ("4", ""), "LEAD-02": ("5", "Colleague")}
+
+
+# Answers of the autosave endpoint reach the page 3 s late: saves overlap if the page lets them.
+SLOW_AUTOSAVE = """
+(() => {
+  const original = window.fetch;
+  const state = { active: 0, most: 0, statuses: [] };
+  window.__autosave = state;
+  window.fetch = function (url) {
+    if (!String(url).endsWith("/autosave/")) { return original.apply(this, arguments); }
+    state.active += 1;
+    state.most = Math.max(state.most, state.active);
+    return original.apply(this, arguments).then((response) => new Promise((resolve) => {
+      setTimeout(() => {
+        state.active -= 1;
+        state.statuses.push(response.status);
+        resolve(response);
+      }, 3000);
+    }));
+  };
+})();
+"""
+
+
+def test_overlapping_changes_go_one_at_a_time_and_never_conflict_with_each_other(
+    page, assessment_a
+):
+    page.add_init_script(SLOW_AUTOSAVE)
+    log_in(page, "respondent_a", PASSWORD)
+    page.goto(_answer_url(assessment_a))
+    evidence = page.get_by_label("Evidence (what shows this?)").first
+    evidence.fill("First draft")
+    page.wait_for_timeout(2500)  # the first save is on its way
+    evidence.fill("First draft, then more")
+    page.locator("label[for='LEAD-01-choice-4']").click()
+    page.wait_for_timeout(2500)  # the next save is due while the first is still on its way
+    page.wait_for_function(
+        "() => window.__autosave.statuses.length >= 2 && window.__autosave.active === 0"
+    )
+    state = page.evaluate("window.__autosave")
+    assert state["most"] == 1, state
+    assert set(state["statuses"]) == {200}, state
+    assert _saved(assessment_a) == {"LEAD-01": ("4", "First draft, then more")}
+
+
+def test_leaving_a_page_with_unsaved_typing_asks_first(page, assessment_a):
+    log_in(page, "respondent_a", PASSWORD)
+    page.goto(_answer_url(assessment_a))
+    page.get_by_label("Evidence (what shows this?)").first.fill("Not saved yet")
+    with page.expect_event("dialog") as dialog:
+        page.close(run_before_unload=True)
+    assert dialog.value.type == "beforeunload"
+    dialog.value.dismiss()  # stay on the page
