@@ -139,6 +139,9 @@
       var cell = row.querySelector('[data-slot="' + slot + '"]');
       if (cell) { cell.textContent = slots[slot]; }
     });
+    Array.prototype.forEach.call(row.querySelectorAll('[data-slot="code-label"]'), function (label) {
+      label.textContent = " (" + code + ")";  // each button's name says which indicator
+    });
     panel.hidden = false;
   }
   function resolve(code, choice) {
