@@ -32,6 +32,7 @@
   var acked = {};           // the values the server holds, as far as this page knows
   var conflicts = {};       // indicator code -> saved values, until the user chooses
   var signedOut = false;
+  var rejected = false;     // the server refused the last save (invalid, or not allowed)
   var submitting = false;
   var failures = 0;
 
@@ -194,7 +195,7 @@
     if (retryButton) { retryButton.hidden = false; }
   }
 
-  function save() {
+  function save(keepalive) {
     timer = null;
     if (!dirty || blocked() || submitting) { return; }
     if (inFlight) { return; }  // sent again when the one on its way returns
@@ -207,6 +208,7 @@
       method: "POST",
       body: data,
       credentials: "same-origin",
+      keepalive: keepalive === true,  // outlives the page when it is closing
       redirect: "manual",
       headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
     }).then(function (response) {
@@ -222,6 +224,7 @@
       var body = result.body || {};
       if (result.code === 200) {
         failures = 0;
+        rejected = false;
         signedOut = false;
         if (retryButton) { retryButton.hidden = true; }
         Object.keys(body.revisions || {}).forEach(function (code) {
@@ -241,9 +244,11 @@
         dirty = true;
         showSignedOut();
       } else if (result.code === 400) {
+        rejected = true;  // waits for the user to correct it
         say(msg("msgInvalid"));
       } else if (result.code === 403 || result.code === 404) {
-        keep();  // no longer allowed (the assessment moved on): retrying would not help
+        rejected = true;  // no longer allowed (the assessment moved on): retrying won't help
+        keep();
         say(msg("msgRefused"));
       } else {
         dirty = true;
@@ -270,6 +275,7 @@
   }
   function changed(delay) {
     dirty = true;
+    rejected = false;
     keep();
     if (signedOut) { signedOut = false; }  // typing is a good moment to try again
     if (!blocked()) { schedule(typeof delay === "number" ? delay : 2000); }
@@ -290,23 +296,27 @@
   }
   window.addEventListener("focus", comeBack);
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") { comeBack(); } else { flush(); }
+    if (document.visibilityState === "visible") {
+      comeBack();
+    } else if (dirty && !inFlight && !blocked() && !submitting) {
+      save(true);  // hidden, perhaps for good: save now (a save on its way sends the rest)
+    }
   });
 
-  function flush() {
-    // The tab is hidden or closing: send now (keepalive outlives the page). A save on
-    // its way is accounted for by baseRevisions(); the typing stays kept in any case.
+  window.addEventListener("pagehide", function () {
     if (!dirty || blocked() || submitting) { return; }
     keep();
-    if (timer) { clearTimeout(timer); timer = null; }
+    if (!inFlight) { save(true); return; }
+    // Closing while a save is on its way: this last one cannot wait for it, so it claims
+    // the revisions that save will have made (baseRevisions); if that save failed, this
+    // one is refused and the typing kept here is offered on the next visit.
     fetch(url, {
       method: "POST", body: payload(), credentials: "same-origin", keepalive: true,
       redirect: "manual", headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
     }).catch(function () { /* kept in localStorage */ });
-  }
-  window.addEventListener("pagehide", flush);
+  });
   window.addEventListener("beforeunload", function (event) {
-    if (submitting || !(dirty || inFlight || blocked())) { return; }
+    if (submitting || !(dirty || inFlight || rejected || blocked())) { return; }
     event.preventDefault();
     event.returnValue = msg("msgUnsaved");
     return event.returnValue;
