@@ -16,12 +16,11 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from assessments import permissions
 from assessments.activity import assessment_activity
+from assessments.conflicts import saved_answer_json, with_keep_choices
 from assessments.forms import (
     AnswerForm,
     CopyForwardForm,
@@ -156,7 +155,7 @@ def answer_page(
         if response is None:
             response = response_get_or_create(assessment=assessment, component=component)
         forms = _answer_forms(
-            assessment, response, dimension, _with_keep_choices(request.POST, response, dimension)
+            assessment, response, dimension, with_keep_choices(request.POST, response, dimension)
         )
         status, conflicts, _revisions = _save_page(request, response, forms)
         if status == 200:
@@ -185,54 +184,13 @@ def answer_page(
             "forms": forms,
             "has_last_quarter": any(form.previous for form in forms),
             "editable": editable,
-            "conflicts": [(c, json.dumps(_saved_answer_json(c.saved))) for c in conflicts],
+            "conflicts": [(c, json.dumps(saved_answer_json(c.saved))) for c in conflicts],
             "storage_key": f"imp-assess:answers:{request.user.pk}:{assessment.pk}:"
             f"{component}:{dimension.code}",
             "overdue": assessment_is_overdue(assessment),
         },
         status=status,
     )
-
-
-def _saved_answer_json(answer) -> dict:
-    """The saved side of a conflict, as the page's script needs it to offer "keep theirs"."""
-    if answer is None:
-        return {"choice": "", "evidence": "", "tag_codes": [], "other_tags": "", "revision": 0}
-    return {
-        "choice": answer.choice,
-        "evidence": answer.evidence,
-        "tag_codes": list(answer.tag_codes),
-        "other_tags": answer.other_tags,
-        "revision": answer.revision,
-        "updated_by": answer.updated_by.get_username() if answer.updated_by else "",
-        "updated_at": date_format(localtime(answer.updated_at), "Y-m-d H:i"),
-    }
-
-
-def _with_keep_choices(post, response, dimension):
-    """Apply the user's per-indicator choice after a conflict (``<code>-keep``).
-
-    "theirs" replaces the page's values by the saved ones (nothing is written);
-    "mine" takes the saved revision the user was shown (``<code>-saved_revision``) as
-    the base, so the save overwrites that version on purpose, and only that version.
-    """
-    codes = [i.code for i in dimension.indicators.all()]
-    keep = {code: post.get(f"{code}-keep") for code in codes if post.get(f"{code}-keep")}
-    if not keep:
-        return post
-    data = post.copy()
-    saved = response_answers(response=response) if "theirs" in keep.values() else {}
-    for code, choice in keep.items():
-        if choice == "mine":
-            data[f"{code}-revision"] = post.get(f"{code}-saved_revision", "")
-        elif choice == "theirs":
-            values = _saved_answer_json(saved.get(code))
-            data[f"{code}-choice"] = values["choice"]
-            data[f"{code}-evidence"] = values["evidence"]
-            data.setlist(f"{code}-tag_codes", values["tag_codes"])
-            data[f"{code}-other_tags"] = values["other_tags"]
-            data[f"{code}-revision"] = str(values["revision"])
-    return data
 
 
 def _destination(request, assessment, component, dimensions, dimension) -> str:
@@ -295,7 +253,7 @@ def answer_autosave(
         return _post_only_after_access_check(request, assessment_id, component)
     assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
     forms = _answer_forms(
-        assessment, response, dimension, _with_keep_choices(request.POST, response, dimension)
+        assessment, response, dimension, with_keep_choices(request.POST, response, dimension)
     )
     status, conflicts, revisions = _save_page(request, response, forms)
     body = {"status": {200: "saved", 400: "invalid", 409: "conflict"}[status]}
@@ -303,7 +261,7 @@ def answer_autosave(
         body["revisions"] = revisions
     elif status == 409:
         body["conflicts"] = [c.indicator_code for c in conflicts]
-        body["saved"] = {c.indicator_code: _saved_answer_json(c.saved) for c in conflicts}
+        body["saved"] = {c.indicator_code: saved_answer_json(c.saved) for c in conflicts}
     else:
         body["errors"] = {form.prefix: form.errors.get_json_data() for form in forms if form.errors}
     return JsonResponse(body, status=status)
