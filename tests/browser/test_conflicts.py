@@ -223,3 +223,21 @@ def test_leaving_a_page_with_unsaved_typing_asks_first(page, assessment_a):
         page.close(run_before_unload=True)
     assert dialog.value.type == "beforeunload"
     dialog.value.dismiss()  # stay on the page
+
+
+def test_leaving_while_a_save_is_on_its_way_still_saves_the_latest_typing(page, assessment_a):
+    page.add_init_script(SLOW_AUTOSAVE)
+    log_in(page, "respondent_a", PASSWORD)
+    page.goto(_answer_url(assessment_a))
+    evidence = page.get_by_label("Evidence (what shows this?)").first
+    evidence.fill("First draft")
+    page.wait_for_timeout(2500)  # the first save is on its way (its answer takes 3 s)
+    evidence.fill("Last words before leaving")
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" — yes
+    page.goto("/")
+    # The save sent as the page closed claimed the revision the first save made.
+    for _ in range(50):
+        if _saved(assessment_a).get("LEAD-01") == ("", "Last words before leaving"):
+            break
+        page.wait_for_timeout(200)
+    assert _saved(assessment_a) == {"LEAD-01": ("", "Last words before leaving")}
