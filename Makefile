@@ -29,10 +29,11 @@ demo: $(VENV)/.runtime-installed
 	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(DEFAULT_QUESTIONNAIRE) --publish
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
-## make test: install with test extras, lint, check formatting, run every test
+## make test: install with test extras, lint, check formatting and layers, run every test
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev-installed

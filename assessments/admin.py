@@ -1,7 +1,24 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.models import Assessment
+from assessments.services import WorkflowError, period_open_assessments
+from missions.admin import period_admin_action_register
+
+
+@period_admin_action_register
+@admin.action(description=_("Open the quarter's assessment for every mission"))
+def open_assessments(modeladmin, request, queryset):
+    for period in queryset:
+        try:
+            created = period_open_assessments(period=period)
+        except WorkflowError as error:
+            modeladmin.message_user(request, f"{period}: {error}", messages.ERROR)
+        else:
+            modeladmin.message_user(
+                request, f"{period}: {created} assessment(s) opened.", messages.SUCCESS
+            )
 
 
 @admin.register(Assessment)

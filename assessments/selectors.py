@@ -17,7 +17,7 @@ from assessments.models import (
     Response,
 )
 from missions.models import MISSION_WIDE, RESPONSE_SCOPE_CHOICES, Membership, MembershipRole, Period
-from missions.selectors import mission_list_visible_to
+from missions.selectors import mission_list_visible_to, period_current
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator, Questionnaire
 
@@ -354,8 +354,6 @@ def assessment_previous(*, mission_id: int, period: Period) -> Assessment | None
 
 
 def period_for_today(*, today: datetime.date | None = None) -> Period | None:
-    from missions.selectors import period_current
-
     return period_current(today=today)
 
 

@@ -35,10 +35,13 @@ from assessments.selectors import (
     assessment_previous,
     response_previous_answers,
 )
+from assessments.signals import scoring_wanted
 from missions.models import MISSION_WIDE, Membership, MembershipRole, Mission, Period
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator, Questionnaire, QuestionnaireStatus
 from questionnaires.selectors import questionnaire_has_mission_level_indicators
+from security.models import EventKind
+from security.services import security_event_record
 
 
 class WorkflowError(Exception):
@@ -511,9 +514,6 @@ def assessment_highlights_set(
 
 
 def _set_status(assessment: Assessment, status: str, by, reason: str = "") -> None:
-    from security.models import EventKind
-    from security.services import security_event_record
-
     previous = assessment.status
     assessment.status = status
     assessment._history_user = by
@@ -595,7 +595,6 @@ def assessment_approve(*, assessment: Assessment, by) -> Assessment:
 
 
 def _enqueue_scoring(assessment_id: int) -> None:
-    """Score after the transaction commits (nothing is sent if it rolls back)."""
-    from scoring.services import scoring_request  # scoring builds on assessments
-
-    scoring_request(assessment_id=assessment_id)
+    """Ask for scoring; the scoring app stores the request in this transaction and sends
+    it after the commit (nothing is sent if it rolls back)."""
+    scoring_wanted.send(sender=Assessment, assessment_id=assessment_id)

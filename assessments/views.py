@@ -37,6 +37,7 @@ from assessments.forms import (
     revisions_field_value,
 )
 from assessments.models import Assessment, Response
+from assessments.panels import board_scores
 from assessments.quarter_services import (
     BandOverrideConflict,
     assessment_phase_set,
@@ -83,7 +84,6 @@ from assessments.services import (
 from missions.models import MISSION_WIDE, Component
 from questionnaires.models import Dimension
 from questionnaires.selectors import questionnaire_has_mission_level_indicators
-from scoring.selectors import assessment_scores
 
 
 def _get_assessment_for_user(request: HttpRequest, assessment_id: int) -> Assessment:
@@ -409,7 +409,7 @@ def copy_forward(
 def _scores_readable_by(scores, readable: frozenset[str] | None):
     """The drill-down's per-component answers cut to the components the user may read
     (component confidentiality); aggregates (mean, spread, scores) stay as they are."""
-    if readable is None:
+    if scores is None or readable is None:
         return scores
     dimensions = []
     for dim in scores.dimensions:
@@ -491,7 +491,7 @@ def _board_context(request, assessment, **forms) -> dict:
         ],
         "overdue": assessment_is_overdue(assessment),
         "incomplete": incomplete,
-        "scores": _scores_readable_by(assessment_scores(assessment=assessment), readable),
+        "scores": _scores_readable_by(board_scores(assessment=assessment), readable),
     }
 
 

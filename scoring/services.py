@@ -11,7 +11,6 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from assessments.models import Assessment, Response, ResponseStatus
-from dashboards.cache import dashboards_scores_changed
 from questionnaires.models import DimensionTag
 from scoring.inputs import questionnaire_def, scoring_input
 from scoring.method import METHOD_VERSION, AssessmentResult, QuestionnaireDef, score_assessment
@@ -22,6 +21,7 @@ from scoring.models import (
     ScoreSet,
     TagCount,
 )
+from scoring.signals import scores_stored
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ def assessment_scores_compute(
         return None
     result = score_assessment(data)
     score_set = _store(assessment, result, tags)
-    dashboards_scores_changed()
+    scores_stored.send(sender=ScoreSet, assessment_id=assessment.pk)
     return score_set
 
 
