@@ -7,6 +7,7 @@ Every change to an answer, a target or a status is kept by django-simple-history
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,7 +17,13 @@ from missions.models import (
     MissionPhase,
     Period,
 )
-from questionnaires.models import STEP_VALIDATORS, Dimension, Indicator, Questionnaire
+from questionnaires.models import (
+    STEP_VALIDATORS,
+    Dimension,
+    Indicator,
+    IntegrationStep,
+    Questionnaire,
+)
 
 EVIDENCE_MAX_LENGTH = 2000
 OTHER_TAGS_MAX_LENGTH = 200
@@ -107,11 +114,11 @@ class Response(models.Model):
 
 
 class AnswerChoice(models.TextChoices):
-    STEP_1 = "1", _("1 — Co-existence")
-    STEP_2 = "2", _("2 — Networking / information sharing")
-    STEP_3 = "3", _("3 — Coordination")
-    STEP_4 = "4", _("4 — Collaboration / joint planning")
-    STEP_5 = "5", _("5 — Full integration")
+    STEP_1 = "1", format_lazy("1 — {}", IntegrationStep.COEXISTENCE.label)
+    STEP_2 = "2", format_lazy("2 — {}", IntegrationStep.NETWORKING.label)
+    STEP_3 = "3", format_lazy("3 — {}", IntegrationStep.COORDINATION.label)
+    STEP_4 = "4", format_lazy("4 — {}", IntegrationStep.COLLABORATION.label)
+    STEP_5 = "5", format_lazy("5 — {}", IntegrationStep.FULL_INTEGRATION.label)
     NOT_APPLICABLE = "na", _("Not applicable")
     DONT_KNOW = "dk", _("Don't know")
 

@@ -6,14 +6,10 @@ mission and change nothing. Administrators may do everything an analyst may,
 approve submitted assessments and reopen approved ones.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
 from assessments.models import Assessment, AssessmentStatus, Response
 from missions.models import MISSION_WIDE, Membership, MembershipRole
-from missions.roles import user_is_administrator, user_sees_all_missions
+from missions.roles import User, user_is_administrator, user_sees_all_missions
 from missions.selectors import answer_components_readable_by
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def _roles(user: User, mission_id: int) -> set[tuple[str, str]]:

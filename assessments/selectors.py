@@ -3,7 +3,6 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -17,11 +16,11 @@ from assessments.models import (
     Response,
 )
 from missions.models import MISSION_WIDE, RESPONSE_SCOPE_CHOICES, Membership, MembershipRole, Period
+from missions.periods import quarter_previous
+from missions.roles import User
 from missions.selectors import mission_list_visible_to, period_current
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator, Questionnaire
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def assessment_list_visible_to(*, user: User) -> QuerySet[Assessment]:
@@ -241,9 +240,7 @@ def response_answers(*, response: Response) -> dict[str, Answer]:
 def response_previous_answers(*, response: Response) -> dict[str, Answer]:
     """Last quarter's answers of the same component of the same mission, by indicator code."""
     period = response.assessment.period
-    year, quarter = (
-        (period.year - 1, 4) if period.quarter == 1 else (period.year, period.quarter - 1)
-    )
+    year, quarter = quarter_previous(period.year, period.quarter)
     answers = Answer.objects.filter(
         response__assessment__mission_id=response.assessment.mission_id,
         response__assessment__period__year=year,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboards.selectors import compare_measures, compare_peer_groups, portfolio_sort_keys
 from dashboards.types import DimensionInfo
+from missions.labels import demo_marked
 from missions.models import Mission, MissionKind, Period, Region
 from questionnaires.models import DimensionTag, TagKind
 
@@ -125,8 +126,7 @@ class CompareForm(DashboardForm):
 
 
 def _mission_option(mission: Mission) -> str:
-    demo = " · DEMO" if mission.is_demo else ""
-    return f"{mission.code}{demo} — {mission.name}"
+    return f"{demo_marked(mission.code, is_demo=mission.is_demo)} — {mission.name}"
 
 
 class BarrierForm(DashboardForm):

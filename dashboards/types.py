@@ -18,6 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from missions.labels import DEMO_MARK, demo_marked
+from missions.periods import quarter_label
+
 INSUFFICIENT = "insufficient"
 NO_RESULT = "no_result"
 
@@ -35,7 +38,11 @@ class MissionRef:
 
     @property
     def label(self) -> str:
-        return f"{self.code} · DEMO" if self.is_demo else self.code
+        return demo_marked(self.code, is_demo=self.is_demo)
+
+    @property
+    def demo_mark(self) -> str:
+        return DEMO_MARK if self.is_demo else ""
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ class PeriodRef:
 
     @property
     def label(self) -> str:
-        return f"{self.year}-Q{self.quarter}"
+        return quarter_label(self.year, self.quarter)
 
 
 @dataclass(frozen=True)

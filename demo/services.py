@@ -24,6 +24,7 @@ from missions.models import (
     Period,
     Region,
 )
+from missions.periods import quarter_end, quarter_of, quarter_previous, quarter_start
 from missions.roles import ANALYST_GROUP
 from questionnaires.formats import spec_from_file
 from questionnaires.models import Questionnaire, QuestionnaireStatus
@@ -51,31 +52,22 @@ class DemoLogin:
     role: str
 
 
-def _quarter_start(year: int, quarter: int) -> datetime.date:
-    return datetime.date(year, 3 * (quarter - 1) + 1, 1)
-
-
-def _quarter_end(year: int, quarter: int) -> datetime.date:
-    next_year, next_quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
-    return _quarter_start(next_year, next_quarter) - datetime.timedelta(days=1)
-
-
 def demo_periods_ensure(*, quarters: int, today: datetime.date | None = None) -> list[Period]:
     """The current quarter and the ``quarters`` before it, oldest first."""
     today = today or timezone.localdate()
-    year, quarter = today.year, (today.month - 1) // 3 + 1
+    year, quarter = quarter_of(today)
     wanted = []
     for _ in range(quarters + 1):
         wanted.append((year, quarter))
-        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+        year, quarter = quarter_previous(year, quarter)
     periods = []
     for year, quarter in reversed(wanted):
         period, _created = Period.objects.get_or_create(
             year=year,
             quarter=quarter,
             defaults={
-                "opens_on": _quarter_start(year, quarter),
-                "closes_on": _quarter_end(year, quarter),
+                "opens_on": quarter_start(year, quarter),
+                "closes_on": quarter_end(year, quarter),
             },
         )
         periods.append(period)

@@ -3,20 +3,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from missions.labels import demo_marked
 from missions.models import Mission, Period
 from scoring.models import ScoreSet
 
 
 class MissionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, mission: Mission) -> str:
-        demo = " · DEMO" if mission.is_demo else ""
-        return f"{mission.code} — {mission.name}{demo}"
+        return f"{mission.code} — {demo_marked(mission.name, is_demo=mission.is_demo)}"
 
 
 class MissionMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, mission: Mission) -> str:
-        demo = " · DEMO" if mission.is_demo else ""
-        return f"{mission.code} — {mission.name}{demo}"
+        return f"{mission.code} — {demo_marked(mission.name, is_demo=mission.is_demo)}"
 
 
 def _periods():

@@ -7,15 +7,12 @@ missions, so it is for analysts and administrators. A finished file is served to
 who asked for it, or to an administrator.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from exports.models import ExportJob
 from missions.models import Mission
-from missions.roles import user_is_administrator, user_sees_all_missions
+from missions.roles import User, user_is_administrator, user_sees_all_missions
 from missions.selectors import mission_list_visible_to
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def exportable_missions(user: User) -> QuerySet[Mission]:

@@ -15,6 +15,7 @@ from django.db.models import FilteredRelation, Q, QuerySet
 
 from assessments.models import Answer, Assessment, DimensionTarget
 from missions.models import Mission, Period
+from missions.periods import quarter_label
 from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
 from scoring.method import METHOD_VERSION
 from scoring.models import CoherenceLevelScore, DimensionScore
@@ -39,10 +40,6 @@ class DataScope:
         return qs.filter(**{f"{mission_field}__in": self.mission_ids})
 
 
-def _quarter(year: int, quarter: int) -> str:
-    return f"{year}-Q{quarter}"
-
-
 def _r(value: float | None) -> float | None:
     """Scores to six decimals: float noise (30.000000000000004) helps no analyst."""
     return None if value is None else round(value, 6)
@@ -65,7 +62,7 @@ def period_rows(scope: DataScope) -> Iterator[tuple]:
         "year", "quarter", "opens_on", "closes_on"
     )
     for year, quarter, opens_on, closes_on in qs.iterator(chunk_size=CHUNK_SIZE):
-        yield (_quarter(year, quarter), year, quarter, opens_on, closes_on)
+        yield (quarter_label(year, quarter), year, quarter, opens_on, closes_on)
 
 
 # --- questionnaire -------------------------------------------------------------------------
@@ -163,7 +160,7 @@ def answer_rows(scope: DataScope) -> Iterator[tuple]:
         answer = labels[choice] if choice in labels else int(choice)
         yield (
             mission,
-            f"{year}-Q{quarter}",
+            quarter_label(year, quarter),
             component,
             dimension,
             indicator,
@@ -191,7 +188,7 @@ def target_rows(scope: DataScope) -> Iterator[tuple]:
         "dimension__code",
         "target_step",
     ).iterator(chunk_size=CHUNK_SIZE):
-        yield (mission, _quarter(year, quarter), dimension, step)
+        yield (mission, quarter_label(year, quarter), dimension, step)
 
 
 def _assessment_qs(scope: DataScope):
@@ -242,7 +239,7 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
     ).iterator(chunk_size=CHUNK_SIZE):
         yield (
             mission,
-            _quarter(year, quarter),
+            quarter_label(year, quarter),
             questionnaire,
             version,
             status,
@@ -286,7 +283,7 @@ def dimension_score_rows(scope: DataScope) -> Iterator[tuple]:
         divergence, divergence_flag = tail
         yield (
             mission,
-            _quarter(year, quarter),
+            quarter_label(year, quarter),
             method,
             dimension,
             _r(score),
@@ -317,7 +314,7 @@ def coherence_rows(scope: DataScope) -> Iterator[tuple]:
         method, level, score, completeness, sufficient = rest
         yield (
             mission,
-            _quarter(year, quarter),
+            quarter_label(year, quarter),
             method,
             level,
             _r(score),

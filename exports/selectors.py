@@ -1,13 +1,10 @@
 """Reads of export jobs, always scoped to who asks."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from exports.models import ExportJob
-from missions.roles import user_is_administrator
+from missions.roles import User, user_is_administrator
 from missions.selectors import mission_list_visible_to
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def export_jobs_of_user(*, user: User) -> QuerySet[ExportJob]:

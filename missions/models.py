@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from missions.periods import quarter_label
+
 
 class MissionKind(models.TextChoices):
     PEACEKEEPING = "pko", _("Peacekeeping operation")
@@ -100,7 +102,7 @@ class Period(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.year}-Q{self.quarter}"
+        return quarter_label(self.year, self.quarter)
 
 
 class MembershipRole(models.TextChoices):

@@ -5,14 +5,18 @@ Mission-bound roles (respondent, focal point) are ``Membership`` rows.
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+# Who a permission, selector or service is asked about: a signed-in user or an anonymous one.
+# The one user type of the project (type hints only).
+User = AbstractBaseUser | AnonymousUser
+
 ANALYST_GROUP = "HQ analysts"
 
 
-def user_is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
+def user_is_administrator(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
-def user_is_analyst(user: AbstractBaseUser | AnonymousUser) -> bool:
+def user_is_analyst(user: User) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     # Cached on the user object: the navigation asks on every page.
@@ -21,6 +25,6 @@ def user_is_analyst(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user._imp_is_analyst
 
 
-def user_sees_all_missions(user: AbstractBaseUser | AnonymousUser) -> bool:
+def user_sees_all_missions(user: User) -> bool:
     """Analysts (read-only) and administrators see every mission."""
     return user_is_administrator(user) or user_is_analyst(user)

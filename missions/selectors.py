@@ -6,15 +6,15 @@ see; every mission-scoped view goes through it.
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from missions.models import Membership, MembershipRole, Mission, Period
-from missions.roles import user_sees_all_missions
+from missions.periods import quarter_of
+from missions.roles import User, user_sees_all_missions
 
 
-def mission_list_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Mission]:
+def mission_list_visible_to(*, user: User) -> QuerySet[Mission]:
     if not (user.is_authenticated and user.is_active):
         return Mission.objects.none()
     if user_sees_all_missions(user):
@@ -22,7 +22,7 @@ def mission_list_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QueryS
     return Mission.objects.filter(memberships__user=user).distinct()
 
 
-def mission_memberships_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
+def mission_memberships_for_user(*, user: User) -> QuerySet[Membership]:
     if not (user.is_authenticated and user.is_active):
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("mission")
@@ -31,13 +31,11 @@ def mission_memberships_for_user(*, user: AbstractBaseUser | AnonymousUser) -> Q
 def period_current(*, today: datetime.date | None = None) -> Period | None:
     """The period whose quarter contains ``today`` (local date), if it exists."""
     today = today or timezone.localdate()
-    quarter = (today.month - 1) // 3 + 1
-    return Period.objects.filter(year=today.year, quarter=quarter).first()
+    year, quarter = quarter_of(today)
+    return Period.objects.filter(year=year, quarter=quarter).first()
 
 
-def answer_components_readable_by(
-    *, user: AbstractBaseUser | AnonymousUser, mission_id: int
-) -> frozenset[str] | None:
+def answer_components_readable_by(*, user: User, mission_id: int) -> frozenset[str] | None:
     """Whose answers and evidence ``user`` may read in the mission: ``None`` means every
     component's (analysts, administrators, the mission's focal points).
 

@@ -6,14 +6,7 @@ import yaml
 from openpyxl import Workbook
 
 from questionnaires.spec import QuestionnaireSpec, SpecInvalid, spec_from_data
-
-STEP_NAMES = {
-    1: "Co-existence",
-    2: "Networking / information sharing",
-    3: "Coordination",
-    4: "Collaboration / joint planning",
-    5: "Full integration",
-}
+from questionnaires.steps import STEP_NAMES
 
 
 def spec_from_yaml(text: str) -> QuestionnaireSpec:

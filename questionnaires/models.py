@@ -12,17 +12,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from questionnaires.steps import STEP_NAMES
+
 STEP_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 class IntegrationStep(models.IntegerChoices):
     """The 5-step spectrum of integration (Oslo 2007 report, section 1.2)."""
 
-    COEXISTENCE = 1, _("Co-existence")
-    NETWORKING = 2, _("Networking / information sharing")
-    COORDINATION = 3, _("Coordination")
-    COLLABORATION = 4, _("Collaboration / joint planning")
-    FULL_INTEGRATION = 5, _("Full integration")
+    COEXISTENCE = 1, _(STEP_NAMES[1])
+    NETWORKING = 2, _(STEP_NAMES[2])
+    COORDINATION = 3, _(STEP_NAMES[3])
+    COLLABORATION = 4, _(STEP_NAMES[4])
+    FULL_INTEGRATION = 5, _(STEP_NAMES[5])
 
 
 class CoherenceLevel(models.TextChoices):

@@ -32,10 +32,10 @@ from pydantic import (
 )
 
 from questionnaires.applicability import applies_to_problems
+from questionnaires.steps import STEPS
 
 DIMENSION_CODES = ("LEAD", "POL", "HUM", "RES", "PLAN", "PART", "OWN", "ACC", "MS")
 COHERENCE_LEVELS = ("policy_strategic", "operational_programmatic", "administrative")
-STEPS = (1, 2, 3, 4, 5)
 REPORT, PRACTICE = "report", "practice"
 
 Text = Annotated[str, Field(min_length=1)]

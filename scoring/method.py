@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
+from questionnaires.steps import STEP_NAMES
+
 METHOD_VERSION = "imp-score-1.0"
 
 # A gap of one full step between a dimension's score and its target is a finding.
@@ -33,13 +35,6 @@ ASYMMETRIC_DIMENSIONS = frozenset({"HUM"})
 # comparisons with thresholds forgive that much, so a flag never depends on rounding noise.
 TOLERANCE = 1e-9
 
-STEP_NAMES: dict[int, str] = {
-    1: "Co-existence",
-    2: "Networking / information sharing",
-    3: "Coordination",
-    4: "Collaboration / joint planning",
-    5: "Full integration",
-}
 STEPS = frozenset(STEP_NAMES)
 # Results list coherence levels in this order; any other level follows, alphabetically.
 COHERENCE_LEVELS = ("policy_strategic", "operational_programmatic", "administrative")

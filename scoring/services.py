@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from assessments.models import Assessment, Response, ResponseStatus
+from missions.periods import quarter_parse
 from questionnaires.models import DimensionTag
 from scoring.inputs import questionnaire_def, scoring_input
 from scoring.method import METHOD_VERSION, AssessmentResult, QuestionnaireDef, score_assessment
@@ -215,6 +216,6 @@ def assessments_for_rescore(
     if mission:
         qs = qs.filter(mission__code=mission)
     if period:
-        year, _, quarter = period.upper().partition("-Q")
-        qs = qs.filter(period__year=int(year), period__quarter=int(quarter))
+        year, quarter = quarter_parse(period)
+        qs = qs.filter(period__year=year, period__quarter=quarter)
     return qs.order_by("pk")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -27,12 +26,12 @@ from dashboards.types import (
     PeriodRef,
 )
 from missions.models import Period
+from missions.periods import quarter_previous
+from missions.roles import User
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import Dimension, DimensionTag, Questionnaire, QuestionnaireStatus
 from scoring.method import METHOD_VERSION
 from scoring.models import ScoreSet
-
-User = AbstractBaseUser | AnonymousUser
 
 # A peer median of fewer missions could give away one identifiable mission's score.
 MIN_PEER_GROUP = 3
@@ -73,7 +72,7 @@ def period_key(period: PeriodRef) -> tuple[int, int]:
 
 def previous_quarter(period: PeriodRef, periods: list[PeriodRef]) -> PeriodRef | None:
     """The calendar quarter before ``period``, if it exists (not merely the previous row)."""
-    key = (period.year - 1, 4) if period.quarter == 1 else (period.year, period.quarter - 1)
+    key = quarter_previous(period.year, period.quarter)
     return next((p for p in periods if period_key(p) == key), None)
 
 

@@ -1,19 +1,17 @@
 """Argument parsing shared by the export commands."""
 
-import re
-
 from django.core.management.base import CommandError
 
 from missions.models import Mission, Period
-
-QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+from missions.periods import quarter_parse
 
 
 def period_from_label(label: str) -> Period:
-    match = QUARTER.match(label.strip())
-    if not match:
-        raise CommandError(f"--period {label!r} is not a quarter like 2026-Q3.")
-    period = Period.objects.filter(year=int(match[1]), quarter=int(match[2])).first()
+    try:
+        year, quarter = quarter_parse(label.strip())
+    except ValueError:
+        raise CommandError(f"--period {label!r} is not a quarter like 2026-Q3.") from None
+    period = Period.objects.filter(year=year, quarter=quarter).first()
     if period is None:
         raise CommandError(f"There is no quarter {label} in the database.")
     return period

@@ -1,12 +1,12 @@
 """Re-score assessments in batches through Celery, with a progress bar."""
 
-import re
 import time
 
 from celery.exceptions import TimeoutError as CeleryTimeout
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from missions.periods import quarter_parse
 from scoring.method import METHOD_VERSION
 from scoring.services import assessments_for_rescore
 from scoring.tasks import assessments_score_batch
@@ -33,8 +33,11 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size: int, timeout: int, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        if options["period"] and not re.fullmatch(r"\d{4}-Q[1-4]", options["period"].upper()):
-            raise CommandError("--period looks like 2026-Q3.")
+        if options["period"]:
+            try:
+                quarter_parse(options["period"])
+            except ValueError:
+                raise CommandError("--period looks like 2026-Q3.") from None
         try:
             ids = list(
                 assessments_for_rescore(

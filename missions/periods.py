@@ -1,0 +1,45 @@
+"""Quarters as plain values: labels ("2026-Q3"), parsing, arithmetic and dates.
+
+The one home of quarter arithmetic; ``missions.models.Period`` and every other app use it.
+No Django import, so the pure scoring and dashboard types can use it too.
+"""
+
+import datetime
+import re
+
+_QUARTER_LABEL = re.compile(r"(\d{4})-Q([1-4])", re.IGNORECASE)
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    """``2026-Q3``."""
+    return f"{year}-Q{quarter}"
+
+
+def quarter_parse(label: str) -> tuple[int, int]:
+    """``(year, quarter)`` from a label like ``2026-Q3`` (any case); ValueError otherwise."""
+    match = _QUARTER_LABEL.fullmatch(label)
+    if match is None:
+        raise ValueError(f"{label!r} is not a quarter like 2026-Q3")
+    return int(match[1]), int(match[2])
+
+
+def quarter_previous(year: int, quarter: int) -> tuple[int, int]:
+    """The calendar quarter before: Q1's is the previous year's Q4."""
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+def quarter_next(year: int, quarter: int) -> tuple[int, int]:
+    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+
+
+def quarter_of(day: datetime.date) -> tuple[int, int]:
+    """The quarter that contains ``day``."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_start(year: int, quarter: int) -> datetime.date:
+    return datetime.date(year, 3 * (quarter - 1) + 1, 1)
+
+
+def quarter_end(year: int, quarter: int) -> datetime.date:
+    return quarter_start(*quarter_next(year, quarter)) - datetime.timedelta(days=1)
