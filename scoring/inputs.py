@@ -2,7 +2,13 @@
 
 from assessments.models import Answer, Assessment, DimensionTarget, ResponseStatus
 from questionnaires.models import Dimension, Indicator
-from scoring.method import AnswerValue, DimensionDef, IndicatorDef, QuestionnaireDef, ScoringInput
+from scoring.method_v1 import (
+    AnswerValue,
+    DimensionDef,
+    IndicatorDef,
+    QuestionnaireDef,
+    ScoringInput,
+)
 
 _KIND = {"na": "na", "dk": "dk"}
 

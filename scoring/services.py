@@ -14,7 +14,8 @@ from assessments.models import Assessment, Response, ResponseStatus
 from dashboards.cache import dashboards_scores_changed
 from questionnaires.models import DimensionTag
 from scoring.inputs import questionnaire_def, scoring_input
-from scoring.method import METHOD_VERSION, AssessmentResult, QuestionnaireDef, score_assessment
+from scoring.method_v1 import METHOD_LABEL as METHOD_VERSION
+from scoring.method_v1 import AssessmentResult, QuestionnaireDef, score_assessment
 from scoring.models import (
     CoherenceLevelScore,
     ComponentDimensionScore,
