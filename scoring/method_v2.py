@@ -167,6 +167,10 @@ class DimensionResult(_AsDict):
     band_max: int | None
     target_step: int | None  # nearest step to the mean band midpoint (for v1-shaped displays)
     findings: Findings
+    # One flag and distance for pages that show one per dimension: over-integration first (the
+    # finding v1 hid), then shortfall; the distance is that direction's weighted mean in steps.
+    main_flag: str | None
+    main_distance: float | None
     not_applicable_indicators: tuple[str, ...]
     divergence: float | None  # mean spread over indicators with two or more counted steps
     divergence_stdev: float | None
@@ -429,6 +433,13 @@ def _dimension_result(
             [i.weight for i in indicators], [(i.band_min + i.band_max) / 2 for i in indicators]
         )
         target_step = _nearest_step(midpoint)
+    main_flag = main_distance = None
+    if findings.over_integration_indicators:
+        main_flag, main_distance = OVER_INTEGRATION, findings.over_integration / POINTS_PER_STEP
+    elif findings.shortfall_indicators:
+        main_flag, main_distance = SHORTFALL, -findings.shortfall / POINTS_PER_STEP
+    elif findings.alignment is not None:
+        main_distance = 0.0
     return DimensionResult(
         code=dimension.code,
         weight=dimension.weight,
@@ -436,6 +447,8 @@ def _dimension_result(
         band_max=max((i.band_max for i in applicable), default=None),
         target_step=target_step,
         findings=findings,
+        main_flag=main_flag,
+        main_distance=main_distance,
         not_applicable_indicators=tuple(i.code for i in indicators if i.not_applicable_reason),
         divergence=divergence,
         divergence_stdev=divergence_stdev,
@@ -474,8 +487,6 @@ def _profile(
                     short.append(indicator.code)
                 elif distance > 0:
                     over.append(indicator.code)
-        if not expected:
-            continue
         score = _weighted_mean(weights, steps)
         if score is not None:
             dimension_scores.append(score)
@@ -488,7 +499,7 @@ def _profile(
                 score=score,
                 counted=counted,
                 expected=expected,
-                completeness=counted / expected,
+                completeness=counted / expected if expected else None,
                 shortfall_indicators=tuple(short),
                 over_integration_indicators=tuple(over),
             )
