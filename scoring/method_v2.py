@@ -245,7 +245,6 @@ def score_assessment(data: ScoringInput) -> AssessmentResult:
         if code not in scopes:
             raise ValueError(f"not-applicable declaration for unknown indicator {code!r}")
 
-    dimension_weights = {d.code: d.weight for d in questionnaire.dimensions}
     indicators = [
         _indicator_result(
             indicator,
@@ -255,23 +254,26 @@ def score_assessment(data: ScoringInput) -> AssessmentResult:
         )
         for indicator in questionnaire.indicators
     ]
-    dimensions = tuple(
-        _dimension_result(d, [i for i in indicators if i.dimension_code == d.code])
-        for d in questionnaire.dimensions
-    )
     present = {i.coherence_level for i in questionnaire.indicators}
     levels = [level for level in COHERENCE_LEVELS if level in present]
     levels += sorted(present - set(COHERENCE_LEVELS))
+    members: dict[str, list[IndicatorResult]] = {d.code: [] for d in questionnaire.dimensions}
+    sums = {d.code: _Sums(d.weight) for d in questionnaire.dimensions}
+    level_sums = {
+        level: {d.code: _Sums(d.weight) for d in questionnaire.dimensions} for level in levels
+    }
+    for indicator in indicators:
+        members[indicator.dimension_code].append(indicator)
+        sums[indicator.dimension_code].add(indicator)
+        level_sums[indicator.coherence_level][indicator.dimension_code].add(indicator)
+    dimensions = tuple(
+        _dimension_result(d, members[d.code], sums[d.code]) for d in questionnaire.dimensions
+    )
     coherence_levels = tuple(
-        CoherenceLevelResult(
-            level=level,
-            findings=_findings(
-                [i for i in indicators if i.coherence_level == level], dimension_weights
-            ),
-        )
+        CoherenceLevelResult(level=level, findings=_findings(list(level_sums[level].values())))
         for level in levels
     )
-    findings = _findings(indicators, dimension_weights)
+    findings = _findings(list(sums.values()))
     stage_step = _nearest_step(findings.score)
     return AssessmentResult(
         method_version=METHOD_LABEL,
@@ -283,9 +285,7 @@ def score_assessment(data: ScoringInput) -> AssessmentResult:
         not_responded=tuple(c for c in columns if c not in responded),
         dimensions=dimensions,
         coherence_levels=coherence_levels,
-        profiles=tuple(
-            _profile(dimensions, component, component in responded) for component in columns
-        ),
+        profiles=_profiles(dimensions, columns, responded),
     )
 
 
@@ -311,8 +311,11 @@ def _indicator_result(
     )
     declared_na = not_applicable_reason is not None
     steps = [cell for cell in cells.values() if type(cell) is int]
-    expected = 0 if declared_na else sum(1 for cell in cells.values() if cell != NOT_APPLICABLE)
-    counted = 0 if declared_na else len(steps)
+    if declared_na:
+        expected = counted = 0
+    else:
+        expected = len(cells) - sum(1 for cell in cells.values() if cell == NOT_APPLICABLE)
+        counted = len(steps)
     applicable = expected > 0
     completeness = counted / expected if expected else None
     sufficient = (
@@ -362,65 +365,82 @@ def _indicator_result(
     )
 
 
-def _findings(
-    indicators: Sequence[IndicatorResult], dimension_weights: Mapping[str, float]
-) -> Findings:
+@dataclass(slots=True)
+class _Sums:
+    """Running sums over some indicators of one dimension (all of them, or one level's)."""
+
+    dimension_weight: float
+    counted: int = 0
+    expected: int = 0
+    weight: float = 0.0  # of the sufficient indicators
+    below: float = 0.0  # weighted steps below the bands
+    above: float = 0.0  # weighted steps above the bands
+    weighted_value: float = 0.0
+    lowest: float = math.inf
+    highest: float = -math.inf
+    short: list[str] = field(default_factory=list)
+    over: list[str] = field(default_factory=list)
+
+    def add(self, indicator: IndicatorResult) -> None:
+        self.counted += indicator.counted
+        self.expected += indicator.expected
+        if not indicator.sufficient:
+            return
+        weight, value, distance = indicator.weight, indicator.value, indicator.distance
+        self.weight += weight
+        self.weighted_value += weight * value
+        self.lowest = min(self.lowest, value)
+        self.highest = max(self.highest, value)
+        if distance < 0:
+            self.below -= weight * distance
+            self.short.append(indicator.code)
+        elif distance > 0:
+            self.above += weight * distance
+            self.over.append(indicator.code)
+
+
+def _findings(groups: Sequence[_Sums]) -> Findings:
     """Alignment, the two losses, flags and integration level of a group of indicators.
 
     Weights as the file says: within a dimension by indicator weight, across dimensions by
-    dimension weight, over the *sufficient* indicators only (a finding needs evidence).
+    dimension weight, over the *sufficient* indicators only (a finding needs evidence). Per
+    dimension first, then across dimensions: the file's nesting, and fewer float products.
     """
-    counted = sum(i.counted for i in indicators)
-    expected = sum(i.expected for i in indicators)
+    counted = sum(g.counted for g in groups)
+    expected = sum(g.expected for g in groups)
     completeness = counted / expected if expected else None
-    by_dimension: dict[str, list[IndicatorResult]] = {}
-    for indicator in indicators:
-        if indicator.sufficient:
-            by_dimension.setdefault(indicator.dimension_code, []).append(indicator)
-    # Per dimension first (indicator weights), then across dimensions (dimension weights): the
-    # same nesting as the file's weights, and fewer float products than one flat weight each.
-    weights, short_steps, over_steps, scores = [], [], [], []
-    for code, group in by_dimension.items():
-        total_weight = below = above = weighted_value = 0.0
-        for indicator in group:
-            total_weight += indicator.weight
-            weighted_value += indicator.weight * indicator.value
-            if indicator.distance < 0:
-                below -= indicator.weight * indicator.distance
-            elif indicator.distance > 0:
-                above += indicator.weight * indicator.distance
-        values = [i.value for i in group]
-        weights.append(dimension_weights[code])
-        short_steps.append(below / total_weight)
-        over_steps.append(above / total_weight)
-        # A mean lies within its values; clamping keeps float noise from showing (3.0000000004).
-        scores.append(min(max(weighted_value / total_weight, min(values)), max(values)))
+    scored = [g for g in groups if g.weight > 0]
     alignment = shortfall = over = score = None
-    if by_dimension:
-        shortfall = POINTS_PER_STEP * _weighted_mean(weights, short_steps)
-        over = POINTS_PER_STEP * _weighted_mean(weights, over_steps)
+    if scored:
+        weights = [g.dimension_weight for g in scored]
+        shortfall = POINTS_PER_STEP * _weighted_mean(weights, [g.below / g.weight for g in scored])
+        over = POINTS_PER_STEP * _weighted_mean(weights, [g.above / g.weight for g in scored])
         # Exactly 100 when nothing is lost: both losses are then sums of zeros.
         alignment = min(100.0, max(0.0, 100.0 - (shortfall + over)))
-        score = _weighted_mean(weights, scores)
+        # A mean lies within its values; clamping keeps float noise from showing (3.0000000004).
+        score = _weighted_mean(
+            weights,
+            [min(max(g.weighted_value / g.weight, g.lowest), g.highest) for g in scored],
+        )
     return Findings(
         alignment=alignment,
         shortfall=shortfall,
         over_integration=over,
-        shortfall_indicators=tuple(i.code for i in indicators if i.flag == SHORTFALL),
-        over_integration_indicators=tuple(i.code for i in indicators if i.flag == OVER_INTEGRATION),
+        shortfall_indicators=tuple(code for g in groups for code in g.short),
+        over_integration_indicators=tuple(code for g in groups for code in g.over),
         score=score,
         integration_level=None if score is None else (score - 1.0) * POINTS_PER_STEP,
         counted=counted,
         expected=expected,
         completeness=completeness,
-        sufficient=bool(by_dimension) and completeness >= MIN_COMPLETENESS - TOLERANCE,
+        sufficient=bool(scored) and completeness >= MIN_COMPLETENESS - TOLERANCE,
     )
 
 
 def _dimension_result(
-    dimension: DimensionDef, indicators: list[IndicatorResult]
+    dimension: DimensionDef, indicators: list[IndicatorResult], sums: _Sums
 ) -> DimensionResult:
-    findings = _findings(indicators, {dimension.code: dimension.weight})
+    findings = _findings([sums])
     applicable = [i for i in indicators if i.applicable]
     compared = [i for i in applicable if i.spread is not None]
     divergence = divergence_stdev = None
@@ -461,58 +481,76 @@ def _dimension_result(
     )
 
 
-def _profile(
-    mission_dimensions: Sequence[DimensionResult], component: str, responded: bool
-) -> ComponentProfile:
-    """One component's own steps per dimension, each read against the indicator's band."""
-    dimensions = []
-    total_counted = total_expected = 0
-    dimension_scores, dimension_weights = [], []
+def _profiles(
+    mission_dimensions: Sequence[DimensionResult], columns: tuple[str, ...], responded: set[str]
+) -> tuple[ComponentProfile, ...]:
+    """Each component's own steps per dimension, each read against the indicator's band."""
+    rows: dict[str, list[ComponentDimension]] = {c: [] for c in columns}
     for dimension in mission_dimensions:
-        counted = expected = 0
-        weights, steps, short, over = [], [], [], []
+        # component -> [counted, expected, weight, weighted steps, lowest, highest, short, over]
+        tally = {c: [0, 0, 0.0, 0.0, 5, 1, [], []] for c in columns}
         for indicator in dimension.indicators:
-            if not indicator.applicable or component not in indicator.per_component:
+            if not indicator.applicable:
                 continue
-            cell = indicator.per_component[component]
-            if cell == NOT_APPLICABLE:
-                continue
-            expected += 1
-            if type(cell) is int:
-                counted += 1
-                weights.append(indicator.weight)
-                steps.append(cell)
-                distance = band_distance(cell, indicator.band_min, indicator.band_max)
-                if distance < 0:
-                    short.append(indicator.code)
-                elif distance > 0:
-                    over.append(indicator.code)
-        score = _weighted_mean(weights, steps)
-        if score is not None:
-            dimension_scores.append(score)
-            dimension_weights.append(dimension.weight)
-        total_counted += counted
-        total_expected += expected
-        dimensions.append(
-            ComponentDimension(
-                code=dimension.code,
-                score=score,
+            low, high = indicator.band_min, indicator.band_max
+            for component, cell in indicator.per_component.items():
+                if cell == NOT_APPLICABLE:
+                    continue
+                counts = tally[component]
+                counts[1] += 1
+                if type(cell) is int:
+                    counts[0] += 1
+                    counts[2] += indicator.weight
+                    counts[3] += indicator.weight * cell
+                    counts[4] = min(counts[4], cell)
+                    counts[5] = max(counts[5], cell)
+                    if cell < low:
+                        counts[6].append(indicator.code)
+                    elif cell > high:
+                        counts[7].append(indicator.code)
+        for component, (
+            counted,
+            expected,
+            weight,
+            weighted,
+            lowest,
+            highest,
+            short,
+            over,
+        ) in tally.items():
+            rows[component].append(
+                ComponentDimension(
+                    code=dimension.code,
+                    # The weighted mean, kept within its values against float noise.
+                    score=min(max(weighted / weight, lowest), highest) if counted else None,
+                    counted=counted,
+                    expected=expected,
+                    completeness=counted / expected if expected else None,
+                    shortfall_indicators=tuple(short),
+                    over_integration_indicators=tuple(over),
+                )
+            )
+    weights = [d.weight for d in mission_dimensions]
+    profiles = []
+    for component in columns:
+        dimensions = rows[component]
+        counted = sum(d.counted for d in dimensions)
+        expected = sum(d.expected for d in dimensions)
+        scored = [
+            (w, d.score) for w, d in zip(weights, dimensions, strict=True) if d.score is not None
+        ]
+        profiles.append(
+            ComponentProfile(
+                component=component,
+                responded=component in responded,
                 counted=counted,
                 expected=expected,
                 completeness=counted / expected if expected else None,
-                shortfall_indicators=tuple(short),
-                over_integration_indicators=tuple(over),
+                score=_weighted_mean([w for w, _ in scored], [x for _, x in scored]),
+                dimensions=tuple(dimensions),
             )
         )
-    return ComponentProfile(
-        component=component,
-        responded=responded,
-        counted=total_counted,
-        expected=total_expected,
-        completeness=total_counted / total_expected if total_expected else None,
-        score=_weighted_mean(dimension_weights, dimension_scores),
-        dimensions=tuple(dimensions),
-    )
+    return tuple(profiles)
 
 
 # --- small helpers -----------------------------------------------------------------------------
