@@ -30,7 +30,7 @@ from missions.periods import quarter_previous
 from missions.roles import User
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import Dimension, DimensionTag, Questionnaire, QuestionnaireStatus
-from scoring.method import METHOD_VERSION
+from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import ScoreSet
 
 # A peer median of fewer missions could give away one identifiable mission's score.
@@ -62,7 +62,7 @@ def period_list() -> list[PeriodRef]:
 
 def period_latest_scored() -> Period | None:
     """The most recent quarter with any stored score of the current method."""
-    scored = ScoreSet.objects.filter(period=OuterRef("pk"), method_version=METHOD_VERSION)
+    scored = ScoreSet.objects.filter(period=OuterRef("pk"), method_version=METHOD_VERSION_LABEL)
     return Period.objects.filter(Exists(scored)).order_by("-year", "-quarter").first()
 
 
