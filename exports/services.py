@@ -28,6 +28,7 @@ from exports import permissions
 from exports.models import ExportJob, ExportKind, ExportSource, ExportStatus
 from exports.progress import Progress
 from exports.tables import TABLES, DataScope
+from imp_assess.tasks import send_on_commit, task_send
 from missions.models import Mission, Period
 from security.models import EventKind
 from security.services import security_event_record
@@ -172,7 +173,7 @@ def export_job_request(
     """Record a job and send it to a worker once the transaction commits."""
     with transaction.atomic():
         job = export_job_create(by=by, kind=kind, mission_ids=mission_ids, period_id=period_id)
-        transaction.on_commit(lambda: _send(job.pk))
+        send_on_commit(_send, job.pk)
     logger.info("export #%s requested by %s: %s", job.pk, by, job.description)
     return job
 
@@ -187,12 +188,9 @@ def export_scorecard_now(*, by, mission_id: int, period_id: int) -> ExportJob:
 
 
 def _send(job_id: int) -> None:
-    from exports.tasks import export_job_execute
+    from exports.tasks import export_job_execute  # the tasks module imports this one
 
-    try:
-        export_job_execute.apply_async((job_id,), retry=True, retry_policy={"max_retries": 2})
-    except Exception:  # broker down: the periodic clean-up sends queued jobs again
-        logger.warning("could not send export #%s; the clean-up task will", job_id)
+    task_send(export_job_execute, job_id, what=f"export #{job_id}")
 
 
 @transaction.atomic
@@ -210,7 +208,7 @@ def export_job_retry(*, job: ExportJob, by) -> ExportJob:
     if job.kind == ExportKind.SCORECARD:
         transaction.on_commit(lambda: export_job_run(job_id=job.pk))
     else:
-        transaction.on_commit(lambda: _send(job.pk))
+        send_on_commit(_send, job.pk)
     logger.info("export #%s retried by %s", job.pk, by)
     return job
 

@@ -7,18 +7,12 @@ only a lost database or broker connection makes Celery retry the task.
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
-from kombu.exceptions import OperationalError as BrokerError
 
 from exports.services import export_job_run, exports_cleanup
+from imp_assess.tasks import task_retry_options
 
-RETRY = {
-    "autoretry_for": (OperationalError, InterfaceError, BrokerError, ConnectionError),
-    "retry_backoff": 5,
-    "retry_backoff_max": 120,
-    "retry_jitter": True,
-    "max_retries": 3,
-}
+# An export is heavy: a few tries, then the user sees it failed and may try again.
+RETRY = task_retry_options(backoff=5, backoff_max=120, max_retries=3)
 
 
 @shared_task(

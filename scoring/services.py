@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from assessments.models import Assessment, Response, ResponseStatus
+from imp_assess.tasks import send_on_commit, task_send
 from missions.periods import quarter_parse
 from questionnaires.models import DimensionTag, Questionnaire
 from scoring import method_v1, method_v2
@@ -43,22 +44,13 @@ def scoring_request(*, assessment_id: int) -> None:
     (Redis down). Sending never fails the user's request.
     """
     Assessment.objects.filter(pk=assessment_id).update(scoring_requested_at=timezone.now())
-    transaction.on_commit(lambda: _send(assessment_id))
+    send_on_commit(_send, assessment_id)
 
 
 def _send(assessment_id: int) -> bool:
-    from scoring.tasks import assessment_score
+    from scoring.tasks import assessment_score  # the tasks module imports this one
 
-    try:
-        assessment_score.apply_async(
-            (assessment_id,),
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
-        )
-    except Exception:  # broker down: the sweeper will send it again
-        logger.warning("could not send scoring of assessment %s; the sweeper will", assessment_id)
-        return False
-    return True
+    return task_send(assessment_score, assessment_id, what=f"scoring of assessment {assessment_id}")
 
 
 def _store_v1(assessment: Assessment, result: method_v1.AssessmentResult, tags: list) -> ScoreSet:

@@ -5,9 +5,8 @@ re-sends requests that have no newer result.
 """
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
-from kombu.exceptions import OperationalError as BrokerError
 
+from imp_assess.tasks import task_retry_options
 from scoring.method import METHOD_VERSION
 from scoring.services import (
     assessment_scores_compute,
@@ -15,13 +14,7 @@ from scoring.services import (
     scoring_sweep,
 )
 
-RETRY = {
-    "autoretry_for": (OperationalError, InterfaceError, BrokerError, ConnectionError),
-    "retry_backoff": 2,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 10,
-}
+RETRY = task_retry_options(backoff=2, backoff_max=300, max_retries=10)
 
 
 @shared_task(**RETRY)
