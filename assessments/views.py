@@ -81,6 +81,7 @@ from assessments.services import (
     response_mark_complete,
     response_missing_indicators,
 )
+from imp_assess.http import found_then_method
 from missions.models import MISSION_WIDE, Component
 from questionnaires.models import Dimension
 from questionnaires.selectors import questionnaire_has_mission_level_indicators
@@ -496,10 +497,8 @@ def _board_context(request, assessment, **forms) -> dict:
 
 
 @login_required
-def assessment_board(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, assessment_id)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+@found_then_method(_get_assessment_for_user, method="GET")
+def assessment_board(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     return render(request, "assessments/board.html", _board_context(request, assessment))
 
 
@@ -518,11 +517,9 @@ def _board_action(may):
 
     def decorate(view):
         @login_required
+        @found_then_method(_get_assessment_for_user, method="POST")
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, assessment_id: int) -> HttpResponse:
-            assessment = _get_assessment_for_user(request, assessment_id)
-            if request.method != "POST":
-                return HttpResponseNotAllowed(["POST"])
+        def wrapper(request: HttpRequest, assessment: Assessment) -> HttpResponse:
             _refuse_unless(may(request.user, assessment))
             return view(request, assessment)
 
@@ -656,10 +653,8 @@ def assessment_approve_view(request: HttpRequest, assessment: Assessment) -> Htt
 
 
 @login_required
-def activity_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, assessment_id)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+@found_then_method(_get_assessment_for_user, method="GET")
+def activity_page(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     _refuse_unless(permissions.can_view_activity(request.user, assessment))
     return render(
         request,

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.labels import demo_marked
 from missions.models import Mission, Period
-from scoring.models import ScoreSet
 
 
 class MissionChoiceField(forms.ModelChoiceField):
@@ -20,15 +19,6 @@ class MissionMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 def _periods():
     return Period.objects.order_by("-year", "-quarter")
-
-
-def latest_scored_period() -> Period | None:
-    period_id = (
-        ScoreSet.objects.order_by("-period__year", "-period__quarter")
-        .values_list("period_id", flat=True)
-        .first()
-    )
-    return Period.objects.filter(pk=period_id).first() if period_id else None
 
 
 class PeriodChoiceField(forms.ModelChoiceField):

@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dashboards.selectors import period_latest_scored
 from exports import permissions
-from exports.forms import BriefingPackForm, DataExportForm, ScorecardForm, latest_scored_period
+from exports.forms import BriefingPackForm, DataExportForm, ScorecardForm
 from exports.models import ExportJob, ExportKind, ExportStatus
 from exports.selectors import (
     export_job_get_for_user,
@@ -38,6 +39,7 @@ from exports.services import (
     export_job_retry,
     export_scorecard_now,
 )
+from imp_assess.http import found_then_method
 from missions.models import Period
 from missions.roles import user_is_administrator
 
@@ -53,7 +55,7 @@ def _get_job_for_user(request: HttpRequest, job_id: int) -> ExportJob:
 
 def _index_context(request: HttpRequest, **forms) -> dict:
     missions = export_mission_choices(user=request.user)
-    latest = latest_scored_period()
+    latest = period_latest_scored()
     initial = {"period": latest.pk} if latest else {}
     can_brief = permissions.can_export_briefing_pack(request.user)
     return {
@@ -101,15 +103,21 @@ def scorecard_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def mission_scorecard_export(request: HttpRequest, mission_id: int, period_id: int):
-    """The scorecard of one mission and quarter, for a button on a mission's page."""
+def _get_scorecard_for_user(
+    request: HttpRequest, mission_id: int, period_id: int
+) -> tuple[int, int]:
     if not permissions.can_export_scorecard(request.user, mission_id):
         raise Http404
     if not Period.objects.filter(pk=period_id).exists():
         raise Http404
-    if request.method != "POST":  # after the access check: outsiders get 404
-        return HttpResponseNotAllowed(["POST"])
+    return mission_id, period_id
+
+
+@login_required
+@found_then_method(_get_scorecard_for_user, method="POST")
+def mission_scorecard_export(request: HttpRequest, scorecard: tuple[int, int]) -> HttpResponse:
+    """The scorecard of one mission and quarter, for a button on a mission's page."""
+    mission_id, period_id = scorecard
     return _scorecard_response(request, mission_id, period_id)
 
 
@@ -170,28 +178,22 @@ def _status_payload(job: ExportJob) -> dict:
 
 
 @login_required
-def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _get_job_for_user(request, job_id)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+@found_then_method(_get_job_for_user, method="GET")
+def job_detail(request: HttpRequest, job: ExportJob) -> HttpResponse:
     return render(request, "exports/job.html", {"job": job, "status": _status_payload(job)})
 
 
 @login_required
-def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
-    job = _get_job_for_user(request, job_id)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+@found_then_method(_get_job_for_user, method="GET")
+def job_status(request: HttpRequest, job: ExportJob) -> JsonResponse:
     response = JsonResponse(_status_payload(job))
     response["Cache-Control"] = "no-store"
     return response
 
 
 @login_required
-def job_download(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _get_job_for_user(request, job_id)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+@found_then_method(_get_job_for_user, method="GET")
+def job_download(request: HttpRequest, job: ExportJob) -> HttpResponse:
     path = export_job_file(job=job)
     if path is None:
         if job.status == ExportStatus.EXPIRED:
@@ -210,10 +212,8 @@ def job_download(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @login_required
-def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _get_job_for_user(request, job_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+@found_then_method(_get_job_for_user, method="POST")
+def job_retry(request: HttpRequest, job: ExportJob) -> HttpResponse:
     try:
         export_job_retry(job=job, by=request.user)
     except ExportError as error:
