@@ -49,7 +49,10 @@ def test_questionnaire_read_page_query_count_does_not_grow_with_indicators(
 ):
     client.force_login(personas.respondent_a)
     with django_assert_max_num_queries(12):
-        client.get(reverse("questionnaire_detail", args=[published.pk]))
+        response = client.get(reverse("questionnaire_detail", args=[published.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "LEAD-01: Statement of LEAD-01." in html and "Guidance for HUM-01." in html
 
 
 @pytest.fixture
