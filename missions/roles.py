@@ -25,6 +25,7 @@ def user_is_analyst(user: User) -> bool:
     return user._imp_is_analyst
 
 
-def user_sees_all_missions(user: User) -> bool:
-    """Analysts (read-only) and administrators see every mission."""
-    return user_is_administrator(user) or user_is_analyst(user)
+def user_sees_all_missions(user: User | None) -> bool:
+    """Analysts (read-only) and administrators see every mission; so does the system
+    (``None``: a management command)."""
+    return user is None or user_is_administrator(user) or user_is_analyst(user)

@@ -14,7 +14,10 @@ from missions.periods import quarter_of
 from missions.roles import User, user_sees_all_missions
 
 
-def mission_list_visible_to(*, user: User) -> QuerySet[Mission]:
+def mission_list_visible_to(*, user: User | None) -> QuerySet[Mission]:
+    """The missions ``user`` sees; ``None`` is the system (a management command): all."""
+    if user is None:
+        return Mission.objects.all()
     if not (user.is_authenticated and user.is_active):
         return Mission.objects.none()
     if user_sees_all_missions(user):

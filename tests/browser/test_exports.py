@@ -81,7 +81,7 @@ def test_data_export_runs_on_a_live_worker_and_the_page_follows_it_to_the_downlo
 ):
     import zipfile
 
-    from exports import services
+    from exports.services import requesting as services
     from exports.tasks import export_job_execute
     from tests.live_worker import live_worker
 

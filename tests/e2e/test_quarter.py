@@ -82,7 +82,7 @@ def test_one_quarter_from_opening_to_briefing(page, cast, screenshot, monkeypatc
     year, quarter = _quarter(today)
     with live_worker(env={"EXPORTS_ROOT": str(settings.EXPORTS_ROOT)}) as (_node, queue, _proc):
         # The app's jobs go through Redis to this test's own worker and queue.
-        from exports import services as export_services
+        from exports.services import requesting as export_services
         from exports.tasks import export_job_execute
         from scoring import services as scoring_services
         from scoring.tasks import assessment_score

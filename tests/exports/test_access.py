@@ -113,7 +113,7 @@ def test_scorecard_form_offers_only_the_users_missions(client, known_data):
 def test_briefing_pack_is_for_analysts_and_administrators(
     client, known_data, persona, expected, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr("exports.services._send", lambda job_id: None)
+    monkeypatch.setattr("exports.services.requesting._send", lambda job_id: None)
     personas = known_data.personas
     _login(client, personas, persona)
     with django_capture_on_commit_callbacks(execute=True):
@@ -144,7 +144,7 @@ def test_briefing_pack_is_for_analysts_and_administrators(
 def test_data_export_is_limited_to_the_users_missions(
     client, known_data, persona, missions, monkeypatch
 ):
-    monkeypatch.setattr("exports.services._send", lambda job_id: None)
+    monkeypatch.setattr("exports.services.requesting._send", lambda job_id: None)
     personas = known_data.personas
     _login(client, personas, persona)
     response = client.post(reverse("exports:data"), {"data-format": "csv"})

@@ -20,6 +20,8 @@ from exports.services import (
     export_job_request,
     export_job_run,
     exports_cleanup,
+    requesting,
+    running,
 )
 from missions.models import Period
 from tests.factories import PeriodFactory
@@ -59,7 +61,7 @@ def test_progress_is_reported_while_running_and_shown_on_the_status_endpoint(
 ):
     job = _data_job(known_data)
     seen: list[tuple[str, int]] = []
-    original = services._report_progress
+    original = running._report_progress
 
     def watching(job_id):
         report = original(job_id)
@@ -71,7 +73,7 @@ def test_progress_is_reported_while_running_and_shown_on_the_status_endpoint(
 
         return wrapped
 
-    monkeypatch.setattr(services, "_report_progress", watching)
+    monkeypatch.setattr(running, "_report_progress", watching)
     export_job_run(job_id=job.pk)
     assert seen, "no progress reported"
     assert all(status == ExportStatus.RUNNING for status, _p in seen)
@@ -218,7 +220,7 @@ def test_cleanup_fails_stale_running_jobs_resends_lost_ones_and_removes_orphans(
     known_data, monkeypatch
 ):
     sent = []
-    monkeypatch.setattr(services, "_send", sent.append)
+    monkeypatch.setattr(requesting, "_send", sent.append)
     now = timezone.now()
     stale = _data_job(known_data)
     ExportJob.objects.filter(pk=stale.pk).update(

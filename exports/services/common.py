@@ -1,0 +1,36 @@
+"""What requesting, running and clean-up of exports share: file kinds, the folder, the error."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+
+from exports.models import ExportKind
+
+logger = logging.getLogger(__name__)
+
+EXTENSIONS = {
+    ExportKind.SCORECARD: ("pdf", "application/pdf"),
+    ExportKind.BRIEFING_PACK: ("pdf", "application/pdf"),
+    ExportKind.DATA_XLSX: (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ExportKind.DATA_CSV: ("zip", "application/zip"),
+}
+
+
+# Who did it, in the logs, when a management command (``by=None``) asked for an export.
+SYSTEM_ACTOR = "system (management command)"
+
+
+class ExportError(Exception):
+    """An export cannot be made; the message is shown to the person who asked for it."""
+
+
+def exports_root() -> Path:
+    root = Path(settings.EXPORTS_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    return root

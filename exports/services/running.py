@@ -1,0 +1,164 @@
+"""Running an export: claim the job, write its file under a temporary name, then rename.
+
+Safe to run twice: a job that is done (or failed, or expired) is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from pathlib import Path
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exports import permissions
+from exports.models import ExportJob, ExportKind, ExportStatus
+from exports.progress import Progress
+from exports.services.common import EXTENSIONS, ExportError, exports_root, logger
+from exports.tables import TABLES, DataScope
+from missions.models import Mission, Period
+
+
+def _claim(job_id: int) -> ExportJob | None:
+    """Mark the job running; None if it is finished already (a duplicate message)."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update(of=("self",)).filter(pk=job_id).first()
+        if job is None or job.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+            return None
+        job.status = ExportStatus.RUNNING
+        job.progress = 0
+        job.started_at = timezone.now()
+        job.attempts = F("attempts") + 1
+        job.save(update_fields=["status", "progress", "started_at", "attempts"])
+    job.refresh_from_db()
+    return job
+
+
+def _reader(job: ExportJob):
+    """The user whose view of the data the export shows; None for a management command,
+    which reads as the system (every mission)."""
+    return job.created_by
+
+
+def _report_progress(job_id: int):
+    def report(percent: int) -> None:
+        ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
+            progress=min(99, max(0, percent))
+        )
+
+    return report
+
+
+def _visible_mission_ids(job: ExportJob, reader) -> list[int] | None:
+    """The job's missions, re-checked now: access may have changed since it was queued."""
+    requested = job.parameters.get("mission_ids")
+    if job.created_by is None:
+        return requested
+    visible = permissions.exportable_missions(reader)
+    if requested is None:
+        return permissions.data_scope_mission_ids(reader)
+    allowed = set(visible.filter(pk__in=requested).values_list("pk", flat=True))
+    if set(requested) - allowed:
+        raise ExportError(_("You no longer have access to some of these missions."))
+    return requested
+
+
+def build_export_file(*, job: ExportJob, path: Path, progress: Progress) -> None:
+    """Write the job's file to ``path`` (dispatch by kind)."""
+    reader = _reader(job)
+    mission_ids = _visible_mission_ids(job, reader)
+    if job.kind in (ExportKind.DATA_XLSX, ExportKind.DATA_CSV):
+        from exports.csv_zip import data_csv_zip_write
+        from exports.xlsx import data_xlsx_write
+
+        scope = DataScope(None if mission_ids is None else tuple(mission_ids))
+        total = sum(table.count(scope) for table in TABLES)
+        progress.total = max(total, 1)
+        writer = data_xlsx_write if job.kind == ExportKind.DATA_XLSX else data_csv_zip_write
+        writer(path=path, scope=scope, progress=progress)
+        return
+    from exports import pdf
+
+    period_id = job.parameters["period_id"]
+    if not Period.objects.filter(pk=period_id).exists():
+        raise ExportError(_("That quarter no longer exists."))
+    if len(set(mission_ids)) != Mission.objects.filter(pk__in=mission_ids).count():
+        raise ExportError(_("Some of these missions no longer exist."))
+    if job.kind == ExportKind.SCORECARD:
+        pdf.scorecard_pdf_write(
+            path=path, user=reader, mission_id=mission_ids[0], period_id=period_id
+        )
+    else:
+        pdf.briefing_pack_pdf_write(
+            path=path,
+            user=reader,
+            mission_ids=mission_ids,
+            period_id=period_id,
+            progress=progress,
+        )
+
+
+def export_job_run(*, job_id: int, destination: Path | None = None) -> ExportJob | None:
+    """Make the job's file. Safe to call twice; failures are recorded on the job with the
+    reason to show. Lost database connections propagate, so the task can retry.
+
+    ``destination`` (management commands) writes the file there instead of under
+    EXPORTS_ROOT; the job then logs the export but serves no file.
+    """
+    job = _claim(job_id)
+    if job is None:
+        return ExportJob.objects.filter(pk=job_id).first()
+    extension = EXTENSIONS[job.kind][0]
+    final = destination or exports_root() / f"{job.pk}-{secrets.token_urlsafe(12)}.{extension}"
+    partial = final.with_name(final.name + ".part")
+    progress = Progress(100, _report_progress(job.pk))
+    try:
+        build_export_file(job=job, path=partial, progress=progress)
+        partial.replace(final)
+    except (OperationalError, InterfaceError):
+        partial.unlink(missing_ok=True)
+        raise
+    except Exception as error:  # recorded on the job with the reason to show
+        partial.unlink(missing_ok=True)
+        _fail(job, error)
+        return ExportJob.objects.get(pk=job.pk)
+    now = timezone.now()
+    size = final.stat().st_size
+    with transaction.atomic():
+        current = ExportJob.objects.select_for_update(of=("self",)).get(pk=job.pk)
+        current.status = ExportStatus.DONE
+        current.progress = 100
+        current.file_path = "" if destination else final.name
+        current.size = size
+        current.finished_at = now
+        current.expires_at = (
+            None if destination else now + datetime.timedelta(hours=settings.EXPORT_RETENTION_HOURS)
+        )
+        current.error = ""
+        current.save()
+    logger.info("export #%s done: %s bytes", job.pk, size)
+    return current
+
+
+def _fail(job: ExportJob, error: Exception) -> None:
+    if isinstance(error, ExportError):
+        reason = str(error)
+    elif isinstance(error, SoftTimeLimitExceeded):
+        reason = _(
+            "The export took longer than its time limit. Choose fewer missions, or ask an "
+            "administrator to raise EXPORT_TASK_TIME_LIMIT."
+        )
+    else:
+        reason = _(
+            "The export failed unexpectedly (reference: export #%(id)s). Try again; if it "
+            "fails again, tell an administrator."
+        ) % {"id": job.pk}
+        logger.exception("export #%s failed", job.pk, exc_info=error)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.FAILED, error=reason, finished_at=timezone.now()
+    )
