@@ -73,6 +73,7 @@ class Scorecard:
     tags_quarters: int
     radar_url: str | None
     trend_url: str | None
+    peer_notes: tuple[str, ...] = ()
 
 
 def _profile(*, user, mission_id: int, period_id: int):
@@ -136,6 +137,7 @@ def scorecard_prepare(
         tags_quarters=profile.tags_quarters,
         radar_url=radar_url,
         trend_url=trend_url,
+        peer_notes=profile.peer_notes,
     )
 
 
