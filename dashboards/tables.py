@@ -3,7 +3,8 @@
 Each ``table_*`` function mirrors one ``figure_*`` function of ``dashboards.figures`` and holds
 exactly the values that figure plots (tests compare the two). A missing value is a ``Missing``
 label ("insufficient data", "no result"): shown as that label on the page, an empty cell in the
-CSV, never zero.
+CSV, never zero. Every CSV cell goes through ``imp_assess.cells.cell_text``: mission names and
+tag labels are typed by people, and a chart CSV opens in a spreadsheet like any export.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dashboards.types import (
     PeerPoint,
     Portfolio,
 )
+from imp_assess.cells import cell_text
 
 
 class Missing(str):
@@ -52,9 +54,9 @@ class Table:
     def as_csv(self) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(self.columns)
+        writer.writerow([cell_text(str(column)) for column in self.columns])
         for row in self.rows:
-            writer.writerow(["" if isinstance(cell, Missing) else cell for cell in row])
+            writer.writerow(["" if isinstance(cell, Missing) else cell_text(cell) for cell in row])
         return buffer.getvalue()
 
 

@@ -23,6 +23,7 @@ from assessments.models import Assessment
 from exports.fetcher import DOCUMENT_BASE_URL, FIGURE_PREFIX, StaticOnlyURLFetcher
 from exports.figure_renderer import figure_batch, figure_svg
 from exports.progress import Progress
+from imp_assess.cells import xml_safe
 from scoring.method import METHOD_VERSION
 
 # WeasyPrint logs each layout step at INFO; refused URLs still come through as errors.
@@ -142,7 +143,8 @@ def scorecard_prepare(
 
 
 def _document(template: str, context: dict, figures: FigureStore):
-    html = render_to_string(template, context)
+    # Text typed by users reaches the HTML; characters XML forbids have no place in a PDF.
+    html = xml_safe(render_to_string(template, context))
     fetcher = StaticOnlyURLFetcher(figures=figures.files)
     return HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher).render()
 

@@ -219,8 +219,10 @@ def readme_lines(*, scope: DataScope, generated_at, marking: str) -> list[tuple]
             str(_("Formulas")),
             str(
                 _(
-                    "Text that begins with = + - @ or a tab was given a leading ' so that no "
-                    "spreadsheet runs it as a formula."
+                    "Text that begins with = + - @ or a tab (also after spaces or invisible "
+                    "characters, and in their full-width forms) was given a leading ' so that "
+                    "no spreadsheet runs it as a formula; characters that XML forbids were "
+                    "replaced by \ufffd."
                 )
             ),
             None,
