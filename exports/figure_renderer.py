@@ -33,6 +33,7 @@ import contextlib
 import functools
 import logging
 import os
+import signal
 import threading
 from collections.abc import Iterator
 
@@ -113,14 +114,16 @@ class _Renderer:
         try:
             self._call(self._open(), timeout)
         except BaseException as error:
-            self.close()
+            self.close(graceful=False)
             if isinstance(error, concurrent.futures.TimeoutError):
                 reason = _("the browser at %(path)s did not start within %(n)d s") % {
                     "path": self.path,
                     "n": timeout,
                 }
             else:
-                first_line = (str(error) or type(error).__name__).splitlines()[0][:200]
+                # choreographer's errors carry several sentences as args: the first says it.
+                first = error.args[0] if error.args and isinstance(error.args[0], str) else ""
+                first_line = (first or str(error) or type(error).__name__).splitlines()[0][:200]
                 reason = _("the browser at %(path)s did not start: %(error)s") % {
                     "path": self.path,
                     "error": first_line,
@@ -134,16 +137,22 @@ class _Renderer:
             self.kaleido.calc_fig(figure_dict, opts=opts), settings.EXPORT_FIGURE_TIMEOUT
         )
 
-    def close(self) -> None:
-        if self.kaleido is not None:
+    def close(self, *, graceful: bool = True) -> None:
+        """Close the browser: politely when it works, by killing it when it never started."""
+        if self.kaleido is not None and graceful:
             try:
                 self._call(self.kaleido.__aexit__(None, None, None), CLOSE_TIMEOUT)
             except BaseException:  # noqa: BLE001 (a dead browser may not close cleanly)
                 logger.info("figure renderer did not close cleanly", exc_info=True)
-            process = getattr(self.kaleido, "subprocess", None)
-            if process is not None and process.poll() is None:
-                with contextlib.suppress(Exception):
-                    process.kill()
+        process = getattr(self.kaleido, "subprocess", None)
+        if process is not None and process.poll() is None:
+            # chromium runs in a session of its own (choreographer): end its helpers too.
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                process.kill()
+            with contextlib.suppress(Exception):
+                process.wait(CLOSE_TIMEOUT)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(CLOSE_TIMEOUT)
         if not self.thread.is_alive():
