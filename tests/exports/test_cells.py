@@ -8,6 +8,7 @@ import io
 import zipfile
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -21,12 +22,16 @@ from imp_assess.cells import REPLACEMENT, XML_ILLEGAL, cell_text, neutralise, xm
 from missions.models import Mission
 from tests.dashboards.test_disclosure import TINY_SVG
 
-# Every code point XML 1.0 forbids that a database can store (a lone surrogate cannot even be
-# encoded as UTF-8, so no database column holds one; the writers are tested with it directly).
-STORABLE_ILLEGAL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
-STORABLE_ILLEGAL += "\ufffe\uffff"
+# Every code point XML 1.0 forbids. A lone surrogate cannot even be encoded as UTF-8 and
+# PostgreSQL refuses NUL, so no database column holds those: the writers get them directly.
+ILLEGAL_CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 SURROGATES = "".join(chr(c) for c in (0xD800, 0xDBFF, 0xDC00, 0xDFFF))
-EVERY_ILLEGAL = STORABLE_ILLEGAL + SURROGATES
+EVERY_ILLEGAL = ILLEGAL_CONTROLS + "\ufffe\uffff" + SURROGATES
+STORABLE_ILLEGAL = (
+    ILLEGAL_CONTROLS + "\ufffe\uffff"
+    if connection.vendor != "postgresql"
+    else ILLEGAL_CONTROLS[1:] + "\ufffe\uffff"
+)
 
 FORMULAS = [
     "=1+1",
