@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exports import permissions
-from exports.figure_renderer import FigureRendererUnavailable, require_browser
+from exports.figure_renderer import FigureRendererUnavailable
 from exports.models import ExportJob, ExportKind, ExportSource, ExportStatus
 from exports.progress import Progress
 from exports.storage import exports_storage
@@ -296,7 +296,6 @@ def build_export_file(*, job: ExportJob, path: Path, progress: Progress) -> None
         raise ExportError(_("That quarter no longer exists."))
     if len(set(mission_ids)) != Mission.objects.filter(pk__in=mission_ids).count():
         raise ExportError(_("Some of these missions no longer exist."))
-    require_browser()  # at once, not after laying out half a briefing pack
     if job.kind == ExportKind.SCORECARD:
         pdf.scorecard_pdf_write(
             path=path, user=reader, mission_id=mission_ids[0], period_id=period_id
