@@ -160,8 +160,8 @@ def data_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _status_payload(job: ExportJob) -> dict:
-    finished_file = job.status == ExportStatus.DONE
+def _status_payload(job: ExportJob, *, can_download: bool) -> dict:
+    finished_file = job.status == ExportStatus.DONE and can_download
     return {
         "id": job.pk,
         "status": job.status,
@@ -178,7 +178,16 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _get_job_for_user(request, job_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    return render(request, "exports/job.html", {"job": job, "status": _status_payload(job)})
+    can_download = permissions.can_download_job(request.user, job)
+    return render(
+        request,
+        "exports/job.html",
+        {
+            "job": job,
+            "can_download": can_download,
+            "status": _status_payload(job, can_download=can_download),
+        },
+    )
 
 
 @login_required
@@ -186,7 +195,8 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     job = _get_job_for_user(request, job_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    response = JsonResponse(_status_payload(job))
+    can_download = permissions.can_download_job(request.user, job)
+    response = JsonResponse(_status_payload(job, can_download=can_download))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -108,6 +108,11 @@ def test_a_member_removed_from_a_mission_cannot_fetch_yesterdays_export(client, 
     response = client.get(reverse("exports:download", args=[job.pk]))
     assert response.status_code == 403
     assert ExportJob.objects.get(pk=job.pk).download_count == 1
+    page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
+    assert "no longer have access" in page
+    assert reverse("exports:download", args=[job.pk]) not in page
+    status = client.get(reverse("exports:status", args=[job.pk])).json()
+    assert status["download_url"] is None
 
 
 def test_an_analyst_who_lost_the_role_cannot_fetch_an_all_missions_export(client, known_data):
