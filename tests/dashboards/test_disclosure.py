@@ -89,7 +89,7 @@ def pinned_values(n: int, shown: dict[str, float]) -> dict[int, float]:
 
 
 def _solve(rows, unit, values) -> float:
-    """Σ c_k·rows[k] = unit; the value is Σ c_k·values[k] (brute force over small systems)."""
+    """Σ c_k·rows[k] = unit; the value is Σ c_k·values[k] (exact, over fractions)."""
     size = len(rows)
     # Normal equations (rows·rowsᵀ) c = rows·unit, solved by Gauss-Jordan over fractions.
     gram = [
