@@ -22,6 +22,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 
 ## make run: install, migrate, load the questionnaire and demo data, serve on :8000
 run: $(VENV)/.runtime-installed demo
+	@$(DEV_ENV) $(BIN)/python manage.py exports_browser_check
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 demo: $(VENV)/.runtime-installed

@@ -106,9 +106,10 @@ def test_profile_csvs_hold_the_plotted_values(analyst, small, personas):
     assert list(current.r[:-1]) == [3.0, 2.5]  # the outline is closed on its first point
     trend = _csv(analyst.get(url + "?format=csv&chart=index_trend"))
     assert trend[1:] == [
-        ["2024-Q2", "", "50.0", "30.0", "55.0", "3"],
-        ["2024-Q3", "40.0", "50.0", "35.0", "62.5", "4"],
-        ["2024-Q4", "50.0", "50.0", "37.5", "62.5", "3"],
+        # Real missions only (C is a demo mission): B 60, D 50 · A 40, B 70, D 60 · A 50, B 75.
+        ["2024-Q2", "", "", "", "", "2"],
+        ["2024-Q3", "40.0", "60.0", "50.0", "65.0", "3"],
+        ["2024-Q4", "50.0", "", "", "", "2"],
     ]
     gaps = _csv(analyst.get(url + "?format=csv&chart=gaps"))
     assert [row[:2] for row in gaps[1:]] == [
