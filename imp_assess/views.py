@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from missions.roles import user_is_administrator, user_is_analyst
 from missions.selectors import mission_list_visible_to, mission_memberships_for_user
@@ -30,3 +31,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return render(request, "500.html", status=500)
     except Exception:  # noqa: BLE001 - the error page must not fail
         return HttpResponse(loader.get_template("500_bare.html").render(), status=500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links; send them to the static file."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
