@@ -121,19 +121,20 @@ class PageWatch:
     is taken, and on the pages still open at the end. Every page loaded must have been
     checked: a test that clicks its way through a page without waiting for it is told to
     wait. A test that provokes a console error on purpose allows it:
-    ``page_watch.allow_console(regex)``.
+    ``page_watch.allow_console(regex, source=part_of_the_failing_url)``.
     """
 
     def __init__(self) -> None:
-        self.console_errors: list[tuple[str, str]] = []
+        self.console_errors: list[tuple[str, str, str]] = []
         self.script_errors: list[tuple[str, str]] = []
         self.violations: list[str] = []
         self.loaded: set[str] = set()
         self.checked: set[str] = set()
-        self.allowed: list[re.Pattern] = []
+        self.allowed: list[tuple[re.Pattern, str]] = []
 
-    def allow_console(self, pattern: str) -> None:
-        self.allowed.append(re.compile(pattern))
+    def allow_console(self, pattern: str, source: str = "") -> None:
+        """Allow console errors matching ``pattern`` whose source URL contains ``source``."""
+        self.allowed.append((re.compile(pattern), source))
 
     def attach(self, context) -> None:
         context.on("console", self._on_console)
@@ -167,9 +168,12 @@ class PageWatch:
 
     def assert_clean(self) -> None:
         problems = [
-            f"console error on {url}: {text}"
-            for url, text in self.console_errors
-            if not any(pattern.search(text) for pattern in self.allowed)
+            f"console error on {url}: {text} ({source})"
+            for url, text, source in self.console_errors
+            if not any(
+                pattern.search(text) and allowed_source in source
+                for pattern, allowed_source in self.allowed
+            )
         ]
         problems += [f"script error on {url}: {text}" for url, text in self.script_errors]
         problems += self.violations
@@ -190,7 +194,7 @@ class PageWatch:
     def _on_console(self, message) -> None:
         if message.type == "error":
             url = message.page.url if message.page else "?"
-            self.console_errors.append((url, message.text))
+            self.console_errors.append((url, message.text, message.location.get("url", "")))
 
     def _on_script_error(self, web_error) -> None:
         url = web_error.page.url if web_error.page else "?"
