@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"  # the repository root
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -130,11 +130,12 @@ class PageWatch:
         self.violations: list[str] = []
         self.loaded: set[str] = set()
         self.checked: set[str] = set()
-        self.allowed: list[tuple[re.Pattern, str]] = []
+        self.allowed: list[tuple[re.Pattern, str, str]] = []
 
-    def allow_console(self, pattern: str, source: str = "") -> None:
-        """Allow console errors matching ``pattern`` whose source URL contains ``source``."""
-        self.allowed.append((re.compile(pattern), source))
+    def allow_console(self, pattern: str, *, source: str = "", page: str = "") -> None:
+        """Allow console errors matching ``pattern`` whose source URL contains ``source``,
+        logged by a page whose URL contains ``page``."""
+        self.allowed.append((re.compile(pattern), source, page))
 
     def attach(self, context) -> None:
         context.on("console", self._on_console)
@@ -171,8 +172,8 @@ class PageWatch:
             f"console error on {url}: {text} ({source})"
             for url, text, source in self.console_errors
             if not any(
-                pattern.search(text) and allowed_source in source
-                for pattern, allowed_source in self.allowed
+                pattern.search(text) and allowed_source in source and allowed_page in url
+                for pattern, allowed_source, allowed_page in self.allowed
             )
         ]
         problems += [f"script error on {url}: {text}" for url, text in self.script_errors]
