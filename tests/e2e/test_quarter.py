@@ -104,9 +104,6 @@ def test_one_quarter_from_opening_to_briefing(
         )
 
         # 1. The administrator opens the quarter for every mission.
-        # Django's own admin form applies two inline styles that the strict CSP refuses
-        # (known, not a product page; the product's pages allow no console error at all).
-        page_watch.allow_console("Applying inline style violates", page="/admin/missions/period/")
         log_in(page, "admin", PASSWORD)
         page.goto("/admin/missions/period/add/")
         page.get_by_label("Year").fill(str(year))
