@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from dashboards import figures, tables
-from dashboards.plotly_css import plotly_base_css
+from dashboards.plotly_css import MAPLIBRE_STYLE_ID, plotly_base_css, plotly_maplibre_style_ids
 from dashboards.selectors import compare_series, mission_profile, portfolio
 from dashboards.tables import Missing
 from tests.dashboards.conftest import PROJECT_ROOT
@@ -258,3 +258,14 @@ def test_shipped_plotly_stylesheet_matches_the_pinned_bundle():
         "plotly was upgraded: run .venv/bin/python -m dashboards.plotly_css "
         "> static/dashboards/plotly.css"
     )
+
+
+def test_layout_stops_plotly_injecting_its_map_librarys_style(analyst, small):
+    assert plotly_maplibre_style_ids() == [MAPLIBRE_STYLE_ID], (
+        "plotly was upgraded: set MAPLIBRE_STYLE_ID in dashboards/plotly_css.py to the id "
+        "plotly.min.js looks for before injecting its map library's <style>"
+    )
+    page = analyst.get(reverse("dashboards:portfolio")).content.decode()
+    assert f'id="{MAPLIBRE_STYLE_ID}"' in page
+    # The style-attribute shim loads before plotly.js (both deferred, so in this order).
+    assert page.index("dashboards/plotly-csp.js") < page.index("vendor/plotly/plotly.min.js")
