@@ -1,0 +1,53 @@
+"""seed_demo's options and its guard against production databases."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from assessments.models import Assessment
+from missions.models import Mission
+from scoring.models import ScoreSet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_larger_data_sets_for_benchmarks(db):
+    call_command(
+        "seed_demo",
+        "--missions",
+        "8",
+        "--quarters",
+        "2",
+        "--quiet-logins",
+        "--no-score",
+        "--i-know-this-is-not-production",
+    )
+    assert Mission.objects.count() == 8
+    assert Assessment.objects.count() == 8 * 3
+    assert not ScoreSet.objects.exists()
+    synthetic = Mission.objects.get(code="DEMO-D008")
+    assert synthetic.is_demo and synthetic.name.endswith("(fictional)")
+    assert synthetic.memberships.filter(role="respondent").count() >= 3
+
+
+def test_seed_demo_refuses_to_run_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--i-know-this-is-not-production"):
+        call_command("seed_demo", "--quiet-logins", "--missions", "1", "--quarters", "0")
+    assert not Mission.objects.exists()
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_seed_demo_runs_with_debug_off_when_told_it_is_not_production(db, settings):
+    settings.DEBUG = False
+    call_command(
+        "seed_demo",
+        "--quiet-logins",
+        "--missions",
+        "1",
+        "--quarters",
+        "0",
+        "--no-score",
+        "--i-know-this-is-not-production",
+    )
+    assert Mission.objects.count() == 1
