@@ -1,5 +1,6 @@
-"""The activity tab: every change to answers, targets and statuses, with who, when,
-the old and the new value, read from django-simple-history's tables."""
+"""The activity tab: every change to answers, targets, bands, N/A declarations and
+statuses, with who, when, the old and the new value, read from django-simple-history's
+tables."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -7,14 +8,23 @@ from itertools import groupby
 
 from django.utils.translation import gettext as _
 
-from assessments.models import Answer, Assessment, DimensionTarget, Response
-from missions.models import Component
+from assessments.models import (
+    Answer,
+    Assessment,
+    DimensionTarget,
+    IndicatorBandOverride,
+    IndicatorNotApplicable,
+    Response,
+)
+from missions.models import RESPONSE_SCOPE_CHOICES
 
 TRACKED = {
-    Assessment: ["status", "status_reason", "missing_component_justifications"],
+    Assessment: ["status", "status_reason", "missing_component_justifications", "phase"],
     Response: ["status"],
     Answer: ["choice", "evidence", "tag_codes", "other_tags"],
     DimensionTarget: ["target_step"],
+    IndicatorBandOverride: ["band_min", "band_max", "rationale"],
+    IndicatorNotApplicable: ["reason", "carried_forward"],
 }
 
 
@@ -28,6 +38,8 @@ class ActivityEntry:
 
 
 def _show(value) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if value in (None, "", [], {}):
         return "—"
     if isinstance(value, list):
@@ -37,17 +49,21 @@ def _show(value) -> str:
     return str(value)
 
 
-def _entries(records, fields, subject_of) -> list[ActivityEntry]:
+def _entries(records, fields, subject_of, deleted=None) -> list[ActivityEntry]:
+    """``deleted``: the (what, before, after) change shown when a row was deleted (a
+    withdrawn declaration, a cleared override)."""
     entries = []
     records = sorted(records, key=lambda r: (r.id, r.history_date, r.history_id))
     for _pk, versions in groupby(records, key=lambda r: r.id):
         previous = None
         for record in versions:
             changes = []
+            if record.history_type == "-" and deleted is not None:
+                changes.append(deleted)
             for name in fields:
                 old = getattr(previous, name) if previous is not None else None
                 new = getattr(record, name)
-                if previous is None and new in (None, "", [], {}):
+                if previous is None and (new is False or new in (None, "", [], {})):
                     continue
                 if old != new:
                     label = str(record.instance_type._meta.get_field(name).verbose_name)
@@ -73,9 +89,10 @@ def assessment_activity(*, assessment: Assessment, limit: int = 500) -> list[Act
     indicator_codes = dict(assessment.questionnaire.indicators.values_list("id", "code"))
     dimension_codes = dict(assessment.questionnaire.dimensions.values_list("id", "code"))
 
+    scopes = dict(RESPONSE_SCOPE_CHOICES)
+
     def component(response_id) -> str:
-        code = responses.get(response_id)
-        return Component(code).label if code in Component.values else _("unknown component")
+        return str(scopes.get(responses.get(response_id), _("unknown component")))
 
     entries = _entries(
         Assessment.history.filter(id=assessment.pk).select_related("history_user"),
@@ -102,6 +119,25 @@ def assessment_activity(*, assessment: Assessment, limit: int = 500) -> list[Act
         DimensionTarget.history.filter(assessment_id=assessment.pk).select_related("history_user"),
         TRACKED[DimensionTarget],
         lambda r: _("Target %(code)s") % {"code": dimension_codes.get(r.dimension_id, "?")},
+    )
+    entries += _entries(
+        IndicatorBandOverride.history.filter(assessment_id=assessment.pk).select_related(
+            "history_user"
+        ),
+        TRACKED[IndicatorBandOverride],
+        lambda r: _("Target band %(code)s") % {"code": indicator_codes.get(r.indicator_id, "?")},
+        deleted=(_("target band"), _("override"), _("default band")),
+    )
+    entries += _entries(
+        IndicatorNotApplicable.history.filter(assessment_id=assessment.pk).select_related(
+            "history_user"
+        ),
+        TRACKED[IndicatorNotApplicable],
+        lambda r: (
+            _("Not applicable to the mission: %(code)s")
+            % {"code": indicator_codes.get(r.indicator_id, "?")}
+        ),
+        deleted=(_("declaration"), _("declared"), _("withdrawn")),
     )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]

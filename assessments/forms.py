@@ -9,7 +9,9 @@ from assessments.models import (
     Answer,
     AnswerChoice,
 )
+from assessments.quarter_services import BandInput
 from assessments.services import AnswerInput
+from missions.models import MissionPhase
 from questionnaires.models import Indicator, IntegrationStep
 
 
@@ -144,3 +146,149 @@ class HighlightsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Optional. Plain text, printed on the mission's scorecard."),
     )
+
+
+def _parse_revisions(text: str) -> dict[str, int]:
+    """``CODE:REV,CODE:REV`` as the board page wrote it when it was built."""
+    revisions = {}
+    for part in filter(None, (text or "").split(",")):
+        code, _sep, revision = part.partition(":")
+        if not revision.isdigit():
+            raise forms.ValidationError(_("The page is damaged: reload it."))
+        revisions[code.strip()] = int(revision)
+    return revisions
+
+
+def revisions_field_value(revisions: dict[str, int]) -> str:
+    return ",".join(f"{code}:{revision}" for code, revision in revisions.items())
+
+
+class _BandScopeMixin:
+    """An ``indicator`` field naming one indicator or a whole dimension (``dimension:CODE``)."""
+
+    def _scope_choices(self, dimensions) -> list:
+        choices = [("", _("Choose…"))]
+        for dimension in dimensions:
+            group = [
+                (
+                    f"dimension:{dimension.dimension.code}",
+                    _("%(code)s — the whole dimension") % {"code": dimension.dimension.code},
+                )
+            ]
+            group += [
+                (band.indicator.code, f"{band.indicator.code} — {band.indicator.statement}")
+                for band in dimension.indicators
+            ]
+            choices.append((f"{dimension.dimension.code} — {dimension.dimension.title}", group))
+        self._codes_of = {
+            f"dimension:{d.dimension.code}": [b.indicator.code for b in d.indicators]
+            for d in dimensions
+        }
+        return choices
+
+    def indicator_codes(self) -> list[str]:
+        scope = self.cleaned_data["indicator"]
+        return self._codes_of.get(scope, [scope])
+
+    def clean_revisions(self) -> dict[str, int]:
+        return _parse_revisions(self.cleaned_data.get("revisions", ""))
+
+
+def _numbered_steps() -> list[tuple[int, str]]:
+    return [(step.value, f"{step.value} — {step.label}") for step in IntegrationStep]
+
+
+class BandOverrideForm(_BandScopeMixin, forms.Form):
+    """Override the target band of one indicator, or of every indicator of a dimension, for
+    this quarter only; a rationale is required and the mission's phase is recorded."""
+
+    indicator = forms.ChoiceField(label=_("Indicator or dimension"))
+    band_min = forms.TypedChoiceField(
+        label=_("Target band from"), choices=_numbered_steps, coerce=int
+    )
+    band_max = forms.TypedChoiceField(
+        label=_("Target band to"), choices=_numbered_steps, coerce=int
+    )
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give a written rationale for overriding the target band.")},
+        help_text=_("Required: why this band suits the mission this quarter."),
+    )
+    phase = forms.ChoiceField(
+        label=_("Mission phase this quarter"),
+        choices=[("", _("Choose…")), *MissionPhase.choices],
+        error_messages={"required": _("Record the mission's phase with the override.")},
+    )
+    revisions = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, dimensions, **kwargs):
+        kwargs.setdefault("auto_id", "band-%s")  # several board forms share field names
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = self._scope_choices(dimensions)
+
+    def to_inputs(self) -> list[BandInput]:
+        data = self.cleaned_data
+        revisions = data["revisions"]
+        return [
+            BandInput(
+                indicator_code=code,
+                band_min=data["band_min"],
+                band_max=data["band_max"],
+                rationale=data["rationale"],
+                base_revision=revisions.get(code, 0),
+            )
+            for code in self.indicator_codes()
+        ]
+
+
+class BandClearForm(_BandScopeMixin, forms.Form):
+    """Return an indicator, or a whole dimension, to the questionnaire's default band."""
+
+    indicator = forms.ChoiceField(label=_("Indicator or dimension"))
+    revisions = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, dimensions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = self._scope_choices(dimensions)
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(
+        label=_("Mission phase this quarter"),
+        choices=[("", _("Choose…")), *MissionPhase.choices],
+        error_messages={"required": _("Choose the mission's phase this quarter.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "phase-%s")
+        super().__init__(*args, **kwargs)
+
+
+class NotApplicableForm(forms.Form):
+    """Declare an indicator not applicable to the mission this quarter, with a reason."""
+
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("Give the reason why this indicator does not apply to the mission.")
+        },
+        help_text=_(
+            "E.g. no Peacebuilding Commission engagement, no protection-of-civilians mandate."
+        ),
+    )
+
+    def __init__(self, *args, indicators, **kwargs):
+        kwargs.setdefault("auto_id", "na-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [("", _("Choose…"))] + [
+            (i.code, f"{i.code} — {i.statement}") for i in indicators
+        ]
+
+
+class WithdrawNotApplicableForm(forms.Form):
+    indicator = forms.CharField(max_length=20)

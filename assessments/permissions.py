@@ -9,8 +9,9 @@ approve submitted assessments and reopen approved ones.
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from assessments.models import Assessment, AssessmentStatus, Response
-from missions.models import Membership, MembershipRole
+from missions.models import MISSION_WIDE, Membership, MembershipRole
 from missions.roles import user_is_administrator, user_sees_all_missions
+from missions.selectors import answer_components_readable_by
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -41,24 +42,45 @@ def can_view_assessment(user: User, assessment: Assessment) -> bool:
     return user_sees_all_missions(user) or bool(_roles(user, assessment.mission_id))
 
 
+def readable_components(user: User, assessment: Assessment) -> frozenset[str] | None:
+    """Whose answers and evidence the user may read (None: every component's), by the one
+    component-confidentiality rule of ``missions.selectors``."""
+    return answer_components_readable_by(user=user, mission_id=assessment.mission_id)
+
+
 def can_view_response(user: User, assessment: Assessment, component: str) -> bool:
-    return (
-        user_sees_all_missions(user)
-        or is_focal_point(user, assessment.mission_id)
-        or component in respondent_components(user, assessment.mission_id)
-    )
+    readable = readable_components(user, assessment)
+    return readable is None or component in readable
 
 
 def can_answer(user: User, response: Response) -> bool:
+    """Respondents answer for their component; the focal point answers the indicators asked
+    of the whole mission (the MISSION_WIDE response)."""
     assessment = response.assessment
-    return assessment.status == AssessmentStatus.OPEN and response.component in (
-        respondent_components(user, assessment.mission_id)
-    )
+    if assessment.status != AssessmentStatus.OPEN:
+        return False
+    if response.component == MISSION_WIDE:
+        return is_focal_point(user, assessment.mission_id)
+    return response.component in respondent_components(user, assessment.mission_id)
 
 
 def can_manage(user: User, assessment: Assessment) -> bool:
     """Set targets, submit, reopen a submitted assessment: the mission's focal point."""
     return is_focal_point(user, assessment.mission_id) or user_is_administrator(user)
+
+
+def can_set_targets(user: User, assessment: Assessment) -> bool:
+    """Dimension targets (v1), target bands and the mission's phase: while open."""
+    return assessment.status == AssessmentStatus.OPEN and can_manage(user, assessment)
+
+
+def can_set_bands(user: User, assessment: Assessment) -> bool:
+    return can_set_targets(user, assessment)
+
+
+def can_declare_not_applicable(user: User, assessment: Assessment) -> bool:
+    """Declare (or withdraw) an indicator not applicable to the mission: while open."""
+    return assessment.status == AssessmentStatus.OPEN and can_manage(user, assessment)
 
 
 def can_view_activity(user: User, assessment: Assessment) -> bool:

@@ -1,17 +1,25 @@
 """Reads of assessments, responses and answers, always scoped to what the user may see."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, AssessmentStatus, DimensionTarget, Response
-from missions.models import Membership, MembershipRole, Period
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    DimensionTarget,
+    IndicatorBandOverride,
+    IndicatorNotApplicable,
+    Response,
+)
+from missions.models import MISSION_WIDE, RESPONSE_SCOPE_CHOICES, Membership, MembershipRole, Period
 from missions.selectors import mission_list_visible_to
-from questionnaires.models import Dimension
+from questionnaires.applicability import applies_to_component
+from questionnaires.models import Dimension, Indicator, Questionnaire
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -32,20 +40,115 @@ def assessment_is_overdue(assessment: Assessment, *, today: datetime.date | None
     return assessment.status == AssessmentStatus.OPEN and today > assessment.period.closes_on
 
 
+def scope_label(component: str) -> str:
+    """The display name of a response's scope: a component, or the whole mission."""
+    return str(dict(RESPONSE_SCOPE_CHOICES).get(component, component))
+
+
+def questionnaire_has_bands(*, questionnaire: Questionnaire) -> bool:
+    """Whether the version gives target bands per indicator (v2 on); v1 has dimension
+    targets only, kept on the board as the dimension target form."""
+    return questionnaire.indicators.filter(target_min__isnull=False).exists()
+
+
 def assessment_expected_components(*, assessment: Assessment) -> list[str]:
-    """Components that answer: those with respondents, and any that already responded."""
+    """Who answers: components with respondents, any that already responded, and the
+    whole mission (the focal point) first when its response exists."""
     with_respondents = Membership.objects.filter(
         mission_id=assessment.mission_id, role=MembershipRole.RESPONDENT
     ).values_list("component", flat=True)
-    responded = assessment.responses.values_list("component", flat=True)
-    return sorted(set(with_respondents) | set(responded))
+    responded = set(assessment.responses.values_list("component", flat=True))
+    components = sorted((set(with_respondents) | responded) - {MISSION_WIDE})
+    return [MISSION_WIDE, *components] if MISSION_WIDE in responded else components
+
+
+def assessment_declared_not_applicable(
+    *, assessment: Assessment
+) -> dict[str, IndicatorNotApplicable]:
+    """The focal point's mission-level N/A declarations this quarter, by indicator code."""
+    return {
+        row.indicator.code: row
+        for row in IndicatorNotApplicable.objects.filter(assessment=assessment).select_related(
+            "indicator__dimension", "declared_by"
+        )
+    }
+
+
+def response_applicable_indicators(*, assessment: Assessment, component: str) -> list[Indicator]:
+    """The indicators asked of ``component`` (or of the focal point for MISSION_WIDE), in
+    questionnaire order. Declared-N/A indicators are included: the page shows the reason."""
+    return [
+        indicator
+        for indicator in Indicator.objects.filter(questionnaire_id=assessment.questionnaire_id)
+        .select_related("dimension")
+        .order_by("dimension__order", "order")
+        if applies_to_component(indicator.applies_to, component)
+    ]
+
+
+def dimension_indicators_for(
+    *, assessment: Assessment, component: str, dimension: Dimension
+) -> tuple[list[Indicator], list[IndicatorNotApplicable]]:
+    """What the answering page of ``dimension`` shows ``component``: the indicators to
+    answer, and the declarations of those the focal point declared not applicable for
+    the mission (shown with their reason instead of the question)."""
+    asked = [
+        indicator
+        for indicator in dimension.indicators.order_by("order")
+        if applies_to_component(indicator.applies_to, component)
+    ]
+    declared = {
+        row.indicator_id: row
+        for row in IndicatorNotApplicable.objects.filter(
+            assessment=assessment, indicator__in=asked
+        ).select_related("indicator")
+    }
+    return (
+        [indicator for indicator in asked if indicator.pk not in declared],
+        [declared[indicator.pk] for indicator in asked if indicator.pk in declared],
+    )
+
+
+def assessment_expected_cells(
+    *, assessment: Assessment, components: list[str] | None = None
+) -> dict[str, list[str]]:
+    """Indicator codes each response is expected to answer: those that apply to it, minus
+    those the focal point declared not applicable for the mission. A respondent's own
+    "not applicable" or "don't know" is an answer within these cells."""
+    components = (
+        components
+        if components is not None
+        else assessment_expected_components(assessment=assessment)
+    )
+    declared = set(
+        IndicatorNotApplicable.objects.filter(assessment=assessment).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    indicators = list(
+        Indicator.objects.filter(questionnaire_id=assessment.questionnaire_id)
+        .order_by("dimension__order", "order")
+        .values_list("pk", "code", "applies_to")
+    )
+    return {
+        component: [
+            code
+            for pk, code, applies_to in indicators
+            if pk not in declared and applies_to_component(applies_to, component)
+        ]
+        for component in components
+    }
 
 
 @dataclass
 class DimensionProgress:
+    """A dimension with at least one indicator asked of the component. ``total`` counts
+    the expected cells: applicable indicators not declared N/A for the mission."""
+
     dimension: Dimension
     answered: int
     total: int
+    declared_not_applicable: int = 0
 
     @property
     def done(self) -> bool:
@@ -70,38 +173,62 @@ class ResponseProgress:
 def assessment_progress(
     *, assessment: Assessment, components: list[str] | None = None
 ) -> list[ResponseProgress]:
-    """Answered / total per dimension for each component, in a fixed number of queries."""
+    """Answered / expected per dimension for each component, in a fixed number of queries.
+
+    Only indicators that apply to the component count, minus those the focal point
+    declared not applicable for the mission; "not applicable" and "don't know" given by a
+    respondent are answers. Dimensions with nothing asked of the component are left out.
+    """
     components = (
         components
         if components is not None
         else assessment_expected_components(assessment=assessment)
     )
     dimensions = list(
-        Dimension.objects.filter(questionnaire_id=assessment.questionnaire_id)
-        .annotate(total=Count("indicators"))
-        .order_by("order")
+        Dimension.objects.filter(questionnaire_id=assessment.questionnaire_id).order_by("order")
+    )
+    indicators = list(
+        Indicator.objects.filter(questionnaire_id=assessment.questionnaire_id).values_list(
+            "pk", "dimension_id", "applies_to"
+        )
+    )
+    declared = set(
+        IndicatorNotApplicable.objects.filter(assessment=assessment).values_list(
+            "indicator_id", flat=True
+        )
     )
     responses = {r.component: r for r in assessment.responses.filter(component__in=components)}
-    answered = defaultdict(int)
-    rows = (
+    answered = set(
         Answer.objects.filter(response__assessment=assessment, response__component__in=components)
         .exclude(choice="")
-        .values("response__component", "indicator__dimension_id")
-        .annotate(n=Count("id"))
+        .values_list("response__component", "indicator_id")
     )
-    for row in rows:
-        answered[(row["response__component"], row["indicator__dimension_id"])] = row["n"]
-    return [
-        ResponseProgress(
-            component=component,
-            response=responses.get(component),
-            dimensions=[
-                DimensionProgress(dim, answered[(component, dim.pk)], dim.total)
-                for dim in dimensions
-            ],
+    progress = []
+    for component in components:
+        rows = []
+        for dim in dimensions:
+            asked = [
+                pk
+                for pk, dimension_id, applies_to in indicators
+                if dimension_id == dim.pk and applies_to_component(applies_to, component)
+            ]
+            if not asked:
+                continue
+            expected = [pk for pk in asked if pk not in declared]
+            rows.append(
+                DimensionProgress(
+                    dim,
+                    answered=sum((component, pk) in answered for pk in expected),
+                    total=len(expected),
+                    declared_not_applicable=len(asked) - len(expected),
+                )
+            )
+        progress.append(
+            ResponseProgress(
+                component=component, response=responses.get(component), dimensions=rows
+            )
         )
-        for component in components
-    ]
+    return progress
 
 
 def response_answers(*, response: Response) -> dict[str, Answer]:
@@ -131,6 +258,98 @@ def assessment_targets(*, assessment: Assessment) -> list[DimensionTarget]:
         DimensionTarget.objects.filter(assessment=assessment)
         .select_related("dimension")
         .order_by("dimension__order")
+    )
+
+
+@dataclass
+class IndicatorBand:
+    """The target band that applies to one indicator this quarter."""
+
+    indicator: Indicator
+    default: tuple[int, int]
+    override: IndicatorBandOverride | None
+
+    @property
+    def band(self) -> tuple[int, int]:
+        if self.override is not None:
+            return (self.override.band_min, self.override.band_max)
+        return self.default
+
+    @property
+    def revision(self) -> int:
+        """What a page built now saw; 0 when the default applies."""
+        return self.override.revision if self.override is not None else 0
+
+
+@dataclass
+class DimensionBands:
+    dimension: Dimension
+    indicators: list[IndicatorBand]
+
+    @property
+    def summary(self) -> tuple[int, int] | None:
+        """The dimension's target as a summary of its indicators' bands (lowest to highest)."""
+        if not self.indicators:
+            return None
+        return (
+            min(b.band[0] for b in self.indicators),
+            max(b.band[1] for b in self.indicators),
+        )
+
+    @property
+    def overridden(self) -> int:
+        return sum(b.override is not None for b in self.indicators)
+
+
+def assessment_bands(*, assessment: Assessment) -> list[DimensionBands]:
+    """Each dimension's indicators with their band this quarter: the file's default, or the
+    focal point's override (with its rationale). Three queries."""
+    overrides = {
+        o.indicator_id: o
+        for o in IndicatorBandOverride.objects.filter(assessment=assessment).select_related(
+            "updated_by"
+        )
+    }
+    dimensions = {
+        d.pk: DimensionBands(d, [])
+        for d in Dimension.objects.filter(questionnaire_id=assessment.questionnaire_id).order_by(
+            "order"
+        )
+    }
+    for indicator in (
+        Indicator.objects.filter(questionnaire_id=assessment.questionnaire_id)
+        .select_related("dimension")
+        .order_by("order")
+    ):
+        dimensions[indicator.dimension_id].indicators.append(
+            IndicatorBand(indicator, indicator.default_band, overrides.get(indicator.pk))
+        )
+    return list(dimensions.values())
+
+
+def assessment_band_revisions(*, assessment: Assessment) -> dict[str, int]:
+    """Each indicator's band revision as a page built now sees it (0: default band)."""
+    current = dict(
+        IndicatorBandOverride.objects.filter(assessment=assessment).values_list(
+            "indicator__code", "revision"
+        )
+    )
+    codes = Indicator.objects.filter(questionnaire_id=assessment.questionnaire_id).values_list(
+        "code", flat=True
+    )
+    return {code: current.get(code, 0) for code in codes}
+
+
+def assessment_previous(*, mission_id: int, period: Period) -> Assessment | None:
+    """The mission's latest assessment of a quarter before ``period``, if any."""
+    return (
+        Assessment.objects.filter(mission_id=mission_id)
+        .filter(
+            Q(period__year__lt=period.year)
+            | Q(period__year=period.year, period__quarter__lt=period.quarter)
+        )
+        .order_by("-period__year", "-period__quarter")
+        .first()
     )
 
 

@@ -25,12 +25,20 @@ from assessments.models import (
     Assessment,
     AssessmentStatus,
     DimensionTarget,
+    IndicatorNotApplicable,
     Response,
     ResponseStatus,
 )
-from assessments.selectors import assessment_expected_components, response_previous_answers
-from missions.models import Membership, MembershipRole, Mission, Period
-from questionnaires.models import Dimension, Questionnaire, QuestionnaireStatus
+from assessments.selectors import (
+    assessment_expected_cells,
+    assessment_expected_components,
+    assessment_previous,
+    response_previous_answers,
+)
+from missions.models import MISSION_WIDE, Membership, MembershipRole, Mission, Period
+from questionnaires.applicability import applies_to_component
+from questionnaires.models import Dimension, Indicator, Questionnaire, QuestionnaireStatus
+from questionnaires.selectors import questionnaire_has_mission_level_indicators
 
 
 class WorkflowError(Exception):
@@ -120,8 +128,13 @@ def assessment_open(
     questionnaire = questionnaire or _questionnaire_current()
     if questionnaire.status != QuestionnaireStatus.PUBLISHED:
         raise WorkflowError(_("Only a published questionnaire can be answered."))
+    previous = assessment_previous(mission_id=mission.pk, period=period)
     assessment = Assessment.objects.create(
-        mission=mission, period=period, questionnaire=questionnaire
+        mission=mission,
+        period=period,
+        questionnaire=questionnaire,
+        # The phase starts where last quarter left it; the focal point confirms or changes it.
+        phase=previous.phase if previous is not None else "",
     )
     # With history rows, so the activity tab shows where each target started.
     bulk_create_with_history(
@@ -138,10 +151,41 @@ def assessment_open(
             "component", flat=True
         )
     )
+    if questionnaire_has_mission_level_indicators(questionnaire=questionnaire):
+        # The focal point answers the mission-level indicators once, in this response.
+        components.add(MISSION_WIDE)
     bulk_create_with_history(
         [Response(assessment=assessment, component=c) for c in sorted(components)], Response
     )
+    if previous is not None:
+        _carry_forward_declarations(previous, assessment)
     return assessment
+
+
+def _carry_forward_declarations(previous: Assessment, assessment: Assessment) -> None:
+    """Last quarter's N/A declarations continue until withdrawn, matched by indicator code
+    so they survive a new questionnaire version. Band overrides are for one quarter only
+    and are not carried."""
+    indicators = {
+        i.code: i for i in Indicator.objects.filter(questionnaire_id=assessment.questionnaire_id)
+    }
+    declarations = IndicatorNotApplicable.objects.filter(assessment=previous).select_related(
+        "indicator"
+    )
+    bulk_create_with_history(
+        [
+            IndicatorNotApplicable(
+                assessment=assessment,
+                indicator=indicators[row.indicator.code],
+                reason=row.reason,
+                carried_forward=True,
+                declared_by=row.declared_by,
+            )
+            for row in declarations
+            if row.indicator.code in indicators
+        ],
+        IndicatorNotApplicable,
+    )
 
 
 def period_open_assessments(*, period: Period) -> int:
@@ -184,6 +228,11 @@ def _validate_inputs(response: Response, answers: Iterable[AnswerInput]) -> dict
         indicator = indicators.get(item.indicator_code)
         if indicator is None:
             errors.setdefault(item.indicator_code, []).append(_("Unknown indicator."))
+            continue
+        if not applies_to_component(indicator.applies_to, response.component):
+            errors.setdefault(item.indicator_code, []).append(
+                _("This indicator is not asked of this component.")
+            )
             continue
         if item.choice not in {"", *AnswerChoice.values}:
             errors.setdefault(item.indicator_code, []).append(
@@ -279,18 +328,18 @@ def response_answers_save(
 
 
 def response_missing_indicators(*, response: Response) -> list[str]:
+    """Expected indicators without an answer ("not applicable" and "don't know" are
+    answers); indicators not asked of the component, or declared not applicable for the
+    mission, are not expected."""
     answered = set(
         Answer.objects.filter(response=response)
         .exclude(choice="")
         .values_list("indicator__code", flat=True)
     )
-    return [
-        code
-        for code in response.assessment.questionnaire.indicators.order_by(
-            "dimension__order", "order"
-        ).values_list("code", flat=True)
-        if code not in answered
-    ]
+    expected = assessment_expected_cells(
+        assessment=response.assessment, components=[response.component]
+    )[response.component]
+    return [code for code in expected if code not in answered]
 
 
 @transaction.atomic

@@ -13,6 +13,20 @@ urlpatterns = [
     path("<int:assessment_id>/reopen/", views.assessment_reopen_view, name="reopen"),
     path("<int:assessment_id>/approve/", views.assessment_approve_view, name="approve"),
     path("<int:assessment_id>/highlights/", views.highlights_update, name="highlights"),
+    # Before the component patterns: these segments would otherwise read as components.
+    path("<int:assessment_id>/bands/", views.bands_update, name="bands"),
+    path("<int:assessment_id>/bands/clear/", views.bands_clear, name="bands_clear"),
+    path("<int:assessment_id>/phase/", views.phase_update, name="phase"),
+    path(
+        "<int:assessment_id>/not-applicable/",
+        views.not_applicable_declare,
+        name="not_applicable",
+    ),
+    path(
+        "<int:assessment_id>/not-applicable/withdraw/",
+        views.not_applicable_withdraw,
+        name="not_applicable_withdraw",
+    ),
     path("<int:assessment_id>/<slug:component>/", views.response_entry, name="response"),
     path(
         "<int:assessment_id>/<slug:component>/complete/",

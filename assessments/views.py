@@ -1,6 +1,7 @@
 """Pages of the quarterly workflow. Each view fetches through a permission-scoped
 helper (404 outside the user's missions), validates a form and calls one service."""
 
+import dataclasses
 import functools
 
 from django.contrib import messages
@@ -19,18 +20,45 @@ from django.utils.translation import gettext as _
 
 from assessments import permissions
 from assessments.activity import assessment_activity
-from assessments.forms import AnswerForm, HighlightsForm, ReasonForm, SubmitForm, TargetsForm
+from assessments.forms import (
+    AnswerForm,
+    BandClearForm,
+    BandOverrideForm,
+    HighlightsForm,
+    NotApplicableForm,
+    PhaseForm,
+    ReasonForm,
+    SubmitForm,
+    TargetsForm,
+    WithdrawNotApplicableForm,
+    revisions_field_value,
+)
 from assessments.models import Assessment, Response
+from assessments.quarter_services import (
+    BandOverrideConflict,
+    assessment_phase_set,
+    band_override_clear,
+    band_override_set,
+    indicator_not_applicable_declare,
+    indicator_not_applicable_withdraw,
+)
 from assessments.selectors import (
+    assessment_band_revisions,
+    assessment_bands,
+    assessment_declared_not_applicable,
     assessment_get_for_user,
     assessment_is_overdue,
     assessment_progress,
     assessment_targets,
+    dimension_indicators_for,
     my_assessments,
     past_assessments_for_user,
     period_for_today,
+    questionnaire_has_bands,
     response_answers,
+    response_applicable_indicators,
     response_previous_answers,
+    scope_label,
 )
 from assessments.services import (
     AnswerConflict,
@@ -48,8 +76,9 @@ from assessments.services import (
     response_mark_complete,
     response_missing_indicators,
 )
-from missions.models import Component
+from missions.models import MISSION_WIDE, Component
 from questionnaires.models import Dimension
+from questionnaires.selectors import questionnaire_has_mission_level_indicators
 from scoring.selectors import assessment_scores
 
 
@@ -65,7 +94,7 @@ def _get_response_for_user(
 ) -> tuple[Assessment, Response | None]:
     """The component's response, or None if nobody started it. 404 outside the user's view."""
     assessment = _get_assessment_for_user(request, assessment_id)
-    if component not in Component.values or not permissions.can_view_response(
+    if not _is_response_scope(assessment, component) or not permissions.can_view_response(
         request.user, assessment, component
     ):
         raise Http404
@@ -75,6 +104,13 @@ def _get_response_for_user(
     ):
         response = response_get_or_create(assessment=assessment, component=component)
     return assessment, response
+
+
+def _is_response_scope(assessment: Assessment, component: str) -> bool:
+    """A component, or the whole mission when the questionnaire asks anything of it."""
+    if component == MISSION_WIDE:
+        return questionnaire_has_mission_level_indicators(questionnaire=assessment.questionnaire)
+    return component in Component.values
 
 
 @login_required
@@ -91,7 +127,13 @@ def my_assessments_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _answer_forms(assessment, response, dimension, data=None):
+def _answer_forms(assessment, response, dimension, data=None, *, component=None):
+    """One form per indicator of the dimension asked of the component and not declared
+    not applicable for the mission."""
+    component = component or response.component
+    asked, _declared = dimension_indicators_for(
+        assessment=assessment, component=component, dimension=dimension
+    )
     saved = response_answers(response=response) if response else {}
     previous = response_previous_answers(response=response) if response else {}
     tags = list(dimension.tags.all())
@@ -103,7 +145,7 @@ def _answer_forms(assessment, response, dimension, data=None):
             answer=saved.get(indicator.code),
             previous=previous.get(indicator.code),
         )
-        for indicator in dimension.indicators.order_by("order")
+        for indicator in asked
     ]
 
 
@@ -134,9 +176,9 @@ def answer_page(
     request: HttpRequest, assessment_id: int, component: str, dimension_code: str
 ) -> HttpResponse:
     assessment, response = _get_response_for_user(request, assessment_id, component)
-    dimensions = list(
-        Dimension.objects.filter(questionnaire=assessment.questionnaire).order_by("order")
-    )
+    progress = assessment_progress(assessment=assessment, components=[component])[0]
+    # Only dimensions with something asked of this component (or of the focal point).
+    dimensions = [dp.dimension for dp in progress.dimensions]
     dimension = next((d for d in dimensions if d.code == dimension_code), None)
     if dimension is None:
         raise Http404
@@ -145,7 +187,7 @@ def answer_page(
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
-        forms = _answer_forms(assessment, response, dimension, request.POST)
+        forms = _answer_forms(assessment, response, dimension, request.POST, component=component)
         status, conflicts, _revisions = _save_page(request, response, forms)
         if status == 200:
             messages.success(request, _("Answers saved."))
@@ -157,13 +199,16 @@ def answer_page(
                 response,
                 dimension,
                 _with_current_revisions(request.POST, response, dimension),
+                component=component,
             )
             for form in forms:
                 form.is_valid()
     else:
-        forms = _answer_forms(assessment, response, dimension)
+        forms = _answer_forms(assessment, response, dimension, component=component)
+    _asked, declared_not_applicable = dimension_indicators_for(
+        assessment=assessment, component=component, dimension=dimension
+    )
     index = dimensions.index(dimension)
-    progress = assessment_progress(assessment=assessment, components=[component])[0]
     return render(
         request,
         "assessments/answer.html",
@@ -171,8 +216,9 @@ def answer_page(
             "assessment": assessment,
             "response": response,
             "component": component,
-            "component_label": Component(component).label,
+            "component_label": scope_label(component),
             "dimension": dimension,
+            "declared_not_applicable": declared_not_applicable,
             "dimensions": dimensions,
             "progress": progress,
             "previous_dimension": dimensions[index - 1] if index > 0 else None,
@@ -256,8 +302,10 @@ def response_entry(request: HttpRequest, assessment_id: int, component: str) -> 
     assessment, _response = _get_response_for_user(request, assessment_id, component)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    first = assessment.questionnaire.dimensions.order_by("order").first()
-    return redirect("assessments:answer", assessment.pk, component, first.code)
+    asked = response_applicable_indicators(assessment=assessment, component=component)
+    if not asked:
+        raise Http404
+    return redirect("assessments:answer", assessment.pk, component, asked[0].dimension.code)
 
 
 @login_required
@@ -275,6 +323,9 @@ def response_complete(request: HttpRequest, assessment_id: int, component: str) 
             messages.error(request, str(error))
             status = 400
         else:
+            if component == MISSION_WIDE:
+                messages.success(request, _("The mission-level answers are complete."))
+                return redirect("assessments:board", assessment.pk)
             messages.success(request, _("Your component's response is complete. Thank you."))
             return redirect("assessments:mine")
     missing = response_missing_indicators(response=response)
@@ -290,7 +341,7 @@ def response_complete(request: HttpRequest, assessment_id: int, component: str) 
         {
             "assessment": assessment,
             "response": response,
-            "component_label": Component(component).label,
+            "component_label": scope_label(component),
             "missing": [indicators[code] for code in missing],
             "editable": permissions.can_answer(request.user, response),
             "refused": status == 400,
@@ -318,36 +369,87 @@ def copy_forward(
     return redirect("assessments:answer", assessment.pk, component, dimension.code)
 
 
+def _scores_readable_by(scores, readable: frozenset[str] | None):
+    """The drill-down's per-component answers cut to the components the user may read
+    (component confidentiality); aggregates (mean, spread, scores) stay as they are."""
+    if readable is None:
+        return scores
+    dimensions = []
+    for dim in scores.dimensions:
+        indicators = []
+        for ind in dim.get("indicators", []):
+            per_component = {c: v for c, v in ind.get("per_component", {}).items() if c in readable}
+            indicators.append(
+                {
+                    **ind,
+                    "per_component": per_component,
+                    "answers": [(scope_label(c), v) for c, v in sorted(per_component.items())],
+                }
+            )
+        dimensions.append({**dim, "indicators": indicators})
+    return dataclasses.replace(scores, dimensions=dimensions)
+
+
 def _board_context(request, assessment, **forms) -> dict:
+    user = request.user
     targets = assessment_targets(assessment=assessment)
     progress = assessment_progress(assessment=assessment)
+    readable = permissions.readable_components(user, assessment)
     incomplete = [
-        (p.component, Component(p.component).label)
+        (p.component, scope_label(p.component))
         for p in progress
         if p.response is None or p.response.status != "complete"
     ]
+    uses_bands = questionnaire_has_bands(questionnaire=assessment.questionnaire)
+    bands = assessment_bands(assessment=assessment) if uses_bands else []
+    revisions = revisions_field_value(assessment_band_revisions(assessment=assessment))
+    declared = assessment_declared_not_applicable(assessment=assessment)
+    mission_response = next((p.response for p in progress if p.component == MISSION_WIDE), None)
     return {
         "assessment": assessment,
         "progress": progress,
         "targets": targets,
         "targets_form": forms.get("targets_form") or TargetsForm(targets=targets),
+        "uses_bands": uses_bands,
+        "bands": bands,
+        # For every place that shows a gap: the band, its rationale and the phase.
+        "bands_by_indicator": {b.indicator.code: b for d in bands for b in d.indicators},
+        "band_form": forms.get("band_form")
+        or BandOverrideForm(
+            dimensions=bands, initial={"phase": assessment.phase, "revisions": revisions}
+        ),
+        "band_revisions": revisions,
+        "band_conflicts": forms.get("band_conflicts", []),
+        "phase_form": forms.get("phase_form") or PhaseForm(initial={"phase": assessment.phase}),
+        "declared_not_applicable": list(declared.values()),
+        "not_applicable_form": forms.get("not_applicable_form")
+        or NotApplicableForm(
+            indicators=[
+                i
+                for i in assessment.questionnaire.indicators.order_by("dimension__order", "order")
+                if i.code not in declared
+            ]
+        ),
         "submit_form": forms.get("submit_form") or SubmitForm(incomplete_components=incomplete),
         "reopen_form": forms.get("reopen_form") or ReasonForm(),
         "highlights_form": forms.get("highlights_form")
         or HighlightsForm(initial={"highlights": assessment.highlights}),
-        "can_manage": permissions.can_manage(request.user, assessment),
-        "can_reopen": permissions.can_reopen(request.user, assessment),
-        "can_approve": permissions.can_approve(request.user, assessment)
+        "can_manage": permissions.can_manage(user, assessment),
+        "can_set_targets": permissions.can_set_targets(user, assessment),
+        "can_set_bands": permissions.can_set_bands(user, assessment),
+        "can_declare_not_applicable": permissions.can_declare_not_applicable(user, assessment),
+        "can_answer_mission": mission_response is not None
+        and permissions.can_answer(user, mission_response),
+        "can_reopen": permissions.can_reopen(user, assessment),
+        "can_approve": permissions.can_approve(user, assessment)
         and assessment.status == "submitted",
-        "can_view_activity": permissions.can_view_activity(request.user, assessment),
+        "can_view_activity": permissions.can_view_activity(user, assessment),
         "viewable_components": [
-            p.component
-            for p in progress
-            if permissions.can_view_response(request.user, assessment, p.component)
+            p.component for p in progress if readable is None or p.component in readable
         ],
         "overdue": assessment_is_overdue(assessment),
         "incomplete": incomplete,
-        "scores": assessment_scores(assessment=assessment),
+        "scores": _scores_readable_by(assessment_scores(assessment=assessment), readable),
     }
 
 
@@ -387,14 +489,39 @@ def _board_action(may):
     return decorate
 
 
+def _add_service_error(form, error: ValidationError | WorkflowError) -> None:
+    """A service's error on the form: under the field it names, else above the form."""
+    if isinstance(error, WorkflowError):
+        form.add_error(None, str(error))
+    elif hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def _board_form_post(request, assessment, *, form, form_name: str, action) -> HttpResponse:
     """Validate a board form and run ``action(cleaned_data)``, which returns the success
     message; on any error the board is shown again with the form and its errors."""
     if form.is_valid():
         try:
             message = action(form.cleaned_data)
+        except BandOverrideConflict as conflict:
+            # Keep what the user typed, on the current revisions: saving again overwrites.
+            data = request.POST.copy()
+            data["revisions"] = revisions_field_value(
+                assessment_band_revisions(assessment=assessment)
+            )
+            retyped = type(form)(data, dimensions=assessment_bands(assessment=assessment))
+            retyped.is_valid()
+            context = _board_context(
+                request,
+                assessment,
+                **{form_name: retyped, "band_conflicts": conflict.conflicts},
+            )
+            return render(request, "assessments/board.html", context, status=409)
         except (ValidationError, WorkflowError) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+            _add_service_error(form, error)
         else:
             messages.success(request, message)
             return redirect("assessments:board", assessment.pk)
@@ -486,4 +613,85 @@ def activity_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
         request,
         "assessments/activity.html",
         {"assessment": assessment, "entries": assessment_activity(assessment=assessment)},
+    )
+
+
+@_board_action(permissions.can_manage)
+def bands_update(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+
+    def save(data) -> str:
+        written = band_override_set(
+            assessment=assessment, by=request.user, bands=form.to_inputs(), phase=data["phase"]
+        )
+        return _("%(n)d target bands overridden for this quarter.") % {"n": len(written)}
+
+    form = BandOverrideForm(request.POST, dimensions=assessment_bands(assessment=assessment))
+    return _board_form_post(request, assessment, form=form, form_name="band_form", action=save)
+
+
+@_board_action(permissions.can_manage)
+def bands_clear(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+
+    def clear(data) -> str:
+        cleared = band_override_clear(
+            assessment=assessment,
+            by=request.user,
+            indicator_codes=form.indicator_codes(),
+            base_revisions=data["revisions"],
+        )
+        return _("%(n)d target bands back to the questionnaire's default.") % {"n": cleared}
+
+    form = BandClearForm(request.POST, dimensions=assessment_bands(assessment=assessment))
+    return _board_form_post(
+        request, assessment, form=form, form_name="band_clear_form", action=clear
+    )
+
+
+@_board_action(permissions.can_manage)
+def phase_update(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+
+    def save(data) -> str:
+        assessment_phase_set(assessment=assessment, by=request.user, phase=data["phase"])
+        return _("Mission phase recorded.")
+
+    return _board_form_post(
+        request, assessment, form=PhaseForm(request.POST), form_name="phase_form", action=save
+    )
+
+
+@_board_action(permissions.can_manage)
+def not_applicable_declare(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+
+    def declare(data) -> str:
+        indicator_not_applicable_declare(
+            assessment=assessment,
+            by=request.user,
+            indicator_code=data["indicator"],
+            reason=data["reason"],
+        )
+        return _("%(code)s declared not applicable to the mission this quarter.") % {
+            "code": data["indicator"]
+        }
+
+    form = NotApplicableForm(request.POST, indicators=assessment.questionnaire.indicators.all())
+    return _board_form_post(
+        request, assessment, form=form, form_name="not_applicable_form", action=declare
+    )
+
+
+@_board_action(permissions.can_manage)
+def not_applicable_withdraw(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+
+    def withdraw(data) -> str:
+        indicator_not_applicable_withdraw(
+            assessment=assessment, by=request.user, indicator_code=data["indicator"]
+        )
+        return _("Declaration withdrawn: %(code)s is asked again.") % {"code": data["indicator"]}
+
+    return _board_form_post(
+        request,
+        assessment,
+        form=WithdrawNotApplicableForm(request.POST),
+        form_name="withdraw_form",
+        action=withdraw,
     )

@@ -8,7 +8,14 @@ must be given its rules in EXPECTED or this test fails.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments.models import Answer, Assessment, DimensionTarget, Response
+from assessments.models import (
+    Answer,
+    Assessment,
+    DimensionTarget,
+    IndicatorBandOverride,
+    IndicatorNotApplicable,
+    Response,
+)
 from questionnaires.services import questionnaire_clone
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +42,21 @@ EXPECTED = {
     "copy_forward": {
         "GET": [405, 405, 404, 404, 405, 405],
         "POST": [OK, 403, 404, 404, 403, 403],
+    },
+    # The focal point's settings for the quarter; the tampering POST lacks their fields (400).
+    "bands": {"GET": [405, 405, 404, 404, 405, 405], "POST": [403, 400, 404, 404, 403, 400]},
+    "bands_clear": {
+        "GET": [405, 405, 404, 404, 405, 405],
+        "POST": [403, 400, 404, 404, 403, 400],
+    },
+    "phase": {"GET": [405, 405, 404, 404, 405, 405], "POST": [403, 400, 404, 404, 403, 400]},
+    "not_applicable": {
+        "GET": [405, 405, 404, 404, 405, 405],
+        "POST": [403, 400, 404, 404, 403, 400],
+    },
+    "not_applicable_withdraw": {
+        "GET": [405, 405, 404, 404, 405, 405],
+        "POST": [403, 400, 404, 404, 403, 400],
     },
 }
 
@@ -85,6 +107,9 @@ def _state() -> tuple:
         list(Answer.objects.order_by("pk").values_list("choice", "evidence", "revision")),
         list(DimensionTarget.objects.order_by("pk").values_list("target_step")),
         list(Response.objects.order_by("pk").values_list("status")),
+        list(Assessment.objects.order_by("pk").values_list("phase")),
+        list(IndicatorBandOverride.objects.order_by("pk").values_list("band_min", "revision")),
+        list(IndicatorNotApplicable.objects.order_by("pk").values_list("indicator_id", "reason")),
     )
 
 
@@ -115,7 +140,7 @@ def test_access_matrix(client, personas, assessment_a, assessment_b, name, perso
         assert response.status_code < 500
         return
     assert response.status_code == expected, (persona, name, method, response.status_code)
-    if method == "POST" and expected in (403, 404, 405):
+    if method == "POST" and expected in (400, 403, 404, 405):
         assert _state() == before, f"{persona} changed data through {name}"
 
 
@@ -206,3 +231,43 @@ def test_questionnaire_access_matrix(client, personas, questionnaire, name, vers
         response = client.get(url) if method == "GET" else client.post(url, {"title": "x"})
         expected = QUESTIONNAIRE_EXPECTED[(name, version)][method][persona_index]
         assert response.status_code == expected, (persona, name, version, method)
+
+
+MISSION_WIDE_EXPECTED = {
+    # (GET, POST) of the focal point's mission-level answering page, per persona.
+    "respondent_a": (404, 404),
+    "military_a": (404, 404),
+    "focal_point_a": (200, 302),
+    "respondent_b": (404, 404),
+    "focal_point_b": (404, 404),
+    "analyst": (200, 403),
+    "admin": (200, 403),
+}
+
+
+@pytest.mark.parametrize("persona", list(MISSION_WIDE_EXPECTED))
+def test_mission_level_answering_page_is_the_focal_points(
+    client, personas, military_respondent_a, assessment_a_v2, persona
+):
+    user = military_respondent_a if persona == "military_a" else personas.all()[persona]
+    client.force_login(user)
+    url = reverse("assessments:answer", args=[assessment_a_v2.pk, "mission", "MS"])
+    get_status, post_status = MISSION_WIDE_EXPECTED[persona]
+    assert client.get(url).status_code == get_status
+    before = _state()
+    data = {"MS-01-choice": "3", "MS-01-revision": "0", "MS-04-revision": "0", "go": "stay"}
+    assert client.post(url, data).status_code == post_status
+    if post_status != 302:
+        assert _state() == before
+    else:
+        assert Answer.objects.get(indicator__code="MS-01").choice == "3"
+
+
+def test_the_mission_wide_scope_does_not_exist_on_a_v1_assessment(client, personas, assessment_a):
+    client.force_login(personas.focal_point_a)
+    url = reverse("assessments:answer", args=[assessment_a.pk, "mission", "LEAD"])
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(reverse("assessments:response", args=[assessment_a.pk, "mission"])).status_code
+        == 404
+    )

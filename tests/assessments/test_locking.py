@@ -42,3 +42,39 @@ def test_every_row_lock_names_only_the_rows_it_means(personas, assessment_a):
         assert "FOR UPDATE OF" in sql, sql
         locked = sql.split("FOR UPDATE OF", 1)[1]
         assert "missions_period" not in locked and "questionnaires_" not in locked, sql
+
+
+def test_the_quarter_settings_lock_only_their_own_rows(personas, assessment_a_v2):
+    from assessments.quarter_services import (
+        BandInput,
+        band_override_clear,
+        band_override_set,
+        indicator_not_applicable_declare,
+        indicator_not_applicable_withdraw,
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        band_override_set(
+            assessment=assessment_a_v2,
+            by=personas.focal_point_a,
+            bands=[BandInput("HUM-01", 2, 3, "Why", 0)],
+            phase="consolidation",
+        )
+        band_override_clear(
+            assessment=assessment_a_v2, by=personas.focal_point_a, indicator_codes=["HUM-01"]
+        )
+        indicator_not_applicable_declare(
+            assessment=assessment_a_v2,
+            by=personas.focal_point_a,
+            indicator_code="HUM-01",
+            reason="No PoC mandate",
+        )
+        indicator_not_applicable_withdraw(
+            assessment=assessment_a_v2, by=personas.focal_point_a, indicator_code="HUM-01"
+        )
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locks) >= 6
+    for sql in locks:
+        assert "FOR UPDATE OF" in sql, sql
+        locked = sql.split("FOR UPDATE OF", 1)[1]
+        assert "missions_period" not in locked and "questionnaires_" not in locked, sql
