@@ -1,4 +1,7 @@
-"""seed_demo's options and its guard against production databases."""
+"""seed_demo's options, its guard against production databases, and `make demo`."""
+
+import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -51,3 +54,20 @@ def test_seed_demo_runs_with_debug_off_when_told_it_is_not_production(db, settin
         "--i-know-this-is-not-production",
     )
     assert Mission.objects.count() == 1
+
+
+def test_make_demo_loads_v1_then_v2_published_before_seeding():
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    recipe = re.search(r"^demo:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE).group(1)
+    variables = dict(re.findall(r"^(QUESTIONNAIRE_V\d) := (\S+)$", makefile, re.MULTILINE))
+    steps = [line.split("manage.py ")[1] for line in recipe.splitlines()]
+    assert steps == [
+        "migrate --noinput",
+        "questionnaire_load $(QUESTIONNAIRE_V1) --publish",
+        "questionnaire_load $(QUESTIONNAIRE_V2) --publish",
+        "seed_demo",
+    ]
+    assert variables == {
+        "QUESTIONNAIRE_V1": "questionnaires/data/imp-core-v1.yaml",
+        "QUESTIONNAIRE_V2": "questionnaires/data/imp-core-v2.yaml",
+    }

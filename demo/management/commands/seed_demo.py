@@ -8,7 +8,10 @@ LOGINS_LISTED = 40
 
 
 class Command(BaseCommand):
-    help = "Create fictional demo missions, periods and demo users (idempotent)."
+    help = (
+        "Create fictional demo missions, periods, demo users and answers: older quarters on "
+        "IMP-CORE v1, the latest on v2 (idempotent)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--missions", type=int, default=6, help="Number of demo missions.")
