@@ -1,4 +1,4 @@
-"""Synthetic demo data: fictional missions, recent periods and demo users.
+"""Synthetic demo data: fictional missions, recent periods, demo users and their answers.
 
 Everything made here is marked as demo (``Mission.is_demo``) and every mission
 name says it is fictional. Running it again changes nothing that exists.
@@ -24,6 +24,9 @@ from questionnaires.services import questionnaire_load
 from scoring.services import assessment_scores_compute
 
 DEMO_PASSWORD = "demo"  # noqa: S105 (documented demo login, demo data only)
+# Loaded in this order, as `make demo` does: the older quarters answer v1, the latest v2.
+_DATA = Path(__file__).resolve().parent.parent / "questionnaires" / "data"
+DEMO_QUESTIONNAIRE_FILES = (_DATA / "imp-core-v1.yaml", _DATA / "imp-core-v2.yaml")
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,6 @@ def demo_periods_ensure(*, quarters: int, today: datetime.date | None = None) ->
         )
         periods.append(period)
     return periods
-
-
-DEMO_QUESTIONNAIRE_FILES = (
-    Path(__file__).resolve().parent.parent / "questionnaires/data/imp-core-v1.yaml",
-    Path(__file__).resolve().parent.parent / "questionnaires/data/imp-core-v2.yaml",
-)
 
 
 def demo_questionnaires_ensure() -> list[Questionnaire]:
