@@ -146,6 +146,12 @@ class HighlightsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Optional. Plain text, printed on the mission's scorecard."),
     )
+    # The highlights revision the board was built on; a missing one counts as 0, so a
+    # request that omits it can never skip the check.
+    revision = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    def clean_revision(self) -> int:
+        return self.cleaned_data["revision"] or 0
 
 
 def _parse_revisions(text: str) -> dict[str, int]:
@@ -292,3 +298,17 @@ class NotApplicableForm(forms.Form):
 
 class WithdrawNotApplicableForm(forms.Form):
     indicator = forms.CharField(max_length=20)
+
+
+class CopyForwardForm(forms.Form):
+    """The revisions the answering page shows, one hidden ``<code>-revision`` per indicator."""
+
+    def __init__(self, *args, indicator_codes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for code in indicator_codes:
+            self.fields[f"{code}-revision"] = forms.IntegerField(min_value=0, required=False)
+
+    def base_revisions(self) -> dict[str, int]:
+        return {
+            name.removesuffix("-revision"): value or 0 for name, value in self.cleaned_data.items()
+        }

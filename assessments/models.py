@@ -49,6 +49,8 @@ class Assessment(models.Model):
     status_reason = models.TextField(_("reason for the last status change"), blank=True)
     # The focal point's short note for the quarter, printed on the scorecard (plain text).
     highlights = models.TextField(_("highlights"), max_length=HIGHLIGHTS_MAX_LENGTH, blank=True)
+    # Optimistic concurrency for the highlights, as for answers: a stale board is refused.
+    highlights_revision = models.PositiveIntegerField(default=0)
     # The mission's phase this quarter, recorded by the focal point with the target bands.
     phase = models.CharField(_("phase"), max_length=20, choices=MissionPhase.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

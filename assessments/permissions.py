@@ -53,15 +53,19 @@ def can_view_response(user: User, assessment: Assessment, component: str) -> boo
     return readable is None or component in readable
 
 
-def can_answer(user: User, response: Response) -> bool:
-    """Respondents answer for their component; the focal point answers the indicators asked
-    of the whole mission (the MISSION_WIDE response)."""
-    assessment = response.assessment
+def can_answer_component(user: User, assessment: Assessment, component: str) -> bool:
+    """Answer for the component now, whether or not its response row exists yet.
+    Respondents answer for their component; the focal point answers the indicators asked of
+    the whole mission (the MISSION_WIDE response)."""
     if assessment.status != AssessmentStatus.OPEN:
         return False
-    if response.component == MISSION_WIDE:
+    if component == MISSION_WIDE:
         return is_focal_point(user, assessment.mission_id)
-    return response.component in respondent_components(user, assessment.mission_id)
+    return component in respondent_components(user, assessment.mission_id)
+
+
+def can_answer(user: User, response: Response) -> bool:
+    return can_answer_component(user, response.assessment, response.component)
 
 
 def can_manage(user: User, assessment: Assessment) -> bool:

@@ -364,20 +364,59 @@ def response_mark_complete(*, response: Response, by) -> Response:
     return response
 
 
+def _answer_is_empty(answer: Answer | None) -> bool:
+    return answer is None or not (
+        answer.choice or answer.evidence or answer.tag_codes or answer.other_tags
+    )
+
+
 @transaction.atomic
-def response_copy_forward(*, response: Response, by, dimension: Dimension) -> int:
-    """Copy last quarter's answers into this dimension's unanswered indicators."""
-    previous = response_previous_answers(response=response)
+def response_copy_forward(
+    *, response: Response, by, dimension: Dimension, base_revisions: Mapping[str, int]
+) -> int:
+    """Copy last quarter's answers into this dimension's entirely empty answers.
+
+    ``base_revisions`` are the revisions the user's page shows, by indicator code (a
+    missing code counts as 0, never started). If any answer of the dimension moved on
+    since, the page is stale: nothing is copied and the conflicts are raised.
+    """
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("assessment")
+        .get(pk=response.pk)
+    )
+    _require_open(_locked_assessment(response.assessment))
+    if not permissions.can_answer(by, response):
+        raise PermissionDenied
+    # Only what this quarter's questionnaire asks of the component (a v1 answer to an
+    # indicator that v2 asks of others is not carried over).
+    indicators = [
+        indicator
+        for indicator in dimension.indicators.order_by("order")
+        if applies_to_component(indicator.applies_to, response.component)
+    ]
     current = {
         a.indicator.code: a
-        for a in Answer.objects.filter(response=response).select_related("indicator")
+        # The same row locks, in the same order, as response_answers_save.
+        for a in Answer.objects.select_for_update(of=("self",))
+        .filter(response=response, indicator__in=indicators)
+        .order_by("pk")
+        .select_related("indicator")
     }
+    conflicts = [
+        Conflict(code, AnswerInput(code, base_revision=base_revisions.get(code, 0)), answer)
+        for code, answer in current.items()
+        if base_revisions.get(code, 0) != answer.revision
+    ]
+    if conflicts:
+        raise AnswerConflict(conflicts)
+    previous = response_previous_answers(response=response)
     tag_codes = {t.code for t in dimension.tags.all()}
     inputs = []
-    for indicator in dimension.indicators.order_by("order"):
+    for indicator in indicators:
         before = previous.get(indicator.code)
         now = current.get(indicator.code)
-        if before is None or (now is not None and (now.choice or now.evidence)):
+        if before is None or not _answer_is_empty(now):
             continue
         inputs.append(
             AnswerInput(
@@ -386,6 +425,7 @@ def response_copy_forward(*, response: Response, by, dimension: Dimension) -> in
                 evidence=before.evidence,
                 tag_codes=tuple(c for c in before.tag_codes if c in tag_codes),
                 other_tags=before.other_tags,
+                base_revision=now.revision if now else 0,
             )
         )
     return len(response_answers_save(response=response, by=by, answers=inputs).saved)
@@ -423,11 +463,30 @@ def dimension_targets_set(*, assessment: Assessment, by, targets: Mapping[str, i
     return changed
 
 
+class HighlightsConflict(WorkflowError):
+    """Someone saved the highlights after the user's page was loaded; nothing was saved."""
+
+    def __init__(self, saved_text: str, revision: int):
+        super().__init__(
+            _(
+                "Someone else saved the highlights after you opened the page. Nothing was "
+                "saved. Their text: “%(text)s”. Your text is kept below: save again to "
+                "replace theirs, or reload the page to keep theirs."
+            )
+            % {"text": saved_text or "—"}
+        )
+        self.saved_text = saved_text
+        self.revision = revision
+
+
 @transaction.atomic
-def assessment_highlights_set(*, assessment: Assessment, by, text: str) -> Assessment:
+def assessment_highlights_set(
+    *, assessment: Assessment, by, text: str, base_revision: int
+) -> Assessment:
     """The focal point's highlights for the quarter (plain text, shown on the scorecard).
 
-    Editable until the assessment is approved and locked."""
+    Editable until the assessment is approved and locked. ``base_revision`` is the
+    highlights revision the user's page was built on: a stale page is a conflict."""
     assessment = _locked_assessment(assessment)
     if not permissions.can_manage(by, assessment):
         raise PermissionDenied
@@ -442,9 +501,12 @@ def assessment_highlights_set(*, assessment: Assessment, by, text: str) -> Asses
             }
         )
     if text != assessment.highlights:
+        if base_revision != assessment.highlights_revision:
+            raise HighlightsConflict(assessment.highlights, assessment.highlights_revision)
         assessment.highlights = text
+        assessment.highlights_revision += 1
         assessment._history_user = by
-        assessment.save(update_fields=["highlights"])
+        assessment.save(update_fields=["highlights", "highlights_revision"])
     return assessment
 
 

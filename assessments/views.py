@@ -3,6 +3,7 @@ helper (404 outside the user's missions), validates a form and calls one service
 
 import dataclasses
 import functools
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from assessments import permissions
 from assessments.activity import assessment_activity
+from assessments.conflicts import saved_answer_json, with_keep_choices
 from assessments.forms import (
     AnswerForm,
     BandClearForm,
     BandOverrideForm,
+    CopyForwardForm,
     HighlightsForm,
     NotApplicableForm,
     PhaseForm,
@@ -62,6 +65,7 @@ from assessments.selectors import (
 )
 from assessments.services import (
     AnswerConflict,
+    HighlightsConflict,
     IncompleteResponse,
     SubmissionRefused,
     WorkflowError,
@@ -92,18 +96,15 @@ def _get_assessment_for_user(request: HttpRequest, assessment_id: int) -> Assess
 def _get_response_for_user(
     request: HttpRequest, assessment_id: int, component: str
 ) -> tuple[Assessment, Response | None]:
-    """The component's response, or None if nobody started it. 404 outside the user's view."""
+    """The component's response, or None if nobody started it. 404 outside the user's view.
+
+    Never writes: a response row is created by the first save (a POST), not by a visit."""
     assessment = _get_assessment_for_user(request, assessment_id)
     if not _is_response_scope(assessment, component) or not permissions.can_view_response(
         request.user, assessment, component
     ):
         raise Http404
-    response = assessment.responses.filter(component=component).first()
-    if response is None and component in permissions.respondent_components(
-        request.user, assessment.mission_id
-    ):
-        response = response_get_or_create(assessment=assessment, component=component)
-    return assessment, response
+    return assessment, assessment.responses.filter(component=component).first()
 
 
 def _is_response_scope(assessment: Assessment, component: str) -> bool:
@@ -182,27 +183,27 @@ def answer_page(
     dimension = next((d for d in dimensions if d.code == dimension_code), None)
     if dimension is None:
         raise Http404
-    editable = response is not None and permissions.can_answer(request.user, response)
+    editable = permissions.can_answer_component(request.user, assessment, component)
     status, conflicts = 200, []
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
-        forms = _answer_forms(assessment, response, dimension, request.POST, component=component)
+        if response is None:
+            response = response_get_or_create(assessment=assessment, component=component)
+        forms = _answer_forms(
+            assessment,
+            response,
+            dimension,
+            with_keep_choices(request.POST, response, dimension),
+            component=component,
+        )
         status, conflicts, _revisions = _save_page(request, response, forms)
         if status == 200:
             messages.success(request, _("Answers saved."))
             return redirect(_destination(request, assessment, component, dimensions, dimension))
-        if conflicts:
-            # Rebuild with the saved revisions but keep what the user typed.
-            forms = _answer_forms(
-                assessment,
-                response,
-                dimension,
-                _with_current_revisions(request.POST, response, dimension),
-                component=component,
-            )
-            for form in forms:
-                form.is_valid()
+        # On a conflict the page keeps what the user typed and the revisions it was built
+        # on, so neither autosave nor Save can overwrite the other person's answer until
+        # the user chooses, per indicator, which version to keep.
     else:
         forms = _answer_forms(assessment, response, dimension, component=component)
     _asked, declared_not_applicable = dimension_indicators_for(
@@ -226,20 +227,13 @@ def answer_page(
             "forms": forms,
             "has_last_quarter": any(form.previous for form in forms),
             "editable": editable,
-            "conflicts": conflicts,
+            "conflicts": [(c, json.dumps(saved_answer_json(c.saved))) for c in conflicts],
+            "storage_key": f"imp-assess:answers:{request.user.pk}:{assessment.pk}:"
+            f"{component}:{dimension.code}",
             "overdue": assessment_is_overdue(assessment),
         },
         status=status,
     )
-
-
-def _with_current_revisions(post, response, dimension):
-    data = post.copy()
-    saved = response_answers(response=response)
-    for indicator in dimension.indicators.all():
-        answer = saved.get(indicator.code)
-        data[f"{indicator.code}-revision"] = str(answer.revision if answer else 0)
-    return data
 
 
 def _destination(request, assessment, component, dimensions, dimension) -> str:
@@ -273,25 +267,44 @@ def _answerable(request, assessment_id: int, component: str, dimension_code: str
     ).first()
     if dimension is None:
         raise Http404
-    if response is None or not permissions.can_answer(request.user, response):
+    if not permissions.can_answer_component(request.user, assessment, component):
         raise PermissionDenied
+    if response is None:  # these URLs are POST-only: the first save starts the response
+        response = response_get_or_create(assessment=assessment, component=component)
     return assessment, response, dimension
 
 
-@login_required
+def _login_required_json(view):
+    """login_required for the page's fetch endpoints: a signed-out request gets a JSON 401
+    with a machine-readable reason (the script keeps the typing and says so), not the
+    login page's HTML."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"status": "signed_out", "reason": "login_required"}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_login_required_json
 def answer_autosave(
     request: HttpRequest, assessment_id: int, component: str, dimension_code: str
 ) -> JsonResponse:
     if request.method != "POST":
         return _post_only_after_access_check(request, assessment_id, component)
     assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
-    forms = _answer_forms(assessment, response, dimension, request.POST)
+    forms = _answer_forms(
+        assessment, response, dimension, with_keep_choices(request.POST, response, dimension)
+    )
     status, conflicts, revisions = _save_page(request, response, forms)
     body = {"status": {200: "saved", 400: "invalid", 409: "conflict"}[status]}
     if status == 200:
         body["revisions"] = revisions
     elif status == 409:
         body["conflicts"] = [c.indicator_code for c in conflicts]
+        body["saved"] = {c.indicator_code: saved_answer_json(c.saved) for c in conflicts}
     else:
         body["errors"] = {form.prefix: form.errors.get_json_data() for form in forms if form.errors}
     return JsonResponse(body, status=status)
@@ -311,10 +324,12 @@ def response_entry(request: HttpRequest, assessment_id: int, component: str) -> 
 @login_required
 def response_complete(request: HttpRequest, assessment_id: int, component: str) -> HttpResponse:
     assessment, response = _get_response_for_user(request, assessment_id, component)
-    if response is None:
-        raise Http404
+    editable = permissions.can_answer_component(request.user, assessment, component)
     status = 200
     if request.method == "POST":
+        if response is None:
+            _refuse_unless(editable)
+            response = response_get_or_create(assessment=assessment, component=component)
         try:
             response_mark_complete(response=response, by=request.user)
         except IncompleteResponse:
@@ -328,22 +343,23 @@ def response_complete(request: HttpRequest, assessment_id: int, component: str) 
                 return redirect("assessments:board", assessment.pk)
             messages.success(request, _("Your component's response is complete. Thank you."))
             return redirect("assessments:mine")
-    missing = response_missing_indicators(response=response)
     indicators = {
         i.code: i
-        for i in assessment.questionnaire.indicators.filter(code__in=missing).select_related(
-            "dimension"
+        for i in assessment.questionnaire.indicators.select_related("dimension").order_by(
+            "dimension__order", "order"
         )
     }
+    missing = response_missing_indicators(response=response) if response else list(indicators)
     return render(
         request,
         "assessments/complete.html",
         {
             "assessment": assessment,
             "response": response,
+            "component": component,
             "component_label": scope_label(component),
             "missing": [indicators[code] for code in missing],
-            "editable": permissions.can_answer(request.user, response),
+            "editable": editable,
             "refused": status == 400,
         },
         status=status,
@@ -357,8 +373,29 @@ def copy_forward(
     if request.method != "POST":
         return _post_only_after_access_check(request, assessment_id, component)
     assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
+    form = CopyForwardForm(
+        request.POST,
+        indicator_codes=list(dimension.indicators.values_list("code", flat=True)),
+    )
     try:
-        copied = response_copy_forward(response=response, by=request.user, dimension=dimension)
+        if not form.is_valid():
+            raise ValidationError(_("The page sent no valid revisions."))
+        copied = response_copy_forward(
+            response=response,
+            by=request.user,
+            dimension=dimension,
+            base_revisions=form.base_revisions(),
+        )
+    except AnswerConflict:
+        messages.error(
+            request,
+            _(
+                "Nothing was copied: answers of this dimension were saved after you opened "
+                "the page. The page now shows them; copy again if you still want to."
+            ),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
@@ -433,7 +470,12 @@ def _board_context(request, assessment, **forms) -> dict:
         "submit_form": forms.get("submit_form") or SubmitForm(incomplete_components=incomplete),
         "reopen_form": forms.get("reopen_form") or ReasonForm(),
         "highlights_form": forms.get("highlights_form")
-        or HighlightsForm(initial={"highlights": assessment.highlights}),
+        or HighlightsForm(
+            initial={
+                "highlights": assessment.highlights,
+                "revision": assessment.highlights_revision,
+            }
+        ),
         "can_manage": permissions.can_manage(user, assessment),
         "can_set_targets": permissions.can_set_targets(user, assessment),
         "can_set_bands": permissions.can_set_bands(user, assessment),
@@ -579,16 +621,26 @@ def assessment_reopen_view(request: HttpRequest, assessment: Assessment) -> Http
 @_board_action(permissions.can_manage)
 def highlights_update(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
+    form = HighlightsForm(request.POST)
+
     def save(data) -> str:
-        assessment_highlights_set(assessment=assessment, by=request.user, text=data["highlights"])
+        try:
+            assessment_highlights_set(
+                assessment=assessment,
+                by=request.user,
+                text=data["highlights"],
+                base_revision=data["revision"],
+            )
+        except HighlightsConflict as conflict:
+            # The form keeps the user's text; with the current revision, saving it again
+            # (after reading theirs in the error) is a deliberate replacement.
+            form.data = form.data.copy()
+            form.data["revision"] = str(conflict.revision)
+            raise
         return _("Highlights saved.")
 
     return _board_form_post(
-        request,
-        assessment,
-        form=HighlightsForm(request.POST),
-        form_name="highlights_form",
-        action=save,
+        request, assessment, form=form, form_name="highlights_form", action=save
     )
 
 

@@ -102,7 +102,7 @@ def _seed(missions: int, quarters: int) -> dict:
 
     from assessments.models import Assessment
     from demo.services import demo_seed
-    from scoring.method import METHOD_VERSION
+    from scoring.method import METHOD_VERSION_LABEL
     from scoring.services import assessment_scores_compute_many, assessments_for_rescore
 
     started = time.perf_counter()
@@ -110,7 +110,7 @@ def _seed(missions: int, quarters: int) -> dict:
     seeded = time.perf_counter()
     to_score = list(
         assessments_for_rescore()
-        .exclude(score_sets__method_version=METHOD_VERSION)
+        .exclude(score_sets__method_version=METHOD_VERSION_LABEL)
         .values_list("pk", flat=True)
     )
     assessment_scores_compute_many(assessment_ids=to_score)

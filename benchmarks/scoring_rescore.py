@@ -2,9 +2,11 @@
 real Celery worker on PostgreSQL, and the number of queries per assessment.
 
 Usage: DATABASE_URL=postgres://… REDIS_URL=redis://… python benchmarks/scoring_rescore.py
-       [--missions 100] [--quarters 40] [--concurrency 2] [--keep]
-It builds its own database (imp_assess_bench_score) and its own queue; the last line of
-output is one JSON object.
+       [--missions 100] [--quarters 40] [--concurrency 2] [--keep] [--method 2]
+       [--database imp_assess_bench_score]
+It builds its own database (--database, so that two people on one server do not share one) and
+its own queue; the last line of output is one JSON object. ``--method`` is the scoring method
+number ``rescore`` runs with (default: the current one).
 """
 
 import argparse
@@ -26,20 +28,25 @@ def main() -> None:
     parser.add_argument("--quarters", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="Reuse the seeded database.")
+    parser.add_argument("--method", type=int, default=None)
+    parser.add_argument("--database", default="imp_assess_bench_score")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL: the benchmark goes through a real worker.")
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     os.environ["CELERY_TASK_DEFAULT_QUEUE"] = queue
-    bench_url = bench_django("imp_assess_bench_score", fresh=not args.keep)
+    bench_url = bench_django(args.database, fresh=not args.keep)
 
     from django.core.management import call_command
     from django.db import connection
 
     from assessments.models import Answer, Assessment
     from demo.services import demo_seed
+    from scoring.method import METHOD_VERSION, METHODS
     from scoring.models import ScoreSet
     from scoring.services import assessment_scores_compute_many, assessments_for_rescore
+
+    method = args.method or METHOD_VERSION
 
     seed_seconds = None
     if not Assessment.objects.exists():
@@ -58,7 +65,7 @@ def main() -> None:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        assessment_scores_compute_many(assessment_ids=sample)
+        assessment_scores_compute_many(assessment_ids=sample, method=method)
     queries_per_assessment = len(executed) / len(sample)
     ScoreSet.objects.all().delete()
 
@@ -79,7 +86,14 @@ def main() -> None:
             if time.monotonic() > deadline:
                 sys.exit("worker did not start")
         started = time.monotonic()
-        call_command("rescore", "--batch-size", "50", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command(
+            "rescore",
+            "--batch-size",
+            "50",
+            "--method",
+            str(method),
+            stdout=open(os.devnull, "w"),  # noqa: SIM115
+        )
         rescore_seconds = time.monotonic() - started
     finally:
         worker.terminate()
@@ -94,6 +108,7 @@ def main() -> None:
         json.dumps(
             {
                 "subject": "scoring_rescore",
+                "method_version": METHODS[method].label,
                 "missions": args.missions,
                 "quarters": args.quarters,
                 "assessments": assessments,

@@ -23,7 +23,7 @@ from assessments.models import Assessment
 from exports.fetcher import DOCUMENT_BASE_URL, FIGURE_PREFIX, StaticOnlyURLFetcher
 from exports.figure_renderer import figure_batch, figure_svg
 from exports.progress import Progress
-from scoring.method import METHOD_VERSION
+from scoring.method import METHOD_VERSION_LABEL
 
 # WeasyPrint logs each layout step at INFO; refused URLs still come through as errors.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -117,7 +117,7 @@ def scorecard_prepare(
             if assessment
             else None
         ),
-        method_version=METHOD_VERSION,
+        method_version=METHOD_VERSION_LABEL,
         generated_at=generated_at,
         index=profile.index,
         stage=profile.stage,
@@ -149,7 +149,7 @@ def _common(generated_at, title: str) -> dict:
     return {
         "generated_at": generated_at,
         "marking": settings.CLASSIFICATION_MARKING,
-        "method_version": METHOD_VERSION,
+        "method_version": METHOD_VERSION_LABEL,
         "document_title": title,
     }
 

@@ -16,7 +16,7 @@ from django.db.models import FilteredRelation, Q, QuerySet
 from assessments.models import Answer, Assessment, DimensionTarget
 from missions.models import Mission, Period
 from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
-from scoring.method import METHOD_VERSION
+from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore
 
 CHUNK_SIZE = 5000
@@ -204,7 +204,7 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
         _assessment_qs(scope)
         .annotate(
             result=FilteredRelation(
-                "score_sets", condition=Q(score_sets__method_version=METHOD_VERSION)
+                "score_sets", condition=Q(score_sets__method_version=METHOD_VERSION_LABEL)
             )
         )
         .order_by("mission__code", "period__year", "period__quarter")
@@ -259,7 +259,7 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
 
 def _current_scores(qs: QuerySet, scope: DataScope) -> QuerySet:
     return scope.filter(
-        qs.filter(score_set__method_version=METHOD_VERSION), "score_set__mission_id"
+        qs.filter(score_set__method_version=METHOD_VERSION_LABEL), "score_set__mission_id"
     )
 
 

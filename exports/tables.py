@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exports import rows
 from exports.rows import DataScope
-from scoring.method import METHOD_VERSION
+from scoring.method import METHOD_VERSION_LABEL
 
 __all__ = ["TABLES", "Column", "DataScope", "Table", "readme_lines"]
 
@@ -203,7 +203,7 @@ def readme_lines(*, scope: DataScope, generated_at, marking: str) -> list[tuple]
         (str(_("imp-assess data export")), None, None),
         (str(_("Classification")), marking, None),
         (str(_("Generated at (UTC)")), rows.iso(generated_at), None),
-        (str(_("Scoring-method version")), METHOD_VERSION, None),
+        (str(_("Scoring-method version")), METHOD_VERSION_LABEL, None),
         (str(_("Missions")), missions.count(), None),
     ]
     if has_demo:

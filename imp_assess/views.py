@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.csrf import csrf_failure as django_csrf_failure
 
 from missions.roles import user_is_administrator, user_is_analyst
 from missions.selectors import mission_list_visible_to, mission_memberships_for_user
@@ -30,3 +31,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return render(request, "500.html", status=500)
     except Exception:  # noqa: BLE001 - the error page must not fail
         return HttpResponse(loader.get_template("500_bare.html").render(), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a page's script (fetch/XHR) gets a JSON 403 with a
+    machine-readable reason, so it can keep the user's typing and say what happened;
+    a browser navigation gets Django's usual page."""
+    if request.headers.get("X-Requested-With") or "application/json" in request.headers.get(
+        "Accept", ""
+    ):
+        return JsonResponse({"status": "forbidden", "reason": "csrf_failed"}, status=403)
+    return django_csrf_failure(request, reason=reason)

@@ -1,32 +1,144 @@
-"""Loading what the pure method needs from the database, in a fixed number of queries."""
+"""Loading what the pure methods need from the database, in a fixed number of queries.
 
-from assessments.models import Answer, Assessment, DimensionTarget, ResponseStatus
-from questionnaires.models import Dimension, Indicator
-from scoring.method import AnswerValue, DimensionDef, IndicatorDef, QuestionnaireDef, ScoringInput
+One loader per method version (their inputs differ); ``scoring_input`` picks by number.
+"""
+
+from dataclasses import dataclass
+
+from assessments.models import (
+    Answer,
+    Assessment,
+    DimensionTarget,
+    IndicatorBandOverride,
+    IndicatorNotApplicable,
+    ResponseStatus,
+)
+from questionnaires.models import Dimension, Indicator, Questionnaire, QuestionnaireStatus
+from scoring import method_v1, method_v2
+from scoring.method import METHOD_VERSION
 
 _KIND = {"na": "na", "dk": "dk"}
 
+# (dimension code, component, tag codes) for each answer that carries tags.
+TagRows = list[tuple[str, str, list[str]]]
 
-def questionnaire_def(questionnaire_id: int) -> QuestionnaireDef:
+
+def questionnaire_def(questionnaire_id: int) -> method_v1.QuestionnaireDef:
+    """The questionnaire as method v1 reads it (dimension targets, no bands)."""
     dimensions = tuple(
-        DimensionDef(code=code, weight=float(weight), default_target_step=target)
+        method_v1.DimensionDef(code=code, weight=float(weight), default_target_step=target)
         for code, weight, target in Dimension.objects.filter(questionnaire_id=questionnaire_id)
         .order_by("order")
         .values_list("code", "weight", "default_target_step")
     )
     indicators = tuple(
-        IndicatorDef(code=code, dimension_code=dim, coherence_level=level, weight=float(weight))
+        method_v1.IndicatorDef(
+            code=code, dimension_code=dim, coherence_level=level, weight=float(weight)
+        )
         for code, dim, level, weight in Indicator.objects.filter(questionnaire_id=questionnaire_id)
         .order_by("dimension__order", "order")
         .values_list("code", "dimension__code", "coherence_level", "weight")
     )
-    return QuestionnaireDef(dimensions=dimensions, indicators=indicators)
+    return method_v1.QuestionnaireDef(dimensions=dimensions, indicators=indicators)
 
 
-def scoring_input(
-    assessment: Assessment, questionnaire: QuestionnaireDef | None = None
-) -> tuple[ScoringInput, list[tuple[str, str, list[str]]]]:
-    """The method's input for an assessment, and (dimension, component, tag codes) rows.
+@dataclass(frozen=True)
+class BandMapping:
+    """Where the default bands of a questionnaire without bands (IMP-CORE v1) come from."""
+
+    source: str  # "IMP-CORE v2", or "" when no later version of the code has bands
+    mapped: tuple[str, ...]  # indicator codes that took the later version's default band
+    unmapped: tuple[str, ...]  # codes without a counterpart: their v1 dimension target applies
+
+
+def lent_bands(*, code: str, version: int) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The default bands of the newest published (or retired) later version of questionnaire
+    ``code`` that has bands, by indicator code, and that version's name; one query."""
+    rows = (
+        Indicator.objects.filter(
+            questionnaire__code=code,
+            questionnaire__version__gt=version,
+            target_min__isnull=False,
+            target_max__isnull=False,
+        )
+        .exclude(questionnaire__status=QuestionnaireStatus.DRAFT)
+        .values_list("questionnaire__version", "code", "target_min", "target_max")
+    )
+    by_version: dict[int, dict[str, tuple[int, int]]] = {}
+    for source_version, indicator_code, low, high in rows:
+        by_version.setdefault(source_version, {})[indicator_code] = (low, high)
+    if not by_version:
+        return "", {}
+    newest = max(by_version)
+    return f"{code} v{newest}", by_version[newest]
+
+
+def questionnaire_def_v2(questionnaire_id: int) -> tuple[method_v2.QuestionnaireDef, BandMapping]:
+    """The questionnaire as method v2 reads it: weights, applicability and default bands.
+
+    An indicator without a band (a v1 questionnaire) takes the default band of the indicator
+    with the same code in the newest later version that has bands; failing that, its
+    dimension's target step as a one-step band. Applicability stays the questionnaire's own
+    (v1: every component), because that is who was asked.
+    """
+    dimensions = tuple(
+        method_v2.DimensionDef(code=code, weight=float(weight))
+        for code, weight in Dimension.objects.filter(questionnaire_id=questionnaire_id)
+        .order_by("order")
+        .values_list("code", "weight")
+    )
+    rows = list(
+        Indicator.objects.filter(questionnaire_id=questionnaire_id)
+        .order_by("dimension__order", "order")
+        .values_list(
+            "code",
+            "dimension__code",
+            "coherence_level",
+            "weight",
+            "applies_to",
+            "target_min",
+            "target_max",
+            "dimension__default_target_step",
+        )
+    )
+    source, lent = "", {}
+    if any(row[5] is None or row[6] is None for row in rows):
+        code, version = Questionnaire.objects.values_list("code", "version").get(
+            pk=questionnaire_id
+        )
+        source, lent = lent_bands(code=code, version=version)
+    indicators, mapped, unmapped = [], [], []
+    for code, dimension, level, weight, applies_to, low, high, dimension_target in rows:
+        if low is None or high is None:
+            if code in lent:
+                low, high = lent[code]
+                mapped.append(code)
+            else:
+                low = high = dimension_target
+                unmapped.append(code)
+        indicators.append(
+            method_v2.IndicatorDef(
+                code=code,
+                dimension_code=dimension,
+                coherence_level=level,
+                weight=float(weight),
+                band_min=low,
+                band_max=high,
+                applies_to=tuple(applies_to or ()),
+            )
+        )
+    mapping = BandMapping(
+        source=source,
+        mapped=tuple(mapped),
+        unmapped=tuple(unmapped),
+    )
+    return method_v2.QuestionnaireDef(dimensions=dimensions, indicators=tuple(indicators)), mapping
+
+
+def scoring_input_v1(
+    assessment: Assessment, questionnaire: method_v1.QuestionnaireDef | None = None
+) -> tuple[method_v1.ScoringInput, TagRows]:
+    """Method v1's input for an assessment, and its tag rows.
 
     Only complete component responses count: a draft may be half-way through.
     """
@@ -36,7 +148,98 @@ def scoring_input(
             "dimension__code", "target_step"
         )
     )
-    rows = Answer.objects.filter(
+    answers, tags, components = [], [], set()
+    for component, indicator_code, dimension_code, choice, tag_codes in _complete_answers(
+        assessment
+    ):
+        components.add(component)
+        if choice in _KIND:
+            answers.append(method_v1.AnswerValue(component, indicator_code, None, _KIND[choice]))
+        elif choice:
+            answers.append(method_v1.AnswerValue(component, indicator_code, int(choice)))
+        if tag_codes:
+            tags.append((dimension_code, component, tag_codes))
+    complete = assessment.responses.filter(status=ResponseStatus.COMPLETE).values_list(
+        "component", flat=True
+    )
+    components.update(complete)
+    data = method_v1.ScoringInput(
+        questionnaire=questionnaire,
+        targets=targets,
+        components=tuple(sorted(components)),
+        answers=tuple(answers),
+    )
+    return data, tags
+
+
+def scoring_input_v2(
+    assessment: Assessment, questionnaire: method_v2.QuestionnaireDef | None = None
+) -> tuple[method_v2.ScoringInput, TagRows]:
+    """Method v2's input for an assessment, and its tag rows.
+
+    Every component with a response row is expected (the focal point's mission-level response
+    included); only complete responses give answers. Answers to an indicator from a component
+    it does not apply to (possible only if a page let one through) are left out, as the
+    answering pages leave those questions out.
+    """
+    if questionnaire is None:
+        questionnaire, _mapping = questionnaire_def_v2(assessment.questionnaire_id)
+    responses = list(assessment.responses.values_list("component", "status"))
+    components = tuple(sorted(component for component, _status in responses))
+    responded = {c for c, status in responses if status == ResponseStatus.COMPLETE}
+    columns = set(components) | {method_v2.MISSION}
+    scopes = {
+        i.code: set(i.applies_to) if i.applies_to else columns - {method_v2.MISSION}
+        for i in questionnaire.indicators
+    }
+    answers, tags = [], []
+    for component, indicator_code, dimension_code, choice, tag_codes in _complete_answers(
+        assessment
+    ):
+        if component not in scopes.get(indicator_code, ()):
+            continue
+        if choice in _KIND:
+            answers.append(method_v1.AnswerValue(component, indicator_code, None, _KIND[choice]))
+        elif choice:
+            answers.append(method_v1.AnswerValue(component, indicator_code, int(choice)))
+        if tag_codes:
+            tags.append((dimension_code, component, tag_codes))
+    overrides = tuple(
+        method_v2.BandOverride(code, low, high, rationale)
+        for code, low, high, rationale in IndicatorBandOverride.objects.filter(
+            assessment=assessment
+        ).values_list("indicator__code", "band_min", "band_max", "rationale")
+    )
+    not_applicable = dict(
+        IndicatorNotApplicable.objects.filter(assessment=assessment).values_list(
+            "indicator__code", "reason"
+        )
+    )
+    data = method_v2.ScoringInput(
+        questionnaire=questionnaire,
+        components=components,
+        responded=tuple(sorted(responded)),
+        answers=tuple(answers),
+        overrides=overrides,
+        not_applicable=not_applicable,
+        phase=assessment.phase,
+    )
+    return data, tags
+
+
+def scoring_input(
+    assessment: Assessment, questionnaire=None, *, method: int = METHOD_VERSION
+) -> tuple[object, TagRows]:
+    """The input of method ``method`` (default: the current one) for an assessment."""
+    if method == 1:
+        return scoring_input_v1(assessment, questionnaire)
+    if method == 2:
+        return scoring_input_v2(assessment, questionnaire)
+    raise ValueError(f"unknown scoring method {method!r}")
+
+
+def _complete_answers(assessment: Assessment):
+    return Answer.objects.filter(
         response__assessment=assessment, response__status=ResponseStatus.COMPLETE
     ).values_list(
         "response__component",
@@ -45,23 +248,3 @@ def scoring_input(
         "choice",
         "tag_codes",
     )
-    answers, tags, components = [], [], set()
-    for component, indicator_code, dimension_code, choice, tag_codes in rows:
-        components.add(component)
-        if choice in _KIND:
-            answers.append(AnswerValue(component, indicator_code, None, _KIND[choice]))
-        elif choice:
-            answers.append(AnswerValue(component, indicator_code, int(choice)))
-        if tag_codes:
-            tags.append((dimension_code, component, tag_codes))
-    complete = assessment.responses.filter(status=ResponseStatus.COMPLETE).values_list(
-        "component", flat=True
-    )
-    components.update(complete)
-    data = ScoringInput(
-        questionnaire=questionnaire,
-        targets=targets,
-        components=tuple(sorted(components)),
-        answers=tuple(answers),
-    )
-    return data, tags

@@ -25,6 +25,16 @@ class ScoreSet(models.Model):
     completeness = models.FloatField(_("completeness"))
     sufficient = models.BooleanField(_("sufficient data"))
     components = models.JSONField(_("components scored"), default=list)
+    # Method v2 and later (None for v1 rows). For v2 rows ``index`` holds the integration level
+    # (0-100, higher is not better) and ``score`` the mean step behind it.
+    alignment = models.FloatField(_("target alignment"), null=True)
+    shortfall = models.FloatField(_("alignment points lost to shortfall"), null=True)
+    over_integration = models.FloatField(_("alignment points lost to over-integration"), null=True)
+    shortfall_count = models.PositiveSmallIntegerField(_("indicators short"), null=True)
+    over_integration_count = models.PositiveSmallIntegerField(
+        _("indicators over-integrated"), null=True
+    )
+    not_responded = models.JSONField(_("components that did not respond"), default=list)
     # The method's full result: the drill-down ("why is our Planning score 2.4?").
     detail = models.JSONField(default=dict)
 
@@ -48,11 +58,22 @@ class DimensionScore(models.Model):
     score = models.FloatField(null=True)
     completeness = models.FloatField()
     sufficient = models.BooleanField()
-    target = models.PositiveSmallIntegerField()
+    # v1: the dimension's target step. v2: the step nearest to its bands' mean midpoint.
+    target = models.PositiveSmallIntegerField(null=True)
+    # v1: target - score. v2: one summary per dimension, over-integration first (negative),
+    # else shortfall (positive), in mean steps; the counts below are the findings.
     gap = models.FloatField(null=True)
     gap_flag = models.CharField(max_length=20, blank=True)
     divergence = models.FloatField(null=True)
     divergence_flag = models.BooleanField(default=False)
+    # Method v2 and later (None for v1 rows).
+    band_min = models.PositiveSmallIntegerField(null=True)
+    band_max = models.PositiveSmallIntegerField(null=True)
+    alignment = models.FloatField(null=True)
+    shortfall = models.FloatField(null=True)
+    over_integration = models.FloatField(null=True)
+    shortfall_count = models.PositiveSmallIntegerField(null=True)
+    over_integration_count = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         constraints = [
@@ -73,6 +94,9 @@ class CoherenceLevelScore(models.Model):
     score = models.FloatField(null=True)
     completeness = models.FloatField()
     sufficient = models.BooleanField()
+    alignment = models.FloatField(null=True)  # method v2 and later
+    shortfall_count = models.PositiveSmallIntegerField(null=True)
+    over_integration_count = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         constraints = [
@@ -81,6 +105,36 @@ class CoherenceLevelScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}: {self.score}"
+
+
+class IndicatorScore(models.Model):
+    """Method v2 and later: one indicator's finding, against the band that applied."""
+
+    score_set = models.ForeignKey(ScoreSet, on_delete=models.CASCADE, related_name="indicators")
+    indicator_code = models.CharField(max_length=20)
+    dimension_code = models.CharField(max_length=10)
+    applicable = models.BooleanField()
+    value = models.FloatField(null=True)
+    band_min = models.PositiveSmallIntegerField()
+    band_max = models.PositiveSmallIntegerField()
+    band_overridden = models.BooleanField(default=False)
+    rationale = models.TextField(blank=True)  # the override's rationale
+    distance = models.FloatField(null=True)  # 0 in band, < 0 shortfall, > 0 over-integration
+    flag = models.CharField(max_length=20, blank=True)
+    counted = models.PositiveSmallIntegerField()
+    expected = models.PositiveSmallIntegerField()
+    sufficient = models.BooleanField()
+    spread = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["score_set", "indicator_code"], name="indicator_score_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_code}: {self.value} ({self.flag or 'in band'})"
 
 
 class ComponentDimensionScore(models.Model):
@@ -93,6 +147,8 @@ class ComponentDimensionScore(models.Model):
     dimension_code = models.CharField(max_length=10)
     score = models.FloatField(null=True)
     completeness = models.FloatField()
+    shortfall_count = models.PositiveSmallIntegerField(null=True)  # method v2 and later
+    over_integration_count = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         constraints = [

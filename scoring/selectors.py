@@ -1,27 +1,80 @@
 """Reads of stored scores for one assessment (the board's score panel and drill-down)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.models import Assessment
-from missions.models import Component
+from missions.models import RESPONSE_SCOPE_CHOICES, MissionPhase
 from questionnaires.models import CoherenceLevel
-from scoring.method import METHOD_VERSION
+from scoring.method import METHOD_VERSION_LABEL, method_number
 from scoring.models import ScoreSet
 
 
 @dataclass(frozen=True)
 class AssessmentScores:
+    """The stored result of the current method, shaped for display.
+
+    ``dimensions`` and ``coherence_levels`` are dicts that keep the v1 keys pages already read
+    (score, target, gap, gap_flag, completeness, sufficient, divergence_flag, indicators with
+    value, spread and each component's answer) and, for method 2, add the v2 figures: per
+    dimension ``alignment``, ``shortfall``, ``over_integration``, ``shortfall_indicators``,
+    ``over_integration_indicators``, ``integration_level``, ``band_min``/``band_max`` and a
+    translated ``flag_summary``; per indicator ``band_min``/``band_max``, ``band_source``,
+    ``rationale``, ``distance``, ``flag``, ``applicable``, ``not_applicable_reason``,
+    ``sufficient``. ``findings`` is the mission's headline (alignment, shortfall,
+    over-integration, their indicator codes, integration level, completeness, sufficient).
+    """
+
     score_set: ScoreSet | None
     pending: bool  # scoring was asked for after the stored result, or no result yet
     dimensions: list[dict]
     coherence_levels: list[dict]
+    method: int | None = None
+    findings: dict = field(default_factory=dict)
+    flag_summary: str = ""
+    # (component label, the focal point's justification) for components that did not respond.
+    not_responded: list[tuple[str, str]] = field(default_factory=list)
+    phase: str = ""  # the mission's phase this quarter, translated
+
+
+def flag_summary(*, shortfall: int, over_integration: int) -> str:
+    """ "1 indicator over-integrated, 2 short", from the counts of flagged indicators."""
+    if not shortfall and not over_integration:
+        return _("every indicator in its band")
+    parts = []
+    if over_integration:
+        parts.append(
+            ngettext(
+                "%(n)d indicator over-integrated", "%(n)d indicators over-integrated",
+                over_integration,
+            ) % {"n": over_integration}
+        )  # fmt: skip
+    if shortfall:
+        template = (
+            ngettext("%(n)d short", "%(n)d short", shortfall)
+            if parts
+            else ngettext("%(n)d indicator short", "%(n)d indicators short", shortfall)
+        )
+        parts.append(template % {"n": shortfall})
+    return ", ".join(parts)
 
 
 def assessment_scores(*, assessment: Assessment) -> AssessmentScores:
     """The stored result of the current method, shaped for display with its drill-down."""
     score_set = (
-        ScoreSet.objects.filter(assessment=assessment, method_version=METHOD_VERSION)
-        .only("computed_at", "index", "score", "stage", "completeness", "sufficient", "detail")
+        ScoreSet.objects.filter(assessment=assessment, method_version=METHOD_VERSION_LABEL)
+        .only(
+            "computed_at",
+            "method_version",
+            "index",
+            "score",
+            "stage",
+            "completeness",
+            "sufficient",
+            "detail",
+        )
         .first()
     )
     requested = assessment.scoring_requested_at
@@ -30,24 +83,85 @@ def assessment_scores(*, assessment: Assessment) -> AssessmentScores:
         return AssessmentScores(None, pending, [], [])
     titles = dict(assessment.questionnaire.dimensions.values_list("code", "title"))
     statements = dict(assessment.questionnaire.indicators.values_list("code", "statement"))
-    component_labels = dict(Component.choices)
-    dimensions = []
-    for dim in score_set.detail.get("dimensions", []):
-        indicators = [
-            {
-                **ind,
-                "statement": statements.get(ind["code"], ""),
-                "answers": [
-                    (component_labels.get(c, c), value)
-                    for c, value in sorted(ind.get("per_component", {}).items())
-                ],
-            }
-            for ind in dim.get("indicators", [])
-        ]
-        dimensions.append({**dim, "title": titles.get(dim["code"], ""), "indicators": indicators})
+    component_labels = dict(RESPONSE_SCOPE_CHOICES)
     level_labels = dict(CoherenceLevel.choices)
+    detail = score_set.detail
+    method = method_number(score_set.method_version)
+
+    def indicator(ind: dict) -> dict:
+        return {
+            **ind,
+            "statement": statements.get(ind["code"], ""),
+            "answers": [
+                (component_labels.get(c, c), value)
+                for c, value in sorted(ind.get("per_component", {}).items())
+            ],
+        }
+
+    if method != 2:
+        dimensions = [
+            {
+                **dim,
+                "title": titles.get(dim["code"], ""),
+                "indicators": [indicator(ind) for ind in dim.get("indicators", [])],
+            }
+            for dim in detail.get("dimensions", [])
+        ]
+        levels = [
+            {**level, "label": level_labels.get(level["level"], level["level"])}
+            for level in detail.get("coherence_levels", [])
+        ]
+        return AssessmentScores(score_set, pending, dimensions, levels, method=method)
+
+    dimensions = []
+    for dim in detail.get("dimensions", []):
+        findings = dim["findings"]
+        distance = dim.get("main_distance")
+        dimensions.append(
+            {
+                **dim,
+                **findings,
+                "title": titles.get(dim["code"], ""),
+                "target": dim.get("target_step"),
+                "gap": None if distance is None else -distance,  # v1's sign: + is shortfall
+                "gap_flag": dim.get("main_flag") or "",
+                "completeness": findings["completeness"] or 0.0,
+                "flag_summary": flag_summary(
+                    shortfall=len(findings["shortfall_indicators"]),
+                    over_integration=len(findings["over_integration_indicators"]),
+                ),
+                "indicators": [indicator(ind) for ind in dim.get("indicators", [])],
+            }
+        )
     levels = [
-        {**level, "label": level_labels.get(level["level"], level["level"])}
-        for level in score_set.detail.get("coherence_levels", [])
+        {
+            **level["findings"],
+            "level": level["level"],
+            "label": level_labels.get(level["level"], level["level"]),
+            "completeness": level["findings"]["completeness"] or 0.0,
+            "flag_summary": flag_summary(
+                shortfall=len(level["findings"]["shortfall_indicators"]),
+                over_integration=len(level["findings"]["over_integration_indicators"]),
+            ),
+        }
+        for level in detail.get("coherence_levels", [])
     ]
-    return AssessmentScores(score_set, pending, dimensions, levels)
+    findings = detail.get("findings", {})
+    justifications = detail.get("not_responded_justifications", {})
+    return AssessmentScores(
+        score_set,
+        pending,
+        dimensions,
+        levels,
+        method=method,
+        findings=findings,
+        flag_summary=flag_summary(
+            shortfall=len(findings.get("shortfall_indicators", [])),
+            over_integration=len(findings.get("over_integration_indicators", [])),
+        ),
+        not_responded=[
+            (str(component_labels.get(c, c)), justifications.get(c, ""))
+            for c in detail.get("not_responded", [])
+        ],
+        phase=str(dict(MissionPhase.choices).get(detail.get("phase", ""), "")),
+    )

@@ -12,13 +12,21 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Response, ResponseStatus
 from dashboards.cache import dashboards_scores_changed
-from questionnaires.models import DimensionTag
-from scoring.inputs import questionnaire_def, scoring_input
-from scoring.method import METHOD_VERSION, AssessmentResult, QuestionnaireDef, score_assessment
+from questionnaires.models import DimensionTag, Questionnaire
+from scoring import method_v1, method_v2
+from scoring.inputs import (
+    BandMapping,
+    questionnaire_def,
+    questionnaire_def_v2,
+    scoring_input_v1,
+    scoring_input_v2,
+)
+from scoring.method import METHOD_VERSION, METHOD_VERSION_LABEL, METHODS
 from scoring.models import (
     CoherenceLevelScore,
     ComponentDimensionScore,
     DimensionScore,
+    IndicatorScore,
     ScoreSet,
     TagCount,
 )
@@ -52,8 +60,7 @@ def _send(assessment_id: int) -> bool:
     return True
 
 
-def _store(assessment: Assessment, result: AssessmentResult, tags: list) -> ScoreSet:
-    ScoreSet.objects.filter(assessment=assessment, method_version=result.method_version).delete()
+def _store_v1(assessment: Assessment, result: method_v1.AssessmentResult, tags: list) -> ScoreSet:
     score_set = ScoreSet.objects.create(
         assessment=assessment,
         mission_id=assessment.mission_id,
@@ -104,6 +111,113 @@ def _store(assessment: Assessment, result: AssessmentResult, tags: list) -> Scor
         for profile in result.components
         for d in profile.dimensions
     )
+    _store_tags(assessment, score_set, tags)
+    return score_set
+
+
+def _store_v2(assessment: Assessment, result: method_v2.AssessmentResult, tags: list) -> ScoreSet:
+    findings = result.findings
+    detail = result.as_dict()
+    justifications = assessment.missing_component_justifications or {}
+    # The focal point's justification for each component that had not completed at submission.
+    detail["not_responded_justifications"] = {
+        component: str(justifications.get(component, "")) for component in result.not_responded
+    }
+    score_set = ScoreSet.objects.create(
+        assessment=assessment,
+        mission_id=assessment.mission_id,
+        period_id=assessment.period_id,
+        method_version=result.method_version,
+        computed_at=timezone.now(),
+        index=findings.integration_level,
+        score=findings.score,
+        stage=result.stage or "",
+        completeness=findings.completeness or 0.0,
+        sufficient=findings.sufficient,
+        components=list(result.components),
+        alignment=findings.alignment,
+        shortfall=findings.shortfall,
+        over_integration=findings.over_integration,
+        shortfall_count=len(findings.shortfall_indicators),
+        over_integration_count=len(findings.over_integration_indicators),
+        not_responded=list(result.not_responded),
+        detail=detail,
+    )
+    DimensionScore.objects.bulk_create(
+        DimensionScore(
+            score_set=score_set,
+            dimension_code=d.code,
+            score=d.findings.score,
+            completeness=d.findings.completeness or 0.0,
+            sufficient=d.findings.sufficient,
+            target=d.target_step,
+            # v1's sign: positive = shortfall.
+            gap=None if d.main_distance is None else -d.main_distance,
+            gap_flag=d.main_flag or "",
+            divergence=d.divergence,
+            divergence_flag=d.divergence_flag,
+            band_min=d.band_min,
+            band_max=d.band_max,
+            alignment=d.findings.alignment,
+            shortfall=d.findings.shortfall,
+            over_integration=d.findings.over_integration,
+            shortfall_count=len(d.findings.shortfall_indicators),
+            over_integration_count=len(d.findings.over_integration_indicators),
+        )
+        for d in result.dimensions
+    )
+    IndicatorScore.objects.bulk_create(
+        IndicatorScore(
+            score_set=score_set,
+            indicator_code=i.code,
+            dimension_code=i.dimension_code,
+            applicable=i.applicable,
+            value=i.value,
+            band_min=i.band_min,
+            band_max=i.band_max,
+            band_overridden=i.band_source == method_v2.OVERRIDDEN_BAND,
+            rationale=i.rationale,
+            distance=i.distance,
+            flag=i.flag or "",
+            counted=i.counted,
+            expected=i.expected,
+            sufficient=i.sufficient,
+            spread=i.spread,
+        )
+        for d in result.dimensions
+        for i in d.indicators
+    )
+    CoherenceLevelScore.objects.bulk_create(
+        CoherenceLevelScore(
+            score_set=score_set,
+            level=c.level,
+            score=c.findings.score,
+            completeness=c.findings.completeness or 0.0,
+            sufficient=c.findings.sufficient,
+            alignment=c.findings.alignment,
+            shortfall_count=len(c.findings.shortfall_indicators),
+            over_integration_count=len(c.findings.over_integration_indicators),
+        )
+        for c in result.coherence_levels
+    )
+    ComponentDimensionScore.objects.bulk_create(
+        ComponentDimensionScore(
+            score_set=score_set,
+            component=profile.component,
+            dimension_code=d.code,
+            score=d.score,
+            completeness=d.completeness or 0.0,
+            shortfall_count=len(d.shortfall_indicators),
+            over_integration_count=len(d.over_integration_indicators),
+        )
+        for profile in result.profiles
+        for d in profile.dimensions
+    )
+    _store_tags(assessment, score_set, tags)
+    return score_set
+
+
+def _store_tags(assessment: Assessment, score_set: ScoreSet, tags: list) -> None:
     kinds = dict(
         DimensionTag.objects.filter(
             dimension__questionnaire_id=assessment.questionnaire_id
@@ -120,42 +234,66 @@ def _store(assessment: Assessment, result: AssessmentResult, tags: list) -> Scor
         )
         for (dimension_code, code), n in sorted(counts.items())
     )
-    return score_set
 
 
-def assessment_scores_compute_many(*, assessment_ids: list[int]) -> dict[str, int]:
+def assessment_scores_compute_many(
+    *, assessment_ids: list[int], method: int = METHOD_VERSION
+) -> dict[str, int]:
     """Score a batch, each assessment in its own transaction; returns counts."""
     counts = {"scored": 0, "nothing_to_score": 0}
-    questionnaires: dict[int, QuestionnaireDef] = {}
+    questionnaires: dict = {}
     for assessment_id in assessment_ids:
-        result = assessment_scores_compute(assessment_id=assessment_id, cache=questionnaires)
+        result = assessment_scores_compute(
+            assessment_id=assessment_id, cache=questionnaires, method=method
+        )
         counts["scored" if result else "nothing_to_score"] += 1
     return counts
 
 
+def _questionnaire(questionnaire_id: int, method: int, cache: dict | None):
+    """The questionnaire as ``method`` reads it, loaded once per batch when given a cache."""
+    key = (method, questionnaire_id)
+    if cache is not None and key in cache:
+        return cache[key]
+    if method == 1:
+        questionnaire = questionnaire_def(questionnaire_id)
+    else:
+        questionnaire, _mapping = questionnaire_def_v2(questionnaire_id)
+    if cache is not None:
+        cache[key] = questionnaire
+    return questionnaire
+
+
 @transaction.atomic
 def assessment_scores_compute(
-    *, assessment_id: int, cache: dict[int, QuestionnaireDef] | None = None
+    *, assessment_id: int, cache: dict | None = None, method: int = METHOD_VERSION
 ) -> ScoreSet | None:
-    """Score the assessment and store the result, replacing the previous one.
+    """Score the assessment with ``method`` (default: the current one) and store the result,
+    replacing that method's previous result; results of other methods are kept.
 
     The assessment row is locked for the duration, so two concurrent runs (a
     redelivered message and the sweeper, say) store one result set, not two.
     Returns None when there is nothing to score yet (no complete response).
     """
+    if method not in METHODS:
+        raise ValueError(f"unknown scoring method {method!r}")
     assessment = Assessment.objects.select_for_update(of=("self",)).filter(pk=assessment_id).first()
     if assessment is None:
         return None
-    questionnaire = None
-    if cache is not None:
-        if assessment.questionnaire_id not in cache:
-            cache[assessment.questionnaire_id] = questionnaire_def(assessment.questionnaire_id)
-        questionnaire = cache[assessment.questionnaire_id]
-    data, tags = scoring_input(assessment, questionnaire)
-    if not data.components:
-        return None
-    result = score_assessment(data)
-    score_set = _store(assessment, result, tags)
+    questionnaire = _questionnaire(assessment.questionnaire_id, method, cache)
+    if method == 1:
+        data, tags = scoring_input_v1(assessment, questionnaire)
+        if not data.components:
+            return None
+        store = _store_v1
+    else:
+        data, tags = scoring_input_v2(assessment, questionnaire)
+        if not data.responded:
+            return None
+        store = _store_v2
+    result = METHODS[method].score(data)
+    ScoreSet.objects.filter(assessment=assessment, method_version=result.method_version).delete()
+    score_set = store(assessment, result, tags)
     dashboards_scores_changed()
     return score_set
 
@@ -167,7 +305,7 @@ def scoring_pending(*, older_than: datetime.timedelta | None = None):
     cutoff = timezone.now() - older_than
     fresh = ScoreSet.objects.filter(
         assessment=OuterRef("pk"),
-        method_version=METHOD_VERSION,
+        method_version=METHOD_VERSION_LABEL,
         computed_at__gte=OuterRef("scoring_requested_at"),
     )
     has_complete = Response.objects.filter(
@@ -193,14 +331,14 @@ def scoring_sweep(*, limit: int = 500) -> int:
 def assessments_for_rescore(
     *,
     questionnaire: str | None = None,
-    method: str | None = None,
+    scored_with: str | None = None,
     mission: str | None = None,
     period: str | None = None,
 ):
     """Assessments that have something to score, filtered as ``rescore`` was asked.
 
-    ``method`` picks the assessments whose stored scores came from that method
-    version (e.g. the previous one, after the method changed).
+    ``scored_with`` picks the assessments that have stored scores from that method version
+    string (e.g. "imp-score-1.0": the history to recompute after the method changed).
     """
     qs = Assessment.objects.filter(
         Exists(Response.objects.filter(assessment=OuterRef("pk"), status=ResponseStatus.COMPLETE))
@@ -210,11 +348,23 @@ def assessments_for_rescore(
         qs = qs.filter(questionnaire__code=code)
         if version:
             qs = qs.filter(questionnaire__version=int(version))
-    if method:
-        qs = qs.filter(score_sets__method_version=method)
+    if scored_with:
+        qs = qs.filter(score_sets__method_version=scored_with)
     if mission:
         qs = qs.filter(mission__code=mission)
     if period:
         year, _, quarter = period.upper().partition("-Q")
         qs = qs.filter(period__year=int(year), period__quarter=int(quarter))
     return qs.order_by("pk")
+
+
+def rescore_band_mappings(*, assessment_ids: list[int]) -> list[tuple[str, BandMapping]]:
+    """For each questionnaire of these assessments that has no bands of its own, where method
+    v2 takes its default bands from and which indicator codes it could not map."""
+    questionnaires = Questionnaire.objects.filter(assessments__pk__in=assessment_ids).distinct()
+    mappings = []
+    for questionnaire in questionnaires.order_by("code", "version"):
+        _definition, mapping = questionnaire_def_v2(questionnaire.pk)
+        if mapping.mapped or mapping.unmapped:
+            mappings.append((f"{questionnaire.code} v{questionnaire.version}", mapping))
+    return mappings

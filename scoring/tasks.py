@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
+from scoring.method import METHOD_VERSION
 from scoring.services import (
     assessment_scores_compute,
     assessment_scores_compute_many,
@@ -35,6 +36,9 @@ def scoring_sweeper() -> int:
 
 
 @shared_task(**RETRY)
-def assessments_score_batch(assessment_ids: list[int]) -> dict[str, int]:
-    """Used by ``rescore``: one message per batch instead of one per assessment."""
-    return assessment_scores_compute_many(assessment_ids=assessment_ids)
+def assessments_score_batch(assessment_ids: list[int], method: int | None = None) -> dict[str, int]:
+    """Used by ``rescore``: one message per batch instead of one per assessment. ``method``:
+    the scoring method number; None (or a message sent before methods had numbers) = current."""
+    return assessment_scores_compute_many(
+        assessment_ids=assessment_ids, method=method or METHOD_VERSION
+    )

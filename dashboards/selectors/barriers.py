@@ -29,7 +29,7 @@ from dashboards.types import (
 )
 from missions.models import Component, Period
 from questionnaires.models import Indicator
-from scoring.method import METHOD_VERSION
+from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import TagCount
 
 EVIDENCE_PER_PAGE = 25
@@ -73,7 +73,7 @@ def barrier_counts(
     """
     start, end, period_ids = _period_window(period_from_id, period_to_id)
     counts = TagCount.objects.filter(
-        score_set__method_version=METHOD_VERSION,
+        score_set__method_version=METHOD_VERSION_LABEL,
         score_set__period_id__in=period_ids,
         score_set__mission__in=missions_for(user, kind, region),
     )
@@ -157,7 +157,7 @@ def barrier_evidence(
             response__status=ResponseStatus.COMPLETE,
             response__assessment__period_id__in=period_ids,
             response__assessment__mission__in=missions_for(user, kind, region),
-            response__assessment__score_sets__method_version=METHOD_VERSION,
+            response__assessment__score_sets__method_version=METHOD_VERSION_LABEL,
         )
         # Tag codes are a JSON list; matching the quoted code in its text works on every
         # database (JSON containment is PostgreSQL-only) and cannot match a longer code.

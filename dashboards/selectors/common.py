@@ -29,7 +29,7 @@ from dashboards.types import (
 from missions.models import Period
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import Dimension, DimensionTag, Questionnaire, QuestionnaireStatus
-from scoring.method import METHOD_VERSION
+from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import ScoreSet
 
 User = AbstractBaseUser | AnonymousUser
@@ -63,7 +63,7 @@ def period_list() -> list[PeriodRef]:
 
 def period_latest_scored() -> Period | None:
     """The most recent quarter with any stored score of the current method."""
-    scored = ScoreSet.objects.filter(period=OuterRef("pk"), method_version=METHOD_VERSION)
+    scored = ScoreSet.objects.filter(period=OuterRef("pk"), method_version=METHOD_VERSION_LABEL)
     return Period.objects.filter(Exists(scored)).order_by("-year", "-quarter").first()
 
 

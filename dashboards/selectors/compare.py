@@ -21,7 +21,7 @@ from dashboards.types import CompareLine, Comparison
 from missions.models import MissionKind, Region
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import CoherenceLevel
-from scoring.method import COHERENCE_LEVELS, METHOD_VERSION
+from scoring.method import COHERENCE_LEVELS, METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore, ScoreSet
 
 INDEX = "index"
@@ -59,7 +59,7 @@ def _measure_rows(measure: str, chosen_ids: list[int], peer: str):
             "level": (CoherenceLevelScore, {"level": code}),
         }[family]
         prefix, value = "score_set__", F("score")
-    rows = model.objects.filter(**extra, **{f"{prefix}method_version": METHOD_VERSION})
+    rows = model.objects.filter(**extra, **{f"{prefix}method_version": METHOD_VERSION_LABEL})
     if peer != "all":
         field, _sep, wanted = peer.partition(":")
         rows = rows.filter(

@@ -37,7 +37,7 @@ from dashboards.types import (
     PortfolioRow,
 )
 from missions.models import Period
-from scoring.method import METHOD_VERSION
+from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import DimensionScore, ScoreSet
 
 PORTFOLIO_FIXED_SORTS = ("mission", "index")
@@ -65,13 +65,13 @@ def portfolio(
     sets = {
         row["mission_id"]: row
         for row in ScoreSet.objects.filter(
-            period_id=period_id, method_version=METHOD_VERSION, mission__in=missions
+            period_id=period_id, method_version=METHOD_VERSION_LABEL, mission__in=missions
         ).values("mission_id", "index", "stage", "completeness", "sufficient")
     }
     cells: dict[tuple[int, str], dict] = {}
     for row in DimensionScore.objects.filter(
         score_set__period_id=period_id,
-        score_set__method_version=METHOD_VERSION,
+        score_set__method_version=METHOD_VERSION_LABEL,
         score_set__mission__in=missions,
     ).values(
         "score_set__mission_id",

@@ -38,7 +38,7 @@ from dashboards.types import (
 from missions.models import Component, Period
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import CoherenceLevel
-from scoring.method import COHERENCE_LEVELS, METHOD_VERSION
+from scoring.method import COHERENCE_LEVELS, METHOD_VERSION_LABEL
 from scoring.models import (
     CoherenceLevelScore,
     ComponentDimensionScore,
@@ -80,7 +80,7 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
     sets = {
         row["period_id"]: row
         for row in ScoreSet.objects.filter(
-            mission_id=mission_id, method_version=METHOD_VERSION
+            mission_id=mission_id, method_version=METHOD_VERSION_LABEL
         ).values("id", "period_id", "index", "stage", "completeness", "sufficient")
     }
     scored = [p for p in periods if p.id in sets]
@@ -98,7 +98,7 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
     scores = {
         (row["score_set__period_id"], row["dimension_code"]): row
         for row in DimensionScore.objects.filter(
-            score_set__mission_id=mission_id, score_set__method_version=METHOD_VERSION
+            score_set__mission_id=mission_id, score_set__method_version=METHOD_VERSION_LABEL
         ).values(*DIMENSION_FIELDS)
     }
     dimensions = with_unknown_codes(catalogue, (code for _p, code in scores))
@@ -204,7 +204,7 @@ def _dimension_row(
 def index_peer_points(periods: list[PeriodRef]) -> tuple[PeerPoint, ...]:
     """The anonymous distribution of the integration index over every mission, per quarter."""
     rows = ScoreSet.objects.filter(
-        method_version=METHOD_VERSION,
+        method_version=METHOD_VERSION_LABEL,
         period_id__in=[p.id for p in periods],
         sufficient=True,
         index__isnull=False,
@@ -218,7 +218,7 @@ def _levels(mission_id: int, period: PeriodRef, previous: PeriodRef | None) -> t
         (row["score_set__period_id"], row["level"]): row
         for row in CoherenceLevelScore.objects.filter(
             score_set__mission_id=mission_id,
-            score_set__method_version=METHOD_VERSION,
+            score_set__method_version=METHOD_VERSION_LABEL,
             score_set__period_id__in=wanted,
         ).values("score_set__period_id", "level", "score", "sufficient", "completeness")
     }
@@ -266,7 +266,7 @@ def _top_tags(mission_id: int, period: PeriodRef, periods: list[PeriodRef]) -> d
     rows = (
         TagCount.objects.filter(
             score_set__mission_id=mission_id,
-            score_set__method_version=METHOD_VERSION,
+            score_set__method_version=METHOD_VERSION_LABEL,
             score_set__period_id__in=[p.id for p in upto[-TAGS_QUARTERS:]],
         )
         .values("tag_code", "kind", "dimension_code")

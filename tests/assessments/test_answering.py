@@ -209,7 +209,12 @@ def test_copy_forward_fills_only_unanswered_indicators_of_the_dimension(
         answers=[AnswerInput("LEAD-02", "5", base_revision=0)],
     )
     lead = questionnaire.dimensions.get(code="LEAD")
-    copied = response_copy_forward(response=response, by=personas.respondent_a, dimension=lead)
+    copied = response_copy_forward(
+        response=response,
+        by=personas.respondent_a,
+        dimension=lead,
+        base_revisions={"LEAD-01": 0, "LEAD-02": 1},
+    )
     assert copied == 1
     answers = {a.indicator.code: a for a in Answer.objects.filter(response=response)}
     assert (answers["LEAD-01"].choice, answers["LEAD-01"].evidence) == ("2", "Old evidence")

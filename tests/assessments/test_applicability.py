@@ -222,13 +222,6 @@ def test_submitting_a_v2_assessment_needs_the_mission_level_answers_or_a_justifi
     assert refused.value.unjustified == [MISSION_WIDE, "military", "political"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="copy-forward belongs to another branch this round: response_copy_forward must copy "
-    "only response_applicable_indicators (v1 answered LEAD-02 for every component; v2 asks it "
-    "of the political component only)",
-)
 def test_copy_forward_skips_indicators_no_longer_asked_of_the_component(
     personas,
     questionnaire,
@@ -255,5 +248,6 @@ def test_copy_forward_skips_indicators_no_longer_asked_of_the_component(
         response=now.responses.get(component="military"),
         by=military_respondent_a,
         dimension=questionnaire_v2.dimensions.get(code="LEAD"),
+        base_revisions={},
     )
     assert copied == 1

@@ -12,6 +12,7 @@ from assessments.services import (
     AnswerInput,
     dimension_targets_set,
     response_answers_save,
+    response_copy_forward,
     response_mark_complete,
 )
 from scoring.services import assessment_scores_compute
@@ -31,11 +32,27 @@ def test_every_row_lock_names_only_the_rows_it_means(personas, assessment_a):
         response_answers_save(
             response=response, by=personas.respondent_a, answers=[AnswerInput("LEAD-01", "4")]
         )
+        copy_forward_from = len(queries.captured_queries)
+        response_copy_forward(
+            response=response,
+            by=personas.respondent_a,
+            dimension=assessment_a.questionnaire.dimensions.get(code="LEAD"),
+            base_revisions={"LEAD-01": 2, "LEAD-02": 1},
+        )
+        copy_forward_locks = [
+            q["sql"]
+            for q in queries.captured_queries[copy_forward_from:]
+            if "FOR UPDATE" in q["sql"]
+        ]
         response_mark_complete(response=response, by=personas.respondent_a)
         dimension_targets_set(
             assessment=assessment_a, by=personas.focal_point_a, targets={"LEAD": 3}
         )
         assessment_scores_compute(assessment_id=assessment_a.pk)
+    # Copy-forward reads the answers it decides on under lock (response, assessment, answers).
+    assert any(
+        '"assessments_answer"' in sql.split("FOR UPDATE OF", 1)[1] for sql in copy_forward_locks
+    )
     locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     assert len(locks) >= 6
     for sql in locks:

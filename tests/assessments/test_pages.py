@@ -103,8 +103,65 @@ def test_a_stale_page_shows_both_values_and_keeps_the_saved_one(
     assert "My evidence" in html and "Colleague&#x27;s evidence" in html
     assert "respondent_a2" in html
     assert Answer.objects.get().choice == "4"
-    # The page now carries the current revision: saving again is a deliberate overwrite.
-    assert 'name="LEAD-01-revision" value="1"' in html
+    # The page keeps the revision it was built on, so neither autosave nor Save overwrites
+    # the colleague's answer; the user chooses per indicator which version to keep.
+    assert 'name="LEAD-01-revision" value="0"' in html
+    assert 'name="LEAD-01-keep" value="mine"' in html
+    assert 'name="LEAD-01-keep" value="theirs"' in html
+    assert 'name="LEAD-01-saved_revision" value="1"' in html
+    again = client.post(
+        _answer_url(assessment_a),
+        _page_data(**{"LEAD-01-choice": "3", "LEAD-01-evidence": "Typed after the conflict"}),
+    )
+    assert again.status_code == 409
+    assert Answer.objects.get().choice == "4"
+
+
+@pytest.mark.parametrize(
+    ("keep", "expected"),
+    [("mine", ("2", "My evidence")), ("theirs", ("4", "Colleague's evidence"))],
+)
+def test_after_a_conflict_the_user_keeps_mine_or_theirs_per_indicator(
+    client, personas, assessment_a, second_political_respondent_a, keep, expected
+):
+    response_answers_save(
+        response=assessment_a.responses.get(),
+        by=second_political_respondent_a,
+        answers=[AnswerInput("LEAD-01", "4", "Colleague's evidence", base_revision=0)],
+    )
+    client.force_login(personas.respondent_a)
+    mine = {"LEAD-01-choice": "2", "LEAD-01-evidence": "My evidence"}
+    assert client.post(_answer_url(assessment_a), _page_data(**mine)).status_code == 409
+    chosen = client.post(
+        _answer_url(assessment_a),
+        _page_data(**mine, **{"LEAD-01-keep": keep, "LEAD-01-saved_revision": "1"}),
+    )
+    assert chosen.status_code == 302
+    answer = Answer.objects.get()
+    assert (answer.choice, answer.evidence) == expected
+    assert answer.revision == (2 if keep == "mine" else 1)
+
+
+def test_keep_mine_overwrites_only_the_version_the_user_was_shown(
+    client, personas, assessment_a, second_political_respondent_a
+):
+    response = assessment_a.responses.get()
+    for revision, choice in enumerate(["4", "5"]):
+        response_answers_save(
+            response=response,
+            by=second_political_respondent_a,
+            answers=[AnswerInput("LEAD-01", choice, base_revision=revision)],
+        )
+    client.force_login(personas.respondent_a)
+    # The user was shown revision 1 ("4"); the colleague has saved "5" since.
+    chosen = client.post(
+        _answer_url(assessment_a),
+        _page_data(
+            **{"LEAD-01-choice": "2", "LEAD-01-keep": "mine", "LEAD-01-saved_revision": "1"}
+        ),
+    )
+    assert chosen.status_code == 409
+    assert Answer.objects.get().choice == "5"
 
 
 def test_autosave_saves_and_returns_the_new_revisions(client, personas, assessment_a):
@@ -116,7 +173,14 @@ def test_autosave_saves_and_returns_the_new_revisions(client, personas, assessme
     assert Answer.objects.get().evidence == "typed a moment ago"
     stale = client.post(url, _page_data(**{"LEAD-01-evidence": "older tab"}))
     assert stale.status_code == 409
-    assert stale.json() == {"status": "conflict", "conflicts": ["LEAD-01"]}
+    body = stale.json()
+    assert (body["status"], body["conflicts"]) == ("conflict", ["LEAD-01"])
+    saved = body["saved"]["LEAD-01"]
+    assert (saved["evidence"], saved["revision"], saved["updated_by"]) == (
+        "typed a moment ago",
+        1,
+        "respondent_a",
+    )
     assert Answer.objects.get().evidence == "typed a moment ago"
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from assessments.models import Answer, Assessment, AssessmentStatus, Response, ResponseStatus
 from missions.models import Mission, MissionKind, Period, Region
 from questionnaires.models import Indicator
-from scoring.method import METHOD_VERSION
+from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import (
     CoherenceLevelScore,
     ComponentDimensionScore,
@@ -62,7 +62,7 @@ def score_set(
         assessment=assessment,
         mission=mission,
         period=period,
-        method_version=METHOD_VERSION,
+        method_version=METHOD_VERSION_LABEL,
         computed_at=timezone.now(),
         index=index,
         score=None if index is None else index / 25 + 1,
@@ -235,7 +235,7 @@ def build_many(questionnaire):  # noqa: F811
                 assessment=a,
                 mission_id=a.mission_id,
                 period_id=a.period_id,
-                method_version=METHOD_VERSION,
+                method_version=METHOD_VERSION_LABEL,
                 computed_at=now,
                 index=40.0 + (a.pk % 7),
                 score=2.6,

@@ -13,7 +13,7 @@ from exports.cells import neutralise
 from exports.csv_zip import data_csv_zip_write
 from exports.tables import TABLES, DataScope
 from exports.xlsx import data_xlsx_write
-from scoring.method import METHOD_VERSION
+from scoring.method import METHOD_VERSION_LABEL
 from tests.exports.conftest import HOSTILE_EVIDENCE
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_xlsx_readme_names_the_method_version_and_describes_every_column(workboo
     _counts, tables = workbook
     readme = tables["README"]
     flat = [value for row in readme for value in row if value is not None]
-    assert METHOD_VERSION in flat
+    assert METHOD_VERSION_LABEL in flat
     assert "UN CONFIDENTIAL" in flat
     described = {(row[0], row[1]) for row in readme if row[0] and row[1]}
     for table in TABLES:
@@ -153,7 +153,7 @@ def test_index_sheet_has_one_row_per_assessment_with_status_and_score(workbook, 
     row = next(r for r in rows if r[0] == "MSN-A" and r[1] == known_data.current_period.label)
     record = dict(zip(header, row, strict=True))
     assert record["questionnaire"] == "TEST"
-    assert record["method_version"] == METHOD_VERSION
+    assert record["method_version"] == METHOD_VERSION_LABEL
     assert 0 <= record["index"] <= 100
     assert record["status"] == "open"
 

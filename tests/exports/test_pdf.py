@@ -13,7 +13,7 @@ from exports.fetcher import StaticOnlyURLFetcher, URLRefused
 from exports.figure_renderer import figure_batch
 from exports.pdf import briefing_pack_pdf_write, scorecard_pdf_write
 from missions.models import Mission
-from scoring.method import METHOD_VERSION
+from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import ScoreSet
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_scorecard_holds_header_index_and_every_dimension_row(scorecard_a, known
     assert "Mission A" in text and "MSN-A" in text
     assert known_data.current_period.label in text
     assert "questionnaire TEST v1" in text
-    assert METHOD_VERSION in text
+    assert METHOD_VERSION_LABEL in text
     assert "UN CONFIDENTIAL" in text
     assert "DEMO DATA" in text
     assert f"{score_set.index:.0f}" in text

@@ -7,21 +7,31 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from scoring.method import METHOD_VERSION
-from scoring.services import assessments_for_rescore
+from scoring.method import METHOD_VERSION, METHODS
+from scoring.services import assessments_for_rescore, rescore_band_mappings
 from scoring.tasks import assessments_score_batch
 
 
 class Command(BaseCommand):
     help = (
-        "Re-score assessments with the current scoring method "
-        f"({METHOD_VERSION}) through the Celery workers, in batches."
+        "Re-score assessments through the Celery workers, in batches, with the current scoring "
+        f"method ({METHOD_VERSION}: {METHODS[METHOD_VERSION].label}) or the one --method names. "
+        "Results of other methods are kept."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--questionnaire", help="CODE or CODE:VERSION")
         parser.add_argument(
-            "--method", help="Only assessments whose stored scores came from this method version."
+            "--method",
+            type=int,
+            choices=sorted(METHODS),
+            default=METHOD_VERSION,
+            help=f"Scoring method number to score with (default {METHOD_VERSION}).",
+        )
+        parser.add_argument(
+            "--scored-with",
+            help="Only assessments with stored scores from this method version, e.g. "
+            f"{METHODS[1].label}.",
         )
         parser.add_argument("--mission", help="Mission code, e.g. DEMO-ARV")
         parser.add_argument("--period", help="Quarter, e.g. 2026-Q3")
@@ -30,7 +40,7 @@ class Command(BaseCommand):
             "--timeout", type=int, default=1800, help="Seconds to wait for all batches."
         )
 
-    def handle(self, *args, batch_size: int, timeout: int, **options):
+    def handle(self, *args, batch_size: int, timeout: int, method: int, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if options["period"] and not re.fullmatch(r"\d{4}-Q[1-4]", options["period"].upper()):
@@ -39,7 +49,7 @@ class Command(BaseCommand):
             ids = list(
                 assessments_for_rescore(
                     questionnaire=options["questionnaire"],
-                    method=options["method"],
+                    scored_with=options["scored_with"],
                     mission=options["mission"],
                     period=options["period"],
                 ).values_list("pk", flat=True)
@@ -49,9 +59,12 @@ class Command(BaseCommand):
         if not ids:
             self.stdout.write("Nothing to score for these filters.")
             return
+        label = METHODS[method].label
+        if method >= 2:
+            self._report_band_mappings(ids)
         batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
         started = time.monotonic()
-        pending = [assessments_score_batch.delay(batch) for batch in batches]
+        pending = [assessments_score_batch.delay(batch, method) for batch in batches]
         sizes = {result.id: len(batch) for result, batch in zip(pending, batches, strict=True)}
         totals = {"scored": 0, "nothing_to_score": 0, "failed": 0}
         with tqdm(total=len(ids), unit="assessment", file=self.stderr, disable=None) as bar:
@@ -83,10 +96,30 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Re-scored with {METHOD_VERSION}: {totals['scored']} scored, "
+                f"Re-scored with {label}: {totals['scored']} scored, "
                 f"{totals['nothing_to_score']} with nothing to score, {totals['failed']} failed "
                 f"({len(ids)} assessments in {len(batches)} batches, {elapsed:.1f}s)."
             )
         )
         if totals["failed"]:
             raise CommandError(f"{totals['failed']} assessment(s) failed; see the worker log.")
+
+    def _report_band_mappings(self, ids: list[int]) -> None:
+        """Say where the bands of questionnaires without their own come from, and which
+        indicator codes could not be mapped."""
+        for questionnaire, mapping in rescore_band_mappings(assessment_ids=ids):
+            if mapping.source:
+                self.stdout.write(
+                    f"{questionnaire}: default bands of {mapping.source} mapped by code for "
+                    f"{len(mapping.mapped)} indicator(s)."
+                )
+            else:
+                self.stdout.write(f"{questionnaire}: no later version with target bands is loaded.")
+            if mapping.unmapped:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{questionnaire}: could not map {len(mapping.unmapped)} indicator(s) "
+                        f"({', '.join(mapping.unmapped)}); their dimension's target step is "
+                        "used as a one-step band."
+                    )
+                )

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scoring.method import (
+from scoring.method_v1 import (
     DIVERGENCE_FLAG_THRESHOLD,
     GAP_FLAG_THRESHOLD,
-    METHOD_VERSION,
+    METHOD_LABEL,
     MIN_COMPLETENESS,
     STEP_NAMES,
     AnswerValue,
@@ -451,7 +451,7 @@ def test_assessment_target_overrides_the_default():
 
 def test_results_carry_the_method_version():
     result = score(questionnaire(indicator("X-01")), {"X-01": {"a": 3}})
-    assert result.method_version == METHOD_VERSION == "imp-score-1.0"
+    assert result.method_version == METHOD_LABEL == "imp-score-1.0"
 
 
 def test_result_as_dict_survives_a_json_round_trip():

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.method import (
+from scoring.method_v1 import (
     STEP_NAMES,
     AnswerValue,
     DimensionDef,

@@ -1,4 +1,4 @@
-"""The worked example of docs/scoring.md, section 9, number by number.
+"""The worked example of docs/scoring-v1.md, section 9, number by number.
 
 The expected numbers are the hand-computed ones printed in the doc, written here literally and
 compared to the decimals shown there. If this test fails, the doc or the method is wrong.
@@ -6,7 +6,7 @@ compared to the decimals shown there. If this test fails, the doc or the method 
 
 import pytest
 
-from scoring.method import (
+from scoring.method_v1 import (
     AnswerValue,
     DimensionDef,
     IndicatorDef,

@@ -1,0 +1,666 @@
+"""Scoring method v2 (`imp-score-2.0`): findings read against target bands, per indicator.
+
+Integration is not an end in itself ("form follows function", report 1.2 and 1.3): each
+indicator has a target band, and a mission value below it (shortfall) or above it
+(over-integration) is a finding *at that indicator*. Dimensions and coherence levels count their
+indicators' flags; no mean ever decides a flag. The headline is the target alignment (0-100): how
+close the mission is to its own bands. The mean step survives as the "integration level", which
+reads as a description, never as a grade (higher is not better).
+
+Pure: plain dataclasses in and out, no Django, no ORM. docs/scoring.md states every rule and
+threshold and works an example of each flag; tests reproduce it. Any change that can move a
+number or a flag needs a new method version in `scoring.method`.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from scoring.method_v1 import (
+    COHERENCE_LEVELS,
+    DONT_KNOW,
+    NOT_APPLICABLE,
+    OVER_INTEGRATION,
+    SHORTFALL,
+    STEP,
+    STEP_NAMES,
+    STEPS,
+    AnswerValue,
+    _AsDict,
+)
+
+METHOD_LABEL = "imp-score-2.0"
+
+# The key of the focal point's answers to indicators asked once for the whole mission
+# (missions.models.MISSION_WIDE; the method stays free of Django, a test keeps them equal).
+MISSION = "mission"
+# A finding needs evidence: an indicator is sufficient when at least MIN_ANSWERS steps were
+# given and they make at least MIN_COMPLETENESS of the answers expected from its components.
+MIN_ANSWERS = 1
+MIN_COMPLETENESS = 0.5
+# Each step between the mission value and the band costs this many points of alignment on that
+# indicator: 4 steps (the whole scale) cost all 100.
+POINTS_PER_STEP = 25.0
+# Components whose answers lie 1.5 steps apart (or more) see the indicator or dimension
+# differently: a perception gap.
+DIVERGENCE_FLAG_THRESHOLD = 1.5
+# Weighted means of floats can land a hair off a threshold; comparisons forgive that much.
+TOLERANCE = 1e-9
+
+DEFAULT_BAND = "default"
+OVERRIDDEN_BAND = "override"
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionDef:
+    code: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorDef:
+    code: str
+    dimension_code: str
+    coherence_level: str
+    weight: float
+    band_min: int  # the questionnaire's default target band
+    band_max: int
+    # Component codes that answer it, (MISSION,) for the focal point, () for every component.
+    applies_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireDef:
+    dimensions: tuple[DimensionDef, ...]
+    indicators: tuple[IndicatorDef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BandOverride:
+    """The focal point's band for one indicator this quarter, with its written rationale."""
+
+    indicator_code: str
+    band_min: int
+    band_max: int
+    rationale: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringInput:
+    """Everything method v2 needs for one assessment.
+
+    ``components``: every component the mission has in the assessment (one per response row,
+    MISSION included when the focal point has a mission-level response); they define what is
+    expected, so a component that never responded is missing, not ignored. ``responded``: those
+    whose response is complete; ``answers`` come from them only. ``not_applicable``: indicators
+    the focal point declared not applicable to the mission, with the reason.
+    """
+
+    questionnaire: QuestionnaireDef
+    components: tuple[str, ...]
+    responded: tuple[str, ...]
+    answers: tuple[AnswerValue, ...]
+    overrides: tuple[BandOverride, ...] = ()
+    not_applicable: Mapping[str, str] = field(default_factory=dict)
+    phase: str = ""
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult(_AsDict):
+    code: str
+    dimension_code: str
+    coherence_level: str
+    weight: float
+    band_min: int
+    band_max: int
+    band_source: str  # "default" | "override"
+    rationale: str  # the override's rationale; "" for the default band
+    applicable: bool  # False: declared N/A for the mission, or nobody it applies to is expected
+    not_applicable_reason: str  # the focal point's reason for a mission-level N/A
+    value: float | None  # mean of the counted steps
+    distance: float | None  # 0 in the band, < 0 below it (shortfall), > 0 above (over-integration)
+    flag: str | None  # "shortfall" | "over_integration" | None (in band, or insufficient)
+    alignment: float | None  # 100 - 25 x |distance|, for sufficient indicators
+    counted: int  # steps given
+    expected: int  # components it applies to, minus their "not applicable" answers
+    completeness: float | None  # counted / expected; None when nothing is expected
+    sufficient: bool
+    minimum: int | None
+    maximum: int | None
+    spread: int | None  # maximum - minimum; None below two counted steps
+    stdev: float | None  # population standard deviation; None below two counted steps
+    divergent: bool
+    per_component: dict[str, int | str | None]  # over the components it applies to
+
+
+@dataclass(frozen=True, slots=True)
+class Findings(_AsDict):
+    """Figures of a group of indicators (a dimension, a coherence level, the mission)."""
+
+    alignment: float | None  # 0-100, 100 = every sufficient indicator in its band
+    shortfall: float | None  # points of alignment lost below the bands
+    over_integration: float | None  # points of alignment lost above the bands
+    shortfall_indicators: tuple[str, ...]  # codes flagged shortfall
+    over_integration_indicators: tuple[str, ...]  # codes flagged over-integration
+    score: float | None  # mean step (1-5) of the sufficient indicators
+    integration_level: float | None  # (score - 1) x 25: 0-100, higher is not better
+    counted: int
+    expected: int
+    completeness: float | None
+    sufficient: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionResult(_AsDict):
+    code: str
+    weight: float
+    band_min: int | None  # the lowest and highest band step of its applicable indicators
+    band_max: int | None
+    target_step: int | None  # nearest step to the mean band midpoint (for v1-shaped displays)
+    findings: Findings
+    # One flag and distance for pages that show one per dimension: over-integration first (the
+    # finding v1 hid), then shortfall; the distance is that direction's weighted mean in steps.
+    main_flag: str | None
+    main_distance: float | None
+    not_applicable_indicators: tuple[str, ...]
+    divergence: float | None  # mean spread over indicators with two or more counted steps
+    divergence_stdev: float | None
+    divergence_flag: bool
+    indicators: tuple[IndicatorResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CoherenceLevelResult(_AsDict):
+    level: str
+    findings: Findings
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentDimension(_AsDict):
+    """One component's own answers on one dimension, read against the same bands."""
+
+    code: str
+    score: float | None
+    counted: int
+    expected: int
+    completeness: float | None
+    shortfall_indicators: tuple[str, ...]
+    over_integration_indicators: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentProfile(_AsDict):
+    component: str
+    responded: bool
+    counted: int
+    expected: int
+    completeness: float | None
+    score: float | None
+    dimensions: tuple[ComponentDimension, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentResult(_AsDict):
+    method_version: str
+    phase: str
+    findings: Findings
+    stage: str | None  # name of the step nearest to findings.score
+    stage_step: int | None
+    components: tuple[str, ...]  # every component expected (MISSION included when asked)
+    not_responded: tuple[str, ...]  # of those, the ones without a complete response
+    dimensions: tuple[DimensionResult, ...]
+    coherence_levels: tuple[CoherenceLevelResult, ...]
+    profiles: tuple[ComponentProfile, ...]
+
+
+# --- the method --------------------------------------------------------------------------------
+
+
+def score_assessment(data: ScoringInput) -> AssessmentResult:
+    """Score one assessment with method v2.
+
+    Independent of the order of components, answers and overrides: components are sorted and
+    every sum runs in questionnaire order.
+    """
+    questionnaire = data.questionnaire
+    _check(questionnaire)
+    columns = _columns(questionnaire, data.components)
+    responded = set(data.responded)
+    unknown = responded - set(columns)
+    if unknown:
+        raise ValueError(f"responded but not expected: {sorted(unknown)}")
+    scopes = {i.code: _scope(i, columns) for i in questionnaire.indicators}
+    cells = _answer_cells(questionnaire, scopes, responded, data.answers)
+    overrides = _overrides(questionnaire, data.overrides)
+    for code in data.not_applicable:
+        if code not in scopes:
+            raise ValueError(f"not-applicable declaration for unknown indicator {code!r}")
+
+    indicators = [
+        _indicator_result(
+            indicator,
+            overrides.get(indicator.code),
+            data.not_applicable.get(indicator.code),
+            cells[indicator.code],
+        )
+        for indicator in questionnaire.indicators
+    ]
+    present = {i.coherence_level for i in questionnaire.indicators}
+    levels = [level for level in COHERENCE_LEVELS if level in present]
+    levels += sorted(present - set(COHERENCE_LEVELS))
+    members: dict[str, list[IndicatorResult]] = {d.code: [] for d in questionnaire.dimensions}
+    sums = {d.code: _Sums(d.weight) for d in questionnaire.dimensions}
+    level_sums = {
+        level: {d.code: _Sums(d.weight) for d in questionnaire.dimensions} for level in levels
+    }
+    for indicator in indicators:
+        members[indicator.dimension_code].append(indicator)
+        sums[indicator.dimension_code].add(indicator)
+        level_sums[indicator.coherence_level][indicator.dimension_code].add(indicator)
+    dimensions = tuple(
+        _dimension_result(d, members[d.code], sums[d.code]) for d in questionnaire.dimensions
+    )
+    coherence_levels = tuple(
+        CoherenceLevelResult(level=level, findings=_findings(list(level_sums[level].values())))
+        for level in levels
+    )
+    findings = _findings(list(sums.values()))
+    stage_step = _nearest_step(findings.score)
+    return AssessmentResult(
+        method_version=METHOD_LABEL,
+        phase=data.phase,
+        findings=findings,
+        stage=None if stage_step is None else STEP_NAMES[stage_step],
+        stage_step=stage_step,
+        components=columns,
+        not_responded=tuple(c for c in columns if c not in responded),
+        dimensions=dimensions,
+        coherence_levels=coherence_levels,
+        profiles=_profiles(dimensions, columns, responded),
+    )
+
+
+def band_distance(value: float, band_min: int, band_max: int) -> float:
+    """Signed distance from a value to a band: 0 inside, negative below, positive above."""
+    if value < band_min:
+        return value - band_min
+    if value > band_max:
+        return value - band_max
+    return 0.0
+
+
+def _indicator_result(
+    indicator: IndicatorDef,
+    override: BandOverride | None,
+    not_applicable_reason: str | None,
+    cells: dict[str, int | str | None],
+) -> IndicatorResult:
+    band_min, band_max = (
+        (override.band_min, override.band_max)
+        if override
+        else (indicator.band_min, indicator.band_max)
+    )
+    declared_na = not_applicable_reason is not None
+    steps = [cell for cell in cells.values() if type(cell) is int]
+    if declared_na:
+        expected = counted = 0
+    else:
+        expected = len(cells) - sum(1 for cell in cells.values() if cell == NOT_APPLICABLE)
+        counted = len(steps)
+    applicable = expected > 0
+    completeness = counted / expected if expected else None
+    sufficient = (
+        applicable and counted >= MIN_ANSWERS and completeness >= MIN_COMPLETENESS - TOLERANCE
+    )
+    value = distance = minimum = maximum = spread = stdev = None
+    if counted:
+        total = sum(steps)
+        value = total / counted
+        distance = band_distance(value, band_min, band_max)
+        minimum, maximum = min(steps), max(steps)
+        if counted > 1:
+            # n*sum(x^2) - sum(x)^2 is an exact integer, so the stdev does not depend on order.
+            squares = sum(map(operator.mul, steps, steps))
+            stdev = math.sqrt(counted * squares - total * total) / counted
+            spread = maximum - minimum
+    flag = None
+    if sufficient and distance < 0:
+        flag = SHORTFALL
+    elif sufficient and distance > 0:
+        flag = OVER_INTEGRATION
+    return IndicatorResult(
+        code=indicator.code,
+        dimension_code=indicator.dimension_code,
+        coherence_level=indicator.coherence_level,
+        weight=indicator.weight,
+        band_min=band_min,
+        band_max=band_max,
+        band_source=OVERRIDDEN_BAND if override else DEFAULT_BAND,
+        rationale=override.rationale if override else "",
+        applicable=applicable,
+        not_applicable_reason=not_applicable_reason or "",
+        value=value,
+        distance=distance,
+        flag=flag,
+        alignment=100.0 - POINTS_PER_STEP * abs(distance) if sufficient else None,
+        counted=counted,
+        expected=expected,
+        completeness=completeness,
+        sufficient=sufficient,
+        minimum=minimum,
+        maximum=maximum,
+        spread=spread,
+        stdev=stdev,
+        divergent=sufficient and spread is not None and spread >= DIVERGENCE_FLAG_THRESHOLD,
+        per_component=cells,
+    )
+
+
+@dataclass(slots=True)
+class _Sums:
+    """Running sums over some indicators of one dimension (all of them, or one level's)."""
+
+    dimension_weight: float
+    counted: int = 0
+    expected: int = 0
+    weight: float = 0.0  # of the sufficient indicators
+    below: float = 0.0  # weighted steps below the bands
+    above: float = 0.0  # weighted steps above the bands
+    weighted_value: float = 0.0
+    lowest: float = math.inf
+    highest: float = -math.inf
+    short: list[str] = field(default_factory=list)
+    over: list[str] = field(default_factory=list)
+
+    def add(self, indicator: IndicatorResult) -> None:
+        self.counted += indicator.counted
+        self.expected += indicator.expected
+        if not indicator.sufficient:
+            return
+        weight, value, distance = indicator.weight, indicator.value, indicator.distance
+        self.weight += weight
+        self.weighted_value += weight * value
+        self.lowest = min(self.lowest, value)
+        self.highest = max(self.highest, value)
+        if distance < 0:
+            self.below -= weight * distance
+            self.short.append(indicator.code)
+        elif distance > 0:
+            self.above += weight * distance
+            self.over.append(indicator.code)
+
+
+def _findings(groups: Sequence[_Sums]) -> Findings:
+    """Alignment, the two losses, flags and integration level of a group of indicators.
+
+    Weights as the file says: within a dimension by indicator weight, across dimensions by
+    dimension weight, over the *sufficient* indicators only (a finding needs evidence). Per
+    dimension first, then across dimensions: the file's nesting, and fewer float products.
+    """
+    counted = sum(g.counted for g in groups)
+    expected = sum(g.expected for g in groups)
+    completeness = counted / expected if expected else None
+    scored = [g for g in groups if g.weight > 0]
+    alignment = shortfall = over = score = None
+    if scored:
+        weights = [g.dimension_weight for g in scored]
+        shortfall = POINTS_PER_STEP * _weighted_mean(weights, [g.below / g.weight for g in scored])
+        over = POINTS_PER_STEP * _weighted_mean(weights, [g.above / g.weight for g in scored])
+        # Exactly 100 when nothing is lost: both losses are then sums of zeros.
+        alignment = min(100.0, max(0.0, 100.0 - (shortfall + over)))
+        # A mean lies within its values; clamping keeps float noise from showing (3.0000000004).
+        score = _weighted_mean(
+            weights,
+            [min(max(g.weighted_value / g.weight, g.lowest), g.highest) for g in scored],
+        )
+    return Findings(
+        alignment=alignment,
+        shortfall=shortfall,
+        over_integration=over,
+        shortfall_indicators=tuple(code for g in groups for code in g.short),
+        over_integration_indicators=tuple(code for g in groups for code in g.over),
+        score=score,
+        integration_level=None if score is None else (score - 1.0) * POINTS_PER_STEP,
+        counted=counted,
+        expected=expected,
+        completeness=completeness,
+        sufficient=bool(scored) and completeness >= MIN_COMPLETENESS - TOLERANCE,
+    )
+
+
+def _dimension_result(
+    dimension: DimensionDef, indicators: list[IndicatorResult], sums: _Sums
+) -> DimensionResult:
+    findings = _findings([sums])
+    applicable = [i for i in indicators if i.applicable]
+    compared = [i for i in applicable if i.spread is not None]
+    divergence = divergence_stdev = None
+    if compared:
+        divergence = sum(i.spread for i in compared) / len(compared)
+        divergence_stdev = sum(i.stdev for i in compared) / len(compared)
+    target_step = None
+    if indicators:
+        midpoint = _weighted_mean(
+            [i.weight for i in indicators], [(i.band_min + i.band_max) / 2 for i in indicators]
+        )
+        target_step = _nearest_step(midpoint)
+    main_flag = main_distance = None
+    if findings.over_integration_indicators:
+        main_flag, main_distance = OVER_INTEGRATION, findings.over_integration / POINTS_PER_STEP
+    elif findings.shortfall_indicators:
+        main_flag, main_distance = SHORTFALL, -findings.shortfall / POINTS_PER_STEP
+    elif findings.alignment is not None:
+        main_distance = 0.0
+    return DimensionResult(
+        code=dimension.code,
+        weight=dimension.weight,
+        band_min=min((i.band_min for i in applicable), default=None),
+        band_max=max((i.band_max for i in applicable), default=None),
+        target_step=target_step,
+        findings=findings,
+        main_flag=main_flag,
+        main_distance=main_distance,
+        not_applicable_indicators=tuple(i.code for i in indicators if i.not_applicable_reason),
+        divergence=divergence,
+        divergence_stdev=divergence_stdev,
+        divergence_flag=(
+            findings.sufficient
+            and divergence is not None
+            and divergence >= DIVERGENCE_FLAG_THRESHOLD - TOLERANCE
+        ),
+        indicators=tuple(indicators),
+    )
+
+
+def _profiles(
+    mission_dimensions: Sequence[DimensionResult], columns: tuple[str, ...], responded: set[str]
+) -> tuple[ComponentProfile, ...]:
+    """Each component's own steps per dimension, each read against the indicator's band."""
+    rows: dict[str, list[ComponentDimension]] = {c: [] for c in columns}
+    for dimension in mission_dimensions:
+        # component -> [counted, expected, weight, weighted steps, lowest, highest, short, over]
+        tally = {c: [0, 0, 0.0, 0.0, 5, 1, [], []] for c in columns}
+        for indicator in dimension.indicators:
+            if not indicator.applicable:
+                continue
+            low, high = indicator.band_min, indicator.band_max
+            for component, cell in indicator.per_component.items():
+                if cell == NOT_APPLICABLE:
+                    continue
+                counts = tally[component]
+                counts[1] += 1
+                if type(cell) is int:
+                    counts[0] += 1
+                    counts[2] += indicator.weight
+                    counts[3] += indicator.weight * cell
+                    counts[4] = min(counts[4], cell)
+                    counts[5] = max(counts[5], cell)
+                    if cell < low:
+                        counts[6].append(indicator.code)
+                    elif cell > high:
+                        counts[7].append(indicator.code)
+        for component, (
+            counted,
+            expected,
+            weight,
+            weighted,
+            lowest,
+            highest,
+            short,
+            over,
+        ) in tally.items():
+            rows[component].append(
+                ComponentDimension(
+                    code=dimension.code,
+                    # The weighted mean, kept within its values against float noise.
+                    score=min(max(weighted / weight, lowest), highest) if counted else None,
+                    counted=counted,
+                    expected=expected,
+                    completeness=counted / expected if expected else None,
+                    shortfall_indicators=tuple(short),
+                    over_integration_indicators=tuple(over),
+                )
+            )
+    weights = [d.weight for d in mission_dimensions]
+    profiles = []
+    for component in columns:
+        dimensions = rows[component]
+        counted = sum(d.counted for d in dimensions)
+        expected = sum(d.expected for d in dimensions)
+        scored = [
+            (w, d.score) for w, d in zip(weights, dimensions, strict=True) if d.score is not None
+        ]
+        profiles.append(
+            ComponentProfile(
+                component=component,
+                responded=component in responded,
+                counted=counted,
+                expected=expected,
+                completeness=counted / expected if expected else None,
+                score=_weighted_mean([w for w, _ in scored], [x for _, x in scored]),
+                dimensions=tuple(dimensions),
+            )
+        )
+    return tuple(profiles)
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+
+def _weighted_mean(weights: list[float], values: list[float]) -> float | None:
+    """sum(w * x) / sum(w), kept within the range of the values (no 2.9999999999999996)."""
+    if not values:
+        return None
+    mean = sum(map(operator.mul, weights, values)) / sum(weights)
+    return min(max(mean, min(values)), max(values))
+
+
+def _nearest_step(score: float | None) -> int | None:
+    """Round half up (2.5 -> 3), unlike Python's round()."""
+    if score is None:
+        return None
+    return min(5, max(1, math.floor(score + 0.5 + TOLERANCE)))
+
+
+def _check(questionnaire: QuestionnaireDef) -> None:
+    dimension_codes = [d.code for d in questionnaire.dimensions]
+    if len(set(dimension_codes)) != len(dimension_codes):
+        raise ValueError("duplicate dimension code in questionnaire")
+    indicator_codes = [i.code for i in questionnaire.indicators]
+    if len(set(indicator_codes)) != len(indicator_codes):
+        raise ValueError("duplicate indicator code in questionnaire")
+    for dimension in questionnaire.dimensions:
+        if not dimension.weight > 0:
+            raise ValueError(f"dimension {dimension.code}: weight must be positive")
+    known = set(dimension_codes)
+    for indicator in questionnaire.indicators:
+        if indicator.dimension_code not in known:
+            raise ValueError(f"indicator {indicator.code}: unknown dimension")
+        if not indicator.weight > 0:
+            raise ValueError(f"indicator {indicator.code}: weight must be positive")
+        _check_band(indicator.code, indicator.band_min, indicator.band_max)
+
+
+def _check_band(code: str, band_min: int, band_max: int) -> None:
+    if band_min not in STEPS or band_max not in STEPS or band_min > band_max:
+        raise ValueError(
+            f"{code}: band must be steps 1-5 with min <= max, not {band_min}-{band_max}"
+        )
+
+
+def _overrides(
+    questionnaire: QuestionnaireDef, overrides: Iterable[BandOverride]
+) -> dict[str, BandOverride]:
+    known = {i.code for i in questionnaire.indicators}
+    resolved: dict[str, BandOverride] = {}
+    for override in overrides:
+        if override.indicator_code not in known:
+            raise ValueError(f"band override for unknown indicator {override.indicator_code!r}")
+        if override.indicator_code in resolved:
+            raise ValueError(f"two band overrides for {override.indicator_code}")
+        if not override.rationale.strip():
+            raise ValueError(f"band override for {override.indicator_code} without a rationale")
+        _check_band(override.indicator_code, override.band_min, override.band_max)
+        resolved[override.indicator_code] = override
+    return resolved
+
+
+def _columns(questionnaire: QuestionnaireDef, components: Iterable[str]) -> tuple[str, ...]:
+    """Every expected column, sorted: the components, and MISSION when something asks it."""
+    columns = set(components)
+    if any(MISSION in i.applies_to for i in questionnaire.indicators):
+        columns.add(MISSION)
+    return tuple(sorted(columns))
+
+
+def _scope(indicator: IndicatorDef, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns an indicator applies to: () means every component (never MISSION)."""
+    if not indicator.applies_to:
+        return tuple(c for c in columns if c != MISSION)
+    return tuple(c for c in columns if c in indicator.applies_to)
+
+
+def _answer_cells(
+    questionnaire: QuestionnaireDef,
+    scopes: Mapping[str, tuple[str, ...]],
+    responded: set[str],
+    answers: Iterable[AnswerValue],
+) -> dict[str, dict[str, int | str | None]]:
+    """indicator code -> {column in its scope: step, "na", "dk" or None (no answer)}.
+
+    Answers outside an indicator's scope, from a response that is not complete, twice for one
+    cell, or malformed, are caller bugs: accepting them would make results depend on order.
+    """
+    cells = {code: dict.fromkeys(scope) for code, scope in scopes.items()}
+    for answer in answers:
+        row = cells.get(answer.indicator_code)
+        if row is None:
+            raise ValueError(f"answer to unknown indicator {answer.indicator_code!r}")
+        if answer.component not in row:
+            raise ValueError(
+                f"answer to {answer.indicator_code} from {answer.component!r}, "
+                "which it does not apply to"
+            )
+        if answer.component not in responded:
+            raise ValueError(f"answer from {answer.component!r}, whose response is not complete")
+        if row[answer.component] is not None:
+            raise ValueError(f"two answers from {answer.component} to {answer.indicator_code}")
+        kind, step = answer.kind, answer.step
+        if kind == STEP:
+            if type(step) is not int or step not in STEPS:
+                raise ValueError(f"{answer.indicator_code}: step must be 1-5, not {step!r}")
+            row[answer.component] = step
+        elif kind in (NOT_APPLICABLE, DONT_KNOW) and step is None:
+            row[answer.component] = kind
+        else:
+            raise ValueError(f"{answer.indicator_code}: invalid answer {kind!r} / {step!r}")
+    return cells
