@@ -1,9 +1,13 @@
 """make run's demo data: fictional, marked demo, eight scored quarters and a current one;
 the older quarters on IMP-CORE v1, the latest on v2 with its applicability, declarations,
-band overrides and phase."""
+band overrides and phase; every past quarter scored by the scoring service with the current
+method (v1 quarters through the v2 bands mapped by code), showing the findings the demo is
+there to show.
 
-from django.contrib.auth import authenticate
-from django.test import RequestFactory
+One data set is made per module (``demo_data``) and every test reads it in a savepoint."""
+
+from django.contrib.auth import authenticate, get_user_model
+from django.test import Client, RequestFactory
 
 from assessments.models import (
     Answer,
@@ -17,7 +21,8 @@ from missions.models import MISSION_WIDE, Membership, Mission, Period
 from questionnaires.applicability import applies_to_component, is_mission_level
 from questionnaires.models import Indicator, Questionnaire
 from questionnaires.selectors import questionnaire_current_published
-from scoring.models import ScoreSet
+from scoring.method import METHOD_VERSION_LABEL
+from scoring.models import IndicatorScore, ScoreSet
 from tests.demo.conftest import make_demo
 
 MISSIONS, PAST_QUARTERS = 6, 8
@@ -44,9 +49,12 @@ def test_eight_past_quarters_are_submitted_or_approved_and_scored(seeded):
     past = Assessment.objects.exclude(status="open")
     assert past.count() == MISSIONS * PAST_QUARTERS
     assert set(past.values_list("status", flat=True)) == {"submitted", "approved"}
-    assert set(ScoreSet.objects.values_list("assessment", flat=True)) == set(
+    # Through the scoring service, with the method the pages show.
+    current_method = ScoreSet.objects.filter(method_version=METHOD_VERSION_LABEL)
+    assert sorted(current_method.values_list("assessment", flat=True)) == sorted(
         past.values_list("pk", flat=True)
     )
+    assert not ScoreSet.objects.filter(assessment__status="open").exists()
 
 
 def test_current_quarter_is_open_and_partly_filled(seeded):
@@ -203,6 +211,63 @@ def test_every_component_that_answers_has_a_respondent(seeded):
         assert answering - {MISSION_WIDE} == respondents
 
 
+# --- Stored results -----------------------------------------------------------------------
+
+
+def _indicator_scores(mission_code: str, indicator_code: str, version: int):
+    return IndicatorScore.objects.filter(
+        score_set__mission__code=mission_code,
+        score_set__assessment__questionnaire__version=version,
+        indicator_code=indicator_code,
+    )
+
+
+def test_v1_quarters_are_read_against_the_v2_bands_mapped_by_code(seeded):
+    rows = _indicator_scores("DEMO-ARV", "HUM-02", version=1)
+    assert rows.exists()
+    assert {(row.band_min, row.band_max) for row in rows} == {(2, 3)}
+
+
+def test_humanitarian_coordination_over_integrated_and_human_rights_short(seeded):
+    over = _indicator_scores("DEMO-BOR", "HUM-02", version=2)
+    short = _indicator_scores("DEMO-COR", "HUM-04", version=2)
+    assert over.count() == short.count() == 2
+    assert set(over.values_list("flag", flat=True)) == {"over_integration"}
+    assert set(short.values_list("flag", flat=True)) == {"shortfall"}
+    bor = ScoreSet.objects.filter(mission__code="DEMO-BOR", assessment__questionnaire__version=2)
+    assert all(score_set.over_integration_count >= 1 for score_set in bor)
+
+
+def test_declared_indicators_are_not_applicable_in_the_results(seeded):
+    rows = _indicator_scores("DEMO-COR", "POL-05", version=2)
+    assert rows.count() == 2
+    assert all(not row.applicable and row.value is None and not row.flag for row in rows)
+
+
+def test_the_drawdown_overrides_show_with_their_rationale(seeded):
+    rows = IndicatorScore.objects.filter(score_set__mission__code="DEMO-ESK", band_overridden=True)
+    assert {(row.indicator_code, row.band_min, row.band_max) for row in rows} == {
+        ("OWN-02", 4, 5),
+        ("PART-04", 2, 3),
+    }
+    assert all(row.rationale.startswith("Drawdown / transition") for row in rows)
+
+
+def test_the_component_that_did_not_respond_is_named_with_its_justification(seeded):
+    score_set = ScoreSet.objects.get(mission__code="DEMO-FEN", assessment__status="submitted")
+    assert score_set.not_responded == ["mission_support"]
+    assert "on leave" in score_set.detail["not_responded_justifications"]["mission_support"]
+
+
+def test_the_analyst_dashboards_show_the_demo_missions(seeded):
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="analyst"))
+    assert client.get("/dashboards/portfolio/").status_code == 200
+    for mission in Mission.objects.all():
+        response = client.get(f"/dashboards/missions/{mission.pk}/")
+        assert response.status_code == 200, mission.code
+
+
 def test_make_demo_twice_changes_nothing(seeded):
     models = (
         Assessment,
@@ -211,6 +276,7 @@ def test_make_demo_twice_changes_nothing(seeded):
         IndicatorNotApplicable,
         IndicatorBandOverride,
         ScoreSet,
+        IndicatorScore,
         Questionnaire,
         Membership,
     )
