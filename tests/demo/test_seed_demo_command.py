@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from assessments.models import Assessment
+from demo.scenario import CORE_COMPONENTS, DEMO_MISSIONS, login_name
 from missions.models import Mission
 from scoring.models import ScoreSet
 
@@ -71,3 +72,16 @@ def test_make_demo_loads_v1_then_v2_published_before_seeding():
         "QUESTIONNAIRE_V1": "questionnaires/data/imp-core-v1.yaml",
         "QUESTIONNAIRE_V2": "questionnaires/data/imp-core-v2.yaml",
     }
+
+
+def test_readme_lists_every_demo_login_beyond_political_and_humanitarian():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    logins = readme.split("### Demo logins", 1)[1].split("\n\n`python manage.py seed_demo", 1)[0]
+    for scenario in DEMO_MISSIONS:
+        assert f"`{scenario.slug}-focal`" in logins
+        for component in scenario.components:
+            if component not in CORE_COMPONENTS:
+                assert f"`{login_name(scenario.slug, component)}`" in logins
+    assert logins.count("-military`") == sum(
+        "military" in scenario.components for scenario in DEMO_MISSIONS
+    )
