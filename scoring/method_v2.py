@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
 
 from scoring.method_v1 import (
     COHERENCE_LEVELS,
@@ -29,7 +30,6 @@ from scoring.method_v1 import (
     STEP_NAMES,
     STEPS,
     AnswerValue,
-    _AsDict,
 )
 
 METHOD_LABEL = "imp-score-2.0"
@@ -112,6 +112,34 @@ class ScoringInput:
 
 
 # --- results -----------------------------------------------------------------------------------
+
+_SCALARS = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """``method_v1.result_to_dict`` for v2 results, faster: a result has thousands of parts
+    and storing it must not cost more than scoring it. Field names are looked up once per class."""
+    if type(value) in _SCALARS:
+        return value
+    names = _FIELD_NAMES.get(type(value))
+    if names is None:
+        if not is_dataclass(value):
+            if isinstance(value, tuple | list):
+                return [_plain(item) for item in value]
+            if isinstance(value, Mapping):
+                return {str(key): _plain(item) for key, item in value.items()}
+            return value
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    return {name: _plain(getattr(value, name)) for name in names}
+
+
+class _AsDict:
+    __slots__ = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form (tuples become lists), for a JSONField."""
+        return _plain(self)
 
 
 @dataclass(frozen=True, slots=True)
