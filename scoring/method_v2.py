@@ -475,12 +475,7 @@ def _dimension_result(
     if compared:
         divergence = sum(i.spread for i in compared) / len(compared)
         divergence_stdev = sum(i.stdev for i in compared) / len(compared)
-    target_step = None
-    if indicators:
-        midpoint = _weighted_mean(
-            [i.weight for i in indicators], [(i.band_min + i.band_max) / 2 for i in indicators]
-        )
-        target_step = _nearest_step(midpoint)
+    target_step = _summary_step(indicators) if indicators else None
     main_flag = main_distance = None
     if findings.over_integration_indicators:
         main_flag, main_distance = OVER_INTEGRATION, findings.over_integration / POINTS_PER_STEP
@@ -590,6 +585,25 @@ def _weighted_mean(weights: list[float], values: list[float]) -> float | None:
         return None
     mean = sum(map(operator.mul, weights, values)) / sum(weights)
     return min(max(mean, min(values)), max(values))
+
+
+def _summary_step(indicators: Sequence[IndicatorResult]) -> int:
+    """A dimension's one-step summary of its bands in force: the weighted median of the band
+    midpoints, rounded half *down* (between two steps the less integrated one). The same rule
+    as ``questionnaires.spec.derived_target_step`` for the file's default bands."""
+    pairs = sorted(((i.band_min + i.band_max) / 2, i.weight) for i in indicators)
+    half = sum(weight for _, weight in pairs) / 2
+    running = 0.0
+    median = pairs[-1][0]
+    for index, (midpoint, weight) in enumerate(pairs):
+        running += weight
+        if abs(running - half) <= TOLERANCE and index + 1 < len(pairs):
+            median = (midpoint + pairs[index + 1][0]) / 2
+            break
+        if running >= half - TOLERANCE:
+            median = midpoint
+            break
+    return math.ceil(median - 0.5 - TOLERANCE)
 
 
 def _nearest_step(score: float | None) -> int | None:

@@ -134,3 +134,23 @@ def test_the_fast_serialiser_gives_what_the_generic_one_gives():
         overrides=(BandOverride("X-01", 2, 4, "Why."),),
     )
     assert result.as_dict() == result_to_dict(result)
+
+
+@pytest.mark.parametrize(
+    ("bands", "step"),
+    [
+        (((2, 3), (2, 3), (4, 4)), 2),  # midpoints 2.5, 2.5, 4: median 2.5, half down
+        (((4, 5), (4, 5)), 4),
+        (((1, 2),), 1),
+        (((2, 2), (4, 4)), 3),  # running weight exactly half: mean of 2 and 4
+        (((3, 3), (3, 3), (5, 5)), 3),
+    ],
+)
+def test_a_dimensions_summary_step_is_the_weighted_median_of_band_midpoints_half_down(bands, step):
+    q = _q(
+        *(
+            IndicatorDef(f"X-0{n}", "X", "policy_strategic", 1.0, low, high)
+            for n, (low, high) in enumerate(bands)
+        )
+    )
+    assert _score(q, {"X-00": {"a": 3}}).dimensions[0].target_step == step
