@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from dashboards.selectors import period_latest_scored
 from exports import permissions
+from exports.figure_renderer import browser_found, missing_browser_message
 from exports.forms import BriefingPackForm, DataExportForm, ScorecardForm
 from exports.models import ExportJob, ExportKind, ExportStatus
 from exports.selectors import (
@@ -33,8 +34,9 @@ from exports.selectors import (
 )
 from exports.services import (
     ExportError,
+    export_job_download_refused,
     export_job_downloaded,
-    export_job_file,
+    export_job_open,
     export_job_request,
     export_job_retry,
     export_scorecard_now,
@@ -68,6 +70,8 @@ def _index_context(request: HttpRequest, **forms) -> dict:
         else None,
         "data_form": forms.get("data_form") or DataExportForm(missions=missions),
         "can_export": missions.exists(),
+        # Looked up once per process: the page says so before anyone asks for a PDF.
+        "pdf_unavailable": None if browser_found() else missing_browser_message(),
         "jobs": export_jobs_of_user(user=request.user)[:RECENT_JOBS],
         "log": export_jobs_all(user=request.user)[:RECENT_JOBS]
         if user_is_administrator(request.user)
@@ -164,8 +168,8 @@ def data_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _status_payload(job: ExportJob) -> dict:
-    finished_file = job.status == ExportStatus.DONE
+def _status_payload(job: ExportJob, *, can_download: bool) -> dict:
+    finished_file = job.status == ExportStatus.DONE and can_download
     return {
         "id": job.pk,
         "status": job.status,
@@ -180,13 +184,23 @@ def _status_payload(job: ExportJob) -> dict:
 @login_required
 @found_then_method(_get_job_for_user, method="GET")
 def job_detail(request: HttpRequest, job: ExportJob) -> HttpResponse:
-    return render(request, "exports/job.html", {"job": job, "status": _status_payload(job)})
+    can_download = permissions.can_download_job(request.user, job)
+    return render(
+        request,
+        "exports/job.html",
+        {
+            "job": job,
+            "can_download": can_download,
+            "status": _status_payload(job, can_download=can_download),
+        },
+    )
 
 
 @login_required
 @found_then_method(_get_job_for_user, method="GET")
 def job_status(request: HttpRequest, job: ExportJob) -> JsonResponse:
-    response = JsonResponse(_status_payload(job))
+    can_download = permissions.can_download_job(request.user, job)
+    response = JsonResponse(_status_payload(job, can_download=can_download))
     response["Cache-Control"] = "no-store"
     return response
 
@@ -194,14 +208,19 @@ def job_status(request: HttpRequest, job: ExportJob) -> JsonResponse:
 @login_required
 @found_then_method(_get_job_for_user, method="GET")
 def job_download(request: HttpRequest, job: ExportJob) -> HttpResponse:
-    path = export_job_file(job=job)
-    if path is None:
+    if not permissions.can_download_job(request.user, job):
+        # Access changed since the export was made (a member removed from a mission, a
+        # focal point now a respondent): yesterday's file is not theirs to fetch any more.
+        export_job_download_refused(job=job, by=request.user)
+        raise PermissionDenied
+    opened = export_job_open(job=job)
+    if opened is None:
         if job.status == ExportStatus.EXPIRED:
             messages.info(request, _("This file was deleted after its retention time."))
         return redirect("exports:job", job.pk)
     export_job_downloaded(job=job, by=request.user)
     response = FileResponse(
-        path.open("rb"),
+        opened,
         as_attachment=True,
         filename=job.filename,
         content_type=job.content_type or "application/octet-stream",

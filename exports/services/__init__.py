@@ -9,11 +9,13 @@ Management commands pass ``by=None``: they act as the system and see every missi
 from exports.services.cleanup import (
     ORPHAN_AFTER,
     RESEND_QUEUED_AFTER,
+    export_job_download_refused,
     export_job_downloaded,
     export_job_file,
+    export_job_open,
     exports_cleanup,
 )
-from exports.services.common import EXTENSIONS, SYSTEM_ACTOR, ExportError, exports_root
+from exports.services.common import EXTENSIONS, SYSTEM_ACTOR, ExportError
 from exports.services.requesting import (
     export_job_create,
     export_job_request,
@@ -30,12 +32,13 @@ __all__ = [
     "ExportError",
     "build_export_file",
     "export_job_create",
+    "export_job_download_refused",
     "export_job_downloaded",
     "export_job_file",
+    "export_job_open",
     "export_job_request",
     "export_job_retry",
     "export_job_run",
     "export_scorecard_now",
     "exports_cleanup",
-    "exports_root",
 ]

@@ -1,11 +1,8 @@
-"""What requesting, running and clean-up of exports share: file kinds, the folder, the error."""
+"""What requesting, running and clean-up of exports share: file kinds, the error."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-
-from django.conf import settings
 
 from exports.models import ExportKind
 
@@ -28,9 +25,3 @@ SYSTEM_ACTOR = "system (management command)"
 
 class ExportError(Exception):
     """An export cannot be made; the message is shown to the person who asked for it."""
-
-
-def exports_root() -> Path:
-    root = Path(settings.EXPORTS_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
-    return root

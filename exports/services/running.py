@@ -1,25 +1,31 @@
-"""Running an export: claim the job, write its file under a temporary name, then rename.
-
-Safe to run twice: a job that is done (or failed, or expired) is left alone.
+"""Running an export: claim the job, write its file to a private temporary folder, then save
+it through the ``exports`` storage (``exports.storage``); the job is marked done only after
+that, so nobody ever downloads half a file. Safe to run twice: a job that is done (or failed,
+or expired) is left alone.
 """
 
 from __future__ import annotations
 
 import datetime
 import secrets
+import shutil
+import tempfile
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.files import File
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exports import permissions
+from exports.figure_renderer import FigureRendererUnavailable
 from exports.models import ExportJob, ExportKind, ExportStatus
 from exports.progress import Progress
-from exports.services.common import EXTENSIONS, ExportError, exports_root, logger
+from exports.services.common import EXTENSIONS, ExportError, logger
+from exports.storage import exports_storage
 from exports.tables import TABLES, DataScope
 from missions.models import Mission, Period
 
@@ -76,7 +82,18 @@ def build_export_file(*, job: ExportJob, path: Path, progress: Progress) -> None
         from exports.csv_zip import data_csv_zip_write
         from exports.xlsx import data_xlsx_write
 
-        scope = DataScope(None if mission_ids is None else tuple(mission_ids))
+        components = permissions.data_scope_answer_components(
+            None if job.created_by is None else reader, mission_ids
+        )
+        scope = DataScope(
+            None if mission_ids is None else tuple(mission_ids), answer_components=components
+        )
+        # What the file holds, for the check at every download.
+        job.parameters = {
+            **job.parameters,
+            "answer_components": [[m, list(c)] for m, c in components or ()],
+        }
+        ExportJob.objects.filter(pk=job.pk).update(parameters=job.parameters)
         total = sum(table.count(scope) for table in TABLES)
         progress.total = max(total, 1)
         writer = data_xlsx_write if job.kind == ExportKind.DATA_XLSX else data_csv_zip_write
@@ -107,33 +124,38 @@ def export_job_run(*, job_id: int, destination: Path | None = None) -> ExportJob
     """Make the job's file. Safe to call twice; failures are recorded on the job with the
     reason to show. Lost database connections propagate, so the task can retry.
 
-    ``destination`` (management commands) writes the file there instead of under
-    EXPORTS_ROOT; the job then logs the export but serves no file.
+    ``destination`` (management commands) writes the file there instead of into the exports
+    storage; the job then logs the export but serves no file.
     """
     job = _claim(job_id)
     if job is None:
         return ExportJob.objects.filter(pk=job_id).first()
     extension = EXTENSIONS[job.kind][0]
-    final = destination or exports_root() / f"{job.pk}-{secrets.token_urlsafe(12)}.{extension}"
-    partial = final.with_name(final.name + ".part")
     progress = Progress(100, _report_progress(job.pk))
+    stored = ""
     try:
-        build_export_file(job=job, path=partial, progress=progress)
-        partial.replace(final)
+        with tempfile.TemporaryDirectory(prefix="imp-assess-export-") as work:
+            partial = Path(work) / f"{job.pk}.{extension}"
+            build_export_file(job=job, path=partial, progress=progress)
+            size = partial.stat().st_size
+            if destination is not None:
+                shutil.move(partial, destination)  # across file systems too
+            else:
+                with partial.open("rb") as made:
+                    stored = exports_storage().save(
+                        f"{job.pk}-{secrets.token_urlsafe(12)}.{extension}", File(made)
+                    )
     except (OperationalError, InterfaceError):
-        partial.unlink(missing_ok=True)
         raise
     except Exception as error:  # recorded on the job with the reason to show
-        partial.unlink(missing_ok=True)
         _fail(job, error)
         return ExportJob.objects.get(pk=job.pk)
     now = timezone.now()
-    size = final.stat().st_size
     with transaction.atomic():
         current = ExportJob.objects.select_for_update(of=("self",)).get(pk=job.pk)
         current.status = ExportStatus.DONE
         current.progress = 100
-        current.file_path = "" if destination else final.name
+        current.file_path = stored
         current.size = size
         current.finished_at = now
         current.expires_at = (
@@ -148,6 +170,9 @@ def export_job_run(*, job_id: int, destination: Path | None = None) -> ExportJob
 def _fail(job: ExportJob, error: Exception) -> None:
     if isinstance(error, ExportError):
         reason = str(error)
+    elif isinstance(error, FigureRendererUnavailable):
+        reason = str(error)
+        logger.warning("export #%s failed: %s", job.pk, reason)
     elif isinstance(error, SoftTimeLimitExceeded):
         reason = _(
             "The export took longer than its time limit. Choose fewer missions, or ask an "
