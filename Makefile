@@ -34,11 +34,12 @@ demo: $(VENV)/.runtime-installed
 	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(QUESTIONNAIRE_V2) --publish
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
-## make test: install with test extras, lint, check formatting and layers, run every test
+## make test: install with test extras, lint, check formatting, layers and types, run every test
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev-installed

@@ -36,7 +36,7 @@ def task_retry_options(*, backoff: int, backoff_max: int, max_retries: int) -> d
     }
 
 
-def task_send(task: Task, *args: Any, what: str) -> bool:
+def task_send(task: Task[Any, Any], *args: Any, what: str) -> bool:
     """Send ``task(*args)`` now; False (and a warning naming ``what``) if the broker refused."""
     try:
         task.apply_async(args, retry=True, retry_policy=SEND_RETRY_POLICY)

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from questionnaires.steps import STEP_NAMES
 from scoring import method_v1, method_v2
-from scoring.method_v1 import COHERENCE_LEVELS, STEP_NAMES, result_to_dict
+from scoring.method_v1 import COHERENCE_LEVELS, result_to_dict
 
 __all__ = [
     "COHERENCE_LEVELS",
