@@ -27,6 +27,7 @@ from assessments.models import (
 from assessments.selectors import questionnaire_has_bands
 from assessments.services import WorkflowError, _locked_assessment, _require_open
 from missions.models import MissionPhase
+from missions.roles import User
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Indicator
 
@@ -56,7 +57,7 @@ def _reason(text: str, *, field: str, required: str) -> str:
 
 @transaction.atomic
 def indicator_not_applicable_declare(
-    *, assessment: Assessment, by, indicator_code: str, reason: str
+    *, assessment: Assessment, by: User, indicator_code: str, reason: str
 ) -> IndicatorNotApplicable:
     """Declare an indicator not applicable to the mission this quarter, with a reason (no
     Peacebuilding Commission engagement, no protection mandate …). Declaring again restates
@@ -89,7 +90,9 @@ def indicator_not_applicable_declare(
 
 
 @transaction.atomic
-def indicator_not_applicable_withdraw(*, assessment: Assessment, by, indicator_code: str) -> bool:
+def indicator_not_applicable_withdraw(
+    *, assessment: Assessment, by: User, indicator_code: str
+) -> bool:
     """Withdraw a declaration (the history keeps it); False if there was none.
 
     The indicator is expected again: a complete response that has no answer to it returns
@@ -131,7 +134,7 @@ def indicator_not_applicable_withdraw(*, assessment: Assessment, by, indicator_c
 # --- The mission's phase ------------------------------------------------------------------
 
 
-def _phase_set(assessment: Assessment, by, phase: str) -> None:
+def _phase_set(assessment: Assessment, by: User, phase: str) -> None:
     if phase not in MissionPhase.values:
         raise ValidationError({"phase": _("Choose the mission's phase this quarter.")})
     if phase != assessment.phase:
@@ -141,7 +144,7 @@ def _phase_set(assessment: Assessment, by, phase: str) -> None:
 
 
 @transaction.atomic
-def assessment_phase_set(*, assessment: Assessment, by, phase: str) -> Assessment:
+def assessment_phase_set(*, assessment: Assessment, by: User, phase: str) -> Assessment:
     """Record the mission's phase this quarter (start-up, consolidation, drawdown)."""
     assessment = _locked_assessment(assessment)
     if not permissions.can_manage(by, assessment):
@@ -239,7 +242,7 @@ def _locked_overrides(assessment: Assessment, codes: list[str]) -> dict[str, Ind
 
 @transaction.atomic
 def band_override_set(
-    *, assessment: Assessment, by, bands: list[BandInput], phase: str | None = None
+    *, assessment: Assessment, by: User, bands: list[BandInput], phase: str | None = None
 ) -> list[IndicatorBandOverride]:
     """Override the target band of one or more indicators for this quarter only, each with
     a written rationale, and record the mission's phase with them (``phase``, or the one
@@ -303,7 +306,7 @@ def band_override_set(
 def band_override_clear(
     *,
     assessment: Assessment,
-    by,
+    by: User,
     indicator_codes: list[str],
     base_revisions: Mapping[str, int] | None = None,
 ) -> int:

@@ -37,6 +37,7 @@ from assessments.selectors import (
 )
 from assessments.signals import scoring_wanted
 from missions.models import MISSION_WIDE, Membership, MembershipRole, Mission, Period
+from missions.roles import User
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator, Questionnaire, QuestionnaireStatus
 from questionnaires.selectors import questionnaire_has_mission_level_indicators
@@ -264,7 +265,7 @@ def _validate_inputs(response: Response, answers: Iterable[AnswerInput]) -> dict
 
 @transaction.atomic
 def response_answers_save(
-    *, response: Response, by, answers: list[AnswerInput], force: bool = False
+    *, response: Response, by: User, answers: list[AnswerInput], force: bool = False
 ) -> SaveResult:
     """Save a page of answers at once, or nothing.
 
@@ -346,7 +347,7 @@ def response_missing_indicators(*, response: Response) -> list[str]:
 
 
 @transaction.atomic
-def response_mark_complete(*, response: Response, by) -> Response:
+def response_mark_complete(*, response: Response, by: User) -> Response:
     response = (
         Response.objects.select_for_update(of=("self",))
         .select_related("assessment")
@@ -375,7 +376,7 @@ def _answer_is_empty(answer: Answer | None) -> bool:
 
 @transaction.atomic
 def response_copy_forward(
-    *, response: Response, by, dimension: Dimension, base_revisions: Mapping[str, int]
+    *, response: Response, by: User, dimension: Dimension, base_revisions: Mapping[str, int]
 ) -> int:
     """Copy last quarter's answers into this dimension's entirely empty answers.
 
@@ -435,7 +436,7 @@ def response_copy_forward(
 
 
 @transaction.atomic
-def dimension_targets_set(*, assessment: Assessment, by, targets: Mapping[str, int]) -> int:
+def dimension_targets_set(*, assessment: Assessment, by: User, targets: Mapping[str, int]) -> int:
     """Set target steps by dimension code; returns how many changed."""
     assessment = _locked_assessment(assessment)
     if not permissions.can_manage(by, assessment):
@@ -484,7 +485,7 @@ class HighlightsConflict(WorkflowError):
 
 @transaction.atomic
 def assessment_highlights_set(
-    *, assessment: Assessment, by, text: str, base_revision: int
+    *, assessment: Assessment, by: User, text: str, base_revision: int
 ) -> Assessment:
     """The focal point's highlights for the quarter (plain text, shown on the scorecard).
 
@@ -513,7 +514,7 @@ def assessment_highlights_set(
     return assessment
 
 
-def _set_status(assessment: Assessment, status: str, by, reason: str = "") -> None:
+def _set_status(assessment: Assessment, status: str, by: User, reason: str = "") -> None:
     previous = assessment.status
     assessment.status = status
     assessment._history_user = by
@@ -528,7 +529,7 @@ def _set_status(assessment: Assessment, status: str, by, reason: str = "") -> No
 
 @transaction.atomic
 def assessment_submit(
-    *, assessment: Assessment, by, justifications: Mapping[str, str] | None = None
+    *, assessment: Assessment, by: User, justifications: Mapping[str, str] | None = None
 ) -> Assessment:
     assessment = _locked_assessment(assessment)
     if not permissions.can_manage(by, assessment):
@@ -563,7 +564,7 @@ def assessment_submit(
 
 
 @transaction.atomic
-def assessment_reopen(*, assessment: Assessment, by, reason: str) -> Assessment:
+def assessment_reopen(*, assessment: Assessment, by: User, reason: str) -> Assessment:
     assessment = _locked_assessment(assessment)
     if assessment.status == AssessmentStatus.OPEN:
         raise WorkflowError(_("This assessment is already open."))
@@ -583,7 +584,7 @@ def assessment_reopen(*, assessment: Assessment, by, reason: str) -> Assessment:
 
 
 @transaction.atomic
-def assessment_approve(*, assessment: Assessment, by) -> Assessment:
+def assessment_approve(*, assessment: Assessment, by: User) -> Assessment:
     assessment = _locked_assessment(assessment)
     if not permissions.can_approve(by, assessment):
         raise PermissionDenied

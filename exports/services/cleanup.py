@@ -13,6 +13,7 @@ from exports.models import ExportJob, ExportStatus
 from exports.services import requesting
 from exports.services.common import logger
 from exports.storage import exports_storage
+from missions.roles import User
 from security.models import EventKind
 from security.services import security_event_record
 
@@ -37,7 +38,7 @@ def export_job_open(*, job: ExportJob):
     return exports_storage().open(name, "rb") if name else None
 
 
-def export_job_downloaded(*, job: ExportJob, by) -> None:
+def export_job_downloaded(*, job: ExportJob, by: User) -> None:
     ExportJob.objects.filter(pk=job.pk).update(download_count=F("download_count") + 1)
     security_event_record(
         kind=EventKind.EXPORT,
@@ -47,7 +48,7 @@ def export_job_downloaded(*, job: ExportJob, by) -> None:
     logger.info("export #%s downloaded by %s", job.pk, by)
 
 
-def export_job_download_refused(*, job: ExportJob, by) -> None:
+def export_job_download_refused(*, job: ExportJob, by: User) -> None:
     security_event_record(
         kind=EventKind.EXPORT,
         user=by,

@@ -20,6 +20,7 @@ from exports.services.common import EXTENSIONS, SYSTEM_ACTOR, ExportError, logge
 from exports.services.running import export_job_run
 from imp_assess.tasks import send_on_commit, task_send
 from missions.models import Mission, Period
+from missions.roles import User
 from security.models import EventKind
 from security.services import security_event_record
 
@@ -64,7 +65,7 @@ def _filename(kind: str, *, missions, period, now: datetime.datetime) -> str:
 
 def export_job_create(
     *,
-    by,
+    by: User | None,
     kind: str,
     mission_ids: list[int] | None = None,
     period_id: int | None = None,
@@ -129,7 +130,7 @@ def export_job_create(
 
 
 def export_job_request(
-    *, by, kind: str, mission_ids: list[int] | None = None, period_id: int | None = None
+    *, by: User, kind: str, mission_ids: list[int] | None = None, period_id: int | None = None
 ) -> ExportJob:
     """Record a job and send it to a worker once the transaction commits."""
     with transaction.atomic():
@@ -139,7 +140,7 @@ def export_job_request(
     return job
 
 
-def export_scorecard_now(*, by, mission_id: int, period_id: int) -> ExportJob:
+def export_scorecard_now(*, by: User, mission_id: int, period_id: int) -> ExportJob:
     """One scorecard, made inside the request (a few seconds), logged like every export."""
     job = export_job_create(
         by=by, kind=ExportKind.SCORECARD, mission_ids=[mission_id], period_id=period_id
@@ -155,7 +156,7 @@ def _send(job_id: int) -> None:
 
 
 @transaction.atomic
-def export_job_retry(*, job: ExportJob, by) -> ExportJob:
+def export_job_retry(*, job: ExportJob, by: User) -> ExportJob:
     job = ExportJob.objects.select_for_update(of=("self",)).get(pk=job.pk)
     if not permissions.can_open_job(by, job):
         raise PermissionDenied
