@@ -3,11 +3,12 @@
 Mission-bound roles (respondent, focal point) are ``Membership`` rows.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AccountUser
 
 # Who a permission, selector or service is asked about: a signed-in user or an anonymous one.
-# The one user type of the project (type hints only).
-User = AbstractBaseUser | AnonymousUser
+# The one user type of the project (type hints only; the project uses Django's user model).
+User = AccountUser | AnonymousUser
 
 ANALYST_GROUP = "HQ analysts"
 
@@ -21,8 +22,8 @@ def user_is_analyst(user: User) -> bool:
         return False
     # Cached on the user object: the navigation asks on every page.
     if not hasattr(user, "_imp_is_analyst"):
-        user._imp_is_analyst = user.groups.filter(name=ANALYST_GROUP).exists()
-    return user._imp_is_analyst
+        user._imp_is_analyst = user.groups.filter(name=ANALYST_GROUP).exists()  # type: ignore[attr-defined]
+    return bool(user._imp_is_analyst)  # type: ignore[attr-defined]
 
 
 def user_sees_all_missions(user: User | None) -> bool:
