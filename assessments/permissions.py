@@ -16,7 +16,7 @@ def _roles(user: User, mission_id: int) -> set[tuple[str, str]]:
     """(role, component) pairs of the user in the mission, cached on the user object."""
     if not (user.is_authenticated and user.is_active):
         return set()
-    cache = user.__dict__.setdefault("_imp_mission_roles", {})
+    cache: dict[int, set[tuple[str, str]]] = user.__dict__.setdefault("_imp_mission_roles", {})
     if mission_id not in cache:
         cache[mission_id] = set(
             Membership.objects.filter(user=user, mission_id=mission_id).values_list(

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from exports.models import ExportJob
+from missions.models import Mission
 from missions.roles import User, user_is_administrator
 from missions.selectors import mission_list_visible_to
 
@@ -30,5 +31,5 @@ def export_job_get_for_user(*, user: User, job_id: int) -> ExportJob:
     return jobs.get(pk=job_id)
 
 
-def export_mission_choices(*, user: User) -> QuerySet:
+def export_mission_choices(*, user: User) -> QuerySet[Mission]:
     return mission_list_visible_to(user=user).order_by("code")

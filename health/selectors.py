@@ -22,7 +22,7 @@ class ServiceState:
     def healthy(self) -> bool:
         return self.database == "ok" and self.redis in ("ok", "not configured")
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"healthy": self.healthy, **asdict(self)}
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +34,7 @@ def export_job_file(*, job: ExportJob) -> str | None:
     return job.file_path if exports_storage().exists(job.file_path) else None
 
 
-def export_job_open(*, job: ExportJob):
+def export_job_open(*, job: ExportJob) -> File[bytes] | None:
     """The finished file, opened for reading, or None."""
     name = export_job_file(job=job)
     return exports_storage().open(name, "rb") if name else None
@@ -90,7 +92,7 @@ def exports_cleanup(*, now: datetime.datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def _orphans_delete(storage, *, older_than: datetime.datetime) -> int:
+def _orphans_delete(storage: Storage, *, older_than: datetime.datetime) -> int:
     kept = set(
         ExportJob.objects.filter(status=ExportStatus.DONE)
         .exclude(file_path="")
