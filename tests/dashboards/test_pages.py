@@ -81,6 +81,7 @@ def test_every_profile_chart_has_a_table_and_a_csv_matching_its_figure(analyst, 
     assert keys == [
         "radar",
         "gaps",
+        "alignment_trend",  # indicator_flags only with stored indicator rows (method 2)
         "index_trend",
         "dimension_trends",
         "coherence",
@@ -106,9 +107,9 @@ def test_profile_csvs_hold_the_plotted_values(analyst, small, personas):
     assert list(current.r[:-1]) == [3.0, 2.5]  # the outline is closed on its first point
     trend = _csv(analyst.get(url + "?format=csv&chart=index_trend"))
     assert trend[1:] == [
-        ["2024-Q2", "", "50.0", "30.0", "55.0", "3"],
-        ["2024-Q3", "40.0", "50.0", "35.0", "62.5", "4"],
-        ["2024-Q4", "50.0", "50.0", "37.5", "62.5", "3"],
+        ["2024-Q2", "", "50.0", "30.0", "55.0", "3", ""],
+        ["2024-Q3", "40.0", "50.0", "35.0", "62.5", "4", ""],
+        ["2024-Q4", "50.0", "50.0", "37.5", "62.5", "3", ""],
     ]
     gaps = _csv(analyst.get(url + "?format=csv&chart=gaps"))
     assert [row[:2] for row in gaps[1:]] == [
