@@ -23,6 +23,7 @@ from assessments.models import Assessment
 from exports.fetcher import DOCUMENT_BASE_URL, FIGURE_PREFIX, StaticOnlyURLFetcher
 from exports.figure_renderer import figure_batch, figure_svg
 from exports.progress import Progress
+from imp_assess.cells import xml_safe
 from scoring.method import METHOD_VERSION_LABEL
 
 # WeasyPrint logs each layout step at INFO; refused URLs still come through as errors.
@@ -73,6 +74,7 @@ class Scorecard:
     tags_quarters: int
     radar_url: str | None
     trend_url: str | None
+    peer_notes: tuple[str, ...] = ()
 
 
 def _profile(*, user, mission_id: int, period_id: int):
@@ -136,11 +138,13 @@ def scorecard_prepare(
         tags_quarters=profile.tags_quarters,
         radar_url=radar_url,
         trend_url=trend_url,
+        peer_notes=profile.peer_notes,
     )
 
 
 def _document(template: str, context: dict, figures: FigureStore):
-    html = render_to_string(template, context)
+    # Text typed by users reaches the HTML; characters XML forbids have no place in a PDF.
+    html = xml_safe(render_to_string(template, context))
     fetcher = StaticOnlyURLFetcher(figures=figures.files)
     return HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher).render()
 
