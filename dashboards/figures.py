@@ -545,9 +545,13 @@ def figure_alignment_trend(profile: MissionProfile, last_n: int | None = None) -
     if last_n:
         periods, alignment, level = periods[-last_n:], alignment[-last_n:], level[-last_n:]
         versions = versions[-last_n:]
+    peer = list(profile.alignment_peer)
+    if last_n:
+        peer = peer[-last_n:]
     xs = [p.label for p in periods]
     shapes, notes = version_markers(versions, xs)
-    traces = [
+    traces = list(_peer_traces(peer, xs, _("target alignment, anonymous"))) if peer else []
+    traces += [
         go.Scatter(
             x=xs,
             y=alignment,

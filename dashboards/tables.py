@@ -212,9 +212,12 @@ def _version_notes(profile: MissionProfile) -> dict[int, str]:
 
 
 def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) -> Table:
-    versions = list(profile.versions) or [None] * len(profile.periods)
-    alignment = list(profile.alignment_trend) or [None] * len(profile.periods)
-    rows = list(zip(profile.periods, alignment, profile.index_trend, versions, strict=True))
+    empty = [None] * len(profile.periods)
+    versions = list(profile.versions) or empty
+    alignment = list(profile.alignment_trend) or empty
+    peer = list(profile.alignment_peer) or empty
+    shown = profile.peer_count_shown
+    rows = list(zip(profile.periods, alignment, profile.index_trend, versions, peer, strict=True))
     if last_n:
         rows = rows[-last_n:]
     return Table(
@@ -229,6 +232,7 @@ def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) ->
             _("Method version"),
             _("Questionnaire"),
             _("Version change"),
+            *_peer_columns(shown),
         ),
         rows=tuple(
             (
@@ -238,8 +242,9 @@ def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) ->
                 version.method_version if version else _missing("no_result"),
                 version.questionnaire if version else _missing("no_result"),
                 version_note(version) if version and version.changed else "",
+                *(_peer_cells(point, shown) if point else ()),
             )
-            for p, value, level, version in rows
+            for p, value, level, version, point in rows
         ),
     )
 

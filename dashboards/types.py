@@ -325,6 +325,7 @@ class MissionProfile:
     alignment_trend: tuple[float | None, ...] = ()  # aligned with ``periods``
     versions: tuple[QuarterVersion | None, ...] = ()  # aligned with ``periods``; None = no result
     indicator_flags: tuple[IndicatorFlag, ...] = ()
+    alignment_peer: tuple[PeerPoint, ...] = ()  # as ``peer``, of the target alignment
 
     @property
     def version_changes(self) -> tuple[QuarterVersion, ...]:

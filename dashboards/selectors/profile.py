@@ -128,7 +128,8 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
 
     Raises ``Mission.DoesNotExist`` outside the user's missions and ``Period.DoesNotExist`` for
     an unknown quarter. Reads this mission's stored scores only, plus one index per mission and
-    quarter for the anonymous peer distribution: eleven queries in all.
+    quarter for the anonymous peer distributions (integration level and alignment): twelve
+    queries in all.
 
     Each quarter shows the current method's result, else (a quarter never rescored) the newest
     method's; ``versions`` says which, and marks the quarters where the method or the
@@ -160,7 +161,8 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
     }
     dimensions = with_unknown_codes(catalogue, (code for _p, code in scores))
     rule = peer_rule(sees_all_missions=user_sees_all_missions(user))
-    peer = index_peer_points(shown, rule=rule, group=_peer_group(user, rule, mission))
+    group = _peer_group(user, rule, mission)
+    peer = index_peer_points(shown, rule=rule, group=group)
     current = sets.get(period.id)
     before = sets.get(previous.id) if previous else None
     enough = bool(current and current["sufficient"])
@@ -201,6 +203,7 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         alignment_trend=tuple(plotted_row(sets.get(p.id), "alignment") for p in shown),
         versions=_versions(sets, shown),
         indicator_flags=_indicator_flags(current["id"] if current else None, dimensions),
+        alignment_peer=index_peer_points(shown, rule=rule, group=group, field="alignment"),
     )
 
 
@@ -285,20 +288,22 @@ def _peer_group(user: User, rule: PeerRule, mission: MissionRef) -> PeerGroup:
 
 
 def index_peer_points(
-    periods: list[PeriodRef], *, rule: PeerRule, group: PeerGroup
+    periods: list[PeriodRef], *, rule: PeerRule, group: PeerGroup, field: str = "index"
 ) -> tuple[PeerPoint, ...]:
-    """The anonymous distribution of the integration index over the peer group, per quarter,
-    as far as ``rule`` lets it show."""
+    """The anonymous distribution of the integration index (or, with ``field="alignment"``,
+    the target alignment) over the peer group, per quarter, as far as ``rule`` lets it show."""
+    if field not in ("index", "alignment"):
+        raise ValueError(f"no peer distribution of {field!r}")
     rows = ScoreSet.objects.filter(
         method_version=METHOD_VERSION_LABEL,
         period_id__in=[p.id for p in periods],
         sufficient=True,
-        index__isnull=False,
         mission__is_demo=group.demo,
+        **{f"{field}__isnull": False},
     )
     if group.excluded_mission_ids:
         rows = rows.exclude(mission_id__in=group.excluded_mission_ids)
-    return peer_points_sql(rows, "index", periods, rule=rule)
+    return peer_points_sql(rows, field, periods, rule=rule)
 
 
 def _levels(set_ids: list[int], period: PeriodRef, previous: PeriodRef | None) -> tuple:
