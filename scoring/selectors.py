@@ -40,6 +40,11 @@ class AssessmentScores:
     not_responded: list[tuple[str, str]] = field(default_factory=list)
     phase: str = ""  # the mission's phase this quarter, translated
 
+    @property
+    def nothing_to_score(self) -> bool:
+        """No result and none asked for: no component has completed its response yet."""
+        return self.score_set is None and not self.pending
+
 
 def flag_summary(*, shortfall: int, over_integration: int) -> str:
     """ "1 indicator over-integrated, 2 short", from the counts of flagged indicators."""
@@ -61,11 +66,6 @@ def flag_summary(*, shortfall: int, over_integration: int) -> str:
         )
         parts.append(template % {"n": shortfall})
     return ", ".join(parts)
-
-    @property
-    def nothing_to_score(self) -> bool:
-        """No result and none asked for: no component has completed its response yet."""
-        return self.score_set is None and not self.pending
 
 
 def assessment_scores(*, assessment: Assessment) -> AssessmentScores:
