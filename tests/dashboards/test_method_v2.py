@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentStatus
 from dashboards import figures
-from dashboards.selectors import compare_series, mission_profile, portfolio
+from dashboards.selectors import barrier_counts, compare_series, mission_profile, portfolio
 from questionnaires.models import Questionnaire
 from scoring.flags import IN_BAND, OVER_INTEGRATION, SHORTFALL, flag_style
 from scoring.method import METHODS
-from scoring.models import DimensionScore, IndicatorScore, ScoreSet
+from scoring.models import DimensionScore, IndicatorScore, ScoreSet, TagCount
 from tests.factories import PeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +218,24 @@ def test_gap_colours_are_the_flag_colours(personas, v2_data):
         flag_style(SHORTFALL).colour,
         flag_style(OVER_INTEGRATION).colour,
     }
+
+
+def test_barriers_count_each_assessment_once_across_method_versions(personas, questionnaire):
+    """A quarter never rescored keeps its method-1 tags; a rescored one counts only its
+    current-method result, not both."""
+    p1, p2 = PeriodFactory(year=2025, quarter=1), PeriodFactory(year=2025, quarter=2)
+    a = personas.mission_a
+    old_only = _set(a, p1, questionnaire, V1, index=40)
+    rescored_v1 = _set(a, p2, questionnaire, V1, index=45)
+    rescored_v2 = _set(a, p2, questionnaire, V2, index=45, alignment=90.0)
+    for score_set, count in ((old_only, 2), (rescored_v1, 3), (rescored_v2, 3)):
+        TagCount.objects.create(
+            score_set=score_set,
+            dimension_code="LEAD",
+            tag_code="LEAD-B-ROLES",
+            kind="barrier",
+            count=count,
+        )
+    counts = barrier_counts(user=personas.analyst)
+    lead = next(d for d in counts.dimensions if d.code == "LEAD")
+    assert lead.barriers == 2 + 3
