@@ -69,7 +69,7 @@ NOT_PAGES = {
     "assessments:phase": "POST only",
     "assessments:not_applicable": "POST only",
     "assessments:not_applicable_withdraw": "POST only",
-    "password_reset_confirm": "needs the token of a reset e-mail (tests/security/test_passwords.py)",
+    "password_reset_confirm": "needs the token of a reset e-mail (tests/security)",
     "two_factor_setup": "redirects to password_confirm until the password is typed again",
     "recovery_codes": "shown once after enrolment with a verified second factor "
     "(tests/security/test_second_factor.py)",
