@@ -16,7 +16,8 @@ COPY . .
 # collectstatic needs settings that import; the real key comes from the environment at run time.
 RUN DEBUG=1 python manage.py collectstatic --noinput
 
-RUN useradd --system --home /app imp && chown -R imp /app
+# The exports volume is mounted here; created in the image so that it belongs to imp.
+RUN mkdir -p /app/var/media/exports && useradd --system --home /app imp && chown -R imp /app
 USER imp
 EXPOSE 8000
 CMD ["gunicorn", "imp_assess.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-DEFAULT_QUESTIONNAIRE := questionnaires/data/imp-core-v1.yaml
+# IMP-CORE v1, then v2: both published, v2 last, so it is the version new quarters use
+# (the demo's older quarters are on v1, its latest ones on v2).
+QUESTIONNAIRE_V1 := questionnaires/data/imp-core-v1.yaml
+QUESTIONNAIRE_V2 := questionnaires/data/imp-core-v2.yaml
 # The embedded default (SQLite, eager Celery) unless DATABASE_URL/REDIS_URL are set.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
@@ -20,13 +23,15 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
-## make run: install, migrate, load the questionnaire and demo data, serve on :8000
+## make run: install, migrate, load the questionnaires and demo data, serve on :8000
 run: $(VENV)/.runtime-installed demo
+	@$(DEV_ENV) $(BIN)/python manage.py exports_browser_check
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 demo: $(VENV)/.runtime-installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(DEFAULT_QUESTIONNAIRE) --publish
+	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(QUESTIONNAIRE_V1) --publish
+	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(QUESTIONNAIRE_V2) --publish
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
 ## make test: install with test extras, lint, check formatting, run every test

@@ -303,6 +303,12 @@ def figure_radar(profile: MissionProfile) -> go.Figure:
 def _peer_traces(points: Sequence[PeerPoint], xs: list[str], label: str) -> list[go.Scatter]:
     """The peer group's inter-quartile band (q1 to q3) and its median, drawn behind lines."""
     counts = [p.missions for p in points]
+    # Mission staff never see the number of peers (dashboards.disclosure): no count to hover.
+    hover = "%{x}: %{y:.1f}<extra></extra>"
+    if any(count is not None for count in counts):
+        hover = "%{x}: %{y:.1f} (" + _("%{customdata} missions") + ")<extra></extra>"
+    else:
+        counts = None
     return [
         go.Scatter(
             x=xs,
@@ -330,7 +336,7 @@ def _peer_traces(points: Sequence[PeerPoint], xs: list[str], label: str) -> list
             name=_("Peer median (%(group)s)") % {"group": label},
             mode="lines",
             line={"color": PEER_LINE, "dash": "dash", "width": 2},
-            hovertemplate="%{x}: %{y:.1f} (" + _("%{customdata} missions") + ")<extra></extra>",
+            hovertemplate=hover,
         ),
     ]
 
@@ -344,7 +350,7 @@ def figure_index_trend(profile: MissionProfile, last_n: int | None = None) -> go
     if last_n:
         periods, index, peer = periods[-last_n:], index[-last_n:], peer[-last_n:]
     xs = [p.label for p in periods]
-    traces = list(_peer_traces(peer, xs, _("all missions, anonymous")))
+    traces = list(_peer_traces(peer, xs, _("comparable missions, anonymous")))
     traces.append(
         go.Scatter(
             x=xs,

@@ -6,6 +6,10 @@ the class ``no-inline-styles``: the dashboards' layout links ``static/dashboards
 that way. The file is generated from the pinned bundle (a test checks it still matches):
 
     .venv/bin/python -m dashboards.plotly_css > static/dashboards/plotly.css
+
+The map library bundled in plotly.js (MapLibre) injects its own ``<style>`` when the bundle
+loads, unless an element with the id ``MAPLIBRE_STYLE_ID`` exists: the layout renders one
+(no map is drawn here). A test checks the id still matches the pinned bundle.
 """
 
 import re
@@ -14,6 +18,10 @@ from pathlib import Path
 import plotly
 
 BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+MAPLIBRE_STYLE_ID = "9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98efbc0130da53"
+_MAPLIBRE_STYLE = re.compile(
+    r'document\.getElementById\("([0-9a-f]{64})"\)\)\{var \w+=document\.createElement\("style"\)'
+)
 _RULES = re.compile(r"\"([^\"]*)\":(?:'([^']*)'|\"([^\"]*)\")")
 
 
@@ -27,6 +35,11 @@ def plotly_base_css(bundle: Path = BUNDLE) -> str:
         selector = selector.replace("X", ".js-plotly-plot .plotly").replace("Y", ".plotly-notifier")
         lines.append(f"{selector}{{{single or double}}}")
     return "\n".join(lines) + "\n"
+
+
+def plotly_maplibre_style_ids(bundle: Path = BUNDLE) -> list[str]:
+    """The ids whose presence stops the bundle from injecting its map library's ``<style>``."""
+    return _MAPLIBRE_STYLE.findall(bundle.read_text(encoding="utf-8"))
 
 
 def _version(source: str) -> str:

@@ -3,7 +3,8 @@
 Each ``table_*`` function mirrors one ``figure_*`` function of ``dashboards.figures`` and holds
 exactly the values that figure plots (tests compare the two). A missing value is a ``Missing``
 label ("insufficient data", "no result"): shown as that label on the page, an empty cell in the
-CSV, never zero.
+CSV, never zero. Every CSV cell goes through ``imp_assess.cells.cell_text``: mission names and
+tag labels are typed by people, and a chart CSV opens in a spreadsheet like any export.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from dashboards.disclosure import peer_rule, withheld_label
 from dashboards.figures import cycle_state_label
 from dashboards.types import (
     INSUFFICIENT,
@@ -24,6 +26,7 @@ from dashboards.types import (
     PeerPoint,
     Portfolio,
 )
+from imp_assess.cells import cell_text
 
 
 class Missing(str):
@@ -51,9 +54,9 @@ class Table:
     def as_csv(self) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(self.columns)
+        writer.writerow([cell_text(str(column)) for column in self.columns])
         for row in self.rows:
-            writer.writerow(["" if isinstance(cell, Missing) else cell for cell in row])
+            writer.writerow(["" if isinstance(cell, Missing) else cell_text(cell) for cell in row])
         return buffer.getvalue()
 
 
@@ -104,27 +107,36 @@ def table_radar(profile: MissionProfile) -> Table:
     )
 
 
-def _peer_columns() -> tuple[str, ...]:
-    return (
-        _("Peer median"),
-        _("Peer lower quartile"),
-        _("Peer upper quartile"),
-        _("Peer missions"),
-    )
+def _peer_columns(count_shown: bool) -> tuple[str, ...]:
+    columns = (_("Peer median"), _("Peer lower quartile"), _("Peer upper quartile"))
+    return (*columns, _("Peer missions")) if count_shown else columns
 
 
-def _peer_cells(point: PeerPoint) -> tuple:
-    return (_value(point.median), _value(point.q1), _value(point.q3), point.missions)
+def _peer_cells(point: PeerPoint, count_shown: bool) -> tuple:
+    """The figures ``dashboards.disclosure`` let show; the others say why they are not."""
+    rule = peer_rule(sees_all_missions=count_shown)
+    withheld = Missing(withheld_label(point.withheld, rule=rule)) if point.withheld else None
+
+    def cell(value):
+        if value is None:
+            return withheld if withheld is not None else _missing()
+        return value
+
+    cells = (cell(point.median), cell(point.q1), cell(point.q3))
+    return (*cells, point.missions) if count_shown else cells
 
 
 def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Table:
     rows = list(zip(profile.periods, profile.index_trend, profile.peer, strict=True))
+    shown = profile.peer_count_shown
     if last_n:
         rows = rows[-last_n:]
     return Table(
-        caption=_("Integration index per quarter, with the anonymous peer distribution"),
-        columns=(_("Quarter"), profile.mission.label, *_peer_columns()),
-        rows=tuple((p.label, _value(index), *_peer_cells(peer)) for p, index, peer in rows),
+        caption=_(
+            "Integration index per quarter, with the anonymous distribution of comparable missions"
+        ),
+        columns=(_("Quarter"), profile.mission.label, *_peer_columns(shown)),
+        rows=tuple((p.label, _value(index), *_peer_cells(peer, shown)) for p, index, peer in rows),
     )
 
 
@@ -216,13 +228,13 @@ def table_compare(comparison: Comparison) -> Table:
         columns=(
             _("Quarter"),
             *(line.mission.label for line in comparison.lines),
-            *_peer_columns(),
+            *_peer_columns(comparison.peer_count_shown),
         ),
         rows=tuple(
             (
                 period.label,
                 *(_value(line.values[i]) for line in comparison.lines),
-                *_peer_cells(comparison.peer_points[i]),
+                *_peer_cells(comparison.peer_points[i], comparison.peer_count_shown),
             )
             for i, period in enumerate(comparison.periods)
         ),

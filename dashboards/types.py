@@ -63,16 +63,18 @@ class DimensionInfo:
 class PeerPoint:
     """Distribution of a measure across a peer group of missions in one quarter.
 
-    Anonymous by construction: no mission is named. ``median``, ``q1`` and ``q3`` are ``None``
-    when fewer than ``MIN_PEER_GROUP`` missions had sufficient data (``missions`` says how many
-    did), so that a median never reveals one identifiable mission's score.
+    Anonymous by construction: no mission is named. What is shown follows
+    ``dashboards.disclosure``: ``median``, ``q1`` and ``q3`` are ``None`` when the group is too
+    small for them (``withheld`` says why: ``"few_peers"`` or ``"few_for_quartiles"``), and
+    ``missions`` (the number of peers) is ``None`` for mission staff, who never see it.
     """
 
     period: PeriodRef
     median: float | None
     q1: float | None
     q3: float | None
-    missions: int
+    missions: int | None
+    withheld: str = ""
 
 
 # --- portfolio ---------------------------------------------------------------------------------
@@ -223,9 +225,9 @@ class MissionProfile:
     ``period`` is ``None`` when the mission has no stored score at all; then every list is empty
     except ``periods``/trends. ``index_trend`` and each ``DimensionTrend.values`` are aligned with
     ``periods`` (every quarter from the mission's first score to ``period``; ``None`` = gap).
-    ``peer`` is the anonymous distribution of the integration index across all missions, aligned
-    with ``periods`` too. ``top_barriers`` / ``top_enablers`` add up the tags of the last
-    ``tags_quarters`` quarters up to ``period``.
+    ``peer`` is the anonymous distribution of the integration index across the comparable
+    missions (``dashboards.disclosure``), aligned with ``periods`` too. ``top_barriers`` /
+    ``top_enablers`` add up the tags of the last ``tags_quarters`` quarters up to ``period``.
     """
 
     mission: MissionRef
@@ -247,6 +249,9 @@ class MissionProfile:
     top_barriers: tuple[TagRow, ...]
     top_enablers: tuple[TagRow, ...]
     tags_quarters: int = 4
+    # What the disclosure rule left out of ``peer`` and whether the number of peers is shown.
+    peer_notes: tuple[str, ...] = ()
+    peer_count_shown: bool = True
 
     @property
     def gaps_ranked(self) -> tuple[DimensionRow, ...]:
@@ -285,6 +290,8 @@ class Comparison:
     periods: tuple[PeriodRef, ...]
     lines: tuple[CompareLine, ...]
     peer_points: tuple[PeerPoint, ...]
+    peer_notes: tuple[str, ...] = ()
+    peer_count_shown: bool = True
 
 
 # --- barriers and enablers ---------------------------------------------------------------------

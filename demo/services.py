@@ -1,4 +1,4 @@
-"""Synthetic demo data: fictional missions, recent periods and demo users.
+"""Synthetic demo data: fictional missions, recent periods, demo users and their answers.
 
 Everything made here is marked as demo (``Mission.is_demo``) and every mission
 name says it is fictional. Running it again changes nothing that exists.
@@ -14,16 +14,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from demo.synthetic import SyntheticAnswers
-from missions.models import (
-    Component,
-    Membership,
-    MembershipRole,
-    Mission,
-    MissionKind,
-    Period,
-    Region,
-)
+from demo.scenario import V2_QUARTERS, demo_missions, login_name
+from demo.synthetic import SyntheticAnswers, SyntheticHistory
+from missions.models import Component, Membership, MembershipRole, Mission, Period
 from missions.roles import ANALYST_GROUP
 from questionnaires.formats import spec_from_file
 from questionnaires.models import Questionnaire, QuestionnaireStatus
@@ -31,18 +24,9 @@ from questionnaires.services import questionnaire_load
 from scoring.services import assessment_scores_compute
 
 DEMO_PASSWORD = "demo"  # noqa: S105 (documented demo login, demo data only)
-
-# Fictional countries; no real mission, place or acronym.
-DEMO_MISSIONS = [
-    ("arv", "Integrated Mission in Aravia", MissionKind.PEACEKEEPING, Region.AFRICA),
-    ("bor", "Stabilization Mission in Borlandia", MissionKind.PEACEKEEPING, Region.AFRICA),
-    ("cor", "Political Office for Corvania", MissionKind.SPECIAL_POLITICAL, Region.MIDDLE_EAST),
-    ("das", "Assistance Mission in Dastria", MissionKind.SPECIAL_POLITICAL, Region.ASIA_PACIFIC),
-    ("esk", "Peacekeeping Force in Eskeria", MissionKind.PEACEKEEPING, Region.EUROPE),
-    ("fen", "Support Mission in Fendral", MissionKind.PEACEKEEPING, Region.AMERICAS),
-]
-_KINDS = list(MissionKind)
-_REGIONS = list(Region)
+# Loaded in this order, as `make demo` does: the older quarters answer v1, the latest v2.
+_DATA = Path(__file__).resolve().parent.parent / "questionnaires" / "data"
+DEMO_QUESTIONNAIRE_FILES = (_DATA / "imp-core-v1.yaml", _DATA / "imp-core-v2.yaml")
 
 
 @dataclass(frozen=True)
@@ -82,33 +66,21 @@ def demo_periods_ensure(*, quarters: int, today: datetime.date | None = None) ->
     return periods
 
 
-def _demo_mission_definitions(count: int) -> list[tuple[str, str, str, str]]:
-    definitions = list(DEMO_MISSIONS[:count])
-    for number in range(len(definitions) + 1, count + 1):
-        definitions.append(
-            (
-                f"d{number:03d}",
-                f"Synthetic Mission {number:03d}",
-                _KINDS[number % len(_KINDS)],
-                _REGIONS[number % len(_REGIONS)],
-            )
-        )
-    return definitions
-
-
-DEFAULT_QUESTIONNAIRE = (
-    Path(__file__).resolve().parent.parent / "questionnaires/data/imp-core-v1.yaml"
-)
-
-
-def _questionnaire() -> Questionnaire:
-    published = Questionnaire.objects.filter(status=QuestionnaireStatus.PUBLISHED)
-    questionnaire = published.order_by("-published_at", "-version").first()
-    if questionnaire is None:
-        questionnaire = questionnaire_load(
-            spec=spec_from_file(DEFAULT_QUESTIONNAIRE), publish=True
-        ).questionnaire
-    return questionnaire
+def demo_questionnaires_ensure() -> list[Questionnaire]:
+    """IMP-CORE v1 and v2, loaded and published in that order (so v2, published last, is
+    the version new quarters use); a version already published is left as it is."""
+    questionnaires = []
+    for path in DEMO_QUESTIONNAIRE_FILES:
+        spec = spec_from_file(path)
+        questionnaire = Questionnaire.objects.filter(
+            code=spec.code,
+            version=spec.version,
+            status__in=[QuestionnaireStatus.PUBLISHED, QuestionnaireStatus.RETIRED],
+        ).first()
+        if questionnaire is None:
+            questionnaire = questionnaire_load(spec=spec, publish=True).questionnaire
+        questionnaires.append(questionnaire)
+    return questionnaires
 
 
 def demo_seed(
@@ -117,16 +89,25 @@ def demo_seed(
     """Create (or keep) demo missions, periods, users and synthetic answers.
 
     Past quarters are complete (the last one submitted, older ones approved) and
-    scored; the current quarter is open and partly filled. Returns the logins.
+    scored; the current quarter is open and partly filled. The latest ``V2_QUARTERS``
+    quarters, the current one included, are answered on IMP-CORE v2, the older ones on
+    v1. Returns the logins.
     """
     periods = demo_periods_ensure(quarters=quarters)
     logins = _demo_people(missions=missions)
     if answers:
-        questionnaire = _questionnaire()
-        writer = SyntheticAnswers(questionnaire)
+        v1, v2 = demo_questionnaires_ensure()
+        questionnaire_of = {
+            period.pk: v2 if age < V2_QUARTERS else v1
+            for age, period in enumerate(reversed(periods))
+        }
+        versions = {q.pk: SyntheticAnswers(q) for q in (v1, v2)}
         to_score = []
-        for mission in Mission.objects.filter(is_demo=True).order_by("code")[:missions]:
-            to_score += writer.mission_history(mission, periods, current=periods[-1])
+        scenarios = {scenario.code: scenario for scenario in demo_missions(missions)}
+        for mission in Mission.objects.filter(is_demo=True, code__in=scenarios).order_by("code"):
+            to_score += SyntheticHistory(mission, scenarios[mission.code], versions).write(
+                periods, questionnaire_of, current=periods[-1]
+            )
         if score:
             for assessment_id in to_score:
                 assessment_scores_compute(assessment_id=assessment_id)
@@ -151,20 +132,19 @@ def _demo_people(*, missions: int) -> list[DemoLogin]:
     analyst.groups.add(Group.objects.get_or_create(name=ANALYST_GROUP)[0])
     logins.append(DemoLogin("analyst", "HQ analyst (all missions, read-only)"))
 
-    for slug, name, kind, region in _demo_mission_definitions(missions):
+    for scenario in demo_missions(missions):
         mission, _created = Mission.objects.get_or_create(
-            code=f"DEMO-{slug.upper()}",
+            code=scenario.code,
             defaults={
-                "name": f"{name} (fictional)",
-                "kind": kind,
-                "region": region,
+                "name": f"{scenario.name} (fictional)",
+                "kind": scenario.kind,
+                "region": scenario.region,
                 "is_demo": True,
             },
         )
-        staff = [
-            (f"{slug}-focal", MembershipRole.FOCAL_POINT, ""),
-            (f"{slug}-respondent", MembershipRole.RESPONDENT, Component.POLITICAL),
-            (f"{slug}-humanitarian", MembershipRole.RESPONDENT, Component.HUMANITARIAN),
+        staff = [(f"{scenario.slug}-focal", MembershipRole.FOCAL_POINT, "")] + [
+            (login_name(scenario.slug, component), MembershipRole.RESPONDENT, component)
+            for component in scenario.components
         ]
         for username, role, component in staff:
             account = user(username, first_name="Demo", last_name=f"{mission.code} {role}")

@@ -1,7 +1,9 @@
 """The data export as a ZIP archive of CSV files, one per table, streamed into the archive.
 
 Each CSV is UTF-8 (no byte-order mark), comma-separated, with a header row; booleans are
-written TRUE/FALSE as in the workbook. Every text cell passes through ``neutralise``.
+written TRUE/FALSE as in the workbook.
+Every text cell passes through ``imp_assess.cells.cell_text`` (no XML-illegal character, no
+formula).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from exports.cells import neutralise
 from exports.progress import Progress
 from exports.tables import TABLES, DataScope, readme_lines
+from imp_assess.cells import cell_text
 
 BATCH = 5000
 
@@ -25,7 +27,7 @@ BATCH = 5000
 def _cell(value):
     cls = value.__class__
     if cls is str:
-        return neutralise(value)
+        return cell_text(value)
     if cls is bool:
         return "TRUE" if value else "FALSE"
     return value

@@ -1,50 +1,184 @@
 """Plotly figures to SVG through kaleido, with one headless chromium kept alive.
 
-Plotly's static export (``fig.to_image``) drives chromium through kaleido. Starting chromium
-costs about two seconds; rendering a figure in a running one about a tenth of that. kaleido
-1.x runs a persistent "sync server" (``kaleido.start_sync_server``): while it runs, every
-``fig.to_image`` call goes through the same chromium. ``figure_batch()`` starts it for a
-batch of figures and, unless ``EXPORT_FIGURE_PROCESS_KEEP_ALIVE`` says to keep it warm for the
-next request, stops it afterwards.
+Plotly's static export drives chromium through kaleido. Starting chromium costs about two
+seconds; rendering a figure in a running one about a tenth of that. ``figure_batch()`` starts
+one chromium for a batch of figures and, unless ``EXPORT_FIGURE_PROCESS_KEEP_ALIVE`` says to
+keep it warm for the next request, stops it afterwards.
 
-The server is one per process and not safe for concurrent calls, so renders take a lock.
-MathJax is switched off: the figures hold no formulas, and its default source is a CDN.
+A missing or dead browser is an error within seconds, never a wait: kaleido's own "sync
+server" waits for ever when its browser thread dies (a machine without chromium hung a PDF
+export, and the test suite, for good). So this module runs kaleido on an event loop thread of
+its own and waits for every step with a time limit:
+
+- no browser at all: ``FigureRendererUnavailable`` at once ("PDF exports need chromium:
+  apt-get install chromium"), before anything starts; ``browser_found()`` tells pages and
+  ``manage.py exports_browser_check`` the same beforehand;
+- a browser that does not start (crashes, hangs): the same error after
+  ``EXPORT_BROWSER_START_TIMEOUT`` seconds at most, and the process is killed;
+- a figure that does not come back within ``EXPORT_FIGURE_TIMEOUT``: the renderer is restarted
+  once, then the error is raised.
+
+The browser is ``BROWSER_PATH`` (the ``EXPORT_BROWSER_PATH`` setting) when set, otherwise the
+first chromium-like browser choreographer (kaleido's browser driver) finds on the ``PATH`` or
+in the usual places. The renderer is one per process and not safe for concurrent calls, so
+renders take a lock. MathJax is switched off: the figures hold no formulas, and its default
+source is a CDN.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
+import functools
 import logging
+import os
+import signal
 import threading
-import warnings
 from collections.abc import Iterator
 
 import kaleido
+from choreographer.browsers.chromium import Chromium
 from django.conf import settings
+from django.utils.translation import gettext as _
+from plotly.io._utils import validate_coerce_fig_to_dict
 
 logger = logging.getLogger(__name__)
 # kaleido and choreographer log every browser tab they open at INFO: noise in a worker's log.
-for _name in ("kaleido", "choreographer"):
+for _name in ("kaleido", "choreographer", "browser_proc"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
 _lock = threading.RLock()
 _batch_depth = 0
+_renderer: _Renderer | None = None
+CLOSE_TIMEOUT = 10
+
+
+class FigureRendererUnavailable(RuntimeError):
+    """No browser to draw figures with; the message says what to install."""
+
+
+def missing_browser_message() -> str:
+    return _("PDF exports need chromium: apt-get install chromium")
+
+
+def browser_path() -> str | None:
+    """The browser kaleido would drive, or None when there is none."""
+    configured = settings.EXPORT_BROWSER_PATH
+    if configured:
+        return configured if os.path.isfile(configured) and os.access(configured, os.X_OK) else None
+    return Chromium.find_browser(skip_local=False)
+
+
+@functools.cache
+def browser_found() -> bool:
+    """Whether a browser is there, looked up once per process (pages ask on every view)."""
+    return browser_path() is not None
+
+
+def require_browser() -> str:
+    path = browser_path()
+    if path is None:
+        raise FigureRendererUnavailable(missing_browser_message())
+    return path
+
+
+class _Renderer:
+    """kaleido (one chromium) on an event loop thread of its own, called with time limits."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.kaleido = None
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="figure-renderer", daemon=True
+        )
+        self.thread.start()
+
+    def _call(self, coroutine, timeout: float):
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise
+
+    async def _open(self) -> None:
+        self.kaleido = kaleido.Kaleido(
+            n=1, timeout=settings.EXPORT_FIGURE_TIMEOUT, mathjax=False, path=self.path
+        )
+        await self.kaleido.__aenter__()
+
+    def open(self) -> None:
+        timeout = settings.EXPORT_BROWSER_START_TIMEOUT
+        try:
+            self._call(self._open(), timeout)
+        except BaseException as error:
+            self.close(graceful=False)
+            if isinstance(error, concurrent.futures.TimeoutError):
+                reason = _("the browser at %(path)s did not start within %(n)d s") % {
+                    "path": self.path,
+                    "n": timeout,
+                }
+            else:
+                # choreographer's errors carry several sentences as args: the first says it.
+                first = error.args[0] if error.args and isinstance(error.args[0], str) else ""
+                first_line = (first or str(error) or type(error).__name__).splitlines()[0][:200]
+                reason = _("the browser at %(path)s did not start: %(error)s") % {
+                    "path": self.path,
+                    "error": first_line,
+                }
+            logger.warning("figure renderer: %s", reason, exc_info=error)
+            raise FigureRendererUnavailable(f"{missing_browser_message()} ({reason})") from error
+
+    def render(self, figure_dict: dict, width: int, height: int) -> bytes:
+        opts = {"format": "svg", "width": width, "height": height, "scale": 1}
+        return self._call(
+            self.kaleido.calc_fig(figure_dict, opts=opts), settings.EXPORT_FIGURE_TIMEOUT
+        )
+
+    def close(self, *, graceful: bool = True) -> None:
+        """Close the browser: politely when it works, by killing it when it never started."""
+        if self.kaleido is not None and graceful:
+            try:
+                self._call(self.kaleido.__aexit__(None, None, None), CLOSE_TIMEOUT)
+            except BaseException:  # noqa: BLE001 (a dead browser may not close cleanly)
+                logger.info("figure renderer did not close cleanly", exc_info=True)
+        process = getattr(self.kaleido, "subprocess", None)
+        if process is not None and process.poll() is None:
+            # chromium runs in a session of its own (choreographer): end its helpers too.
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                process.kill()
+            with contextlib.suppress(Exception):
+                process.wait(CLOSE_TIMEOUT)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(CLOSE_TIMEOUT)
+        if not self.thread.is_alive():
+            self.loop.close()
 
 
 def figure_server_running() -> bool:
-    return kaleido._global_server.is_running()  # noqa: SLF001 (kaleido exposes no getter)
+    return _renderer is not None
 
 
 def _start() -> None:
-    if not figure_server_running():
-        logger.info("starting the figure renderer (kaleido + chromium)")
-        kaleido.start_sync_server(mathjax=False, timeout=60, silence_warnings=True)
+    global _renderer
+    if _renderer is None:
+        path = require_browser()
+        logger.info("starting the figure renderer (kaleido + %s)", path)
+        renderer = _Renderer(path)
+        renderer.open()
+        _renderer = renderer
 
 
 def figure_server_stop() -> None:
+    global _renderer
     with _lock:
-        if figure_server_running():
-            kaleido.stop_sync_server(silence_warnings=True)
+        if _renderer is not None:
+            renderer, _renderer = _renderer, None
+            renderer.close()
 
 
 @contextlib.contextmanager
@@ -65,21 +199,14 @@ def figure_batch() -> Iterator[None]:
 
 def figure_svg(figure, *, width: int, height: int) -> bytes:
     """The figure as SVG bytes, sized in CSS pixels."""
+    figure_dict = validate_coerce_fig_to_dict(figure, True)
     with _lock, figure_batch():
         try:
-            return _to_svg(figure, width, height)
+            return _renderer.render(figure_dict, width, height)
         except Exception:
-            # A chromium that died (killed, out of memory) leaves a dead server behind:
-            # start a fresh one once before giving up.
+            # A chromium that died (killed, out of memory) or hangs: start a fresh one once
+            # before giving up.
             logger.warning("figure rendering failed; restarting the renderer", exc_info=True)
             figure_server_stop()
             _start()
-            return _to_svg(figure, width, height)
-
-
-def _to_svg(figure, width: int, height: int) -> bytes:
-    with warnings.catch_warnings():
-        # plotly passes its default request headers as "kopts", which a running server
-        # ignores (it was configured when started) and warns about on every figure.
-        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-        return figure.to_image(format="svg", width=width, height=height)
+            return _renderer.render(figure_dict, width, height)

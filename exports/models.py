@@ -45,7 +45,7 @@ class ExportJob(models.Model):
     source = models.CharField(
         _("source"), max_length=10, choices=ExportSource.choices, default=ExportSource.WEB
     )
-    # Relative to settings.EXPORTS_ROOT; never under a static or media folder.
+    # Name in the exports storage (exports.storage); the file is never given a URL.
     file_path = models.CharField(_("file"), max_length=300, blank=True)
     filename = models.CharField(_("download name"), max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)

@@ -24,6 +24,7 @@ from exports.fetcher import DOCUMENT_BASE_URL, FIGURE_PREFIX, StaticOnlyURLFetch
 from exports.figure_renderer import figure_batch, figure_svg
 from exports.findings import CardFindings, pack_findings, scorecard_findings
 from exports.progress import Progress
+from imp_assess.cells import xml_safe
 from scoring.method import METHOD_VERSION_LABEL
 
 # WeasyPrint logs each layout step at INFO; refused URLs still come through as errors.
@@ -74,6 +75,7 @@ class Scorecard:
     tags_quarters: int
     radar_url: str | None
     trend_url: str | None
+    peer_notes: tuple[str, ...] = ()
     # The stored result read for this quarter: method 2's findings (``method == 2``), or
     # method 1's figures for a quarter only method 1 scored (the v1 layout).
     result: CardFindings | None = None
@@ -147,6 +149,7 @@ def scorecard_prepare(
         tags_quarters=profile.tags_quarters,
         radar_url=radar_url,
         trend_url=trend_url,
+        peer_notes=profile.peer_notes,
         result=result,
     )
 
@@ -192,7 +195,8 @@ def _profile_from_v1(profile, result: CardFindings):
 
 
 def _document(template: str, context: dict, figures: FigureStore):
-    html = render_to_string(template, context)
+    # Text typed by users reaches the HTML; characters XML forbids have no place in a PDF.
+    html = xml_safe(render_to_string(template, context))
     fetcher = StaticOnlyURLFetcher(figures=figures.files)
     return HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher).render()
 

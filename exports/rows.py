@@ -26,9 +26,24 @@ _ANSWER_LABELS = {"na": "N/A", "dk": "DK", "": None}
 
 @dataclass(frozen=True)
 class DataScope:
-    """Which missions a data export covers; ``None`` means every mission."""
+    """Which missions a data export covers (``None``: every mission), and, per mission where
+    the reader may not read every component's answers, the components whose answers and
+    evidence it holds (``exports.permissions.data_scope_answer_components``)."""
 
     mission_ids: tuple[int, ...] | None = None
+    answer_components: tuple[tuple[int, tuple[str, ...]], ...] | None = None
+
+    def answers_filter(self) -> Q:
+        """Answers of the components the reader may read (every answer when unrestricted)."""
+        if not self.answer_components:
+            return Q()
+        restricted = {mission_id for mission_id, _components in self.answer_components}
+        allowed = ~Q(response__assessment__mission_id__in=restricted)
+        for mission_id, components in self.answer_components:
+            allowed |= Q(
+                response__assessment__mission_id=mission_id, response__component__in=components
+            )
+        return allowed
 
     def missions(self) -> QuerySet[Mission]:
         qs = Mission.objects.all()
@@ -127,7 +142,8 @@ def indicator_rows(scope: DataScope) -> Iterator[tuple]:
 
 
 def _answer_qs(scope: DataScope):
-    return scope.filter(Answer.objects.all(), "response__assessment__mission_id")
+    answers = Answer.objects.filter(scope.answers_filter())
+    return scope.filter(answers, "response__assessment__mission_id")
 
 
 def answer_rows(scope: DataScope) -> Iterator[tuple]:

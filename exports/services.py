@@ -4,8 +4,9 @@ Every export is an ``ExportJob``. One scorecard is small: the web request runs i
 (``export_scorecard_now``). Anything larger (a briefing pack, the data as XLSX or CSV) is
 queued for a Celery worker after the transaction commits; the page then polls the job's
 progress. ``export_job_run`` is what both paths call, and it is safe to run twice: a job that
-is done (or failed, or expired) is left alone, and a file is first written under a temporary
-name, then renamed, so nobody ever downloads half a file.
+is done (or failed, or expired) is left alone. A file is written to a private temporary folder,
+then saved through the ``exports`` storage (``exports.storage``), and the job is marked done
+only after that, so nobody ever downloads half a file.
 """
 
 from __future__ import annotations
@@ -13,20 +14,25 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+import shutil
+import tempfile
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exports import permissions
+from exports.figure_renderer import FigureRendererUnavailable
 from exports.models import ExportJob, ExportKind, ExportSource, ExportStatus
 from exports.progress import Progress
+from exports.storage import exports_storage
 from exports.tables import TABLES, DataScope
 from missions.models import Mission, Period
 from security.models import EventKind
@@ -36,7 +42,8 @@ logger = logging.getLogger(__name__)
 
 # A queued job still waiting after this was probably never sent (broker down): send it again.
 RESEND_QUEUED_AFTER = datetime.timedelta(minutes=10)
-# Orphaned temporary files (a worker killed mid-write) are removed after this.
+# Stored files that no job points to (a worker killed between saving and recording) are
+# removed after this.
 ORPHAN_AFTER = datetime.timedelta(hours=6)
 EXTENSIONS = {
     ExportKind.SCORECARD: ("pdf", "application/pdf"),
@@ -51,12 +58,6 @@ EXTENSIONS = {
 
 class ExportError(Exception):
     """An export cannot be made; the message is shown to the person who asked for it."""
-
-
-def exports_root() -> Path:
-    root = Path(settings.EXPORTS_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
-    return root
 
 
 # --- requesting -------------------------------------------------------------------------------
@@ -271,7 +272,18 @@ def build_export_file(*, job: ExportJob, path: Path, progress: Progress) -> None
         from exports.csv_zip import data_csv_zip_write
         from exports.xlsx import data_xlsx_write
 
-        scope = DataScope(None if mission_ids is None else tuple(mission_ids))
+        components = permissions.data_scope_answer_components(
+            None if job.created_by is None else reader, mission_ids
+        )
+        scope = DataScope(
+            None if mission_ids is None else tuple(mission_ids), answer_components=components
+        )
+        # What the file holds, for the check at every download.
+        job.parameters = {
+            **job.parameters,
+            "answer_components": [[m, list(c)] for m, c in components or ()],
+        }
+        ExportJob.objects.filter(pk=job.pk).update(parameters=job.parameters)
         total = sum(table.count(scope) for table in TABLES)
         progress.total = max(total, 1)
         writer = data_xlsx_write if job.kind == ExportKind.DATA_XLSX else data_csv_zip_write
@@ -302,33 +314,38 @@ def export_job_run(*, job_id: int, destination: Path | None = None) -> ExportJob
     """Make the job's file. Safe to call twice; failures are recorded on the job with the
     reason to show. Lost database connections propagate, so the task can retry.
 
-    ``destination`` (management commands) writes the file there instead of under
-    EXPORTS_ROOT; the job then logs the export but serves no file.
+    ``destination`` (management commands) writes the file there instead of into the exports
+    storage; the job then logs the export but serves no file.
     """
     job = _claim(job_id)
     if job is None:
         return ExportJob.objects.filter(pk=job_id).first()
     extension = EXTENSIONS[job.kind][0]
-    final = destination or exports_root() / f"{job.pk}-{secrets.token_urlsafe(12)}.{extension}"
-    partial = final.with_name(final.name + ".part")
     progress = Progress(100, _report_progress(job.pk))
+    stored = ""
     try:
-        build_export_file(job=job, path=partial, progress=progress)
-        partial.replace(final)
+        with tempfile.TemporaryDirectory(prefix="imp-assess-export-") as work:
+            partial = Path(work) / f"{job.pk}.{extension}"
+            build_export_file(job=job, path=partial, progress=progress)
+            size = partial.stat().st_size
+            if destination is not None:
+                shutil.move(partial, destination)  # across file systems too
+            else:
+                with partial.open("rb") as made:
+                    stored = exports_storage().save(
+                        f"{job.pk}-{secrets.token_urlsafe(12)}.{extension}", File(made)
+                    )
     except (OperationalError, InterfaceError):
-        partial.unlink(missing_ok=True)
         raise
     except Exception as error:  # recorded on the job with the reason to show
-        partial.unlink(missing_ok=True)
         _fail(job, error)
         return ExportJob.objects.get(pk=job.pk)
     now = timezone.now()
-    size = final.stat().st_size
     with transaction.atomic():
         current = ExportJob.objects.select_for_update(of=("self",)).get(pk=job.pk)
         current.status = ExportStatus.DONE
         current.progress = 100
-        current.file_path = "" if destination else final.name
+        current.file_path = stored
         current.size = size
         current.finished_at = now
         current.expires_at = (
@@ -343,6 +360,9 @@ def export_job_run(*, job_id: int, destination: Path | None = None) -> ExportJob
 def _fail(job: ExportJob, error: Exception) -> None:
     if isinstance(error, ExportError):
         reason = str(error)
+    elif isinstance(error, FigureRendererUnavailable):
+        reason = str(error)
+        logger.warning("export #%s failed: %s", job.pk, reason)
     elif isinstance(error, SoftTimeLimitExceeded):
         reason = _(
             "The export took longer than its time limit. Choose fewer missions, or ask an "
@@ -362,12 +382,18 @@ def _fail(job: ExportJob, error: Exception) -> None:
 # --- files and clean-up -----------------------------------------------------------------------
 
 
-def export_job_file(*, job: ExportJob) -> Path | None:
-    """The finished file on disk, or None if there is none (not done, expired, deleted)."""
+def export_job_file(*, job: ExportJob) -> str | None:
+    """The finished file's name in the exports storage, or None if there is none (not done,
+    expired, deleted)."""
     if job.status != ExportStatus.DONE or not job.file_path:
         return None
-    path = exports_root() / Path(job.file_path).name
-    return path if path.is_file() else None
+    return job.file_path if exports_storage().exists(job.file_path) else None
+
+
+def export_job_open(*, job: ExportJob):
+    """The finished file, opened for reading, or None."""
+    name = export_job_file(job=job)
+    return exports_storage().open(name, "rb") if name else None
 
 
 def export_job_downloaded(*, job: ExportJob, by) -> None:
@@ -380,15 +406,25 @@ def export_job_downloaded(*, job: ExportJob, by) -> None:
     logger.info("export #%s downloaded by %s", job.pk, by)
 
 
+def export_job_download_refused(*, job: ExportJob, by) -> None:
+    security_event_record(
+        kind=EventKind.EXPORT,
+        user=by,
+        detail=f"export #{job.pk} download refused (access changed): {job.description}",
+    )
+    logger.info("export #%s download refused to %s: access changed", job.pk, by)
+
+
 def exports_cleanup(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Delete expired files, fail jobs that a lost worker left running, send queued jobs
-    again that were never picked up, and remove orphaned partial files."""
+    again that were never picked up, and remove stored files that no job points to. Every
+    file is deleted through the exports storage, wherever it is."""
     now = now or timezone.now()
-    root = exports_root()
+    storage = exports_storage()
     counts = {"expired": 0, "interrupted": 0, "resent": 0, "orphans": 0}
     for job in ExportJob.objects.filter(status=ExportStatus.DONE, expires_at__lte=now):
         if job.file_path:
-            (root / Path(job.file_path).name).unlink(missing_ok=True)
+            storage.delete(job.file_path)
         updated = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.DONE).update(
             status=ExportStatus.EXPIRED, file_path=""
         )
@@ -406,16 +442,25 @@ def exports_cleanup(*, now: datetime.datetime | None = None) -> dict[str, int]:
     ).values_list("pk", flat=True)[:100]:
         _send(job_id)
         counts["resent"] += 1
+    counts["orphans"] = _orphans_delete(storage, older_than=now - ORPHAN_AFTER)
+    if any(counts.values()):
+        logger.info("exports clean-up: %s", counts)
+    return counts
+
+
+def _orphans_delete(storage, *, older_than: datetime.datetime) -> int:
     kept = set(
         ExportJob.objects.filter(status=ExportStatus.DONE)
         .exclude(file_path="")
         .values_list("file_path", flat=True)
     )
-    cutoff = (now - ORPHAN_AFTER).timestamp()
-    for path in root.iterdir():
-        if path.is_file() and path.name not in kept and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            counts["orphans"] += 1
-    if any(counts.values()):
-        logger.info("exports clean-up: %s", counts)
-    return counts
+    try:
+        _folders, names = storage.listdir("")
+    except FileNotFoundError:  # nothing exported yet
+        return 0
+    deleted = 0
+    for name in names:
+        if name not in kept and storage.get_modified_time(name) < older_than:
+            storage.delete(name)
+            deleted += 1
+    return deleted

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exports import rows
 from exports.rows import DataScope
+from missions.models import Mission
 from scoring.method import METHOD_VERSION_LABEL
 
 __all__ = ["TABLES", "Column", "DataScope", "Table", "readme_lines"]
@@ -296,6 +297,24 @@ def readme_lines(*, scope: DataScope, generated_at, marking: str) -> list[tuple]
         (str(_("Scoring-method version")), METHOD_VERSION_LABEL, None),
         (str(_("Missions")), missions.count(), None),
     ]
+    if scope.answer_components:
+        codes = Mission.objects.in_bulk([m for m, _components in scope.answer_components])
+        lines.append(
+            (
+                str(_("Answers")),
+                "; ".join(
+                    f"{codes[m].code}: {', '.join(components) or '—'}"
+                    for m, components in scope.answer_components
+                    if m in codes
+                ),
+                str(
+                    _(
+                        "Only the answers and evidence of these components (yours); the scores "
+                        "cover every component."
+                    )
+                ),
+            )
+        )
     if has_demo:
         lines.append(
             (
@@ -309,8 +328,10 @@ def readme_lines(*, scope: DataScope, generated_at, marking: str) -> list[tuple]
             str(_("Formulas")),
             str(
                 _(
-                    "Text that begins with = + - @ or a tab was given a leading ' so that no "
-                    "spreadsheet runs it as a formula."
+                    "Text that begins with = + - @ or a tab (also after spaces or invisible "
+                    "characters, and in their full-width forms) was given a leading ' so that "
+                    "no spreadsheet runs it as a formula; characters that XML forbids were "
+                    "replaced by \ufffd."
                 )
             ),
             None,

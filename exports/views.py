@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exports import permissions
+from exports.figure_renderer import browser_found, missing_browser_message
 from exports.forms import BriefingPackForm, DataExportForm, ScorecardForm, latest_scored_period
 from exports.models import ExportJob, ExportKind, ExportStatus
 from exports.selectors import (
@@ -32,8 +33,9 @@ from exports.selectors import (
 )
 from exports.services import (
     ExportError,
+    export_job_download_refused,
     export_job_downloaded,
-    export_job_file,
+    export_job_open,
     export_job_request,
     export_job_retry,
     export_scorecard_now,
@@ -66,6 +68,8 @@ def _index_context(request: HttpRequest, **forms) -> dict:
         else None,
         "data_form": forms.get("data_form") or DataExportForm(missions=missions),
         "can_export": missions.exists(),
+        # Looked up once per process: the page says so before anyone asks for a PDF.
+        "pdf_unavailable": None if browser_found() else missing_browser_message(),
         "jobs": export_jobs_of_user(user=request.user)[:RECENT_JOBS],
         "log": export_jobs_all(user=request.user)[:RECENT_JOBS]
         if user_is_administrator(request.user)
@@ -156,8 +160,8 @@ def data_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _status_payload(job: ExportJob) -> dict:
-    finished_file = job.status == ExportStatus.DONE
+def _status_payload(job: ExportJob, *, can_download: bool) -> dict:
+    finished_file = job.status == ExportStatus.DONE and can_download
     return {
         "id": job.pk,
         "status": job.status,
@@ -174,7 +178,16 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _get_job_for_user(request, job_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    return render(request, "exports/job.html", {"job": job, "status": _status_payload(job)})
+    can_download = permissions.can_download_job(request.user, job)
+    return render(
+        request,
+        "exports/job.html",
+        {
+            "job": job,
+            "can_download": can_download,
+            "status": _status_payload(job, can_download=can_download),
+        },
+    )
 
 
 @login_required
@@ -182,7 +195,8 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     job = _get_job_for_user(request, job_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    response = JsonResponse(_status_payload(job))
+    can_download = permissions.can_download_job(request.user, job)
+    response = JsonResponse(_status_payload(job, can_download=can_download))
     response["Cache-Control"] = "no-store"
     return response
 
@@ -192,14 +206,19 @@ def job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _get_job_for_user(request, job_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    path = export_job_file(job=job)
-    if path is None:
+    if not permissions.can_download_job(request.user, job):
+        # Access changed since the export was made (a member removed from a mission, a
+        # focal point now a respondent): yesterday's file is not theirs to fetch any more.
+        export_job_download_refused(job=job, by=request.user)
+        raise PermissionDenied
+    opened = export_job_open(job=job)
+    if opened is None:
         if job.status == ExportStatus.EXPIRED:
             messages.info(request, _("This file was deleted after its retention time."))
         return redirect("exports:job", job.pk)
     export_job_downloaded(job=job, by=request.user)
     response = FileResponse(
-        path.open("rb"),
+        opened,
         as_attachment=True,
         filename=job.filename,
         content_type=job.content_type or "application/octet-stream",

@@ -1,7 +1,9 @@
 """The data export as one XLSX workbook, written by openpyxl in write-only (streaming) mode.
 
 Rows go straight from the database cursor to the sheet's temporary file, so memory stays
-flat however many answers there are. Every text cell passes through ``neutralise``.
+flat however many answers there are.
+Every text cell passes through ``imp_assess.cells.cell_text`` (no XML-illegal character, no
+formula).
 
 Speed: without lxml, openpyxl builds and serialises an ElementTree element for every cell,
 about 15 µs each, which makes 900,000 answers × 8 columns take two minutes. Sheets here
@@ -26,10 +28,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from exports.cells import neutralise, xml_safe
 from exports.flag_colours import FLAG_STYLES
 from exports.progress import Progress
 from exports.tables import TABLES, DataScope, readme_lines
+from imp_assess.cells import cell_text
 
 BATCH = 2000
 _PLAIN = (str, int, float, bool, type(None))
@@ -130,9 +132,7 @@ def _add_sheet(workbook: Workbook, title: str) -> PlainRowsWorksheet:
 
 
 def _safe(value):
-    if value.__class__ is str:
-        return neutralise(xml_safe(value))
-    return value
+    return cell_text(value) if value.__class__ is str else value
 
 
 def _header(sheet, names) -> list[WriteOnlyCell]:

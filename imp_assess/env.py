@@ -5,6 +5,7 @@ value that cannot be understood stops the process at start with a message that
 names the variable, instead of running with a silently wrong configuration.
 """
 
+import json
 import os
 import urllib.parse
 
@@ -94,3 +95,17 @@ def env_email_url(name: str) -> dict | None:
         "EMAIL_USE_TLS": use_tls,
         "EMAIL_USE_SSL": use_ssl,
     }
+
+
+def env_json_object(name: str, default: dict) -> dict:
+    """A JSON object (e.g. ``{"bucket_name": "exports"}``); anything else stops the start."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {error}") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f'{name} must be a JSON object, e.g. {{"key": "value"}}.')
+    return value

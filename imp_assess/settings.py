@@ -343,9 +343,23 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # --- Product ------------------------------------------------------------------
 CLASSIFICATION_MARKING = env_str("CLASSIFICATION_MARKING", "UN CONFIDENTIAL")
 
-# Exports (scorecards, briefing packs, data). Files live outside every static or media
-# folder and are served only through a view that checks who asks.
-EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT") or BASE_DIR / "var" / "exports")
+# Exports (scorecards, briefing packs, data). Files go through Django's storage API (the
+# "exports" alias) and are served only through a view that checks who asks, never by URL.
+# The default keeps them on disk under EXPORTS_ROOT (outside every static folder; web and
+# worker share it as one volume); EXPORTS_STORAGE_BACKEND and EXPORTS_STORAGE_OPTIONS (JSON)
+# point it elsewhere, e.g. S3-compatible object storage (docs/deployment.md).
+from imp_assess.env import env_json_object  # noqa: E402 (kept in this block)
+
+EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT") or BASE_DIR / "var" / "media" / "exports")
+STORAGES["exports"] = {
+    "BACKEND": env_str("EXPORTS_STORAGE_BACKEND") or "exports.storage.ExportsFileSystemStorage",
+    "OPTIONS": env_json_object("EXPORTS_STORAGE_OPTIONS", {}),
+}
+# The browser that draws the PDFs' figures (kaleido): BROWSER_PATH, else the first chromium
+# found. A browser that does not start fails the export after EXPORT_BROWSER_START_TIMEOUT s.
+EXPORT_BROWSER_PATH = env_str("BROWSER_PATH") or None
+EXPORT_BROWSER_START_TIMEOUT = env_int("EXPORT_BROWSER_START_TIMEOUT", 30, minimum=1)
+EXPORT_FIGURE_TIMEOUT = env_int("EXPORT_FIGURE_TIMEOUT", 60, minimum=1)
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 24, minimum=1)
 EXPORT_BRIEFING_MAX_MISSIONS = env_int("EXPORT_BRIEFING_MAX_MISSIONS", 60, minimum=1)
 # Export jobs may run longer than ordinary tasks (the full data set to XLSX takes a minute

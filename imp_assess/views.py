@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.csrf import csrf_failure as django_csrf_failure
 
 from missions.roles import user_is_administrator, user_is_analyst
@@ -42,3 +43,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     ):
         return JsonResponse({"status": "forbidden", "reason": "csrf_failed"}, status=403)
     return django_csrf_failure(request, reason=reason)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links; send them to the static file."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

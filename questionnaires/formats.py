@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 from openpyxl import Workbook
 
+from imp_assess.cells import cell_text
 from questionnaires.spec import QuestionnaireSpec, SpecInvalid, spec_from_data
 
 STEP_NAMES = {
@@ -60,10 +61,20 @@ def spec_to_yaml(spec: QuestionnaireSpec) -> str:
     )
 
 
+class _SafeSheet:
+    """A write-only sheet whose text cells go through ``imp_assess.cells.cell_text``."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+
+    def append(self, row) -> None:
+        self.sheet.append([cell_text(value) for value in row])
+
+
 def spec_to_xlsx(spec: QuestionnaireSpec, path: Path) -> None:
     """A workbook for people who review wording offline: one row per indicator."""
     workbook = Workbook(write_only=True)
-    about = workbook.create_sheet("Questionnaire")
+    about = _SafeSheet(workbook.create_sheet("Questionnaire"))
     for row in (
         ("Code", spec.code),
         ("Version", spec.version),
@@ -72,14 +83,14 @@ def spec_to_xlsx(spec: QuestionnaireSpec, path: Path) -> None:
     ):
         about.append(row)
 
-    dimensions = workbook.create_sheet("Dimensions")
+    dimensions = _SafeSheet(workbook.create_sheet("Dimensions"))
     dimensions.append(["Code", "Title", "Description", "Default target step", "Weight"])
     for dim in spec.dimensions:
         dimensions.append(
             [dim.code, dim.title, dim.description, dim.default_target_step, float(dim.weight)]
         )
 
-    indicators = workbook.create_sheet("Indicators")
+    indicators = _SafeSheet(workbook.create_sheet("Indicators"))
     header = ["Dimension", "Code", "Coherence level", "Weight", "Statement", "Guidance"]
     header += [f"Step {step}: {name}" for step, name in STEP_NAMES.items()] + ["Source"]
     header += ["Answered by", "Target band from", "Target band to", "Basis", "Quote", "Note"]
@@ -100,7 +111,7 @@ def spec_to_xlsx(spec: QuestionnaireSpec, path: Path) -> None:
             + [ind.basis, ind.quote, ind.note]
         )
 
-    tags = workbook.create_sheet("Barriers and enablers")
+    tags = _SafeSheet(workbook.create_sheet("Barriers and enablers"))
     tags.append(["Dimension", "Kind", "Code", "Label", "Basis", "Source", "Quote", "Note"])
     for dim, kind, tag in spec.tags():
         tags.append(
@@ -108,7 +119,7 @@ def spec_to_xlsx(spec: QuestionnaireSpec, path: Path) -> None:
         )
 
     if spec.glossary:
-        glossary = workbook.create_sheet("Glossary")
+        glossary = _SafeSheet(workbook.create_sheet("Glossary"))
         glossary.append(["Term", "Definition", "Basis", "Source", "Quote", "Note"])
         for entry in spec.glossary:
             glossary.append(

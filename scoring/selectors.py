@@ -28,7 +28,7 @@ class AssessmentScores:
     """
 
     score_set: ScoreSet | None
-    pending: bool  # scoring was asked for after the stored result, or no result yet
+    pending: bool  # scoring was asked for and no result computed since
     dimensions: list[dict]
     coherence_levels: list[dict]
     method: int | None = None
@@ -60,6 +60,11 @@ def flag_summary(*, shortfall: int, over_integration: int) -> str:
         parts.append(template % {"n": shortfall})
     return ", ".join(parts)
 
+    @property
+    def nothing_to_score(self) -> bool:
+        """No result and none asked for: no component has completed its response yet."""
+        return self.score_set is None and not self.pending
+
 
 def assessment_scores(
     *, assessment: Assessment, method_version: str = METHOD_VERSION_LABEL
@@ -81,7 +86,9 @@ def assessment_scores(
         .first()
     )
     requested = assessment.scoring_requested_at
-    pending = score_set is None or (requested is not None and score_set.computed_at < requested)
+    # An open assessment that nobody completed a response of is not being scored: no
+    # result is then "nothing to score yet", not "scoring…".
+    pending = requested is not None and (score_set is None or score_set.computed_at < requested)
     if score_set is None:
         return AssessmentScores(None, pending, [], [])
     titles = dict(assessment.questionnaire.dimensions.values_list("code", "title"))

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 import pytest
 
 from missions.models import Component, MembershipRole, Mission
-from tests.browser_support import browser, page, screenshot  # noqa: F401 (shared fixtures)
+from tests.browser_support import (  # noqa: F401 (shared fixtures)
+    browser,
+    page,
+    page_watch,
+    screenshot,
+)
 from tests.factories import (
     AdministratorFactory,
     AnalystFactory,

@@ -5,16 +5,15 @@ assessments' status, never the raw answers, except ``barrier_evidence``, which p
 answers tagged with one barrier or enabler on one dimension. Every selector runs a fixed number
 of queries whatever the number of missions or quarters (pinned by tests) and is scoped to the
 user's missions through ``mission_list_visible_to``. Peer distributions are the exception by
-design: they cover every mission, anonymously (see ``dashboards.types.PeerPoint``).
+design: they cover missions beyond the user's, anonymously, under the one disclosure rule of
+``dashboards.disclosure``.
 
 The data classes are documented in ``dashboards.types``; the figures in ``dashboards.figures``.
 """
 
 from dashboards.selectors.barriers import barrier_counts, barrier_evidence
 from dashboards.selectors.common import (
-    MIN_PEER_GROUP,
     dimension_catalogue,
-    peer_points,
     period_latest_scored,
     period_list,
 )
@@ -23,7 +22,6 @@ from dashboards.selectors.portfolio import cycle_board, portfolio, portfolio_sor
 from dashboards.selectors.profile import mission_profile
 
 __all__ = [
-    "MIN_PEER_GROUP",
     "barrier_counts",
     "barrier_evidence",
     "compare_measures",
@@ -32,7 +30,6 @@ __all__ = [
     "cycle_board",
     "dimension_catalogue",
     "mission_profile",
-    "peer_points",
     "period_latest_scored",
     "period_list",
     "portfolio",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -18,6 +17,7 @@ from django.db.models import (
     Subquery,
 )
 
+from dashboards.disclosure import PeerRule, peer_point, peer_points_from_values
 from dashboards.types import (
     INSUFFICIENT,
     NO_RESULT,
@@ -34,8 +34,6 @@ from scoring.models import ScoreSet
 
 User = AbstractBaseUser | AnonymousUser
 
-# A peer median of fewer missions could give away one identifiable mission's score.
-MIN_PEER_GROUP = 3
 MISSION_FIELDS = ("id", "code", "name", "kind", "region", "is_demo")
 
 
@@ -138,14 +136,17 @@ class Percentile(Aggregate):
         super().__init__(expression, fraction=fraction, **extra)
 
 
-def peer_points_sql(rows: QuerySet, field: str, periods: list[PeriodRef]) -> tuple:
-    """``peer_points`` over ``rows`` (grouped by ``period_id``), aggregated by the database
-    where it can (PostgreSQL): a few dozen rows back whatever the number of missions."""
+def peer_points_sql(
+    rows: QuerySet, field: str, periods: list[PeriodRef], *, rule: PeerRule
+) -> tuple[PeerPoint, ...]:
+    """The peer figures per quarter of ``rows`` (grouped by ``period_id``) that ``rule`` lets
+    show, aggregated by the database where it can (PostgreSQL): a few dozen rows back whatever
+    the number of missions."""
     if connection.vendor != "postgresql":
         values: dict[int, list[float]] = {}
         for period_id, value in rows.values_list("period_id", field):
             values.setdefault(period_id, []).append(value)
-        return peer_points(values, periods)
+        return peer_points_from_values(rule=rule, values=values, periods=periods)
     stats = {
         row["period_id"]: row
         for row in rows.values("period_id").annotate(
@@ -157,23 +158,15 @@ def peer_points_sql(rows: QuerySet, field: str, periods: list[PeriodRef]) -> tup
     }
     points = []
     for period in periods:
-        row = stats.get(period.id)
-        if row is None or row["n"] < MIN_PEER_GROUP:
-            points.append(PeerPoint(period, None, None, None, row["n"] if row else 0))
-        else:
-            points.append(PeerPoint(period, row["median"], row["q1"], row["q3"], row["n"]))
-    return tuple(points)
-
-
-def peer_points(values: dict[int, list[float]], periods: Iterable[PeriodRef]) -> tuple:
-    """Median and quartiles per quarter, interpolated linearly (as PostgreSQL's
-    ``percentile_cont``); ``None`` below ``MIN_PEER_GROUP`` missions."""
-    points = []
-    for period in periods:
-        sample = sorted(values.get(period.id, ()))
-        if len(sample) < MIN_PEER_GROUP:
-            points.append(PeerPoint(period, None, None, None, len(sample)))
-            continue
-        q1, median, q3 = statistics.quantiles(sample, n=4, method="inclusive")
-        points.append(PeerPoint(period, median, q1, q3, len(sample)))
+        row = stats.get(period.id) or {"n": 0, "median": None, "q1": None, "q3": None}
+        points.append(
+            peer_point(
+                rule=rule,
+                period=period,
+                count=row["n"],
+                median=row["median"],
+                q1=row["q1"],
+                q3=row["q3"],
+            )
+        )
     return tuple(points)

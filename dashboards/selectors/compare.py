@@ -7,18 +7,19 @@ from collections import defaultdict
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from dashboards.disclosure import peer_group, peer_points_from_values, peer_rule, withheld_notes
 from dashboards.selectors.common import (
     MISSION_FIELDS,
     User,
     dimension_catalogue,
     mission_ref,
-    peer_points,
     period_key,
     period_list,
     plotted,
 )
 from dashboards.types import CompareLine, Comparison
 from missions.models import MissionKind, Region
+from missions.roles import user_sees_all_missions
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import CoherenceLevel
 from scoring.method import COHERENCE_LEVELS, METHOD_VERSION_LABEL
@@ -47,7 +48,7 @@ def compare_peer_groups() -> list[tuple[str, str]]:
 
 
 def _measure_rows(measure: str, chosen_ids: list[int], peer: str):
-    """(mission id, kind, region, period id, value, sufficient) of the measure for the chosen
+    """(mission id, kind, region, demo, period id, value, sufficient) of the measure for the chosen
     missions and the peer group, in one query."""
     if measure == INDEX:
         model, prefix, extra = ScoreSet, "", {}
@@ -70,9 +71,10 @@ def _measure_rows(measure: str, chosen_ids: list[int], peer: str):
         row_mission=F(f"{prefix}mission_id"),
         kind=F(f"{prefix}mission__kind"),
         region=F(f"{prefix}mission__region"),
+        demo=F(f"{prefix}mission__is_demo"),
         row_period=F(f"{prefix}period_id"),
         value=value,
-    ).values_list("row_mission", "kind", "region", "row_period", "value", "sufficient")
+    ).values_list("row_mission", "kind", "region", "demo", "row_period", "value", "sufficient")
 
 
 def compare_series(
@@ -88,7 +90,9 @@ def compare_series(
 
     ``measure``: ``"index"``, ``"dim:<CODE>"`` or ``"level:<level>"``; ``peer``: ``"all"``,
     ``"kind:<kind>"`` or ``"region:<region>"``; ``quarters``: only the last N quarters. The peer
-    distribution covers every mission of the group, anonymously. Four queries.
+    distribution covers the comparable missions of the group, anonymously, as far as
+    ``dashboards.disclosure`` lets the user see it (demo missions are peers of demo missions
+    only). Four queries (five for mission staff).
     """
     measures = dict(compare_measures())
     groups = dict(compare_peer_groups())
@@ -103,16 +107,29 @@ def compare_series(
         .values(*MISSION_FIELDS)
     }
     peer_field, _sep, peer_value = peer.partition(":")
+    rule = peer_rule(sees_all_missions=user_sees_all_missions(user))
+    rows = list(_measure_rows(measure, list(chosen), peer))
+    # With no mission chosen, the group is real missions unless there are none (a demo install).
+    subjects = [m.is_demo for m in chosen.values()] or [all(row[3] for row in rows)]
+    own = (
+        mission_list_visible_to(user=user).values_list("pk", flat=True)
+        if rule.exclude_own_missions
+        else ()
+    )
+    group = peer_group(rule=rule, subjects_demo=subjects, viewer_mission_ids=own)
     values: dict[tuple[int, int], float | None] = {}
     group_values: dict[int, list[float]] = defaultdict(list)
     seen_periods: set[int] = set()
-    rows = _measure_rows(measure, list(chosen), peer)
-    for mission_id, kind, region, period_id, value, sufficient in rows:
+    for mission_id, kind, region, demo, period_id, value, sufficient in rows:
         shown = plotted(value, sufficient)
         if mission_id in chosen:
             values[(mission_id, period_id)] = shown
             seen_periods.add(period_id)
-        member = peer == "all" or {"kind": kind, "region": region}[peer_field] == peer_value
+        member = (
+            (peer == "all" or {"kind": kind, "region": region}[peer_field] == peer_value)
+            and demo == group.demo
+            and mission_id not in group.excluded_mission_ids
+        )
         if member and shown is not None:
             group_values[period_id].append(shown)
             seen_periods.add(period_id)
@@ -125,6 +142,7 @@ def compare_series(
     if quarters:
         periods = periods[-quarters:]
     ordered = sorted(chosen.values(), key=lambda m: m.code)
+    points = peer_points_from_values(rule=rule, values=group_values, periods=periods)
     return Comparison(
         measure=measure,
         measure_label=measures[measure],
@@ -136,5 +154,7 @@ def compare_series(
             CompareLine(mission, tuple(values.get((mission.id, p.id)) for p in periods))
             for mission in ordered
         ),
-        peer_points=peer_points(group_values, periods),
+        peer_points=points,
+        peer_notes=tuple(withheld_notes(points, rule=rule)),
+        peer_count_shown=rule.show_count,
     )

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
+from dashboards.disclosure import PeerGroup, PeerRule, peer_group, peer_rule, withheld_notes
 from dashboards.selectors.common import (
     MISSION_FIELDS,
     User,
@@ -36,6 +37,7 @@ from dashboards.types import (
     TagRow,
 )
 from missions.models import Component, Period
+from missions.roles import user_sees_all_missions
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import CoherenceLevel
 from scoring.method import COHERENCE_LEVELS, METHOD_VERSION_LABEL
@@ -102,6 +104,8 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         ).values(*DIMENSION_FIELDS)
     }
     dimensions = with_unknown_codes(catalogue, (code for _p, code in scores))
+    rule = peer_rule(sees_all_missions=user_sees_all_missions(user))
+    peer = index_peer_points(shown, rule=rule, group=_peer_group(user, rule, mission))
     current = sets.get(period.id)
     before = sets.get(previous.id) if previous else None
     return MissionProfile(
@@ -126,7 +130,9 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
             )
             for d in dimensions
         ),
-        peer=index_peer_points(shown),
+        peer=peer,
+        peer_notes=tuple(withheld_notes(peer, rule=rule)),
+        peer_count_shown=rule.show_count,
         coherence_levels=_levels(mission_id, period, previous),
         components=_components(current["id"] if current else None, dimensions),
         **_top_tags(mission_id, period, periods),
@@ -201,15 +207,31 @@ def _dimension_row(
     )
 
 
-def index_peer_points(periods: list[PeriodRef]) -> tuple[PeerPoint, ...]:
-    """The anonymous distribution of the integration index over every mission, per quarter."""
+def _peer_group(user: User, rule: PeerRule, mission: MissionRef) -> PeerGroup:
+    """The profiled mission's comparable missions; for mission staff, none of their own."""
+    own = (
+        mission_list_visible_to(user=user).values_list("pk", flat=True)
+        if rule.exclude_own_missions
+        else ()
+    )
+    return peer_group(rule=rule, subjects_demo=[mission.is_demo], viewer_mission_ids=own)
+
+
+def index_peer_points(
+    periods: list[PeriodRef], *, rule: PeerRule, group: PeerGroup
+) -> tuple[PeerPoint, ...]:
+    """The anonymous distribution of the integration index over the peer group, per quarter,
+    as far as ``rule`` lets it show."""
     rows = ScoreSet.objects.filter(
         method_version=METHOD_VERSION_LABEL,
         period_id__in=[p.id for p in periods],
         sufficient=True,
         index__isnull=False,
+        mission__is_demo=group.demo,
     )
-    return peer_points_sql(rows, "index", periods)
+    if group.excluded_mission_ids:
+        rows = rows.exclude(mission_id__in=group.excluded_mission_ids)
+    return peer_points_sql(rows, "index", periods, rule=rule)
 
 
 def _levels(mission_id: int, period: PeriodRef, previous: PeriodRef | None) -> tuple:

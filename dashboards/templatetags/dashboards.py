@@ -4,6 +4,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 
+from dashboards.plotly_css import MAPLIBRE_STYLE_ID
 from dashboards.tables import Missing
 
 register = template.Library()
@@ -29,3 +30,9 @@ def query_with(context, **changes) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def plotly_maplibre_style_id() -> str:
+    """The id that stops plotly.js injecting its map library's <style> (dashboards.plotly_css)."""
+    return MAPLIBRE_STYLE_ID

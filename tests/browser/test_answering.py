@@ -37,6 +37,7 @@ def test_respondent_answers_reloads_completes_and_focal_point_submits(
     page.wait_for_url("**/political/HUM/")
     page.locator("label[for='HUM-01-choice-2']").click()
     page.get_by_role("button", name="Save and review completeness").click()
+    page.wait_for_url("**/political/complete/")
     page.get_by_role("button", name="Mark my component's response complete").click()
     page.get_by_text("Your component's response is complete").wait_for()
     screenshot(page, "response-complete")

@@ -43,7 +43,7 @@ def test_analyst_downloads_a_scorecard_pdf(
     page.locator("#id_scorecard-period").select_option(label=current_period.label)
     screenshot(page, "exports-page")
     with page.expect_download(timeout=60000) as download_info:
-        page.get_by_role("button", name="Download scorecard").click()
+        page.get_by_role("button", name="Download scorecard").click(timeout=60000)
     download = download_info.value
     assert download.suggested_filename == f"scorecard-MSN-A-{current_period.label}.pdf"
     ARTIFACTS.mkdir(exist_ok=True)

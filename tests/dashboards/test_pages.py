@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from dashboards import figures, tables
-from dashboards.plotly_css import plotly_base_css
+from dashboards.plotly_css import MAPLIBRE_STYLE_ID, plotly_base_css, plotly_maplibre_style_ids
 from dashboards.selectors import compare_series, mission_profile, portfolio
 from dashboards.tables import Missing
 from tests.dashboards.conftest import PROJECT_ROOT
@@ -106,9 +106,10 @@ def test_profile_csvs_hold_the_plotted_values(analyst, small, personas):
     assert list(current.r[:-1]) == [3.0, 2.5]  # the outline is closed on its first point
     trend = _csv(analyst.get(url + "?format=csv&chart=index_trend"))
     assert trend[1:] == [
-        ["2024-Q2", "", "50.0", "30.0", "55.0", "3"],
-        ["2024-Q3", "40.0", "50.0", "35.0", "62.5", "4"],
-        ["2024-Q4", "50.0", "50.0", "37.5", "62.5", "3"],
+        # Real missions only (C is a demo mission): B 60, D 50 · A 40, B 70, D 60 · A 50, B 75.
+        ["2024-Q2", "", "", "", "", "2"],
+        ["2024-Q3", "40.0", "60.0", "50.0", "65.0", "3"],
+        ["2024-Q4", "50.0", "", "", "", "2"],
     ]
     gaps = _csv(analyst.get(url + "?format=csv&chart=gaps"))
     assert [row[:2] for row in gaps[1:]] == [
@@ -257,3 +258,14 @@ def test_shipped_plotly_stylesheet_matches_the_pinned_bundle():
         "plotly was upgraded: run .venv/bin/python -m dashboards.plotly_css "
         "> static/dashboards/plotly.css"
     )
+
+
+def test_layout_stops_plotly_injecting_its_map_librarys_style(analyst, small):
+    assert plotly_maplibre_style_ids() == [MAPLIBRE_STYLE_ID], (
+        "plotly was upgraded: set MAPLIBRE_STYLE_ID in dashboards/plotly_css.py to the id "
+        "plotly.min.js looks for before injecting its map library's <style>"
+    )
+    page = analyst.get(reverse("dashboards:portfolio")).content.decode()
+    assert f'id="{MAPLIBRE_STYLE_ID}"' in page
+    # The style-attribute shim loads before plotly.js (both deferred, so in this order).
+    assert page.index("dashboards/plotly-csp.js") < page.index("vendor/plotly/plotly.min.js")

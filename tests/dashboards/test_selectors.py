@@ -154,14 +154,25 @@ def test_mission_profile_trend_has_a_gap_for_an_insufficient_quarter(small, pers
     assert (lead.code, lead.values) == ("LEAD", (None, 2.5, 3.0))
 
 
-def test_mission_profile_peer_median_and_quartiles_are_anonymous_and_exact(small, personas):
-    profile = mission_profile(user=personas.respondent_a, mission_id=small.a.pk)
-    # 2024-Q2: 10, 50, 60 (A insufficient) · Q3: 20, 40, 60, 70 · Q4: 25, 50, 75 (D no result)
+def test_mission_profile_peer_median_and_quartiles_for_analysts_are_exact(small, personas):
+    profile = mission_profile(user=personas.analyst, mission_id=small.a.pk)
+    # Real missions only (C is a demo mission), the profiled one included:
+    # 2024-Q2: 50, 60 (A insufficient) · Q3: 40, 60, 70 · Q4: 50, 75 (D no result)
     assert [(p.median, p.q1, p.q3, p.missions) for p in profile.peer] == [
-        (50, 30, 55, 3),
-        (50, 35, 62.5, 4),
-        (50, 37.5, 62.5, 3),
+        (None, None, None, 2),
+        (60, 50, 65, 3),
+        (None, None, None, 2),
     ]
+
+
+def test_mission_profile_shows_mission_staff_no_peer_figure_of_fewer_than_five(small, personas):
+    profile = mission_profile(user=personas.respondent_a, mission_id=small.a.pk)
+    # Their own mission A is no peer, nor the demo mission C: B and D at most.
+    assert [(p.median, p.q1, p.q3, p.missions, p.withheld) for p in profile.peer] == [
+        (None, None, None, None, "few_peers")
+    ] * 3
+    assert not profile.peer_count_shown
+    assert any("fewer than 5 comparable missions" in note for note in profile.peer_notes)
 
 
 def test_mission_profile_coherence_levels_this_and_last_quarter(small, personas):
@@ -217,11 +228,17 @@ def test_compare_lines_and_peer_band_of_all_missions(small, personas):
         ("MSN-A", (None, 40, 50)),
         ("MSN-C · DEMO", (10, 20, 25)),
     ]
-    assert [(p.median, p.q1, p.q3) for p in result.peer_points] == [
-        (50, 30, 55),
-        (50, 35, 62.5),
-        (50, 37.5, 62.5),
+    # A real mission is chosen: real peers only (B 60, D 50 · A 40, B 70, D 60 · A 50, B 75).
+    assert [(p.median, p.q1, p.q3, p.missions) for p in result.peer_points] == [
+        (None, None, None, 2),
+        (60, 50, 65, 3),
+        (None, None, None, 2),
     ]
+
+
+def test_compare_demo_missions_have_demo_peers_only(small, personas):
+    result = compare_series(user=personas.analyst, mission_ids=[small.c.pk])
+    assert [p.missions for p in result.peer_points] == [1, 1, 1]  # C alone
 
 
 def test_compare_a_dimension_within_a_too_small_peer_group_draws_no_band(small, personas):

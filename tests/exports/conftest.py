@@ -6,6 +6,7 @@ political, B: military), every indicator answered, responses complete and scored
 evidence texts are formula-injection attempts.
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -99,6 +100,19 @@ def known_data(personas, questionnaire, previous_period, current_period) -> Know
 def _exports_root(settings, tmp_path):
     settings.EXPORTS_ROOT = tmp_path / "exports"
     return settings.EXPORTS_ROOT
+
+
+@pytest.fixture
+def requires_chromium():
+    """PDF tests draw real figures: without chromium they are skipped with the reason, unless
+    REQUIRE_SERVICE_TESTS=1 (CI), where a missing browser is a failure."""
+    from exports.figure_renderer import browser_path, missing_browser_message
+
+    if browser_path() is None:
+        reason = missing_browser_message()
+        if os.environ.get("REQUIRE_SERVICE_TESTS") == "1":
+            pytest.fail(f"REQUIRE_SERVICE_TESTS=1: {reason}")
+        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session", autouse=True)

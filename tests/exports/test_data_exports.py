@@ -9,10 +9,10 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from exports.cells import neutralise
 from exports.csv_zip import data_csv_zip_write
 from exports.tables import TABLES, DataScope
 from exports.xlsx import data_xlsx_write
+from imp_assess.cells import neutralise
 from scoring.method import METHOD_VERSION_LABEL
 from tests.exports.conftest import HOSTILE_EVIDENCE
 

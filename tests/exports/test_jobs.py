@@ -8,6 +8,7 @@ import os
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +22,18 @@ from exports.services import (
     export_job_run,
     exports_cleanup,
 )
+from exports.storage import exports_storage
 from missions.models import Period
 from tests.factories import PeriodFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _stored() -> list[str]:
+    try:
+        return exports_storage().listdir("")[1]
+    except FileNotFoundError:
+        return []
 
 
 def _data_job(known_data, kind=ExportKind.DATA_CSV):
@@ -42,7 +51,7 @@ def test_a_data_export_is_queued_after_commit_and_done_by_the_worker(
     job.refresh_from_db()
     assert job.status == ExportStatus.DONE
     assert job.progress == 100
-    assert job.size > 0 and job.size == services.export_job_file(job=job).stat().st_size
+    assert job.size > 0 and job.size == exports_storage().size(services.export_job_file(job=job))
     assert job.expires_at > timezone.now()
     assert job.attempts == 1
     client.force_login(known_data.personas.analyst)
@@ -121,7 +130,7 @@ def test_a_failed_job_shows_its_reason_and_a_retry_succeeds(
     assert job.status == ExportStatus.FAILED
     assert f"export #{job.pk}" in job.error
     assert "disk on fire" not in job.error  # internals stay in the log
-    assert not list(services.exports_root().iterdir())  # no half-written file left
+    assert _stored() == []  # no half-written file left
     client.force_login(known_data.personas.analyst)
     page = client.get(reverse("exports:job", args=[job.pk]))
     assert job.error.encode() in page.content
@@ -167,7 +176,7 @@ def test_running_a_job_twice_keeps_the_first_result(known_data):
     second = export_job_run(job_id=job.pk)
     assert second.file_path == first.file_path
     assert second.attempts == 1
-    assert len(list(services.exports_root().iterdir())) == 1
+    assert len(_stored()) == 1
 
 
 def test_staff_lose_access_between_request_and_run(known_data):
@@ -188,7 +197,7 @@ def test_staff_lose_access_between_request_and_run(known_data):
 def test_cleanup_deletes_expired_files_and_keeps_the_log(known_data):
     job = _data_job(known_data)
     job = export_job_run(job_id=job.pk)
-    path = services.export_job_file(job=job)
+    name = services.export_job_file(job=job)
     assert exports_cleanup()["expired"] == 0
     later = job.expires_at + datetime.timedelta(minutes=1)
     counts = exports_cleanup(now=later)
@@ -196,7 +205,7 @@ def test_cleanup_deletes_expired_files_and_keeps_the_log(known_data):
     job.refresh_from_db()
     assert job.status == ExportStatus.EXPIRED
     assert job.size > 0 and job.file_path == ""
-    assert not path.exists()
+    assert not exports_storage().exists(name)
 
 
 def test_expired_files_are_no_longer_downloadable(known_data, client, settings):
@@ -227,10 +236,9 @@ def test_cleanup_fails_stale_running_jobs_resends_lost_ones_and_removes_orphans(
     lost = _data_job(known_data)
     ExportJob.objects.filter(pk=lost.pk).update(created_at=now - datetime.timedelta(hours=1))
     fresh = _data_job(known_data)
-    orphan = services.exports_root() / "999-abc.xlsx.part"
-    orphan.write_bytes(b"half")
+    orphan = exports_storage().save("999-abc.xlsx", ContentFile(b"left behind"))
     old = (now - datetime.timedelta(days=1)).timestamp()
-    os.utime(orphan, (old, old))
+    os.utime(exports_storage().path(orphan), (old, old))
 
     counts = exports_cleanup(now=now)
     assert counts == {"expired": 0, "interrupted": 1, "resent": 1, "orphans": 1}
@@ -238,7 +246,7 @@ def test_cleanup_fails_stale_running_jobs_resends_lost_ones_and_removes_orphans(
     assert "interrupted" in ExportJob.objects.get(pk=stale.pk).error
     assert sent == [lost.pk]
     assert ExportJob.objects.get(pk=fresh.pk).status == ExportStatus.QUEUED
-    assert not orphan.exists()
+    assert not exports_storage().exists(orphan)
 
 
 def test_cleanup_is_a_periodic_task():

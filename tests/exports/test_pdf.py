@@ -16,7 +16,7 @@ from missions.models import Mission
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import ScoreSet
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requires_chromium")]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -134,13 +134,13 @@ def test_one_chromium_renders_every_figure_of_a_batch(known_data, tmp_path, monk
 
     figure_renderer.figure_server_stop()
     starts = []
-    original = kaleido.start_sync_server
+    original = kaleido.Kaleido
 
     def counting(*args, **kwargs):
         starts.append(kwargs)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(kaleido, "start_sync_server", counting)
+    monkeypatch.setattr(kaleido, "Kaleido", counting)
     briefing_pack_pdf_write(
         path=tmp_path / "pack.pdf",
         user=known_data.personas.analyst,

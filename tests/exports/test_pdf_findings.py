@@ -18,7 +18,7 @@ from tests.assessments.conftest import (  # noqa: F401 (fixtures re-used here)
 )
 from tests.exports.findings_data import JUSTIFICATION, RATIONALE, V1, V2, build_findings_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requires_chromium")]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -117,6 +117,7 @@ def test_weasyprint_with_the_fetcher_never_reaches_out(listener, tmp_path):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("requires_chromium")
 def test_hostile_highlights_are_printed_as_text_and_never_fetched(
     known_data, tmp_path, listener, monkeypatch
 ):

@@ -3,9 +3,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.services import DEMO_PASSWORD, demo_seed
 
+# Enough for every login of the default six missions; larger data sets are cut short.
+LOGINS_LISTED = 40
+
 
 class Command(BaseCommand):
-    help = "Create fictional demo missions, periods and demo users (idempotent)."
+    help = (
+        "Create fictional demo missions, periods, demo users and answers: older quarters on "
+        "IMP-CORE v1, the latest on v2 (idempotent)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--missions", type=int, default=6, help="Number of demo missions.")
@@ -54,7 +60,7 @@ class Command(BaseCommand):
         )
         if not quiet_logins:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD!r}):")
-            for login in logins[:20]:
+            for login in logins[:LOGINS_LISTED]:
                 self.stdout.write(f"  {login.username:22} {login.role}")
-            if len(logins) > 20:
-                self.stdout.write(f"  … and {len(logins) - 20} more")
+            if len(logins) > LOGINS_LISTED:
+                self.stdout.write(f"  … and {len(logins) - LOGINS_LISTED} more")
