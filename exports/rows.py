@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import Case, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, When
 
 from assessments.models import Answer, Assessment, DimensionTarget
 from exports.flag_colours import flag_key
 from missions.models import Mission, Period
 from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
 from scoring.method import METHOD_VERSION_LABEL
-from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore
+from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore, ScoreSet
 
 CHUNK_SIZE = 5000
 _ANSWER_LABELS = {"na": "N/A", "dk": "DK", "": None}
@@ -216,13 +216,13 @@ def _assessment_qs(scope: DataScope):
 
 
 def index_rows(scope: DataScope) -> Iterator[tuple]:
-    # One row per assessment, scored or not (a left join on the current method's result).
+    # One row per assessment, scored or not: a left join on the result shown for it (the
+    # current method's, else the newest of an older method for a quarter not rescored).
     qs = (
         _assessment_qs(scope)
         .annotate(
-            result=FilteredRelation(
-                "score_sets", condition=Q(score_sets__method_version=METHOD_VERSION_LABEL)
-            )
+            shown=Subquery(_shown_result(OuterRef("pk")).values("pk")[:1]),
+            result=FilteredRelation("score_sets", condition=Q(score_sets__pk=F("shown"))),
         )
         .order_by("mission__code", "period__year", "period__quarter")
     )
@@ -295,10 +295,19 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
         )
 
 
-def _current_scores(qs: QuerySet, scope: DataScope) -> QuerySet:
-    return scope.filter(
-        qs.filter(score_set__method_version=METHOD_VERSION_LABEL), "score_set__mission_id"
+def _shown_result(assessment) -> QuerySet:
+    """An assessment's stored results, the one to export first: the current method's, else the
+    newest result of an older method (a quarter scored before the method changed)."""
+    current_first = Case(When(method_version=METHOD_VERSION_LABEL, then=0), default=1)
+    return ScoreSet.objects.filter(assessment_id=assessment).order_by(
+        current_first, "-computed_at", "-pk"
     )
+
+
+def _current_scores(qs: QuerySet, scope: DataScope) -> QuerySet:
+    """Rows of the result shown for each assessment (see ``_shown_result``)."""
+    shown = _shown_result(OuterRef("score_set__assessment_id")).values("pk")[:1]
+    return scope.filter(qs.filter(score_set_id=Subquery(shown)), "score_set__mission_id")
 
 
 def dimension_score_rows(scope: DataScope) -> Iterator[tuple]:

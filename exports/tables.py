@@ -44,7 +44,13 @@ class Table:
 
 _MISSION = Column("mission", _("Mission code (see the missions table)."))
 _QUARTER = Column("quarter", _("Quarter of the assessment, e.g. 2026-Q3."))
-_METHOD = Column("method_version", _("Scoring-method version that produced the score."))
+_METHOD = Column(
+    "method_version",
+    _(
+        "Scoring-method version that produced the score: the current method, or an older one "
+        "for a quarter that was not rescored."
+    ),
+)
 _PHASE = Column(
     "phase",
     _("Mission phase recorded by the focal point: start_up, consolidation or drawdown."),
