@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
 
 from scoring.method_v1 import (
     COHERENCE_LEVELS,
@@ -29,7 +30,6 @@ from scoring.method_v1 import (
     STEP_NAMES,
     STEPS,
     AnswerValue,
-    _AsDict,
 )
 
 METHOD_LABEL = "imp-score-2.0"
@@ -112,6 +112,34 @@ class ScoringInput:
 
 
 # --- results -----------------------------------------------------------------------------------
+
+_SCALARS = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """``method_v1.result_to_dict`` for v2 results, faster: a result has thousands of parts
+    and storing it must not cost more than scoring it. Field names are looked up once per class."""
+    if type(value) in _SCALARS:
+        return value
+    names = _FIELD_NAMES.get(type(value))
+    if names is None:
+        if not is_dataclass(value):
+            if isinstance(value, tuple | list):
+                return [_plain(item) for item in value]
+            if isinstance(value, Mapping):
+                return {str(key): _plain(item) for key, item in value.items()}
+            return value
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    return {name: _plain(getattr(value, name)) for name in names}
+
+
+class _AsDict:
+    __slots__ = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form (tuples become lists), for a JSONField."""
+        return _plain(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,12 +475,7 @@ def _dimension_result(
     if compared:
         divergence = sum(i.spread for i in compared) / len(compared)
         divergence_stdev = sum(i.stdev for i in compared) / len(compared)
-    target_step = None
-    if indicators:
-        midpoint = _weighted_mean(
-            [i.weight for i in indicators], [(i.band_min + i.band_max) / 2 for i in indicators]
-        )
-        target_step = _nearest_step(midpoint)
+    target_step = _summary_step(indicators) if indicators else None
     main_flag = main_distance = None
     if findings.over_integration_indicators:
         main_flag, main_distance = OVER_INTEGRATION, findings.over_integration / POINTS_PER_STEP
@@ -562,6 +585,25 @@ def _weighted_mean(weights: list[float], values: list[float]) -> float | None:
         return None
     mean = sum(map(operator.mul, weights, values)) / sum(weights)
     return min(max(mean, min(values)), max(values))
+
+
+def _summary_step(indicators: Sequence[IndicatorResult]) -> int:
+    """A dimension's one-step summary of its bands in force: the weighted median of the band
+    midpoints, rounded half *down* (between two steps the less integrated one). The same rule
+    as ``questionnaires.spec.derived_target_step`` for the file's default bands."""
+    pairs = sorted(((i.band_min + i.band_max) / 2, i.weight) for i in indicators)
+    half = sum(weight for _, weight in pairs) / 2
+    running = 0.0
+    median = pairs[-1][0]
+    for index, (midpoint, weight) in enumerate(pairs):
+        running += weight
+        if abs(running - half) <= TOLERANCE and index + 1 < len(pairs):
+            median = (midpoint + pairs[index + 1][0]) / 2
+            break
+        if running >= half - TOLERANCE:
+            median = midpoint
+            break
+    return math.ceil(median - 0.5 - TOLERANCE)
 
 
 def _nearest_step(score: float | None) -> int | None:

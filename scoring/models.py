@@ -58,7 +58,8 @@ class DimensionScore(models.Model):
     score = models.FloatField(null=True)
     completeness = models.FloatField()
     sufficient = models.BooleanField()
-    # v1: the dimension's target step. v2: the step nearest to its bands' mean midpoint.
+    # v1: the dimension's target step. v2: the summary step of its bands in force (weighted
+    # median of the midpoints, half down), a label only.
     target = models.PositiveSmallIntegerField(null=True)
     # v1: target - score. v2: one summary per dimension, over-integration first (negative),
     # else shortfall (positive), in mean steps; the counts below are the findings.

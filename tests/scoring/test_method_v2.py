@@ -118,3 +118,39 @@ def test_answers_outside_scope_or_from_incomplete_responses_are_refused():
         _score(q, {"X-01": {"a": 3}}, components=("a",), responded=())
     with pytest.raises(ValueError, match="band must be"):
         _score(_q(IndicatorDef("X-01", "X", "policy_strategic", 1.0, 0, 3)), {})
+
+
+def test_the_fast_serialiser_gives_what_the_generic_one_gives():
+    from scoring.method_v1 import result_to_dict
+
+    q = _q(
+        IndicatorDef("X-01", "X", "policy_strategic", 1.0, 2, 3),
+        IndicatorDef("X-02", "X", "administrative", 2.0, 1, 2, (MISSION,)),
+    )
+    result = _score(
+        q,
+        {"X-01": {"a": 3, "b": "dk", "c": 5}, "X-02": {MISSION: 4}},
+        components=("a", "b", "c", "d", MISSION),
+        overrides=(BandOverride("X-01", 2, 4, "Why."),),
+    )
+    assert result.as_dict() == result_to_dict(result)
+
+
+@pytest.mark.parametrize(
+    ("bands", "step"),
+    [
+        (((2, 3), (2, 3), (4, 4)), 2),  # midpoints 2.5, 2.5, 4: median 2.5, half down
+        (((4, 5), (4, 5)), 4),
+        (((1, 2),), 1),
+        (((2, 2), (4, 4)), 3),  # running weight exactly half: mean of 2 and 4
+        (((3, 3), (3, 3), (5, 5)), 3),
+    ],
+)
+def test_a_dimensions_summary_step_is_the_weighted_median_of_band_midpoints_half_down(bands, step):
+    q = _q(
+        *(
+            IndicatorDef(f"X-0{n}", "X", "policy_strategic", 1.0, low, high)
+            for n, (low, high) in enumerate(bands)
+        )
+    )
+    assert _score(q, {"X-00": {"a": 3}}).dimensions[0].target_step == step
