@@ -110,7 +110,14 @@ def test_v2_scorecard_first_page_image(findings_data, tmp_path):
 
 
 def test_a_quarter_only_method_1_scored_keeps_the_v1_layout(findings_data, tmp_path):
-    text = _text(_scorecard(findings_data, tmp_path, findings_data.v1.period))
+    path = _scorecard(findings_data, tmp_path, findings_data.v1.period)
+    text = _text(path)
+    if shutil.which("pdftoppm"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        target = ARTIFACTS / "exports-scorecard-v1-page1"
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-singlefile", str(path), str(target)], check=True
+        )
     result = findings_data.score_set(V1)
     assert V1 in text and V2 not in text
     assert "Integration index (0–100)" in text
