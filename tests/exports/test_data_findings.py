@@ -144,3 +144,17 @@ def test_a_quarter_only_method_1_scored_still_exports(workbook, findings_data):
     assert {r["dimension"] for r in dimensions} == {"LEAD", "HUM"}
     assert {r["method_version"] for r in dimensions} == {V1}
     assert not [r for r in _records(workbook["indicator_scores"]) if r["quarter"] == quarter]
+
+
+def test_scorecard_reads_flag_colours_from_the_one_colour_module(findings_data):
+    from exports.findings import scorecard_findings
+
+    card = scorecard_findings(assessment=findings_data.v2)
+    assert {row["code"]: row["style"]["colour"] for row in card.flagged} == {
+        "LEAD-01": FLAG_STYLES[SHORTFALL].colour,
+        "LEAD-02": FLAG_STYLES[OVER_INTEGRATION].colour,
+        "HUM-01": FLAG_STYLES[OVER_INTEGRATION].colour,
+    }
+    assert card.styles[SHORTFALL]["colour"] == FLAG_STYLES[SHORTFALL].colour
+    assert card.not_responded == (("Humanitarian", JUSTIFICATION),)
+    assert card.completeness < 1
