@@ -58,6 +58,16 @@ def profile_charts(profile: MissionProfile) -> list[Chart]:
         _chart("radar", figures.figure_radar(profile), tables.table_radar(profile)),
         _chart("gaps", figures.figure_gaps_ranked(profile), tables.table_gaps_ranked(profile)),
         _chart(
+            "alignment_trend",
+            figures.figure_alignment_trend(profile),
+            tables.table_alignment_trend(profile),
+        ),
+        _chart(
+            "indicator_flags",
+            figures.figure_indicator_flags(profile),
+            tables.table_indicator_flags(profile),
+        ),
+        _chart(
             "index_trend",
             figures.figure_index_trend(profile),
             tables.table_index_trend(profile),

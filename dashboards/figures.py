@@ -4,7 +4,10 @@ The one figure module: the pages embed these figures and the PDF scorecard (``ex
 the same functions, so the chart a user sees and the chart in a briefing are the same code.
 No database access here. Missing values stay ``None`` (a gap in a line, a grey cell labelled
 "insufficient data"), never zero. Colours are colour-blind safe: Okabe–Ito for categories,
-viridis for scores, a red–blue diverging scale centred on zero for gaps to target.
+viridis for scores, cividis for target alignment; shortfall and over-integration (flags, and
+the diverging scale of gaps centred on zero) use the one scheme of ``scoring.flags``, always
+with a symbol beside the colour. Where the scoring method or the questionnaire version changes
+between quarters, trends draw a dotted vertical line labelled with the new versions.
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ from dashboards.types import (
     MissionProfile,
     PeerPoint,
     Portfolio,
+    QuarterVersion,
+)
+from scoring.flags import (
+    FLAG_KEYS,
+    IN_BAND,
+    OVER_INTEGRATION,
+    SHORTFALL,
+    flag_style,
 )
 
 # Okabe & Ito (2008), without yellow, which is too faint for lines on white.
@@ -34,8 +45,16 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 DASHES = ("solid", "dash", "dot", "dashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
 SEQUENTIAL = "Viridis"
-# ColorBrewer RdBu reversed: shortfall (positive gap) red, over-integration (negative) blue.
-DIVERGING = "RdBu_r"
+ALIGNMENT_SCALE = "Cividis"
+# Gap = target − score: over-integration (negative) in the flag blue, shortfall (positive) in
+# the flag orange, white at zero; the same colours as every flag (scoring.flags).
+DIVERGING = [
+    [0.0, flag_style(OVER_INTEGRATION).colour],
+    [0.5, "#f7f7f7"],
+    [1.0, flag_style(SHORTFALL).colour],
+]
+VERSION_LINE = "#555555"
+PORTFOLIO_MEASURES = ("alignment", "flags", "score", "gap")
 MISSING_COLOUR = "#d9d9d9"
 PEER_BAND = "rgba(90, 90, 90, 0.18)"
 PEER_LINE = "#555555"
@@ -94,76 +113,167 @@ def _missing_annotations(
 # --- portfolio ---------------------------------------------------------------------------------
 
 
-def figure_portfolio_heatmap(portfolio: Portfolio, measure: str = "score") -> go.Figure:
-    """Missions × dimensions coloured by score (1–5, viridis) or by gap to target (diverging,
-    centred on zero), with the integration index column beside them. Rows follow the
-    portfolio's sort; missing cells are grey and labelled."""
-    if measure not in ("score", "gap"):
-        raise ValueError(f"measure must be 'score' or 'gap', not {measure!r}")
+def flag_cell_text(cell) -> str:
+    """A portfolio cell's flags as symbols and counts ("▲1 ▼2", "●" in band), never colour alone."""
+    if cell.missing or cell.alignment is None:
+        return ""
+    parts = []
+    if cell.over_integration_count:
+        parts.append(f"{flag_style(OVER_INTEGRATION).symbol}{cell.over_integration_count}")
+    if cell.shortfall_count:
+        parts.append(f"{flag_style(SHORTFALL).symbol}{cell.shortfall_count}")
+    return " ".join(parts) or flag_style(IN_BAND).symbol
+
+
+def _flag_colourscale() -> list:
+    """A discrete scale: z = position of the flag in ``FLAG_KEYS``, one colour band each."""
+    scale = []
+    for position, key in enumerate(FLAG_KEYS):
+        colour = flag_style(key).colour
+        scale += [[position / len(FLAG_KEYS), colour], [(position + 1) / len(FLAG_KEYS), colour]]
+    return scale
+
+
+def _flag_legend() -> list[go.Scatter]:
+    """Legend entries for the flag colours (with their symbols), drawn nowhere."""
+    return [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=f"{flag_style(key).symbol} {flag_style(key).label}",
+            marker={
+                "color": flag_style(key).colour,
+                "symbol": flag_style(key).marker,
+                "size": 12,
+            },
+            hoverinfo="skip",
+        )
+        for key in FLAG_KEYS
+    ]
+
+
+def figure_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") -> go.Figure:
+    """Missions × dimensions coloured by target alignment (0–100, cividis, flags as symbols in
+    each cell), by flags (shortfall / over-integration / in band, the colours of
+    ``scoring.flags`` with ▲/▼ counts), by score (1–5, viridis) or by gap to target
+    (diverging, centred on zero), with the mission's alignment (or integration index) column
+    beside them. Rows follow the portfolio's sort; missing cells are grey and labelled."""
+    if measure not in PORTFOLIO_MEASURES:
+        raise ValueError(f"measure must be one of {PORTFOLIO_MEASURES}, not {measure!r}")
     missions = [row.mission.label for row in portfolio.rows]
     codes = [d.code for d in portfolio.dimensions]
-    values = [[getattr(cell, measure) for cell in row.cells] for row in portfolio.rows]
     titles = [[d.title for d in portfolio.dimensions] for _row in portfolio.rows]
-    if measure == "gap":
-        span = max([1.0] + [abs(v) for line in values for v in line if v is not None])
-        scale = {"colorscale": DIVERGING, "zmid": 0, "zmin": -span, "zmax": span}
-        bar_title = _("Gap to target<br>+ shortfall<br>− over-integration")
+    flag_text = [[flag_cell_text(cell) for cell in row.cells] for row in portfolio.rows]
+    extra: dict = {"customdata": titles}
+    if measure == "flags":
+        values = [
+            [None if c.missing else FLAG_KEYS.index(c.flag) for c in row.cells]
+            for row in portfolio.rows
+        ]
+        scale = {
+            "colorscale": _flag_colourscale(),
+            "zmin": -0.5,
+            "zmax": len(FLAG_KEYS) - 0.5,
+            "showscale": False,
+        }
+        extra.update(
+            text=flag_text,
+            texttemplate="%{text}",
+            hovertemplate="%{y}<br>%{x} — %{customdata}: %{text}<extra></extra>",
+        )
+        name = _("Flags")
     else:
-        scale = {"colorscale": SEQUENTIAL, "zmin": 1, "zmax": 5}
-        bar_title = _("Score<br>(1–5)")
-    traces = []
-    traces.append(
+        values = [[getattr(cell, measure) for cell in row.cells] for row in portfolio.rows]
+        if measure == "gap":
+            span = max([1.0] + [abs(v) for line in values for v in line if v is not None])
+            scale = {"colorscale": DIVERGING, "zmid": 0, "zmin": -span, "zmax": span}
+            bar_title = _("Gap to target<br>+ shortfall ▼<br>− over-integration ▲")
+        elif measure == "alignment":
+            scale = {"colorscale": ALIGNMENT_SCALE, "zmin": 0, "zmax": 100}
+            bar_title = _("Target<br>alignment<br>(0–100)")
+        else:
+            scale = {"colorscale": SEQUENTIAL, "zmin": 1, "zmax": 5}
+            bar_title = _("Score<br>(1–5)")
+        scale["colorbar"] = {"title": {"text": bar_title, "side": "top"}, "len": 0.6, "x": 1.02}
+        number = "%{z:.0f}" if measure == "alignment" else "%{z:.1f}"
+        if measure == "alignment":
+            extra.update(text=flag_text, texttemplate=number + " %{text}")
+        else:
+            extra["texttemplate"] = number
+        extra["hovertemplate"] = "%{y}<br>%{x} — %{customdata}: %{z:.2f}<extra></extra>"
+        name = {
+            "gap": _("Gap to target"),
+            "alignment": _("Target alignment"),
+            "score": _("Score"),
+        }[measure]
+    by_alignment = measure in ("alignment", "flags")
+    side_label = _("Alignment") if by_alignment else _("Index")
+    side_name = _("Target alignment") if by_alignment else _("Integration index")
+    traces = [
         go.Heatmap(
             x=codes,
             y=missions,
             z=values,
-            customdata=titles,
-            name=_("Gap to target") if measure == "gap" else _("Score"),
-            texttemplate="%{z:.1f}",
-            hovertemplate="%{y}<br>%{x} — %{customdata}: %{z:.2f}<extra></extra>",
+            name=name,
             hoverongaps=False,
             xgap=1,
             ygap=1,
-            colorbar={"title": {"text": bar_title, "side": "top"}, "len": 0.6, "x": 1.02},
+            **extra,
             **scale,
-        )
-    )
-    traces.append(_missing_cells(codes, missions, [row.cells for row in portfolio.rows], "x"))
-    traces.append(
+        ),
+        _missing_cells(codes, missions, [row.cells for row in portfolio.rows], "x"),
         go.Heatmap(
-            x=[_("Index")],
+            x=[side_label],
             y=missions,
-            z=[[row.index] for row in portfolio.rows],
-            name=_("Integration index"),
-            colorscale=SEQUENTIAL,
+            z=[[row.alignment if by_alignment else row.index] for row in portfolio.rows],
+            name=side_name,
+            colorscale=ALIGNMENT_SCALE if by_alignment else SEQUENTIAL,
             zmin=0,
             zmax=100,
             showscale=False,
             texttemplate="%{z:.0f}",
-            hovertemplate="%{y}<br>" + _("Integration index") + ": %{z:.1f}<extra></extra>",
+            hovertemplate="%{y}<br>" + side_name + ": %{z:.1f}<extra></extra>",
             hoverongaps=False,
             xgap=1,
             ygap=1,
             xaxis="x2",
-        )
-    )
-    index_cells = [[row] for row in portfolio.rows]
-    traces.append(_missing_cells([_("Index")], missions, index_cells, "x2"))
+        ),
+        _missing_cells(
+            [side_label],
+            missions,
+            [[_SideCell(row, by_alignment)] for row in portfolio.rows],
+            "x2",
+        ),
+    ]
+    if measure == "flags":
+        traces += _flag_legend()
+    measure_title = {
+        "gap": _("gap to target"),
+        "alignment": _("target alignment"),
+        "flags": _("flags"),
+        "score": _("score"),
+    }[measure]
     return go.Figure(
         traces,
         layout=_layout(
             _("Portfolio %(period)s: %(measure)s by dimension")
-            % {
-                "period": portfolio.period.label,
-                "measure": _("gap to target") if measure == "gap" else _("score"),
-            },
-            height=140 + 24 * max(len(missions), 3),
-            margin={"l": 140, "r": 20, "t": 90, "b": 30},
+            % {"period": portfolio.period.label, "measure": measure_title},
+            height=140 + 24 * max(len(missions), 3) + (40 if measure == "flags" else 0),
+            margin={"l": 140, "r": 20, "t": 90, "b": 30 + (40 if measure == "flags" else 0)},
             xaxis={"domain": [0, 0.86], "side": "top", "type": "category"},
             xaxis2={"domain": [0.88, 0.96], "side": "top", "type": "category"},
             yaxis={"autorange": "reversed", "type": "category", "automargin": True},
         ),
     )
+
+
+class _SideCell:
+    """The side column's cell: missing when the mission has no plotted alignment (or index)."""
+
+    def __init__(self, row, by_alignment: bool):
+        value = row.alignment if by_alignment else row.index
+        self.missing = "" if value is not None else (row.missing or "insufficient")
 
 
 def _missing_cells(xs: list[str], ys: list[str], grid: list, axis: str) -> go.Heatmap:
@@ -362,12 +472,171 @@ def figure_index_trend(profile: MissionProfile, last_n: int | None = None) -> go
             hovertemplate="%{x}: %{y:.1f}<extra>" + profile.mission.label + "</extra>",
         )
     )
+    shapes, notes = version_markers(profile.versions[-len(xs) :] if xs else (), xs)
     return go.Figure(
         traces,
         layout=_layout(
-            _profile_title(profile, _("integration index over time")),
-            yaxis={"range": [0, 100], "title": {"text": _("Integration index (0–100)")}},
+            _profile_title(profile, _("integration level over time")),
+            yaxis={
+                "range": [0, 100],
+                "title": {"text": _("Integration level (0–100, higher is not better)")},
+            },
             xaxis={"type": "category"},
+            shapes=shapes,
+            annotations=notes,
+        ),
+    )
+
+
+def version_note(version: QuarterVersion) -> str:
+    """ "Method imp-score-2.0 · IMP-CORE v2 from 2026-Q1": the label of a version change."""
+    return _("From %(period)s: method %(method)s, questionnaire %(questionnaire)s") % {
+        "period": version.period.label,
+        "method": version.method_version,
+        "questionnaire": version.questionnaire,
+    }
+
+
+def version_markers(
+    versions: Sequence[QuarterVersion | None], xs: list[str]
+) -> tuple[list[dict], list[dict]]:
+    """A dotted vertical line before each quarter whose method or questionnaire version differs
+    from the quarter before, with a label naming the new versions (shapes, annotations)."""
+    shapes, notes = [], []
+    for position, version in enumerate(versions):
+        if version is None or not version.changed or position >= len(xs):
+            continue
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": position - 0.5,
+                "x1": position - 0.5,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": VERSION_LINE, "dash": "dot", "width": 2},
+            }
+        )
+        notes.append(
+            {
+                "x": position - 0.5,
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "xanchor": "left",
+                "text": "⇢ " + version_note(version),
+                "showarrow": False,
+                "font": {"size": 10, "color": VERSION_LINE},
+            }
+        )
+    return shapes, notes
+
+
+def figure_alignment_trend(profile: MissionProfile, last_n: int | None = None) -> go.Figure:
+    """Target alignment (method 2 and later) and the integration level over the quarters, with
+    a marker where the scoring method or the questionnaire version changes. Quarters without
+    an alignment (method 1, insufficient data, no result) are gaps."""
+    periods = list(profile.periods)
+    alignment = list(profile.alignment_trend) or [None] * len(periods)
+    level = list(profile.index_trend)
+    versions = list(profile.versions) or [None] * len(periods)
+    if last_n:
+        periods, alignment, level = periods[-last_n:], alignment[-last_n:], level[-last_n:]
+        versions = versions[-last_n:]
+    peer = list(profile.alignment_peer)
+    if last_n:
+        peer = peer[-last_n:]
+    xs = [p.label for p in periods]
+    shapes, notes = version_markers(versions, xs)
+    traces = list(_peer_traces(peer, xs, _("target alignment, anonymous"))) if peer else []
+    traces += [
+        go.Scatter(
+            x=xs,
+            y=alignment,
+            name=_("Target alignment"),
+            mode="lines+markers",
+            line={"color": flag_style(IN_BAND).colour, "width": 3},
+            marker={"symbol": "circle", "size": 8},
+            connectgaps=False,
+            hovertemplate="%{x}: %{y:.0f}<extra>" + _("Target alignment") + "</extra>",
+        ),
+        go.Scatter(
+            x=xs,
+            y=level,
+            name=_("Integration level (higher is not better)"),
+            mode="lines+markers",
+            line={"color": "#000000", "dash": "dash", "width": 2},
+            marker={"symbol": "square", "size": 6},
+            connectgaps=False,
+            hovertemplate="%{x}: %{y:.0f}<extra>" + _("Integration level") + "</extra>",
+        ),
+    ]
+    return go.Figure(
+        traces,
+        layout=_layout(
+            _profile_title(profile, _("target alignment and integration level over time")),
+            yaxis={"range": [0, 105], "title": {"text": _("0–100")}},
+            xaxis={"type": "category"},
+            shapes=shapes,
+            annotations=notes,
+        ),
+    )
+
+
+def figure_indicator_flags(profile: MissionProfile) -> go.Figure:
+    """Each indicator of the profiled quarter: its band (grey bar) and its value (a marker in
+    the colour and symbol of its flag). Insufficient values are hollow; not applicable
+    indicators are left out."""
+    rows = list(profile.indicator_flags)
+    labels = [row.code for row in rows]
+    traces = [
+        go.Bar(
+            y=labels,
+            x=[row.band_max - row.band_min + 0.2 for row in rows],
+            base=[row.band_min - 0.1 for row in rows],
+            orientation="h",
+            name=_("Target band"),
+            marker={"color": "rgba(120, 120, 120, 0.25)", "line": {"width": 0}},
+            customdata=[[f"{row.band_min}–{row.band_max}", row.rationale or "—"] for row in rows],
+            hovertemplate="%{y}: "
+            + _("band")
+            + " %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        )
+    ]
+    for key in FLAG_KEYS:
+        style = flag_style(key)
+        chosen = [row for row in rows if row.flag == key]
+        if not chosen:
+            continue
+        traces.append(
+            go.Scatter(
+                y=[row.code for row in chosen],
+                x=[row.value for row in chosen],
+                mode="markers",
+                name=f"{style.symbol} {style.label}",
+                marker={
+                    "color": style.colour,
+                    "symbol": style.marker,
+                    "size": 13,
+                    "line": {"width": 1, "color": "#000000"},
+                },
+                customdata=[[row.distance if row.distance is not None else 0] for row in chosen],
+                hovertemplate="%{y}: %{x:.1f} ("
+                + str(style.label)
+                + ", %{customdata[0]:+.1f})<extra></extra>",
+            )
+        )
+    return go.Figure(
+        traces,
+        layout=_layout(
+            _profile_title(profile, _("indicators against their target bands")),
+            height=160 + 22 * max(len(labels), 3),
+            margin={"l": 80, "r": 20, "t": 60, "b": 70},
+            barmode="overlay",
+            xaxis={"range": list(SCORE_RANGE), "dtick": 1, "title": {"text": _("Step (1–5)")}},
+            yaxis={"autorange": "reversed", "type": "category", "automargin": True},
         ),
     )
 
@@ -524,8 +793,11 @@ def figure_gaps_ranked(profile: MissionProfile) -> go.Figure:
     ranked = list(profile.gaps_ranked)
     labels = [d.code for d in ranked]
     gaps = [d.gap for d in ranked]
-    colours = ["#0072B2" if (g is not None and g < 0) else BARRIER_COLOUR for g in gaps]
-    patterns = ["" if (g is not None and g < 0) else "/" for g in gaps]
+    styles = [
+        flag_style(OVER_INTEGRATION if (g is not None and g < 0) else SHORTFALL) for g in gaps
+    ]
+    colours = [style.colour for style in styles]
+    patterns = [style.pattern for style in styles]
     traces = go.Bar(
         y=labels,
         x=gaps,
@@ -576,7 +848,7 @@ def figure_compare(comparison: Comparison) -> go.Figure:
             )
         )
     low, high = comparison.scale
-    pad = 0 if comparison.measure == "index" else 0.5
+    pad = 0 if comparison.measure in ("index", "alignment") else 0.5
     return go.Figure(
         traces,
         layout=_layout(

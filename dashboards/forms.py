@@ -65,7 +65,12 @@ class PortfolioForm(DashboardForm):
     measure = forms.ChoiceField(
         label=_("Colour by"),
         required=False,
-        choices=[("score", _("Score")), ("gap", _("Gap to target"))],
+        choices=[
+            ("alignment", _("Target alignment")),
+            ("flags", _("Flags (shortfall / over-integration)")),
+            ("score", _("Score")),
+            ("gap", _("Gap to target")),
+        ],
     )
     kind = _kind_field()
     region = _region_field()
@@ -75,7 +80,13 @@ class PortfolioForm(DashboardForm):
     def __init__(self, *args, dimensions: tuple[DimensionInfo, ...], **kwargs):
         super().__init__(*args, **kwargs)
         titles = {d.code: f"{d.code} — {d.title}" for d in dimensions}
-        titles.update({"mission": _("Mission code"), "index": _("Integration index")})
+        titles.update(
+            {
+                "mission": _("Mission code"),
+                "index": _("Integration level"),
+                "alignment": _("Target alignment"),
+            }
+        )
         choices = []
         for key in portfolio_sort_keys(dimensions):
             column = key.removeprefix("-")
@@ -118,7 +129,7 @@ class CompareForm(DashboardForm):
         self.fields["missions"].label_from_instance = _mission_option
 
     def clean_measure(self) -> str:
-        return self.cleaned_data["measure"] or "index"
+        return self.cleaned_data["measure"] or "alignment"
 
     def clean_peer(self) -> str:
         return self.cleaned_data["peer"] or "all"

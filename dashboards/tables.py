@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from dashboards.disclosure import peer_rule, withheld_label
-from dashboards.figures import cycle_state_label
+from dashboards.figures import cycle_state_label, version_note
 from dashboards.types import (
     INSUFFICIENT,
     BarrierCounts,
@@ -25,8 +25,10 @@ from dashboards.types import (
     MissionProfile,
     PeerPoint,
     Portfolio,
+    PortfolioCell,
 )
 from imp_assess.cells import cell_text
+from scoring.flags import IN_BAND, OVER_INTEGRATION, SHORTFALL, flag_style
 
 
 class Missing(str):
@@ -63,7 +65,67 @@ class Table:
 # --- portfolio ---------------------------------------------------------------------------------
 
 
-def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "score") -> Table:
+def PORTFOLIO_ALIGNMENT_COLUMNS() -> tuple[str, ...]:  # noqa: N802 (translated at call time)
+    """The columns after "Alignment" when the portfolio is coloured by alignment or flags."""
+    return (
+        _("Shortfall (points)"),
+        _("Over-integration (points)"),
+        _("Indicators short"),
+        _("Indicators over-integrated"),
+        _("Integration level (higher is not better)"),
+    )
+
+
+def flag_text(cell: PortfolioCell):
+    """A dimension's flags as words and symbols ("▲ over-integration: 1; ▼ shortfall: 2")."""
+    if cell.missing or cell.alignment is None:
+        return _missing(cell.missing or INSUFFICIENT)
+    parts = [
+        f"{flag_style(key).symbol} {flag_style(key).label}: {count}"
+        for key, count in (
+            (OVER_INTEGRATION, cell.over_integration_count),
+            (SHORTFALL, cell.shortfall_count),
+        )
+        if count
+    ]
+    return "; ".join(parts) or f"{flag_style(IN_BAND).symbol} {flag_style(IN_BAND).label}"
+
+
+def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") -> Table:
+    if measure in ("alignment", "flags"):
+        header = _("Target alignment") if measure == "alignment" else _("Flags")
+        return Table(
+            caption=_(
+                "%(what)s per mission and dimension in %(period)s, and the mission's target "
+                "alignment with the points and indicators lost to shortfall and "
+                "over-integration"
+            )
+            % {"what": header, "period": portfolio.period.label},
+            columns=(
+                _("Mission"),
+                *(d.code for d in portfolio.dimensions),
+                _("Alignment"),
+                *PORTFOLIO_ALIGNMENT_COLUMNS(),
+            ),
+            rows=tuple(
+                (
+                    row.mission.label,
+                    *(
+                        flag_text(cell)
+                        if measure == "flags"
+                        else _value(cell.alignment, cell.missing)
+                        for cell in row.cells
+                    ),
+                    _value(row.alignment, row.missing),
+                    _value(row.shortfall, row.missing),
+                    _value(row.over_integration, row.missing),
+                    _value(row.shortfall_count, row.missing),
+                    _value(row.over_integration_count, row.missing),
+                    _value(row.index, row.missing),
+                )
+                for row in portfolio.rows
+            ),
+        )
     header = _("Gap to target") if measure == "gap" else _("Score")
     return Table(
         caption=_("%(what)s per mission and dimension in %(period)s, and the integration index")
@@ -131,12 +193,101 @@ def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Tab
     shown = profile.peer_count_shown
     if last_n:
         rows = rows[-last_n:]
+    notes = _version_notes(profile)
     return Table(
         caption=_(
-            "Integration index per quarter, with the anonymous distribution of comparable missions"
+            "Integration level per quarter (higher is not better), with the anonymous "
+            "distribution of comparable missions"
         ),
-        columns=(_("Quarter"), profile.mission.label, *_peer_columns(shown)),
-        rows=tuple((p.label, _value(index), *_peer_cells(peer, shown)) for p, index, peer in rows),
+        columns=(_("Quarter"), profile.mission.label, *_peer_columns(shown), _("Version change")),
+        rows=tuple(
+            (p.label, _value(index), *_peer_cells(peer, shown), notes.get(p.id, ""))
+            for p, index, peer in rows
+        ),
+    )
+
+
+def _version_notes(profile: MissionProfile) -> dict[int, str]:
+    return {v.period.id: version_note(v) for v in profile.version_changes}
+
+
+def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) -> Table:
+    empty = [None] * len(profile.periods)
+    versions = list(profile.versions) or empty
+    alignment = list(profile.alignment_trend) or empty
+    peer = list(profile.alignment_peer) or empty
+    shown = profile.peer_count_shown
+    rows = list(zip(profile.periods, alignment, profile.index_trend, versions, peer, strict=True))
+    if last_n:
+        rows = rows[-last_n:]
+    return Table(
+        caption=_(
+            "Target alignment and integration level per quarter, with the scoring method and "
+            "questionnaire behind each; a version change is noted where it happens"
+        ),
+        columns=(
+            _("Quarter"),
+            _("Target alignment"),
+            _("Integration level (higher is not better)"),
+            _("Method version"),
+            _("Questionnaire"),
+            _("Version change"),
+            *_peer_columns(shown),
+        ),
+        rows=tuple(
+            (
+                p.label,
+                _value(value),
+                _value(level),
+                version.method_version if version else _missing("no_result"),
+                version.questionnaire if version else _missing("no_result"),
+                version_note(version) if version and version.changed else "",
+                *(_peer_cells(point, shown) if point else ()),
+            )
+            for p, value, level, version, point in rows
+        ),
+    )
+
+
+def table_indicator_flags(profile: MissionProfile) -> Table:
+    return Table(
+        caption=_(
+            "Each applicable indicator in %(period)s against its target band (phase: "
+            "%(phase)s, method %(method)s). Distance is 0 inside the band, negative below it "
+            "(shortfall), positive above it (over-integration)."
+        )
+        % {
+            "period": profile.period.label if profile.period else "",
+            "phase": profile.phase or _("not recorded"),
+            "method": profile.method_version,
+        },
+        columns=(
+            _("Indicator"),
+            _("Dimension"),
+            _("Value"),
+            _("Band"),
+            _("Distance"),
+            _("Flag"),
+            _("Band overridden: rationale"),
+            _("Phase"),
+            _("Answers counted / expected"),
+            _("Method version"),
+        ),
+        rows=tuple(
+            (
+                row.code,
+                row.dimension_code,
+                _value(row.value),
+                f"{row.band_min}–{row.band_max}",
+                _value(row.distance) if row.flag != "insufficient" else _missing(),
+                f"{flag_style(row.flag).symbol} {flag_style(row.flag).label}",
+                row.rationale if row.band_overridden else "",
+                profile.phase,
+                f"{row.counted} / {row.expected}",
+                profile.method_version,
+            )
+            for row in profile.indicator_flags
+        ),
     )
 
 
@@ -204,7 +355,16 @@ def table_gaps_ranked(profile: MissionProfile) -> Table:
     flags = {"shortfall": _("shortfall"), "over_integration": _("over-integration")}
     return Table(
         caption=_("Gaps to target, largest first (target − score)"),
-        columns=(_("Dimension"), _("Gap"), _("Score"), _("Target"), _("Flag")),
+        columns=(
+            _("Dimension"),
+            _("Gap"),
+            _("Score"),
+            _("Target"),
+            _("Flag"),
+            _("Alignment"),
+            _("Indicators short"),
+            _("Indicators over-integrated"),
+        ),
         rows=tuple(
             (
                 f"{d.code} — {d.title}",
@@ -212,6 +372,9 @@ def table_gaps_ranked(profile: MissionProfile) -> Table:
                 _value(d.score, d.missing),
                 _value(d.target, d.missing),
                 flags.get(d.gap_flag, ""),
+                "" if d.alignment is None else d.alignment,
+                "" if d.shortfall_count is None else d.shortfall_count,
+                "" if d.over_integration_count is None else d.over_integration_count,
             )
             for d in profile.gaps_ranked
         ),

@@ -11,6 +11,10 @@ Conventions shared by every class:
   (no stored score for that quarter). Missing is never drawn as zero.
 * Scores are on the 1–5 step scale, the integration index on 0–100, and a gap is
   ``target - score`` (positive: shortfall, negative: over-integration).
+* Method 2 and later add the target alignment (0–100, 100 = every indicator in its band) and
+  the counts of flagged indicators; they are ``None`` for results of method 1. A flag is
+  always an indicator's, counted per dimension or mission, never read from a mean; its colour
+  and symbol come from ``scoring.flags``.
 * Sequences over quarters are aligned with the ``periods`` tuple of their container.
 """
 
@@ -90,6 +94,22 @@ class PortfolioCell:
     gap_flag: str
     completeness: float | None
     missing: str  # "" | "insufficient" | "no_result"
+    alignment: float | None = None  # method 2 and later, plotted only when sufficient
+    shortfall_count: int | None = None
+    over_integration_count: int | None = None
+
+    @property
+    def flag(self) -> str:
+        """The display key (``scoring.flags``) of the cell in "colour by flags": over-integration
+        first (the finding a mean hides), then shortfall, else in band; insufficient when
+        missing. The cell's text gives both counts."""
+        if self.missing or self.alignment is None:
+            return "insufficient"
+        if self.over_integration_count:
+            return "over_integration"
+        if self.shortfall_count:
+            return "shortfall"
+        return "in_band"
 
 
 @dataclass(frozen=True)
@@ -102,6 +122,11 @@ class PortfolioRow:
     completeness: float | None
     missing: str
     cells: tuple[PortfolioCell, ...]
+    alignment: float | None = None  # method 2 and later, plotted only when sufficient
+    shortfall: float | None = None
+    over_integration: float | None = None
+    shortfall_count: int | None = None
+    over_integration_count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +200,9 @@ class DimensionRow:
     previous_score: float | None
     missing: str
     raw_score: float | None = None
+    alignment: float | None = None  # method 2 and later, plotted only when sufficient
+    shortfall_count: int | None = None
+    over_integration_count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +247,40 @@ class TagRow:
 
 
 @dataclass(frozen=True)
+class IndicatorFlag:
+    """One indicator's finding in the profiled quarter (method 2 and later).
+
+    ``flag`` is the display key of ``scoring.flags`` (shortfall, over_integration, in_band,
+    insufficient); ``rationale`` is the focal point's reason when the band was overridden.
+    """
+
+    code: str
+    dimension_code: str
+    value: float | None
+    band_min: int
+    band_max: int
+    band_overridden: bool
+    rationale: str
+    distance: float | None
+    flag: str
+    counted: int
+    expected: int
+
+
+@dataclass(frozen=True)
+class QuarterVersion:
+    """Which scoring method and questionnaire version produced a quarter's result.
+
+    ``changed`` is True when either differs from the previous quarter with a result: trends
+    mark that quarter, because figures on either side were computed differently."""
+
+    period: PeriodRef
+    method_version: str
+    questionnaire: str
+    changed: bool
+
+
+@dataclass(frozen=True)
 class MissionProfile:
     """One mission in one quarter, with its history. What a mission leader reads.
 
@@ -252,6 +314,23 @@ class MissionProfile:
     # What the disclosure rule left out of ``peer`` and whether the number of peers is shown.
     peer_notes: tuple[str, ...] = ()
     peer_count_shown: bool = True
+    # Method 2 and later (None / empty for a quarter scored by method 1).
+    alignment: float | None = None
+    shortfall: float | None = None
+    over_integration: float | None = None
+    shortfall_count: int | None = None
+    over_integration_count: int | None = None
+    phase: str = ""  # translated label of the mission's phase in the profiled quarter
+    method_version: str = ""
+    alignment_trend: tuple[float | None, ...] = ()  # aligned with ``periods``
+    versions: tuple[QuarterVersion | None, ...] = ()  # aligned with ``periods``; None = no result
+    indicator_flags: tuple[IndicatorFlag, ...] = ()
+    alignment_peer: tuple[PeerPoint, ...] = ()  # as ``peer``, of the target alignment
+
+    @property
+    def version_changes(self) -> tuple[QuarterVersion, ...]:
+        """The quarters where the method or questionnaire version changed."""
+        return tuple(v for v in self.versions if v is not None and v.changed)
 
     @property
     def gaps_ranked(self) -> tuple[DimensionRow, ...]:

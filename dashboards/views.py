@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dashboards import charts
+from dashboards import charts, tables
 from dashboards.cache import cached
 from dashboards.figures import cycle_state_label
 from dashboards.forms import BarrierForm, CompareForm, EvidenceForm, PortfolioForm, ProfileForm
@@ -80,7 +80,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     period = data["period"] or period_latest_scored()
     cycle_period = data["cycle"] or period_current() or period
-    measure = data["measure"] or "score"
+    measure = data["measure"] or "alignment"
     filters = {"kind": data["kind"] or None, "region": data["region"] or None}
     context = {"form": form, "period": period, "measure": measure, "charts": []}
     if period is not None:
@@ -89,12 +89,18 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
             page="portfolio",
             params={"period": period.pk, "measure": measure, "sort": data["sort"], **filters},
             build=lambda: _with_charts(
-                portfolio(user=request.user, period_id=period.pk, sort=data["sort"], **filters),
+                portfolio(
+                    user=request.user,
+                    period_id=period.pk,
+                    sort=data["sort"],
+                    by_alignment=measure in ("alignment", "flags"),
+                    **filters,
+                ),
                 lambda result: charts.portfolio_charts(result, measure),
             ),
         )
         context["charts"] += heatmap
-        context["sort_headers"] = _sort_headers(request, context["portfolio"])
+        context["sort_headers"] = _sort_headers(request, context["portfolio"], measure)
     if cycle_period is not None:
         # Not cached: statuses change without a new score, and the query is small.
         board = cycle_board(user=request.user, period_id=cycle_period.pk, **filters)
@@ -108,12 +114,17 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
     return _respond(request, template, context, form)
 
 
-def _sort_headers(request: HttpRequest, result) -> list[dict]:
+def _sort_headers(request: HttpRequest, result, measure: str) -> list[dict]:
     """The heatmap table's column headers as sort links, with ``aria-sort`` on the sorted one.
     A first click sorts names A to Z and numbers high to low."""
     columns = [("mission", _("Mission"))]
     columns += [(d.code, d.code) for d in result.dimensions]
-    columns += [("index", _("Index"))]
+    if measure in ("alignment", "flags"):
+        columns += [("alignment", _("Alignment"))]
+        extra = tables.PORTFOLIO_ALIGNMENT_COLUMNS()
+    else:
+        columns += [("index", _("Index"))]
+        extra = ()
     headers = []
     for key, label in columns:
         aria = ""
@@ -128,7 +139,7 @@ def _sort_headers(request: HttpRequest, result) -> list[dict]:
         for name in ("format", "chart"):
             query.pop(name, None)
         headers.append({"label": label, "url": f"?{query.urlencode()}", "aria_sort": aria})
-    return headers
+    return headers + [{"label": label, "url": "", "aria_sort": ""} for label in extra]
 
 
 def _with_charts(result, build_charts):

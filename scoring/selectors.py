@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from assessments.models import Assessment
 from missions.models import RESPONSE_SCOPE_CHOICES, MissionPhase
 from questionnaires.models import CoherenceLevel
+from scoring.flags import flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL, method_number
 from scoring.models import ScoreSet
 
@@ -23,8 +24,9 @@ class AssessmentScores:
     ``over_integration_indicators``, ``integration_level``, ``band_min``/``band_max`` and a
     translated ``flag_summary``; per indicator ``band_min``/``band_max``, ``band_source``,
     ``rationale``, ``distance``, ``flag``, ``applicable``, ``not_applicable_reason``,
-    ``sufficient``. ``findings`` is the mission's headline (alignment, shortfall,
-    over-integration, their indicator codes, integration level, completeness, sufficient).
+    ``sufficient`` and ``style`` (its ``scoring.flags.FlagStyle``). ``findings`` is the
+    mission's headline (alignment, shortfall, over-integration, their indicator codes,
+    integration level, completeness, sufficient).
     """
 
     score_set: ScoreSet | None
@@ -37,6 +39,11 @@ class AssessmentScores:
     # (component label, the focal point's justification) for components that did not respond.
     not_responded: list[tuple[str, str]] = field(default_factory=list)
     phase: str = ""  # the mission's phase this quarter, translated
+
+    @property
+    def nothing_to_score(self) -> bool:
+        """No result and none asked for: no component has completed its response yet."""
+        return self.score_set is None and not self.pending
 
 
 def flag_summary(*, shortfall: int, over_integration: int) -> str:
@@ -59,11 +66,6 @@ def flag_summary(*, shortfall: int, over_integration: int) -> str:
         )
         parts.append(template % {"n": shortfall})
     return ", ".join(parts)
-
-    @property
-    def nothing_to_score(self) -> bool:
-        """No result and none asked for: no component has completed its response yet."""
-        return self.score_set is None and not self.pending
 
 
 def assessment_scores(
@@ -99,8 +101,13 @@ def assessment_scores(
     method = method_number(score_set.method_version)
 
     def indicator(ind: dict) -> dict:
+        applicable = ind.get("applicable", True)
         return {
             **ind,
+            # Method 2: the flag's colour, label and symbol (None when not applicable).
+            "style": flag_style(flag_key(ind.get("flag"), sufficient=ind.get("sufficient", False)))
+            if method == 2 and applicable
+            else None,
             "statement": statements.get(ind["code"], ""),
             "answers": [
                 (component_labels.get(c, c), value)

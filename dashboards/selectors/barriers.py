@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Sum, TextField
+from django.db.models import Exists, F, OuterRef, Sum, TextField
 from django.db.models.functions import Cast
 
 from assessments.models import Answer, ResponseStatus
@@ -17,6 +17,7 @@ from dashboards.selectors.common import (
     missions_for,
     period_key,
     period_list,
+    preferred_result,
     tag_labels,
     with_unknown_codes,
 )
@@ -29,8 +30,7 @@ from dashboards.types import (
 )
 from missions.models import Component, Period
 from questionnaires.models import Indicator
-from scoring.method import METHOD_VERSION_LABEL
-from scoring.models import TagCount
+from scoring.models import ScoreSet, TagCount
 
 EVIDENCE_PER_PAGE = 25
 
@@ -72,8 +72,10 @@ def barrier_counts(
     ``"enabler"``) to one kind. Reads the stored ``TagCount`` rows: four queries.
     """
     start, end, period_ids = _period_window(period_from_id, period_to_id)
+    # Version-safe: each assessment's tags once, from its current-method result or, for a
+    # quarter never rescored, from the result it has (tags do not depend on the method).
     counts = TagCount.objects.filter(
-        score_set__method_version=METHOD_VERSION_LABEL,
+        preferred_result("score_set__"),
         score_set__period_id__in=period_ids,
         score_set__mission__in=missions_for(user, kind, region),
     )
@@ -157,8 +159,8 @@ def barrier_evidence(
             response__status=ResponseStatus.COMPLETE,
             response__assessment__period_id__in=period_ids,
             response__assessment__mission__in=missions_for(user, kind, region),
-            response__assessment__score_sets__method_version=METHOD_VERSION_LABEL,
         )
+        .filter(Exists(ScoreSet.objects.filter(assessment=OuterRef("response__assessment"))))
         # Tag codes are a JSON list; matching the quoted code in its text works on every
         # database (JSON containment is PostgreSQL-only) and cannot match a longer code.
         .annotate(tag_text=Cast("tag_codes", TextField()))

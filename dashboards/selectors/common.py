@@ -13,6 +13,7 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -63,6 +64,17 @@ def period_latest_scored() -> Period | None:
     """The most recent quarter with any stored score of the current method."""
     scored = ScoreSet.objects.filter(period=OuterRef("pk"), method_version=METHOD_VERSION_LABEL)
     return Period.objects.filter(Exists(scored)).order_by("-year", "-quarter").first()
+
+
+def preferred_result(prefix: str = "") -> Q:
+    """Each assessment's stored result counted once: the current method's, else (a quarter
+    never rescored) the one it has. ``prefix`` leads from the filtered model to its ScoreSet
+    (``"score_set__"``). Every stored result is of method 1 or 2, so "not the current one"
+    is the other one."""
+    current = ScoreSet.objects.filter(
+        assessment=OuterRef(f"{prefix}assessment"), method_version=METHOD_VERSION_LABEL
+    )
+    return Q(**{f"{prefix}method_version": METHOD_VERSION_LABEL}) | ~Exists(current)
 
 
 def period_key(period: PeriodRef) -> tuple[int, int]:

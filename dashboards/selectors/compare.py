@@ -26,13 +26,17 @@ from scoring.method import COHERENCE_LEVELS, METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore, ScoreSet
 
 INDEX = "index"
+ALIGNMENT = "alignment"  # method 2 and later
 
 
 def compare_measures() -> list[tuple[str, str]]:
     """(value, label) of every measure: the index, each dimension, each coherence level."""
     labels = dict(CoherenceLevel.choices)
     return (
-        [(INDEX, _("Integration index (0–100)"))]
+        [
+            (ALIGNMENT, _("Target alignment (0–100)")),
+            (INDEX, _("Integration level (0–100, higher is not better)")),
+        ]
         + [(f"dim:{d.code}", f"{d.code} — {d.title}") for d in dimension_catalogue()]
         + [(f"level:{lv}", str(labels.get(lv, lv))) for lv in COHERENCE_LEVELS]
     )
@@ -50,9 +54,9 @@ def compare_peer_groups() -> list[tuple[str, str]]:
 def _measure_rows(measure: str, chosen_ids: list[int], peer: str):
     """(mission id, kind, region, demo, period id, value, sufficient) of the measure for the chosen
     missions and the peer group, in one query."""
-    if measure == INDEX:
+    if measure in (INDEX, ALIGNMENT):
         model, prefix, extra = ScoreSet, "", {}
-        value = F("index")
+        value = F(measure)
     else:
         family, _sep, code = measure.partition(":")
         model, extra = {
@@ -88,11 +92,11 @@ def compare_series(
     """Lines of the chosen missions (only those the user may see) on ``measure`` over quarters,
     with the median and inter-quartile band of the peer group behind them.
 
-    ``measure``: ``"index"``, ``"dim:<CODE>"`` or ``"level:<level>"``; ``peer``: ``"all"``,
-    ``"kind:<kind>"`` or ``"region:<region>"``; ``quarters``: only the last N quarters. The peer
-    distribution covers the comparable missions of the group, anonymously, as far as
-    ``dashboards.disclosure`` lets the user see it (demo missions are peers of demo missions
-    only). Four queries (five for mission staff).
+    ``measure``: ``"alignment"``, ``"index"``, ``"dim:<CODE>"`` or ``"level:<level>"``;
+    ``peer``: ``"all"``, ``"kind:<kind>"`` or ``"region:<region>"``; ``quarters``: only the last
+    N quarters. The peer distribution covers the comparable missions of the group,
+    anonymously, as far as ``dashboards.disclosure`` lets the user see it (demo missions are
+    peers of demo missions only). Four queries (five for mission staff).
     """
     measures = dict(compare_measures())
     groups = dict(compare_peer_groups())
@@ -148,7 +152,7 @@ def compare_series(
         measure_label=measures[measure],
         peer=peer,
         peer_label=groups[peer],
-        scale=(0.0, 100.0) if measure == INDEX else (1.0, 5.0),
+        scale=(0.0, 100.0) if measure in (INDEX, ALIGNMENT) else (1.0, 5.0),
         periods=tuple(periods),
         lines=tuple(
             CompareLine(mission, tuple(values.get((mission.id, p.id)) for p in periods))

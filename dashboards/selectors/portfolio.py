@@ -40,7 +40,14 @@ from missions.models import Period
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import DimensionScore, ScoreSet
 
-PORTFOLIO_FIXED_SORTS = ("mission", "index")
+PORTFOLIO_FIXED_SORTS = ("mission", "index", "alignment")
+ALIGNMENT_FIELDS = (
+    "alignment",
+    "shortfall",
+    "over_integration",
+    "shortfall_count",
+    "over_integration_count",
+)
 
 
 def portfolio(
@@ -50,14 +57,16 @@ def portfolio(
     kind: str | None = None,
     region: str | None = None,
     sort: str | None = None,
+    by_alignment: bool = False,
 ) -> Portfolio:
     """Every visible mission (filtered by kind and region) × every dimension in one quarter.
 
     Missions without a stored result still get a row, with every cell missing. ``sort`` is
-    ``"mission"``, ``"index"`` or a dimension code, with a leading ``-`` for descending;
-    missions without a plotted value sort last either way. Five queries, whatever the numbers
-    of missions and quarters. Raises ``Period.DoesNotExist`` for an unknown quarter and
-    ``ValueError`` for an unknown sort column.
+    ``"mission"``, ``"index"``, ``"alignment"`` or a dimension code, with a leading ``-`` for
+    descending; missions without a plotted value sort last either way. Five queries, whatever
+    the numbers of missions and quarters. With ``by_alignment``, dimension columns sort by
+    their target alignment instead of their score. Raises ``Period.DoesNotExist`` for an
+    unknown quarter and ``ValueError`` for an unknown sort column.
     """
     period = PeriodRef(*Period.objects.values_list("id", "year", "quarter").get(pk=period_id))
     missions = missions_for(user, kind, region)
@@ -66,7 +75,14 @@ def portfolio(
         row["mission_id"]: row
         for row in ScoreSet.objects.filter(
             period_id=period_id, method_version=METHOD_VERSION_LABEL, mission__in=missions
-        ).values("mission_id", "index", "stage", "completeness", "sufficient")
+        ).values(
+            "mission_id",
+            "index",
+            "stage",
+            "completeness",
+            "sufficient",
+            *ALIGNMENT_FIELDS,
+        )
     }
     cells: dict[tuple[int, str], dict] = {}
     for row in DimensionScore.objects.filter(
@@ -82,12 +98,16 @@ def portfolio(
         "gap",
         "gap_flag",
         "completeness",
+        "alignment",
+        "shortfall_count",
+        "over_integration_count",
     ):
         cells[(row["score_set__mission_id"], row["dimension_code"])] = row
     dimensions = with_unknown_codes(dimension_catalogue(), (code for _m, code in cells))
     rows = []
     for mission in mission_rows:
         score_set = sets.get(mission["id"])
+        enough = bool(score_set and score_set["sufficient"])
         rows.append(
             PortfolioRow(
                 mission=mission_ref(mission),
@@ -99,13 +119,14 @@ def portfolio(
                     _cell(cells.get((mission["id"], d.code)), has_result=score_set is not None)
                     for d in dimensions
                 ),
+                **{field: score_set[field] if enough else None for field in ALIGNMENT_FIELDS},
             )
         )
     sort = sort or "mission"
     return Portfolio(
         period=period,
         dimensions=dimensions,
-        rows=tuple(_sorted_rows(rows, sort, dimensions)),
+        rows=tuple(_sorted_rows(rows, sort, dimensions, by_alignment)),
         kind=kind or None,
         region=region or None,
         sort=sort,
@@ -123,6 +144,9 @@ def _cell(row: dict | None, *, has_result: bool) -> PortfolioCell:
         gap_flag=row["gap_flag"] if sufficient else "",
         completeness=row["completeness"],
         missing="" if sufficient else INSUFFICIENT,
+        alignment=row["alignment"] if sufficient else None,
+        shortfall_count=row["shortfall_count"] if sufficient else None,
+        over_integration_count=row["over_integration_count"] if sufficient else None,
     )
 
 
@@ -133,16 +157,19 @@ def portfolio_sort_keys(dimensions: Iterable[DimensionInfo]) -> list[str]:
 
 
 def _sorted_rows(
-    rows: list[PortfolioRow], sort: str, dimensions: tuple[DimensionInfo, ...]
+    rows: list[PortfolioRow],
+    sort: str,
+    dimensions: tuple[DimensionInfo, ...],
+    by_alignment: bool = False,
 ) -> list[PortfolioRow]:
     descending = sort.startswith("-")
     column = sort.removeprefix("-")
     if column == "mission":
         return sorted(rows, key=lambda r: r.mission.code, reverse=descending)
-    if column == "index":
+    if column in ("index", "alignment"):
 
         def value(row: PortfolioRow) -> float | None:
-            return row.index
+            return getattr(row, column)
 
     else:
         position = next((i for i, d in enumerate(dimensions) if d.code == column), None)
@@ -150,7 +177,8 @@ def _sorted_rows(
             raise ValueError(f"unknown sort column {sort!r}")
 
         def value(row: PortfolioRow) -> float | None:
-            return row.cells[position].score
+            cell = row.cells[position]
+            return cell.alignment if by_alignment else cell.score
 
     present = sorted((r for r in rows if value(r) is not None), key=lambda r: r.mission.code)
     present.sort(key=value, reverse=descending)  # stable: ties stay in mission-code order

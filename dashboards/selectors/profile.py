@@ -29,22 +29,26 @@ from dashboards.types import (
     DimensionInfo,
     DimensionRow,
     DimensionTrend,
+    IndicatorFlag,
     LevelScore,
     MissionProfile,
     MissionRef,
     PeerPoint,
     PeriodRef,
+    QuarterVersion,
     TagRow,
 )
-from missions.models import Component, Period
+from missions.models import Component, MissionPhase, Period
 from missions.roles import user_sees_all_missions
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import CoherenceLevel
-from scoring.method import COHERENCE_LEVELS, METHOD_VERSION_LABEL
+from scoring.flags import flag_key
+from scoring.method import COHERENCE_LEVELS, METHOD_VERSION_LABEL, method_number
 from scoring.models import (
     CoherenceLevelScore,
     ComponentDimensionScore,
     DimensionScore,
+    IndicatorScore,
     ScoreSet,
     TagCount,
 )
@@ -63,7 +67,60 @@ DIMENSION_FIELDS = (
     "completeness",
     "divergence",
     "divergence_flag",
+    "alignment",
+    "shortfall_count",
+    "over_integration_count",
 )
+SET_FIELDS = (
+    "id",
+    "period_id",
+    "method_version",
+    "index",
+    "stage",
+    "completeness",
+    "sufficient",
+    "alignment",
+    "shortfall",
+    "over_integration",
+    "shortfall_count",
+    "over_integration_count",
+    "assessment__phase",
+    "assessment__questionnaire__code",
+    "assessment__questionnaire__version",
+)
+ALIGNMENT_FIELDS = (
+    "alignment",
+    "shortfall",
+    "over_integration",
+    "shortfall_count",
+    "over_integration_count",
+)
+
+
+def _preferred_sets(rows) -> dict[int, dict]:
+    """One stored result per quarter: the current method's, else the newest method's (a quarter
+    never rescored keeps its method-1 result, and trends mark the change)."""
+    chosen: dict[int, dict] = {}
+    for row in rows:
+        rank = (row["method_version"] == METHOD_VERSION_LABEL, method_number(row["method_version"]))
+        held = chosen.get(row["period_id"])
+        if held is None or rank > held["_rank"]:
+            chosen[row["period_id"]] = {**row, "_rank": rank}
+    return chosen
+
+
+def _versions(sets: dict[int, dict], shown: list[PeriodRef]) -> tuple:
+    versions, before = [], None
+    for period in shown:
+        row = sets.get(period.id)
+        if row is None:
+            versions.append(None)
+            continue
+        code = row["assessment__questionnaire__code"]
+        key = (row["method_version"], f"{code} v{row['assessment__questionnaire__version']}")
+        versions.append(QuarterVersion(period, *key, changed=before is not None and key != before))
+        before = key
+    return tuple(versions)
 
 
 def mission_profile(*, user: User, mission_id: int, period_id: int | None = None) -> MissionProfile:
@@ -71,7 +128,12 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
 
     Raises ``Mission.DoesNotExist`` outside the user's missions and ``Period.DoesNotExist`` for
     an unknown quarter. Reads this mission's stored scores only, plus one index per mission and
-    quarter for the anonymous peer distribution: ten queries in all.
+    quarter for the anonymous peer distributions (integration level and alignment): twelve
+    queries in all.
+
+    Each quarter shows the current method's result, else (a quarter never rescored) the newest
+    method's; ``versions`` says which, and marks the quarters where the method or the
+    questionnaire version changed.
     """
     mission = mission_ref(
         mission_list_visible_to(user=user).values(*MISSION_FIELDS).get(pk=mission_id)
@@ -79,12 +141,8 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
     periods = period_list()
     if period_id is not None and not any(p.id == period_id for p in periods):
         raise Period.DoesNotExist(f"no period {period_id}")
-    sets = {
-        row["period_id"]: row
-        for row in ScoreSet.objects.filter(
-            mission_id=mission_id, method_version=METHOD_VERSION_LABEL
-        ).values("id", "period_id", "index", "stage", "completeness", "sufficient")
-    }
+    sets = _preferred_sets(ScoreSet.objects.filter(mission_id=mission_id).values(*SET_FIELDS))
+    set_ids = [row["id"] for row in sets.values()]
     scored = [p for p in periods if p.id in sets]
     if period_id is None:
         period = scored[-1] if scored else None
@@ -99,15 +157,15 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
 
     scores = {
         (row["score_set__period_id"], row["dimension_code"]): row
-        for row in DimensionScore.objects.filter(
-            score_set__mission_id=mission_id, score_set__method_version=METHOD_VERSION_LABEL
-        ).values(*DIMENSION_FIELDS)
+        for row in DimensionScore.objects.filter(score_set_id__in=set_ids).values(*DIMENSION_FIELDS)
     }
     dimensions = with_unknown_codes(catalogue, (code for _p, code in scores))
     rule = peer_rule(sees_all_missions=user_sees_all_missions(user))
-    peer = index_peer_points(shown, rule=rule, group=_peer_group(user, rule, mission))
+    group = _peer_group(user, rule, mission)
+    peer = index_peer_points(shown, rule=rule, group=group)
     current = sets.get(period.id)
     before = sets.get(previous.id) if previous else None
+    enough = bool(current and current["sufficient"])
     return MissionProfile(
         mission=mission,
         period=period,
@@ -133,10 +191,19 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         peer=peer,
         peer_notes=tuple(withheld_notes(peer, rule=rule)),
         peer_count_shown=rule.show_count,
-        coherence_levels=_levels(mission_id, period, previous),
+        coherence_levels=_levels(set_ids, period, previous),
         components=_components(current["id"] if current else None, dimensions),
-        **_top_tags(mission_id, period, periods),
+        **_top_tags(sets, period, periods),
         tags_quarters=TAGS_QUARTERS,
+        **{field: current[field] if enough else None for field in ALIGNMENT_FIELDS},
+        phase=str(dict(MissionPhase.choices).get(current["assessment__phase"], ""))
+        if current
+        else "",
+        method_version=current["method_version"] if current else "",
+        alignment_trend=tuple(plotted_row(sets.get(p.id), "alignment") for p in shown),
+        versions=_versions(sets, shown),
+        indicator_flags=_indicator_flags(current["id"] if current else None, dimensions),
+        alignment_peer=index_peer_points(shown, rule=rule, group=group, field="alignment"),
     )
 
 
@@ -204,6 +271,9 @@ def _dimension_row(
         previous_score=previous_score,
         missing="" if score is not None else INSUFFICIENT,
         raw_score=row["score"],
+        alignment=row["alignment"] if score is not None else None,
+        shortfall_count=row["shortfall_count"] if score is not None else None,
+        over_integration_count=row["over_integration_count"] if score is not None else None,
     )
 
 
@@ -218,30 +288,30 @@ def _peer_group(user: User, rule: PeerRule, mission: MissionRef) -> PeerGroup:
 
 
 def index_peer_points(
-    periods: list[PeriodRef], *, rule: PeerRule, group: PeerGroup
+    periods: list[PeriodRef], *, rule: PeerRule, group: PeerGroup, field: str = "index"
 ) -> tuple[PeerPoint, ...]:
-    """The anonymous distribution of the integration index over the peer group, per quarter,
-    as far as ``rule`` lets it show."""
+    """The anonymous distribution of the integration index (or, with ``field="alignment"``,
+    the target alignment) over the peer group, per quarter, as far as ``rule`` lets it show."""
+    if field not in ("index", "alignment"):
+        raise ValueError(f"no peer distribution of {field!r}")
     rows = ScoreSet.objects.filter(
         method_version=METHOD_VERSION_LABEL,
         period_id__in=[p.id for p in periods],
         sufficient=True,
-        index__isnull=False,
         mission__is_demo=group.demo,
+        **{f"{field}__isnull": False},
     )
     if group.excluded_mission_ids:
         rows = rows.exclude(mission_id__in=group.excluded_mission_ids)
-    return peer_points_sql(rows, "index", periods, rule=rule)
+    return peer_points_sql(rows, field, periods, rule=rule)
 
 
-def _levels(mission_id: int, period: PeriodRef, previous: PeriodRef | None) -> tuple:
+def _levels(set_ids: list[int], period: PeriodRef, previous: PeriodRef | None) -> tuple:
     wanted = [period.id] + ([previous.id] if previous else [])
     rows = {
         (row["score_set__period_id"], row["level"]): row
         for row in CoherenceLevelScore.objects.filter(
-            score_set__mission_id=mission_id,
-            score_set__method_version=METHOD_VERSION_LABEL,
-            score_set__period_id__in=wanted,
+            score_set_id__in=set_ids, score_set__period_id__in=wanted
         ).values("score_set__period_id", "level", "score", "sufficient", "completeness")
     }
     labels = dict(CoherenceLevel.choices)
@@ -283,13 +353,51 @@ def _components(score_set_id: int | None, dimensions: tuple[DimensionInfo, ...])
     )
 
 
-def _top_tags(mission_id: int, period: PeriodRef, periods: list[PeriodRef]) -> dict:
+def _indicator_flags(score_set_id: int | None, dimensions: tuple[DimensionInfo, ...]) -> tuple:
+    """The applicable indicators of the profiled quarter with their bands and flags, in
+    dimension order (empty for a method-1 result, which stored none)."""
+    if score_set_id is None:
+        return ()
+    order = {d.code: position for position, d in enumerate(dimensions)}
+    rows = IndicatorScore.objects.filter(score_set_id=score_set_id, applicable=True).values(
+        "indicator_code",
+        "dimension_code",
+        "value",
+        "band_min",
+        "band_max",
+        "band_overridden",
+        "rationale",
+        "distance",
+        "flag",
+        "sufficient",
+        "counted",
+        "expected",
+    )
+    rows = sorted(rows, key=lambda r: (order.get(r["dimension_code"], 99), r["indicator_code"]))
+    return tuple(
+        IndicatorFlag(
+            code=row["indicator_code"],
+            dimension_code=row["dimension_code"],
+            value=row["value"],
+            band_min=row["band_min"],
+            band_max=row["band_max"],
+            band_overridden=row["band_overridden"],
+            rationale=row["rationale"],
+            distance=row["distance"],
+            flag=flag_key(row["flag"], sufficient=row["sufficient"]),
+            counted=row["counted"],
+            expected=row["expected"],
+        )
+        for row in rows
+    )
+
+
+def _top_tags(sets: dict[int, dict], period: PeriodRef, periods: list[PeriodRef]) -> dict:
     upto = [p for p in periods if period_key(p) <= period_key(period)]
+    last = {p.id for p in upto[-TAGS_QUARTERS:]}
     rows = (
         TagCount.objects.filter(
-            score_set__mission_id=mission_id,
-            score_set__method_version=METHOD_VERSION_LABEL,
-            score_set__period_id__in=[p.id for p in upto[-TAGS_QUARTERS:]],
+            score_set_id__in=[sets[pid]["id"] for pid in last if pid in sets],
         )
         .values("tag_code", "kind", "dimension_code")
         .annotate(total=Sum("count"))

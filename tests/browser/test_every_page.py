@@ -26,11 +26,16 @@ small = dashboard_data.small
 # logs in once. Query strings the page needs to show something: QUERIES.
 PAGES = [
     ("login", None),
+    ("password_reset", None),
+    ("password_reset_done", None),
+    ("password_reset_complete", None),
     ("home", "respondent_a"),
     ("assessments:mine", "respondent_a"),
     ("assessments:response", "respondent_a"),  # redirects to the first dimension
     ("assessments:answer", "respondent_a"),
     ("assessments:complete", "respondent_a"),
+    ("password_change", "respondent_a"),
+    ("password_change_done", "respondent_a"),
     ("dashboards:index", "respondent_a"),  # redirects to the mission list
     ("dashboards:missions", "respondent_a"),
     ("dashboards:profile", "respondent_a"),  # the mission's own view, peers anonymous
@@ -39,6 +44,8 @@ PAGES = [
     ("questionnaire_list", "analyst"),
     ("questionnaire_compare", "analyst"),
     ("questionnaire_detail", "analyst"),
+    ("questionnaires:glossary", "analyst"),
+    ("questionnaires:version_glossary", "analyst"),
     ("dashboards:portfolio", "analyst"),
     ("dashboards:compare", "analyst"),
     ("dashboards:barriers", "analyst"),
@@ -46,6 +53,8 @@ PAGES = [
     ("exports:index", "analyst"),
     ("exports:job", "analyst"),
     ("two_factor", "analyst"),
+    ("account", "analyst"),
+    ("password_confirm", "analyst"),
 ]
 QUERIES = {"dashboards:evidence": "?dimension=LEAD&tag=LEAD-B-ROLES"}
 
@@ -55,6 +64,15 @@ NOT_PAGES = {
     "favicon": "a redirect to an image (checked below)",
     "logout": "POST only",
     "assessments:targets": "POST only",
+    "assessments:bands": "POST only",
+    "assessments:bands_clear": "POST only",
+    "assessments:phase": "POST only",
+    "assessments:not_applicable": "POST only",
+    "assessments:not_applicable_withdraw": "POST only",
+    "password_reset_confirm": "needs the token of a reset e-mail (tests/security)",
+    "two_factor_setup": "redirects to password_confirm until the password is typed again",
+    "recovery_codes": "shown once after enrolment with a verified second factor "
+    "(tests/security/test_second_factor.py)",
     "assessments:submit": "POST only",
     "assessments:reopen": "POST only",
     "assessments:approve": "POST only",

@@ -44,11 +44,11 @@ def test_a_mission_user_is_never_served_an_analysts_cached_page(client, small, p
 def test_scoring_a_new_result_invalidates_the_cached_pages(client, small, personas):
     url = reverse("dashboards:profile", args=[small.a.pk])
     client.force_login(personas.analyst)
-    assert '<strong class="fs-3">50</strong>' in client.get(url).content.decode()
+    assert "<strong>50</strong> / 100" in client.get(url).content.decode()
 
     # A change behind the cache's back is not seen: the page really is cached.
     ScoreSet.objects.filter(mission=small.a, period=small.p3).update(index=55)
-    assert '<strong class="fs-3">50</strong>' in client.get(url).content.decode()
+    assert "<strong>50</strong> / 100" in client.get(url).content.decode()
 
     # Scoring stores a new result (every answer at step 5: index 100) and invalidates.
     assessment = small.a.assessments.get(period=small.p3)
@@ -56,7 +56,9 @@ def test_scoring_a_new_result_invalidates_the_cached_pages(client, small, person
         tagged_answer(assessment, "political", code, choice="5")
     assessment.responses.update(status=ResponseStatus.COMPLETE)
     assessment_scores_compute(assessment_id=assessment.pk)
-    assert '<strong class="fs-3">100</strong>' in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "<strong>100</strong> / 100" in page  # the integration level of every step at 5
+    assert 'id="profile-alignment"' in page  # a method-2 result: its alignment headlines
 
 
 def test_invalidation_also_runs_when_the_scores_are_committed(

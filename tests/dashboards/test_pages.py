@@ -81,6 +81,7 @@ def test_every_profile_chart_has_a_table_and_a_csv_matching_its_figure(analyst, 
     assert keys == [
         "radar",
         "gaps",
+        "alignment_trend",  # indicator_flags only with stored indicator rows (method 2)
         "index_trend",
         "dimension_trends",
         "coherence",
@@ -107,9 +108,9 @@ def test_profile_csvs_hold_the_plotted_values(analyst, small, personas):
     trend = _csv(analyst.get(url + "?format=csv&chart=index_trend"))
     assert trend[1:] == [
         # Real missions only (C is a demo mission): B 60, D 50 · A 40, B 70, D 60 · A 50, B 75.
-        ["2024-Q2", "", "", "", "", "2"],
-        ["2024-Q3", "40.0", "60.0", "50.0", "65.0", "3"],
-        ["2024-Q4", "50.0", "", "", "", "2"],
+        ["2024-Q2", "", "", "", "", "2", ""],
+        ["2024-Q3", "40.0", "60.0", "50.0", "65.0", "3", ""],
+        ["2024-Q4", "50.0", "", "", "", "2", ""],
     ]
     gaps = _csv(analyst.get(url + "?format=csv&chart=gaps"))
     assert [row[:2] for row in gaps[1:]] == [
