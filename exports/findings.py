@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
-from exports.flag_colours import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from missions.models import RESPONSE_SCOPE_CHOICES
+from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL, method_number
 from scoring.models import ScoreSet
 from scoring.selectors import assessment_score_methods, assessment_scores, flag_summary

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from django.db.models import Case, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, When
 
 from assessments.models import Answer, Assessment, DimensionTarget
-from exports.flag_colours import flag_key
 from missions.models import Mission, Period
 from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
+from scoring.flags import flag_key
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore, ScoreSet
 

@@ -28,10 +28,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from exports.flag_colours import FLAG_STYLES
 from exports.progress import Progress
 from exports.tables import TABLES, DataScope, readme_lines
 from imp_assess.cells import cell_text
+from scoring.flags import FLAG_STYLES
 
 BATCH = 2000
 _PLAIN = (str, int, float, bool, type(None))

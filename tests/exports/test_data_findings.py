@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from exports.csv_zip import data_csv_zip_write
-from exports.flag_colours import FLAG_STYLES, OVER_INTEGRATION, SHORTFALL
 from exports.tables import TABLES, DataScope
 from exports.xlsx import data_xlsx_write
+from scoring.flags import FLAG_STYLES, OVER_INTEGRATION, SHORTFALL
 from scoring.models import IndicatorScore
 from tests.assessments.conftest import (  # noqa: F401 (fixtures re-used here)
     current_period,
