@@ -42,6 +42,7 @@ def test_focal_point_sets_the_quarter_and_the_military_respondent_sees_only_thei
     page.locator("label[for='MS-01-choice-3']").click()
     page.locator("label[for='MS-04-choice-na']").click()
     page.get_by_role("button", name="Save and review completeness").click()
+    page.wait_for_url(f"**/assessments/{assessment_a_v2.pk}/mission/complete/")
     page.get_by_role("button", name="Mark my component's response complete").click()
     page.get_by_text("The mission-level answers are complete.").wait_for()
     assert assessment_a_v2.responses.get(component="mission").status == "complete"
