@@ -22,6 +22,7 @@ from weasyprint import HTML
 from assessments.models import Assessment
 from exports.fetcher import DOCUMENT_BASE_URL, FIGURE_PREFIX, StaticOnlyURLFetcher
 from exports.figure_renderer import figure_batch, figure_svg
+from exports.findings import CardFindings, pack_findings, scorecard_findings
 from exports.progress import Progress
 from imp_assess.cells import xml_safe
 from scoring.method import METHOD_VERSION_LABEL
@@ -75,6 +76,13 @@ class Scorecard:
     radar_url: str | None
     trend_url: str | None
     peer_notes: tuple[str, ...] = ()
+    # The stored result read for this quarter: method 2's findings (``method == 2``), or
+    # method 1's figures for a quarter only method 1 scored (the v1 layout).
+    result: CardFindings | None = None
+
+    @property
+    def method(self) -> int | None:
+        return self.result.method if self.result else None
 
 
 def _profile(*, user, mission_id: int, period_id: int):
@@ -101,10 +109,13 @@ def scorecard_prepare(
         .only("highlights", "questionnaire__code", "questionnaire__version")
         .first()
     )
+    result = scorecard_findings(assessment=assessment) if assessment else None
+    if result is not None and result.method == 1:
+        profile = _profile_from_v1(profile, result)
     radar_url = trend_url = None
     if profile.dimensions:
         radar_url = figures.add(f"radar-{mission_id}.svg", figure_radar(profile), RADAR_SIZE)
-    if profile.periods:
+    if profile.periods and not (result and result.method == 1):
         trend = figure_index_trend(profile, last_n=TREND_QUARTERS)
         trend_url = figures.add(f"trend-{mission_id}.svg", trend, TREND_SIZE)
     change = None
@@ -119,7 +130,7 @@ def scorecard_prepare(
             if assessment
             else None
         ),
-        method_version=METHOD_VERSION_LABEL,
+        method_version=result.method_version if result else METHOD_VERSION_LABEL,
         generated_at=generated_at,
         index=profile.index,
         stage=profile.stage,
@@ -139,6 +150,47 @@ def scorecard_prepare(
         radar_url=radar_url,
         trend_url=trend_url,
         peer_notes=profile.peer_notes,
+        result=result,
+    )
+
+
+def _profile_from_v1(profile, result: CardFindings):
+    """The profile with a method-1 quarter's own figures: the dashboards read the current
+    method only, so a quarter that only method 1 scored would otherwise print empty. No
+    previous quarter or trend is drawn across the change of method."""
+    from dashboards.types import INSUFFICIENT, DimensionRow
+
+    rows = []
+    for dim in result.dimensions:
+        enough = bool(dim.get("sufficient"))
+        score = dim.get("score") if enough else None
+        rows.append(
+            DimensionRow(
+                code=dim["code"],
+                title=dim.get("title", ""),
+                score=score,
+                target=dim.get("target"),
+                gap=dim.get("gap") if enough else None,
+                gap_flag=(dim.get("gap_flag") or "") if enough else "",
+                completeness=dim.get("completeness"),
+                sufficient=enough,
+                divergence=dim.get("divergence"),
+                divergence_flag=bool(dim.get("divergence_flag")),
+                previous_score=None,
+                missing="" if enough else INSUFFICIENT,
+                raw_score=dim.get("score"),
+            )
+        )
+    return dataclasses.replace(
+        profile,
+        index=result.index if result.sufficient else None,
+        stage=result.stage,
+        completeness=result.completeness,
+        sufficient=result.sufficient,
+        previous_index=None,
+        previous_period=None,
+        missing="" if result.sufficient else "insufficient",
+        dimensions=tuple(rows),
     )
 
 
@@ -200,9 +252,11 @@ def _portfolio_document(*, user, mission_ids: list[int], period_id: int, generat
         height = heatmap.layout.height or 140 + 24 * len(chosen.rows)
         heatmap_url = figures.add("portfolio.svg", heatmap, (HEATMAP_WIDTH, height))
     title = _("Briefing pack %(quarter)s") % {"quarter": chosen.period.label}
+    headlines = pack_findings(mission_ids=mission_ids, period_id=period_id)
     context = {
         **_common(generated_at, title),
         "portfolio": chosen,
+        "rows": [(row, headlines.get(row.mission.id)) for row in chosen.rows],
         "heatmap_url": heatmap_url,
         "has_demo": any(row.mission.is_demo for row in chosen.rows),
     }

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import Case, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, When
 
 from assessments.models import Answer, Assessment, DimensionTarget
 from missions.models import Mission, Period
 from missions.periods import quarter_label
 from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
+from scoring.flags import flag_key
 from scoring.method import METHOD_VERSION_LABEL
-from scoring.models import CoherenceLevelScore, DimensionScore
+from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore, ScoreSet
 
 CHUNK_SIZE = 5000
 _ANSWER_LABELS = {"na": "N/A", "dk": "DK", "": None}
@@ -212,13 +213,13 @@ def _assessment_qs(scope: DataScope):
 
 
 def index_rows(scope: DataScope) -> Iterator[tuple]:
-    # One row per assessment, scored or not (a left join on the current method's result).
+    # One row per assessment, scored or not: a left join on the result shown for it (the
+    # current method's, else the newest of an older method for a quarter not rescored).
     qs = (
         _assessment_qs(scope)
         .annotate(
-            result=FilteredRelation(
-                "score_sets", condition=Q(score_sets__method_version=METHOD_VERSION_LABEL)
-            )
+            shown=Subquery(_shown_result(OuterRef("pk")).values("pk")[:1]),
+            result=FilteredRelation("score_sets", condition=Q(score_sets__pk=F("shown"))),
         )
         .order_by("mission__code", "period__year", "period__quarter")
     )
@@ -237,6 +238,13 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
         sufficient,
         components,
         computed_at,
+        alignment,
+        shortfall,
+        shortfall_count,
+        over_integration,
+        over_integration_count,
+        phase,
+        not_responded,
     ) in qs.values_list(
         "mission__code",
         "period__year",
@@ -252,6 +260,13 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
         "result__sufficient",
         "result__components",
         "result__computed_at",
+        "result__alignment",
+        "result__shortfall",
+        "result__shortfall_count",
+        "result__over_integration",
+        "result__over_integration_count",
+        "result__detail__phase",
+        "result__not_responded",
     ).iterator(chunk_size=CHUNK_SIZE):
         yield (
             mission,
@@ -267,13 +282,29 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
             sufficient,
             " ".join(components) if components else None,
             iso(computed_at),
+            _r(alignment),
+            _r(shortfall),
+            shortfall_count,
+            _r(over_integration),
+            over_integration_count,
+            phase or None,
+            " ".join(not_responded) if not_responded else None,
         )
 
 
-def _current_scores(qs: QuerySet, scope: DataScope) -> QuerySet:
-    return scope.filter(
-        qs.filter(score_set__method_version=METHOD_VERSION_LABEL), "score_set__mission_id"
+def _shown_result(assessment) -> QuerySet:
+    """An assessment's stored results, the one to export first: the current method's, else the
+    newest result of an older method (a quarter scored before the method changed)."""
+    current_first = Case(When(method_version=METHOD_VERSION_LABEL, then=0), default=1)
+    return ScoreSet.objects.filter(assessment_id=assessment).order_by(
+        current_first, "-computed_at", "-pk"
     )
+
+
+def _current_scores(qs: QuerySet, scope: DataScope) -> QuerySet:
+    """Rows of the result shown for each assessment (see ``_shown_result``)."""
+    shown = _shown_result(OuterRef("score_set__assessment_id")).values("pk")[:1]
+    return scope.filter(qs.filter(score_set_id=Subquery(shown)), "score_set__mission_id")
 
 
 def dimension_score_rows(scope: DataScope) -> Iterator[tuple]:
@@ -294,9 +325,17 @@ def dimension_score_rows(scope: DataScope) -> Iterator[tuple]:
         "sufficient",
         "divergence",
         "divergence_flag",
+        "band_min",
+        "band_max",
+        "alignment",
+        "shortfall",
+        "shortfall_count",
+        "over_integration",
+        "over_integration_count",
     ).iterator(chunk_size=CHUNK_SIZE):
         method, dimension, score, target, gap, gap_flag, completeness, sufficient, *tail = rest
-        divergence, divergence_flag = tail
+        divergence, divergence_flag, band_min, band_max, alignment, short, n_short, *tail = tail
+        over, n_over = tail
         yield (
             mission,
             quarter_label(year, quarter),
@@ -310,6 +349,64 @@ def dimension_score_rows(scope: DataScope) -> Iterator[tuple]:
             sufficient,
             _r(divergence),
             divergence_flag,
+            band_min,
+            band_max,
+            _r(alignment),
+            _r(short),
+            n_short,
+            _r(over),
+            n_over,
+        )
+
+
+def indicator_score_rows(scope: DataScope) -> Iterator[tuple]:
+    """One row per indicator finding of the current method (method 2 and later), with the
+    band that applied, its source and rationale, and the phase recorded with the result."""
+    qs = _current_scores(IndicatorScore.objects.all(), scope).order_by(
+        "score_set__mission__code", "score_set__period__year", "score_set__period__quarter", "pk"
+    )
+    for mission, year, quarter, *rest in qs.values_list(
+        "score_set__mission__code",
+        "score_set__period__year",
+        "score_set__period__quarter",
+        "score_set__method_version",
+        "score_set__detail__phase",
+        "dimension_code",
+        "indicator_code",
+        "applicable",
+        "value",
+        "band_min",
+        "band_max",
+        "band_overridden",
+        "rationale",
+        "distance",
+        "flag",
+        "sufficient",
+        "counted",
+        "expected",
+        "spread",
+    ).iterator(chunk_size=CHUNK_SIZE):
+        method, phase, dimension, indicator, applicable, value, band_min, band_max, *tail = rest
+        overridden, rationale, distance, flag, sufficient, counted, expected, spread = tail
+        yield (
+            mission,
+            quarter_label(year, quarter),
+            method,
+            dimension,
+            indicator,
+            applicable,
+            _r(value),
+            band_min,
+            band_max,
+            "override" if overridden else "default",
+            _r(distance),
+            flag_key(flag, sufficient=sufficient) if applicable else None,
+            rationale or None,
+            phase or None,
+            counted,
+            expected,
+            sufficient,
+            spread,
         )
 
 
@@ -372,6 +469,10 @@ def index_count(scope: DataScope) -> int:
 
 def dimension_score_count(scope: DataScope) -> int:
     return _current_scores(DimensionScore.objects.all(), scope).count()
+
+
+def indicator_score_count(scope: DataScope) -> int:
+    return _current_scores(IndicatorScore.objects.all(), scope).count()
 
 
 def coherence_count(scope: DataScope) -> int:

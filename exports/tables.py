@@ -24,6 +24,9 @@ __all__ = ["TABLES", "Column", "DataScope", "Table", "readme_lines"]
 class Column:
     name: str
     description: str
+    # Values are flag keys (shortfall, over_integration, in_band, insufficient): the XLSX
+    # workbook colours these cells from the one colour module.
+    flag: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,17 @@ class Table:
 
 _MISSION = Column("mission", _("Mission code (see the missions table)."))
 _QUARTER = Column("quarter", _("Quarter of the assessment, e.g. 2026-Q3."))
-_METHOD = Column("method_version", _("Scoring-method version that produced the score."))
+_METHOD = Column(
+    "method_version",
+    _(
+        "Scoring-method version that produced the score: the current method, or an older one "
+        "for a quarter that was not rescored."
+    ),
+)
+_PHASE = Column(
+    "phase",
+    _("Mission phase recorded by the focal point: start_up, consolidation or drawdown."),
+)
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -139,7 +152,10 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "index",
-        _("Integration index per assessment (empty when not scored yet)."),
+        _(
+            "Headline per assessment: target alignment with shortfall and over-integration, "
+            "integration level, completeness (empty when not scored yet)."
+        ),
         (
             _MISSION,
             _QUARTER,
@@ -147,13 +163,34 @@ TABLES: tuple[Table, ...] = (
             Column("questionnaire_version", _("Questionnaire version answered.")),
             Column("status", _("open, submitted or approved.")),
             _METHOD,
-            Column("index", _("Integration index, 0 to 100.")),
+            Column(
+                "index",
+                _(
+                    "Integration level, 0 to 100: higher is not better (method 1 called it "
+                    "the integration index)."
+                ),
+            ),
             Column("stage", _("Step of the spectrum nearest to the mean score.")),
             Column("score", _("Weighted mean of the dimension scores, 1 to 5.")),
             Column("completeness", _("Share of expected answers given as a step, 0 to 1.")),
             Column("sufficient", _("TRUE when enough answers were given for the score.")),
             Column("components", _("Components whose answers were scored.")),
             Column("computed_at", _("When the score was computed (UTC).")),
+            Column(
+                "alignment",
+                _("Target alignment, 0 to 100: 100 = every indicator in its band (method 2)."),
+            ),
+            Column("shortfall", _("Points of alignment lost below the target bands.")),
+            Column("shortfall_indicators", _("Number of indicators flagged shortfall.")),
+            Column("over_integration", _("Points of alignment lost above the target bands.")),
+            Column(
+                "over_integration_indicators", _("Number of indicators flagged over-integration.")
+            ),
+            _PHASE,
+            Column(
+                "not_responded",
+                _("Components that did not respond (counted as missing in completeness)."),
+            ),
         ),
         rows.index_rows,
         rows.index_count,
@@ -168,15 +205,74 @@ TABLES: tuple[Table, ...] = (
             Column("dimension", _("Dimension code.")),
             Column("score", _("Dimension score, 1 to 5.")),
             Column("target", _("Target step.")),
-            Column("gap", _("Target minus score: positive = shortfall, negative = over.")),
+            Column(
+                "gap",
+                _(
+                    "Method 1: target minus score. Method 2: the dimension's main finding in "
+                    "steps (positive = shortfall, negative = over-integration); the indicator "
+                    "counts are the findings."
+                ),
+            ),
             Column("gap_flag", _("shortfall or over_integration when the gap is a finding.")),
             Column("completeness", _("Share of expected answers given as a step, 0 to 1.")),
             Column("sufficient", _("TRUE when enough answers were given for the score.")),
             Column("divergence", _("Mean range between components over the indicators.")),
             Column("divergence_flag", _("TRUE when components see the dimension differently.")),
+            Column("band_min", _("Lowest step of its indicators' target bands (method 2).")),
+            Column("band_max", _("Highest step of its indicators' target bands (method 2).")),
+            Column("alignment", _("Target alignment of the dimension, 0 to 100 (method 2).")),
+            Column("shortfall", _("Points of alignment lost below the bands.")),
+            Column("shortfall_indicators", _("Number of its indicators flagged shortfall.")),
+            Column("over_integration", _("Points of alignment lost above the bands.")),
+            Column(
+                "over_integration_indicators",
+                _("Number of its indicators flagged over-integration."),
+            ),
         ),
         rows.dimension_score_rows,
         rows.dimension_score_count,
+    ),
+    Table(
+        "indicator_scores",
+        _("Findings per indicator against its target band (method 2 and later)."),
+        (
+            _MISSION,
+            _QUARTER,
+            _METHOD,
+            Column("dimension", _("Dimension code.")),
+            Column("indicator", _("Indicator code.")),
+            Column(
+                "applicable",
+                _("FALSE when declared not applicable or asked of nobody who responded."),
+            ),
+            Column("value", _("Mean of the components' steps, 1 to 5.")),
+            Column("band_min", _("Lowest step of the target band that applied.")),
+            Column("band_max", _("Highest step of the target band that applied.")),
+            Column(
+                "band_source",
+                _("default (the questionnaire's band) or override (the focal point's)."),
+            ),
+            Column(
+                "distance",
+                _("Value minus the nearest band limit: 0 in band, negative below, positive above."),
+            ),
+            Column(
+                "flag",
+                _(
+                    "shortfall, over_integration, in_band, or insufficient (too few answers for "
+                    "a finding); empty when not applicable."
+                ),
+                flag=True,
+            ),
+            Column("rationale", _("The focal point's written rationale for an overridden band.")),
+            _PHASE,
+            Column("counted", _("Steps given.")),
+            Column("expected", _("Answers expected from the components it applies to.")),
+            Column("sufficient", _("TRUE when enough answers were given for a finding.")),
+            Column("spread", _("Highest minus lowest step between components.")),
+        ),
+        rows.indicator_score_rows,
+        rows.indicator_score_count,
     ),
     Table(
         "coherence_scores",

@@ -24,16 +24,31 @@ from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from exports.progress import Progress
 from exports.tables import TABLES, DataScope, readme_lines
 from imp_assess.cells import cell_text
+from scoring.flags import FLAG_STYLES
 
 BATCH = 2000
 _PLAIN = (str, int, float, bool, type(None))
+
+
+class Styled(str):
+    """Text written with a registered cell style (``style_id``): the flag cells."""
+
+    __slots__ = ("style_id",)
+
+    def __new__(cls, text: str, style_id: int):
+        value = super().__new__(cls, text)
+        value.style_id = style_id
+        return value
+
+
+_FAST = (*_PLAIN, Styled)
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
@@ -52,11 +67,12 @@ class PlainRowsWorksheet(WriteOnlyWorksheet):
             try:
                 while True:
                     row = yield
-                    if raw is not None and all(value.__class__ in _PLAIN for value in row):
+                    if raw is not None and all(value.__class__ in _FAST for value in row):
                         if len(row) > len(letters):
                             letters = [get_column_letter(i) for i in range(1, len(row) + 1)]
                         raw(_row_xml(row, row_idx, letters))
                     else:
+                        row = [_styled_cell(self, v) if v.__class__ is Styled else v for v in row]
                         cells = self._values_to_row(row, row_idx)
                         self._writer.write_row(xf, cells, row_idx)
                     row_idx += 1
@@ -72,12 +88,15 @@ def _row_xml(row, row_idx: int, letters: list[str]) -> str:
         cls = value.__class__
         if value is None:
             continue
-        if cls is str:
+        if cls is str or cls is Styled:
             if not value:
                 continue
             text = value.translate(_ESCAPES)
             space = ' xml:space="preserve"' if value != value.strip() else ""
-            append(f'<c r="{letter}{row_idx}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            style = f' s="{value.style_id}"' if cls is Styled else ""
+            append(
+                f'<c r="{letter}{row_idx}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+            )
         elif cls is bool:
             append(f'<c r="{letter}{row_idx}" t="b"><v>{int(value)}</v></c>')
         elif cls is float and not math.isfinite(value):
@@ -86,6 +105,24 @@ def _row_xml(row, row_idx: int, letters: list[str]) -> str:
             append(f'<c r="{letter}{row_idx}" t="n"><v>{value!r}</v></c>')
     append("</row>")
     return "".join(parts)
+
+
+def _styled_cell(sheet, value: Styled) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=str(value))
+    cell._style = sheet.parent._cell_styles[value.style_id].__copy__()  # noqa: SLF001
+    return cell
+
+
+def flag_style_ids(sheet) -> dict[str, int]:
+    """Register a fill and text colour per flag key (from the one colour module) in the
+    workbook; returns the style id of each, for ``Styled`` cells."""
+    ids = {}
+    for key, style in FLAG_STYLES.items():
+        cell = WriteOnlyCell(sheet, value=key)
+        cell.fill = PatternFill("solid", start_color=style.argb, end_color=style.argb)
+        cell.font = Font(color="FF" + style.text_colour.lstrip("#").upper())
+        ids[key] = cell.style_id
+    return ids
 
 
 def _add_sheet(workbook: Workbook, title: str) -> PlainRowsWorksheet:
@@ -134,8 +171,14 @@ def data_xlsx_write(
         sheet.append(_header(sheet, table.headers))
         written = 0
         append = sheet.append
+        flags = [i for i, column in enumerate(table.columns) if column.flag]
+        style_ids = flag_style_ids(sheet) if flags else {}
         for row in table.rows(scope):
-            append([_safe(value) for value in row])
+            values = [_safe(value) for value in row]
+            for i in flags:
+                if values[i] in style_ids:
+                    values[i] = Styled(values[i], style_ids[values[i]])
+            append(values)
             written += 1
             if progress is not None and written % BATCH == 0:
                 progress.advance(BATCH)

@@ -68,10 +68,13 @@ def flag_summary(*, shortfall: int, over_integration: int) -> str:
     return ", ".join(parts)
 
 
-def assessment_scores(*, assessment: Assessment) -> AssessmentScores:
-    """The stored result of the current method, shaped for display with its drill-down."""
+def assessment_scores(
+    *, assessment: Assessment, method_version: str = METHOD_VERSION_LABEL
+) -> AssessmentScores:
+    """The stored result of the current method (or of ``method_version``, for a quarter that
+    only an older method scored), shaped for display with its drill-down."""
     score_set = (
-        ScoreSet.objects.filter(assessment=assessment, method_version=METHOD_VERSION_LABEL)
+        ScoreSet.objects.filter(assessment=assessment, method_version=method_version)
         .only(
             "computed_at",
             "method_version",
@@ -178,4 +181,13 @@ def assessment_scores(*, assessment: Assessment) -> AssessmentScores:
             for c in detail.get("not_responded", [])
         ],
         phase=str(dict(MissionPhase.choices).get(detail.get("phase", ""), "")),
+    )
+
+
+def assessment_score_methods(*, assessment: Assessment) -> list[str]:
+    """The method versions with a stored result for the assessment, newest result first."""
+    return list(
+        ScoreSet.objects.filter(assessment=assessment)
+        .order_by("-computed_at")
+        .values_list("method_version", flat=True)
     )

@@ -27,6 +27,7 @@ EXPECTED_ROWS = {
     "targets": 8,
     "index": 4,
     "dimension_scores": 8,
+    "indicator_scores": 12,
     "coherence_scores": 12,
 }
 

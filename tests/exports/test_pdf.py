@@ -57,10 +57,10 @@ def test_scorecard_holds_header_index_and_every_dimension_row(scorecard_a, known
     assert "UN CONFIDENTIAL" in text
     assert "DEMO DATA" in text
     assert f"{score_set.index:.0f}" in text
-    assert "Change since " + known_data.previous_period.label in text
+    assert "since " + known_data.previous_period.label in text
     for code, title in [("LEAD", "Leadership and management"), ("HUM", "Humanitarian space")]:
         assert any(code in line and title in line for line in text.splitlines()), code
-    assert "Largest gaps" in text
+    assert "Findings: indicators outside their band" in text
     assert "Most frequent barriers" in text
     assert "Joint planning cell set up in August." in text
 
@@ -119,7 +119,7 @@ def test_briefing_pack_has_a_portfolio_page_then_each_scorecard(known_data, tmp_
     pages = [page.extract_text() for page in reader.pages]
     assert "Briefing pack" in pages[0]
     assert "MSN-A" in pages[0] and "MSN-B" in pages[0]
-    scorecards = [i for i, text in enumerate(pages) if "Dimensions against target" in text]
+    scorecards = [i for i, text in enumerate(pages) if "Target alignment (0–100)" in text]
     assert len(scorecards) == 2
     assert "Mission A" in pages[scorecards[0]]
     assert "Mission B" in pages[scorecards[1]]
