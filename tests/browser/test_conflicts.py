@@ -10,6 +10,14 @@ from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(autouse=True)
+def _refusals_are_the_point(page_watch):
+    """The browser logs each refused request (409 conflict, 401 signed out) as a console
+    error; here they are what the tests provoke, so only those are allowed."""
+    page_watch.allow_console(r"status of (409|401) ", source="/assessments/")
+
+
 SAVED = "Saved at"
 # Longer than autosave's pause after typing (2 s), so a save would have happened.
 AUTOSAVE_WOULD_HAVE_RUN_MS = 3500
