@@ -39,7 +39,7 @@ test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy
+	$(DEV_ENV) $(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev-installed
