@@ -7,6 +7,7 @@ from django.urls import reverse
 from assessments.models import IndicatorBandOverride, IndicatorNotApplicable
 from assessments.quarter_services import BandInput, band_override_set
 from assessments.services import AnswerInput, response_answers_save, response_mark_complete
+from questionnaires.models import GlossaryTerm
 from tests.assessments.conftest import ALL_INDICATORS
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +303,17 @@ def test_board_queries_do_not_grow_with_declarations_and_overrides(
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_answering_page_links_the_glossary_of_a_version_that_has_one(
+    client, assessment_a_v2, military_respondent_a
+):
+    client.force_login(military_respondent_a)
+    glossary = reverse("questionnaires:version_glossary", args=[assessment_a_v2.questionnaire_id])
+    url = _answer_url(assessment_a_v2, "military", "LEAD")
+    assert glossary not in client.get(url).content.decode()  # nothing to link to yet
+    GlossaryTerm.objects.create(
+        questionnaire=assessment_a_v2.questionnaire, term="IMTF", definition="Task force."
+    )
+    assert glossary in client.get(url).content.decode()
+    assert client.get(glossary).status_code == 200
