@@ -14,6 +14,7 @@ number or a flag needs a new method version in `scoring.method`.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from collections.abc import Iterable, Mapping, Sequence
@@ -270,6 +271,8 @@ def _builder(cls: type) -> Any:
 _new_indicator_result = _builder(IndicatorResult)
 _new_component_dimension = _builder(ComponentDimension)
 _new_findings = _builder(Findings)
+_new_dimension_result = _builder(DimensionResult)
+_new_component_profile = _builder(ComponentProfile)
 
 
 # --- the method --------------------------------------------------------------------------------
@@ -561,24 +564,24 @@ def _dimension_result(
         main_flag, main_distance = SHORTFALL, -findings.shortfall / POINTS_PER_STEP
     elif findings.alignment is not None:
         main_distance = 0.0
-    return DimensionResult(
-        code=dimension.code,
-        weight=dimension.weight,
-        band_min=band_min,
-        band_max=band_max,
-        target_step=_summary_step(indicators) if indicators else None,
-        findings=findings,
-        main_flag=main_flag,
-        main_distance=main_distance,
-        not_applicable_indicators=tuple(not_applicable),
-        divergence=divergence,
-        divergence_stdev=divergence_stdev,
-        divergence_flag=(
+    return _new_dimension_result(
+        dimension.code,
+        dimension.weight,
+        band_min,
+        band_max,
+        _summary_step(indicators) if indicators else None,  # target_step
+        findings,
+        main_flag,
+        main_distance,
+        tuple(not_applicable),  # not_applicable_indicators
+        divergence,
+        divergence_stdev,
+        (  # divergence_flag
             findings.sufficient
             and divergence is not None
             and divergence >= DIVERGENCE_FLAG_THRESHOLD - TOLERANCE
         ),
-        indicators=tuple(indicators),
+        tuple(indicators),  # indicators
     )
 
 
@@ -611,7 +614,14 @@ def _profiles(
         for code, dimension_weight in plan.dimension_weights:
             t = tallies[code][component]
             # The weighted mean, kept within its values against float noise.
-            score = min(max(t.weighted / t.weight, t.lowest), t.highest) if t.counted else None
+            score = None
+            if t.counted:
+                # min(max(mean, lowest), highest) without the calls (an int when clamped, too).
+                score = t.weighted / t.weight
+                if t.lowest > score:
+                    score = t.lowest
+                if t.highest < score:
+                    score = t.highest
             dimensions.append(
                 _new_component_dimension(
                     code,
@@ -629,14 +639,14 @@ def _profiles(
                 weights.append(dimension_weight)
                 scores.append(score)
         profiles.append(
-            ComponentProfile(
-                component=component,
-                responded=component in responded,
-                counted=counted,
-                expected=expected,
-                completeness=counted / expected if expected else None,
-                score=_weighted_mean(weights, scores),
-                dimensions=tuple(dimensions),
+            _new_component_profile(
+                component,
+                component in responded,  # responded
+                counted,
+                expected,
+                counted / expected if expected else None,  # completeness
+                _weighted_mean(weights, scores),  # score
+                tuple(dimensions),  # dimensions
             )
         )
     return tuple(profiles)
@@ -704,7 +714,13 @@ def _summary_step(indicators: Sequence[IndicatorResult]) -> int:
     """A dimension's one-step summary of its bands in force: the weighted median of the band
     midpoints, rounded half *down* (between two steps the less integrated one). The same rule
     as ``questionnaires.spec.derived_target_step`` for the file's default bands."""
-    pairs = sorted(((i.band_min + i.band_max) / 2, i.weight) for i in indicators)
+    return _weighted_median_step(tuple((i.band_min, i.band_max, i.weight) for i in indicators))
+
+
+# Few sets of bands occur (the file's, and the odd override): each is worked out once.
+@functools.lru_cache(maxsize=1024)
+def _weighted_median_step(bands: tuple[tuple[int, int, float], ...]) -> int:
+    pairs = sorted(((band_min + band_max) / 2, weight) for band_min, band_max, weight in bands)
     half = sum(weight for _, weight in pairs) / 2
     running = 0.0
     median = pairs[-1][0]
