@@ -404,7 +404,13 @@ def _indicator_result(
     value = distance = spread = stdev = None
     if counted:
         value = total / counted
-        distance = band_distance(value, band_min, band_max)
+        # band_distance(), inlined: this runs for every indicator of every assessment.
+        if value < band_min:
+            distance = value - band_min
+        elif value > band_max:
+            distance = value - band_max
+        else:
+            distance = 0.0
         if counted > 1:
             # n*sum(x^2) - sum(x)^2 is an exact integer, so the stdev does not depend on order.
             stdev = math.sqrt(counted * squares - total * total) / counted
