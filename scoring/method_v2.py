@@ -14,6 +14,7 @@ number or a flag needs a new method version in `scoring.method`.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from collections.abc import Iterable, Mapping, Sequence
@@ -250,6 +251,30 @@ class AssessmentResult(_AsDict):
     profiles: tuple[ComponentProfile, ...]
 
 
+def _builder(cls: type) -> Any:
+    """A positional constructor for a frozen slots dataclass, twice as fast as its __init__,
+    which goes through ``object.__setattr__`` for every field (the price of ``frozen=True``):
+    with 40 indicators of 24 fields per assessment, that was a third of the scoring time.
+    Arguments in field order; the instances are the same (equal, frozen, hashable)."""
+    setters = tuple(getattr(cls, f.name).__set__ for f in fields(cls))
+    new = object.__new__
+
+    def build(*values: Any) -> Any:
+        instance = new(cls)
+        for set_field, value in zip(setters, values, strict=True):
+            set_field(instance, value)
+        return instance
+
+    return build
+
+
+_new_indicator_result = _builder(IndicatorResult)
+_new_component_dimension = _builder(ComponentDimension)
+_new_findings = _builder(Findings)
+_new_dimension_result = _builder(DimensionResult)
+_new_component_profile = _builder(ComponentProfile)
+
+
 # --- the method --------------------------------------------------------------------------------
 
 
@@ -260,46 +285,44 @@ def score_assessment(data: ScoringInput) -> AssessmentResult:
     every sum runs in questionnaire order.
     """
     questionnaire = data.questionnaire
-    _check(questionnaire)
-    columns = _columns(questionnaire, data.components)
+    plan = _plan(questionnaire)
+    columns = _columns(plan, data.components)
     responded = set(data.responded)
-    unknown = responded - set(columns)
+    unknown = responded.difference(columns)
     if unknown:
         raise ValueError(f"responded but not expected: {sorted(unknown)}")
-    scopes = {i.code: _scope(i, columns) for i in questionnaire.indicators}
-    cells = _answer_cells(questionnaire, scopes, responded, data.answers)
-    overrides = _overrides(questionnaire, data.overrides)
-    for code in data.not_applicable:
+    scopes = plan.scopes(columns)
+    cells = _answer_cells(scopes, responded, data.answers)
+    overrides = _overrides(scopes, data.overrides)
+    not_applicable = data.not_applicable
+    for code in not_applicable:
         if code not in scopes:
             raise ValueError(f"not-applicable declaration for unknown indicator {code!r}")
 
-    indicators = [
-        _indicator_result(
+    dimension_defs = questionnaire.dimensions
+    members: dict[str, list[IndicatorResult]] = {d.code: [] for d in dimension_defs}
+    sums = {d.code: _Sums(d.weight) for d in dimension_defs}
+    level_sums = {level: {d.code: _Sums(d.weight) for d in dimension_defs} for level in plan.levels}
+    # The components' own profiles are tallied in the same pass over the cells, in the same
+    # (questionnaire) order, so their float sums are those of a separate walk per dimension.
+    tallies = {d.code: {c: _Tally() for c in columns} for d in dimension_defs}
+    for indicator in questionnaire.indicators:
+        code = indicator.code
+        dimension_code = indicator.dimension_code
+        result = _indicator_result(
             indicator,
-            overrides.get(indicator.code),
-            data.not_applicable.get(indicator.code),
-            cells[indicator.code],
+            overrides.get(code),
+            not_applicable.get(code),
+            cells[code],
+            tallies[dimension_code],
         )
-        for indicator in questionnaire.indicators
-    ]
-    present = {i.coherence_level for i in questionnaire.indicators}
-    levels = [level for level in COHERENCE_LEVELS if level in present]
-    levels += sorted(present - set(COHERENCE_LEVELS))
-    members: dict[str, list[IndicatorResult]] = {d.code: [] for d in questionnaire.dimensions}
-    sums = {d.code: _Sums(d.weight) for d in questionnaire.dimensions}
-    level_sums = {
-        level: {d.code: _Sums(d.weight) for d in questionnaire.dimensions} for level in levels
-    }
-    for indicator in indicators:
-        members[indicator.dimension_code].append(indicator)
-        sums[indicator.dimension_code].add(indicator)
-        level_sums[indicator.coherence_level][indicator.dimension_code].add(indicator)
-    dimensions = tuple(
-        _dimension_result(d, members[d.code], sums[d.code]) for d in questionnaire.dimensions
-    )
+        members[dimension_code].append(result)
+        sums[dimension_code].add(result)
+        level_sums[indicator.coherence_level][dimension_code].add(result)
+    dimensions = tuple(_dimension_result(d, members[d.code], sums[d.code]) for d in dimension_defs)
     coherence_levels = tuple(
         CoherenceLevelResult(level=level, findings=_findings(list(level_sums[level].values())))
-        for level in levels
+        for level in plan.levels
     )
     findings = _findings(list(sums.values()))
     stage_step = _nearest_step(findings.score)
@@ -313,7 +336,7 @@ def score_assessment(data: ScoringInput) -> AssessmentResult:
         not_responded=tuple(c for c in columns if c not in responded),
         dimensions=dimensions,
         coherence_levels=coherence_levels,
-        profiles=_profiles(dimensions, columns, responded),
+        profiles=_profiles(plan, columns, tallies, responded),
     )
 
 
@@ -331,33 +354,65 @@ def _indicator_result(
     override: BandOverride | None,
     not_applicable_reason: str | None,
     cells: dict[str, int | str | None],
+    tallies: dict[str, _Tally],
 ) -> IndicatorResult:
-    band_min, band_max = (
-        (override.band_min, override.band_max)
-        if override
-        else (indicator.band_min, indicator.band_max)
-    )
-    declared_na = not_applicable_reason is not None
-    steps = [cell for cell in cells.values() if type(cell) is int]
-    if declared_na:
-        expected = counted = 0
+    """The indicator's figures, and its cells added to the components' ``tallies`` of its
+    dimension (one walk over the cells for both)."""
+    if override:
+        band_min, band_max = override.band_min, override.band_max
     else:
-        expected = len(cells) - sum(1 for cell in cells.values() if cell == NOT_APPLICABLE)
-        counted = len(steps)
+        band_min, band_max = indicator.band_min, indicator.band_max
+    # One pass over the cells; every sum here is of integers, so exact in any order.
+    counted = expected = total = squares = 0
+    minimum = maximum = None
+    if not_applicable_reason is None:
+        # Tallying before knowing the indicator is applicable is safe: when it is not, every
+        # cell is "na", and "na" cells are not tallied.
+        code, weight = indicator.code, indicator.weight
+        expected = len(cells)
+        for component, cell in cells.items():
+            if cell == NOT_APPLICABLE:
+                expected -= 1
+                continue
+            tally = tallies[component]
+            tally.expected += 1
+            if type(cell) is not int:
+                continue
+            counted += 1
+            total += cell
+            squares += cell * cell
+            if minimum is None or cell < minimum:
+                minimum = cell
+            if maximum is None or cell > maximum:
+                maximum = cell
+            tally.counted += 1
+            tally.weight += weight
+            tally.weighted += weight * cell
+            if cell < tally.lowest:
+                tally.lowest = cell
+            if cell > tally.highest:
+                tally.highest = cell
+            if cell < band_min:
+                tally.short.append(code)
+            elif cell > band_max:
+                tally.over.append(code)
     applicable = expected > 0
     completeness = counted / expected if expected else None
     sufficient = (
         applicable and counted >= MIN_ANSWERS and completeness >= MIN_COMPLETENESS - TOLERANCE
     )
-    value = distance = minimum = maximum = spread = stdev = None
+    value = distance = spread = stdev = None
     if counted:
-        total = sum(steps)
         value = total / counted
-        distance = band_distance(value, band_min, band_max)
-        minimum, maximum = min(steps), max(steps)
+        # band_distance(), inlined: this runs for every indicator of every assessment.
+        if value < band_min:
+            distance = value - band_min
+        elif value > band_max:
+            distance = value - band_max
+        else:
+            distance = 0.0
         if counted > 1:
             # n*sum(x^2) - sum(x)^2 is an exact integer, so the stdev does not depend on order.
-            squares = sum(map(operator.mul, steps, steps))
             stdev = math.sqrt(counted * squares - total * total) / counted
             spread = maximum - minimum
     flag = None
@@ -365,31 +420,31 @@ def _indicator_result(
         flag = SHORTFALL
     elif sufficient and distance > 0:
         flag = OVER_INTEGRATION
-    return IndicatorResult(
-        code=indicator.code,
-        dimension_code=indicator.dimension_code,
-        coherence_level=indicator.coherence_level,
-        weight=indicator.weight,
-        band_min=band_min,
-        band_max=band_max,
-        band_source=OVERRIDDEN_BAND if override else DEFAULT_BAND,
-        rationale=override.rationale if override else "",
-        applicable=applicable,
-        not_applicable_reason=not_applicable_reason or "",
-        value=value,
-        distance=distance,
-        flag=flag,
-        alignment=100.0 - POINTS_PER_STEP * abs(distance) if sufficient else None,
-        counted=counted,
-        expected=expected,
-        completeness=completeness,
-        sufficient=sufficient,
-        minimum=minimum,
-        maximum=maximum,
-        spread=spread,
-        stdev=stdev,
-        divergent=sufficient and spread is not None and spread >= DIVERGENCE_FLAG_THRESHOLD,
-        per_component=cells,
+    return _new_indicator_result(
+        indicator.code,
+        indicator.dimension_code,
+        indicator.coherence_level,
+        indicator.weight,
+        band_min,
+        band_max,
+        OVERRIDDEN_BAND if override else DEFAULT_BAND,  # band_source
+        override.rationale if override else "",  # rationale
+        applicable,
+        not_applicable_reason or "",  # not_applicable_reason
+        value,
+        distance,
+        flag,
+        100.0 - POINTS_PER_STEP * abs(distance) if sufficient else None,  # alignment
+        counted,
+        expected,
+        completeness,
+        sufficient,
+        minimum,
+        maximum,
+        spread,
+        stdev,
+        sufficient and spread is not None and spread >= DIVERGENCE_FLAG_THRESHOLD,  # divergent
+        cells,  # per_component
     )
 
 
@@ -417,8 +472,11 @@ class _Sums:
         weight, value, distance = indicator.weight, indicator.value, indicator.distance
         self.weight += weight
         self.weighted_value += weight * value
-        self.lowest = min(self.lowest, value)
-        self.highest = max(self.highest, value)
+        # min()/max() without the calls: the same result, the old value kept on ties.
+        if value < self.lowest:
+            self.lowest = value
+        if value > self.highest:
+            self.highest = value
         if distance < 0:
             self.below -= weight * distance
             self.short.append(indicator.code)
@@ -434,34 +492,50 @@ def _findings(groups: Sequence[_Sums]) -> Findings:
     dimension weight, over the *sufficient* indicators only (a finding needs evidence). Per
     dimension first, then across dimensions: the file's nesting, and fewer float products.
     """
-    counted = sum(g.counted for g in groups)
-    expected = sum(g.expected for g in groups)
+    counted = expected = 0
+    scored = []
+    short: list[str] = []
+    over_codes: list[str] = []
+    for g in groups:
+        counted += g.counted
+        expected += g.expected
+        short += g.short
+        over_codes += g.over
+        if g.weight > 0:
+            scored.append(g)
     completeness = counted / expected if expected else None
-    scored = [g for g in groups if g.weight > 0]
     alignment = shortfall = over = score = None
-    if scored:
+    if len(scored) == 1:
+        # A weighted mean of one value, clamped to that value (as _weighted_mean does), is
+        # the value itself: the same floats without the sums.
+        (g,) = scored
+        shortfall = POINTS_PER_STEP * (g.below / g.weight)
+        over = POINTS_PER_STEP * (g.above / g.weight)
+        score = min(max(g.weighted_value / g.weight, g.lowest), g.highest)
+    elif scored:
         weights = [g.dimension_weight for g in scored]
         shortfall = POINTS_PER_STEP * _weighted_mean(weights, [g.below / g.weight for g in scored])
         over = POINTS_PER_STEP * _weighted_mean(weights, [g.above / g.weight for g in scored])
-        # Exactly 100 when nothing is lost: both losses are then sums of zeros.
-        alignment = min(100.0, max(0.0, 100.0 - (shortfall + over)))
         # A mean lies within its values; clamping keeps float noise from showing (3.0000000004).
         score = _weighted_mean(
             weights,
             [min(max(g.weighted_value / g.weight, g.lowest), g.highest) for g in scored],
         )
-    return Findings(
-        alignment=alignment,
-        shortfall=shortfall,
-        over_integration=over,
-        shortfall_indicators=tuple(code for g in groups for code in g.short),
-        over_integration_indicators=tuple(code for g in groups for code in g.over),
-        score=score,
-        integration_level=None if score is None else (score - 1.0) * POINTS_PER_STEP,
-        counted=counted,
-        expected=expected,
-        completeness=completeness,
-        sufficient=bool(scored) and completeness >= MIN_COMPLETENESS - TOLERANCE,
+    if scored:
+        # Exactly 100 when nothing is lost: both losses are then sums of zeros.
+        alignment = min(100.0, max(0.0, 100.0 - (shortfall + over)))
+    return _new_findings(
+        alignment,
+        shortfall,
+        over,  # over_integration
+        tuple(short),  # shortfall_indicators
+        tuple(over_codes),  # over_integration_indicators
+        score,
+        None if score is None else (score - 1.0) * POINTS_PER_STEP,  # integration_level
+        counted,
+        expected,
+        completeness,
+        bool(scored) and completeness >= MIN_COMPLETENESS - TOLERANCE,  # sufficient
     )
 
 
@@ -469,13 +543,26 @@ def _dimension_result(
     dimension: DimensionDef, indicators: list[IndicatorResult], sums: _Sums
 ) -> DimensionResult:
     findings = _findings([sums])
-    applicable = [i for i in indicators if i.applicable]
-    compared = [i for i in applicable if i.spread is not None]
+    band_min = band_max = None
+    spreads = 0
+    stdevs = []
+    not_applicable = []
+    for i in indicators:
+        if i.not_applicable_reason:
+            not_applicable.append(i.code)
+        if not i.applicable:
+            continue
+        if band_min is None or i.band_min < band_min:
+            band_min = i.band_min
+        if band_max is None or i.band_max > band_max:
+            band_max = i.band_max
+        if i.spread is not None:
+            spreads += i.spread
+            stdevs.append(i.stdev)
     divergence = divergence_stdev = None
-    if compared:
-        divergence = sum(i.spread for i in compared) / len(compared)
-        divergence_stdev = sum(i.stdev for i in compared) / len(compared)
-    target_step = _summary_step(indicators) if indicators else None
+    if stdevs:
+        divergence = spreads / len(stdevs)
+        divergence_stdev = sum(stdevs) / len(stdevs)
     main_flag = main_distance = None
     if findings.over_integration_indicators:
         main_flag, main_distance = OVER_INTEGRATION, findings.over_integration / POINTS_PER_STEP
@@ -483,100 +570,142 @@ def _dimension_result(
         main_flag, main_distance = SHORTFALL, -findings.shortfall / POINTS_PER_STEP
     elif findings.alignment is not None:
         main_distance = 0.0
-    return DimensionResult(
-        code=dimension.code,
-        weight=dimension.weight,
-        band_min=min((i.band_min for i in applicable), default=None),
-        band_max=max((i.band_max for i in applicable), default=None),
-        target_step=target_step,
-        findings=findings,
-        main_flag=main_flag,
-        main_distance=main_distance,
-        not_applicable_indicators=tuple(i.code for i in indicators if i.not_applicable_reason),
-        divergence=divergence,
-        divergence_stdev=divergence_stdev,
-        divergence_flag=(
+    return _new_dimension_result(
+        dimension.code,
+        dimension.weight,
+        band_min,
+        band_max,
+        _summary_step(indicators) if indicators else None,  # target_step
+        findings,
+        main_flag,
+        main_distance,
+        tuple(not_applicable),  # not_applicable_indicators
+        divergence,
+        divergence_stdev,
+        (  # divergence_flag
             findings.sufficient
             and divergence is not None
             and divergence >= DIVERGENCE_FLAG_THRESHOLD - TOLERANCE
         ),
-        indicators=tuple(indicators),
+        tuple(indicators),  # indicators
     )
 
 
+@dataclass(slots=True)
+class _Tally:
+    """One component's own answers on one dimension, summed as they come."""
+
+    counted: int = 0
+    expected: int = 0
+    weight: float = 0.0
+    weighted: float = 0.0
+    lowest: int = 5
+    highest: int = 1
+    short: list[str] = field(default_factory=list)
+    over: list[str] = field(default_factory=list)
+
+
 def _profiles(
-    mission_dimensions: Sequence[DimensionResult], columns: tuple[str, ...], responded: set[str]
+    plan: _Plan,
+    columns: tuple[str, ...],
+    tallies: dict[str, dict[str, _Tally]],
+    responded: set[str],
 ) -> tuple[ComponentProfile, ...]:
     """Each component's own steps per dimension, each read against the indicator's band."""
-    rows: dict[str, list[ComponentDimension]] = {c: [] for c in columns}
-    for dimension in mission_dimensions:
-        # component -> [counted, expected, weight, weighted steps, lowest, highest, short, over]
-        tally = {c: [0, 0, 0.0, 0.0, 5, 1, [], []] for c in columns}
-        for indicator in dimension.indicators:
-            if not indicator.applicable:
-                continue
-            low, high = indicator.band_min, indicator.band_max
-            for component, cell in indicator.per_component.items():
-                if cell == NOT_APPLICABLE:
-                    continue
-                counts = tally[component]
-                counts[1] += 1
-                if type(cell) is int:
-                    counts[0] += 1
-                    counts[2] += indicator.weight
-                    counts[3] += indicator.weight * cell
-                    counts[4] = min(counts[4], cell)
-                    counts[5] = max(counts[5], cell)
-                    if cell < low:
-                        counts[6].append(indicator.code)
-                    elif cell > high:
-                        counts[7].append(indicator.code)
-        for component, (
-            counted,
-            expected,
-            weight,
-            weighted,
-            lowest,
-            highest,
-            short,
-            over,
-        ) in tally.items():
-            rows[component].append(
-                ComponentDimension(
-                    code=dimension.code,
-                    # The weighted mean, kept within its values against float noise.
-                    score=min(max(weighted / weight, lowest), highest) if counted else None,
-                    counted=counted,
-                    expected=expected,
-                    completeness=counted / expected if expected else None,
-                    shortfall_indicators=tuple(short),
-                    over_integration_indicators=tuple(over),
-                )
-            )
-    weights = [d.weight for d in mission_dimensions]
     profiles = []
     for component in columns:
-        dimensions = rows[component]
-        counted = sum(d.counted for d in dimensions)
-        expected = sum(d.expected for d in dimensions)
-        scored = [
-            (w, d.score) for w, d in zip(weights, dimensions, strict=True) if d.score is not None
-        ]
+        dimensions = []
+        counted = expected = 0
+        weights, scores = [], []
+        for code, dimension_weight in plan.dimension_weights:
+            t = tallies[code][component]
+            # The weighted mean, kept within its values against float noise.
+            score = None
+            if t.counted:
+                # min(max(mean, lowest), highest) without the calls (an int when clamped, too).
+                score = t.weighted / t.weight
+                if t.lowest > score:
+                    score = t.lowest
+                if t.highest < score:
+                    score = t.highest
+            dimensions.append(
+                _new_component_dimension(
+                    code,
+                    score,
+                    t.counted,
+                    t.expected,
+                    t.counted / t.expected if t.expected else None,  # completeness
+                    tuple(t.short),  # shortfall_indicators
+                    tuple(t.over),  # over_integration_indicators
+                )
+            )
+            counted += t.counted
+            expected += t.expected
+            if score is not None:
+                weights.append(dimension_weight)
+                scores.append(score)
         profiles.append(
-            ComponentProfile(
-                component=component,
-                responded=component in responded,
-                counted=counted,
-                expected=expected,
-                completeness=counted / expected if expected else None,
-                score=_weighted_mean([w for w, _ in scored], [x for _, x in scored]),
-                dimensions=tuple(dimensions),
+            _new_component_profile(
+                component,
+                component in responded,  # responded
+                counted,
+                expected,
+                counted / expected if expected else None,  # completeness
+                _weighted_mean(weights, scores),  # score
+                tuple(dimensions),  # dimensions
             )
         )
     return tuple(profiles)
 
 
 # --- small helpers -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What scoring needs from a questionnaire alone, worked out once per questionnaire object:
+    a service scores many assessments against one (frozen) definition."""
+
+    questionnaire: QuestionnaireDef  # kept alive so its id() is not reused while cached
+    asks_mission: bool
+    levels: tuple[str, ...]
+    dimension_weights: tuple[tuple[str, float], ...]
+    _scopes: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def scopes(self, columns: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """indicator code -> the columns it applies to (few distinct sets of columns occur)."""
+        scopes = self._scopes.get(columns)
+        if scopes is None:
+            if len(self._scopes) >= _CACHE_SIZE:
+                self._scopes.clear()
+            scopes = self._scopes[columns] = {
+                i.code: _scope(i, columns) for i in self.questionnaire.indicators
+            }
+        return scopes
+
+
+_CACHE_SIZE = 256
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(questionnaire: QuestionnaireDef) -> _Plan:
+    plan = _PLANS.get(id(questionnaire))
+    if plan is not None and plan.questionnaire is questionnaire:
+        return plan
+    _check(questionnaire)  # only a valid questionnaire is cached: a bad one fails every time
+    present = {i.coherence_level for i in questionnaire.indicators}
+    levels = [level for level in COHERENCE_LEVELS if level in present]
+    levels += sorted(present - set(COHERENCE_LEVELS))
+    plan = _Plan(
+        questionnaire=questionnaire,
+        asks_mission=any(MISSION in i.applies_to for i in questionnaire.indicators),
+        levels=tuple(levels),
+        dimension_weights=tuple((d.code, d.weight) for d in questionnaire.dimensions),
+    )
+    if len(_PLANS) >= _CACHE_SIZE:
+        _PLANS.clear()
+    _PLANS[id(questionnaire)] = plan
+    return plan
 
 
 def _weighted_mean(weights: list[float], values: list[float]) -> float | None:
@@ -591,7 +720,13 @@ def _summary_step(indicators: Sequence[IndicatorResult]) -> int:
     """A dimension's one-step summary of its bands in force: the weighted median of the band
     midpoints, rounded half *down* (between two steps the less integrated one). The same rule
     as ``questionnaires.spec.derived_target_step`` for the file's default bands."""
-    pairs = sorted(((i.band_min + i.band_max) / 2, i.weight) for i in indicators)
+    return _weighted_median_step(tuple((i.band_min, i.band_max, i.weight) for i in indicators))
+
+
+# Few sets of bands occur (the file's, and the odd override): each is worked out once.
+@functools.lru_cache(maxsize=1024)
+def _weighted_median_step(bands: tuple[tuple[int, int, float], ...]) -> int:
+    pairs = sorted(((band_min + band_max) / 2, weight) for band_min, band_max, weight in bands)
     half = sum(weight for _, weight in pairs) / 2
     running = 0.0
     median = pairs[-1][0]
@@ -640,9 +775,9 @@ def _check_band(code: str, band_min: int, band_max: int) -> None:
 
 
 def _overrides(
-    questionnaire: QuestionnaireDef, overrides: Iterable[BandOverride]
+    known: Mapping[str, object], overrides: Iterable[BandOverride]
 ) -> dict[str, BandOverride]:
-    known = {i.code for i in questionnaire.indicators}
+    """The overrides by indicator code; ``known``: the questionnaire's indicator codes."""
     resolved: dict[str, BandOverride] = {}
     for override in overrides:
         if override.indicator_code not in known:
@@ -656,10 +791,10 @@ def _overrides(
     return resolved
 
 
-def _columns(questionnaire: QuestionnaireDef, components: Iterable[str]) -> tuple[str, ...]:
+def _columns(plan: _Plan, components: Iterable[str]) -> tuple[str, ...]:
     """Every expected column, sorted: the components, and MISSION when something asks it."""
     columns = set(components)
-    if any(MISSION in i.applies_to for i in questionnaire.indicators):
+    if plan.asks_mission:
         columns.add(MISSION)
     return tuple(sorted(columns))
 
@@ -672,7 +807,6 @@ def _scope(indicator: IndicatorDef, columns: tuple[str, ...]) -> tuple[str, ...]
 
 
 def _answer_cells(
-    questionnaire: QuestionnaireDef,
     scopes: Mapping[str, tuple[str, ...]],
     responded: set[str],
     answers: Iterable[AnswerValue],
@@ -684,25 +818,23 @@ def _answer_cells(
     """
     cells = {code: dict.fromkeys(scope) for code, scope in scopes.items()}
     for answer in answers:
-        row = cells.get(answer.indicator_code)
+        code, component = answer.indicator_code, answer.component
+        row = cells.get(code)
         if row is None:
-            raise ValueError(f"answer to unknown indicator {answer.indicator_code!r}")
-        if answer.component not in row:
-            raise ValueError(
-                f"answer to {answer.indicator_code} from {answer.component!r}, "
-                "which it does not apply to"
-            )
-        if answer.component not in responded:
-            raise ValueError(f"answer from {answer.component!r}, whose response is not complete")
-        if row[answer.component] is not None:
-            raise ValueError(f"two answers from {answer.component} to {answer.indicator_code}")
+            raise ValueError(f"answer to unknown indicator {code!r}")
+        if component not in row:
+            raise ValueError(f"answer to {code} from {component!r}, which it does not apply to")
+        if component not in responded:
+            raise ValueError(f"answer from {component!r}, whose response is not complete")
+        if row[component] is not None:
+            raise ValueError(f"two answers from {component} to {code}")
         kind, step = answer.kind, answer.step
         if kind == STEP:
             if type(step) is not int or step not in STEPS:
-                raise ValueError(f"{answer.indicator_code}: step must be 1-5, not {step!r}")
-            row[answer.component] = step
+                raise ValueError(f"{code}: step must be 1-5, not {step!r}")
+            row[component] = step
         elif kind in (NOT_APPLICABLE, DONT_KNOW) and step is None:
-            row[answer.component] = kind
+            row[component] = kind
         else:
-            raise ValueError(f"{answer.indicator_code}: invalid answer {kind!r} / {step!r}")
+            raise ValueError(f"{code}: invalid answer {kind!r} / {step!r}")
     return cells
