@@ -38,3 +38,26 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"
+
+
+class UserProfile(models.Model):
+    """What a person chose for themselves. One row per user, made on their first choice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="imp_profile",
+        verbose_name=_("user"),
+    )
+    # Blank: never chosen, so pages follow the browser (Accept-Language) and mail and
+    # exports use the site's default language.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language or '-'}"
