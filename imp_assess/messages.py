@@ -50,9 +50,22 @@ def catalogue_path(language: str, domain: str, locale_dir: Path | None = None) -
 def extract(locale_dir: Path | None = None, languages: tuple[str, ...] = TRANSLATED) -> None:
     """Run makemessages for both domains into ``locale_dir`` (the project's by default),
     merging with the catalogues already there."""
-    target = locale_dir or Path(settings.LOCALE_PATHS[0])
+    if locale_dir is None:
+        _makemessages(_root(), Path(settings.LOCALE_PATHS[0]), languages, symlinks=False)
+        return
+    # makemessages writes next to any ``locale`` folder of the tree it walks: walk a copy of
+    # the tree made of links to everything but the project's own catalogues.
+    with tempfile.TemporaryDirectory() as temporary:
+        tree = Path(temporary)
+        for entry in _root().iterdir():
+            if entry.name not in {"locale", ".git", *IGNORED}:
+                (tree / entry.name).symlink_to(entry)
+        _makemessages(tree, locale_dir, languages, symlinks=True)
+
+
+def _makemessages(tree: Path, target: Path, languages: tuple[str, ...], *, symlinks: bool) -> None:
     previous = Path.cwd()
-    os.chdir(_root())
+    os.chdir(tree)
     try:
         with override_settings(LOCALE_PATHS=[target]):
             for domain in DOMAINS:
@@ -63,6 +76,7 @@ def extract(locale_dir: Path | None = None, languages: tuple[str, ...] = TRANSLA
                     ignore_patterns=IGNORED,
                     add_location="file",
                     no_obsolete=True,
+                    symlinks=symlinks,
                     verbosity=0,
                 )
     finally:
