@@ -285,6 +285,8 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600, minimum=300)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own format (imp_assess/formats: ISO dates in English).
+FORMAT_MODULE_PATH = ["imp_assess.formats"]
 USE_I18N = True
 
 # --- Static files (served by WhiteNoise; no CDN) ------------------------------

@@ -18,6 +18,7 @@ from django.core.files import File
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from exports import permissions
@@ -28,6 +29,7 @@ from exports.services.common import EXTENSIONS, ExportError, logger
 from exports.storage import exports_storage
 from exports.tables import TABLES, DataScope
 from missions.models import Mission, Period
+from security.languages import language_codes, user_language
 
 
 def _claim(job_id: int) -> ExportJob | None:
@@ -132,6 +134,22 @@ def export_job_run(*, job_id: int, destination: Path | None = None) -> ExportJob
         return ExportJob.objects.filter(pk=job_id).first()
     extension = EXTENSIONS[job.kind][0]
     progress = Progress(100, _report_progress(job.pk))
+    with translation.override(job_language(job)):
+        return _run(job, extension=extension, progress=progress, destination=destination)
+
+
+def job_language(job: ExportJob) -> str:
+    """The language the job's file is written in: the requester's when they asked (kept in
+    its parameters), else their profile's (jobs queued before the language was kept)."""
+    language = job.parameters.get("language")
+    if language in language_codes():
+        return str(language)
+    return user_language(job.created_by)
+
+
+def _run(
+    job: ExportJob, *, extension: str, progress: Progress, destination: Path | None
+) -> ExportJob | None:
     stored = ""
     try:
         with tempfile.TemporaryDirectory(prefix="imp-assess-export-") as work:
