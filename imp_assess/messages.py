@@ -122,7 +122,9 @@ def out_of_date(language: str) -> list[str]:
             fresh = _keys(fresh_path) if fresh_path.exists() else set()
             committed = _keys(committed_path) if committed_path.exists() else set()
             problems += [f"{domain}.po lacks {key[1]!r}" for key in sorted(fresh - committed)]
-            problems += [f"{domain}.po no longer used: {key[1]!r}" for key in sorted(committed - fresh)]
+            problems += [
+                f"{domain}.po no longer used: {key[1]!r}" for key in sorted(committed - fresh)
+            ]
     return problems
 
 

@@ -1,6 +1,6 @@
 from django import forms
-from django.contrib.auth import authenticate
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
 _CODE_ATTRS = {"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}

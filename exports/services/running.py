@@ -17,8 +17,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from exports import permissions

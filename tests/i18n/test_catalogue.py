@@ -19,6 +19,4 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entry(language):
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_catalogue_is_current_with_the_sources(language):
     problems = out_of_date(language)
-    assert not problems, "run `make messages` and translate (docs/i18n.md):\n" + "\n".join(
-        problems
-    )
+    assert not problems, "run `make messages` and translate (docs/i18n.md):\n" + "\n".join(problems)

@@ -104,7 +104,9 @@ def _data_texts() -> list[str]:
             continue
         for row in model.objects.values_list(*fields):
             texts.update(
-                " ".join(value.split()) for value in row if isinstance(value, str) and len(value) > 2
+                " ".join(value.split())
+                for value in row
+                if isinstance(value, str) and len(value) > 2
             )
     return sorted(texts, key=len, reverse=True)
 
