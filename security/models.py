@@ -23,7 +23,12 @@ class SecurityEvent(models.Model):
     at = models.DateTimeField(_("when (UTC)"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("what"), max_length=20, choices=EventKind.choices, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
     )
     # Kept as text so the event survives the user's deletion and names unknown users.
     username = models.CharField(_("who"), max_length=150, blank=True)
