@@ -65,10 +65,13 @@ def test_the_answer_page_gives_the_script_its_translated_messages_and_storage_ke
     catalogue = reverse("javascript_catalog")
     assert html.index(f'src="{catalogue}"') < html.index("js/autosave.js")
     script = client.get(catalogue, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert json.dumps(
-        "Vous avez été déconnecté — reconnectez-vous dans un autre onglet ; "
-        "votre saisie est conservée ici."
-    ) in script
+    assert (
+        json.dumps(
+            "Vous avez été déconnecté — reconnectez-vous dans un autre onglet ; "
+            "votre saisie est conservée ici."
+        )
+        in script
+    )
     key = f"imp-assess:answers:{personas.respondent_a.pk}:{assessment_a.pk}:political:LEAD"
     assert f'data-storage-key="{key}"' in html
     assert 'id="conflict-row-template"' in html

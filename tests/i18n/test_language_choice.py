@@ -5,7 +5,10 @@ import json
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
+from questionnaires.models import _STEP_NAMES_TO_TRANSLATE
+from questionnaires.steps import STEP_NAMES
 from security.languages import user_language
 from security.models import UserProfile
 
@@ -77,3 +80,9 @@ def test_javascript_catalog_is_a_script_in_french(client):
     assert response["Content-Type"].startswith("text/javascript")
     # The catalogue is JSON inside the script (non-ASCII escaped).
     assert json.dumps("Enregistré à %(time)s") in response.content.decode()
+
+
+def test_step_names_are_marked_and_translated():
+    assert tuple(STEP_NAMES.values()) == _STEP_NAMES_TO_TRANSLATE
+    with translation.override("fr"):
+        assert translation.gettext(STEP_NAMES[4]) == "Collaboration / planification conjointe"
