@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from assessments.models import (
     EVIDENCE_MAX_LENGTH,
@@ -61,7 +62,12 @@ class AnswerForm(forms.Form):
         self.answer = answer
         self.previous = previous  # last quarter's answer, shown for reference
         self.fields["tag_codes"].choices = [
-            (tag.code, f"{tag.get_kind_display()}: {tag.label}") for tag in tags
+            (
+                tag.code,
+                pgettext("label suffix", "%(label)s: %(value)s")
+                % {"label": tag.get_kind_display(), "value": tag.label},
+            )
+            for tag in tags
         ]
         # Messages that name the indicator, so the error summary says where it is.
         self.fields["choice"].error_messages["invalid_choice"] = _(
