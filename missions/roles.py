@@ -4,11 +4,14 @@ Mission-bound roles (respondent, focal point) are ``Membership`` rows.
 """
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.models import User as AccountUser
+from django.contrib.auth.models import User as Account
 
 # Who a permission, selector or service is asked about: a signed-in user or an anonymous one.
 # The one user type of the project (type hints only; the project uses Django's user model).
-User = AccountUser | AnonymousUser
+# ``Account`` is a signed-in user: what a write records as its author.
+User = Account | AnonymousUser
+
+__all__ = ["ANALYST_GROUP", "Account", "User"]
 
 ANALYST_GROUP = "HQ analysts"
 

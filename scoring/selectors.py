@@ -1,6 +1,7 @@
 """Reads of stored scores for one assessment (the board's score panel and drill-down)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,10 +32,10 @@ class AssessmentScores:
 
     score_set: ScoreSet | None
     pending: bool  # scoring was asked for and no result computed since
-    dimensions: list[dict]
-    coherence_levels: list[dict]
+    dimensions: list[dict[str, Any]]
+    coherence_levels: list[dict[str, Any]]
     method: int | None = None
-    findings: dict = field(default_factory=dict)
+    findings: dict[str, Any] = field(default_factory=dict)
     flag_summary: str = ""
     # (component label, the focal point's justification) for components that did not respond.
     not_responded: list[tuple[str, str]] = field(default_factory=list)
@@ -100,7 +101,7 @@ def assessment_scores(
     detail = score_set.detail
     method = method_number(score_set.method_version)
 
-    def indicator(ind: dict) -> dict:
+    def indicator(ind: dict[str, Any]) -> dict[str, Any]:
         applicable = ind.get("applicable", True)
         return {
             **ind,
