@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,9 @@ from dashboards.types import DimensionInfo
 from missions.labels import demo_marked
 from missions.models import Mission, MissionKind, Period, Region
 from questionnaires.models import DimensionTag, TagKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 UNKNOWN_QUARTER = _("Unknown quarter: choose one from the list.")
 OUTPUTS = [("", _("Page")), ("csv", "CSV")]
@@ -80,7 +85,7 @@ class PortfolioForm(DashboardForm):
 
     def __init__(self, *args, dimensions: tuple[DimensionInfo, ...], **kwargs):
         super().__init__(*args, **kwargs)
-        titles = {d.code: f"{d.code} — {d.title}" for d in dimensions}
+        titles: dict[str, StrOrPromise] = {d.code: f"{d.code} — {d.title}" for d in dimensions}
         titles.update(
             {
                 "mission": _("Mission code"),
@@ -95,7 +100,10 @@ class PortfolioForm(DashboardForm):
             if column == "mission":
                 direction = _("Z to A") if key.startswith("-") else _("A to Z")
             choices.append((key, f"{titles[column]} ({direction})"))
-        self.fields["sort"].choices = [("", _("Mission code (A to Z)")), *choices]
+        cast(forms.ChoiceField, self.fields["sort"]).choices = [
+            ("", _("Mission code (A to Z)")),
+            *choices,
+        ]
 
 
 class ProfileForm(DashboardForm):
@@ -154,7 +162,7 @@ class BarrierForm(DashboardForm):
 
     def __init__(self, *args, dimensions: tuple[DimensionInfo, ...], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dimension"].choices = [("", _("All dimensions"))] + [
+        cast(forms.ChoiceField, self.fields["dimension"]).choices = [("", _("All dimensions"))] + [
             (d.code, f"{d.code} — {d.title}") for d in dimensions
         ]
 

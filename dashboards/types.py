@@ -344,7 +344,7 @@ class MissionProfile:
         """Dimensions by size of gap (largest first, either direction); missing ones last."""
         scored = sorted(
             (d for d in self.dimensions if d.gap is not None),
-            key=lambda d: (-abs(d.gap), d.code),
+            key=lambda d: (-abs(d.gap or 0.0), d.code),  # (every gap here is a number)
         )
         return tuple(scored) + tuple(d for d in self.dimensions if d.gap is None)
 

@@ -4,6 +4,8 @@ selector (cached per visibility scope) and renders charts with their data tables
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -82,7 +84,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
     cycle_period = data["cycle"] or period_current() or period
     measure = data["measure"] or "alignment"
     filters = {"kind": data["kind"] or None, "region": data["region"] or None}
-    context = {"form": form, "period": period, "measure": measure, "charts": []}
+    context: dict[str, Any] = {"form": form, "period": period, "measure": measure, "charts": []}
     if period is not None:
         context["portfolio"], heatmap = cached(
             user=request.user,
