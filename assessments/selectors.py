@@ -17,7 +17,7 @@ from assessments.models import (
 )
 from missions.models import MISSION_WIDE, RESPONSE_SCOPE_CHOICES, Membership, MembershipRole, Period
 from missions.periods import quarter_previous
-from missions.roles import User
+from missions.roles import User, account_of
 from missions.selectors import mission_list_visible_to, period_current
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator, Questionnaire
@@ -366,7 +366,9 @@ def my_assessments(*, user: User, today: datetime.date | None = None) -> list[My
     """The current period's assessment for each of the user's memberships."""
     period = period_for_today(today=today)
     memberships = list(
-        Membership.objects.filter(user=user).select_related("mission").order_by("mission__code")
+        Membership.objects.filter(user=account_of(user))
+        .select_related("mission")
+        .order_by("mission__code")
     )
     assessments = {}
     if period is not None:
@@ -396,7 +398,7 @@ def my_assessments(*, user: User, today: datetime.date | None = None) -> list[My
 
 
 def past_assessments_for_user(*, user: User, before: Period | None) -> QuerySet[Assessment]:
-    qs = Assessment.objects.filter(mission__memberships__user=user).distinct()
+    qs = Assessment.objects.filter(mission__memberships__user=account_of(user)).distinct()
     if before is not None:
         qs = qs.filter(
             Q(period__year__lt=before.year)

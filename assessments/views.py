@@ -4,6 +4,7 @@ helper (404 outside the user's missions), validates a form and calls one service
 import dataclasses
 import functools
 import json
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.http import (
     HttpResponse,
     HttpResponseNotAllowed,
     JsonResponse,
+    QueryDict,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,6 +68,7 @@ from assessments.selectors import (
 )
 from assessments.services import (
     AnswerConflict,
+    Conflict,
     HighlightsConflict,
     IncompleteResponse,
     SubmissionRefused,
@@ -185,7 +188,8 @@ def answer_page(
     if dimension is None:
         raise Http404
     editable = permissions.can_answer_component(request.user, assessment, component)
-    status, conflicts = 200, []
+    status = 200
+    conflicts: list[Conflict] = []
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -292,7 +296,7 @@ def _login_required_json(view):
 @_login_required_json
 def answer_autosave(
     request: HttpRequest, assessment_id: int, component: str, dimension_code: str
-) -> JsonResponse:
+) -> HttpResponse:
     if request.method != "POST":
         return _post_only_after_access_check(request, assessment_id, component)
     assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
@@ -300,7 +304,7 @@ def answer_autosave(
         assessment, response, dimension, with_keep_choices(request.POST, response, dimension)
     )
     status, conflicts, revisions = _save_page(request, response, forms)
-    body = {"status": {200: "saved", 400: "invalid", 409: "conflict"}[status]}
+    body: dict[str, Any] = {"status": {200: "saved", 400: "invalid", 409: "conflict"}[status]}
     if status == 200:
         body["revisions"] = revisions
     elif status == 409:
@@ -631,8 +635,9 @@ def highlights_update(request: HttpRequest, assessment: Assessment) -> HttpRespo
         except HighlightsConflict as conflict:
             # The form keeps the user's text; with the current revision, saving it again
             # (after reading theirs in the error) is a deliberate replacement.
-            form.data = form.data.copy()
-            form.data["revision"] = str(conflict.revision)
+            data = cast(QueryDict, form.data).copy()
+            data["revision"] = str(conflict.revision)
+            form.data = data
             raise
         return _("Highlights saved.")
 
