@@ -16,6 +16,7 @@ from django.http import (
     HttpResponseNotAllowed,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -207,7 +208,7 @@ def job_status(request: HttpRequest, job: ExportJob) -> JsonResponse:
 
 @login_required
 @found_then_method(_get_job_for_user, method="GET")
-def job_download(request: HttpRequest, job: ExportJob) -> HttpResponse:
+def job_download(request: HttpRequest, job: ExportJob) -> HttpResponseBase:
     if not permissions.can_download_job(request.user, job):
         # Access changed since the export was made (a member removed from a mission, a
         # focal point now a respondent): yesterday's file is not theirs to fetch any more.
