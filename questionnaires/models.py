@@ -6,6 +6,7 @@ revisions.
 """
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +14,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.steps import STEP_NAMES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STEP_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -189,7 +193,7 @@ class Indicator(models.Model):
         return (step, step)
 
     @property
-    def rubric(self) -> list[tuple[int, str, str]]:
+    def rubric(self) -> "list[tuple[int, StrOrPromise, str]]":
         """(step, step name, description) for the five steps, in order."""
         return [
             (step.value, step.label, getattr(self, f"rubric_{step.value}"))

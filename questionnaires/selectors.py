@@ -1,8 +1,10 @@
 """Reads of questionnaire definitions."""
 
+from typing import Any, cast
+
 from django.db.models import Prefetch, QuerySet
 
-from missions.roles import user_is_administrator
+from missions.roles import User, user_is_administrator
 from questionnaires.applicability import applies_to_component, is_mission_level
 from questionnaires.models import (
     Dimension,
@@ -14,17 +16,19 @@ from questionnaires.models import (
     TagKind,
 )
 from questionnaires.spec import (
+    Basis,
     DimensionSpec,
     FileRules,
     GlossarySpec,
     IndicatorSpec,
     QuestionnaireSpec,
+    Sourcing,
     TagSpec,
     TargetSpec,
 )
 
 
-def questionnaires_visible_to(*, user) -> QuerySet[Questionnaire]:
+def questionnaires_visible_to(*, user: User) -> QuerySet[Questionnaire]:
     """Administrators read drafts too; everybody else the published and retired versions."""
     if user_is_administrator(user):
         return Questionnaire.objects.all()
@@ -60,9 +64,9 @@ def questionnaire_glossary(*, questionnaire: Questionnaire) -> QuerySet[Glossary
     return GlossaryTerm.objects.filter(questionnaire=questionnaire).order_by("order", "term")
 
 
-def _sourcing(item: Indicator | DimensionTag | GlossaryTerm) -> dict[str, str]:
+def _sourcing(item: Indicator | DimensionTag | GlossaryTerm) -> Sourcing:
     return {
-        "basis": item.basis,
+        "basis": cast(Basis, item.basis),  # (the model's choices)
         "source": item.source,
         "quote": item.quote,
         "note": item.basis_note,
@@ -139,7 +143,7 @@ def questionnaire_file_rules(
     if questionnaire is None or questionnaire.pk is None:
         return FileRules()
 
-    def others(queryset: QuerySet) -> QuerySet:
+    def others(queryset: QuerySet[Any]) -> QuerySet[Any]:
         if exclude is not None and exclude.pk is not None and queryset.model is type(exclude):
             return queryset.exclude(pk=exclude.pk)
         return queryset
