@@ -74,13 +74,14 @@ class AnswerForm(forms.Form):
         ) % {"code": indicator.code}
 
     def rubric_options(self):
-        """(value, label, description, checked) for the five steps, N/A and don't know."""
+        """(value, mark, description, checked) for the five steps, N/A and don't know; the
+        mark shown is the step's number, or the words for N/A and don't know."""
         current = self["choice"].value() or ""
         descriptions = {str(step): text for step, _name, text in self.indicator.rubric}
         options = []
         for step in IntegrationStep:
             value = str(step.value)
-            options.append((value, step.label, descriptions[value], current == value))
+            options.append((value, value, descriptions[value], current == value))
         options.append(("na", _("Not applicable"), "", current == "na"))
         options.append(("dk", _("Don't know"), "", current == "dk"))
         return options

@@ -230,6 +230,11 @@ def assessment_progress(
     return progress
 
 
+def response_for_component(*, assessment: Assessment, component: str) -> Response | None:
+    """The component's response, or None if nobody started it."""
+    return assessment.responses.filter(component=component).first()
+
+
 def response_answers(*, response: Response) -> dict[str, Answer]:
     return {
         a.indicator.code: a
@@ -360,6 +365,7 @@ class MyAssessmentRow:
     assessment: Assessment | None
     progress: ResponseProgress | None
     overdue: bool
+    accepts_answers: bool = False  # set by the view (assessments.permissions)
 
 
 def my_assessments(*, user: User, today: datetime.date | None = None) -> list[MyAssessmentRow]:

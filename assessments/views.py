@@ -38,7 +38,7 @@ from assessments.forms import (
     WithdrawNotApplicableForm,
     revisions_field_value,
 )
-from assessments.models import Assessment, Response
+from assessments.models import Assessment, Response, ResponseStatus
 from assessments.panels import board_scores
 from assessments.quarter_services import (
     BandOverrideConflict,
@@ -63,6 +63,7 @@ from assessments.selectors import (
     questionnaire_has_bands,
     response_answers,
     response_applicable_indicators,
+    response_for_component,
     response_previous_answers,
     scope_label,
 )
@@ -86,8 +87,13 @@ from assessments.services import (
 )
 from imp_assess.http import found_then_method
 from missions.models import MISSION_WIDE, Component
-from questionnaires.models import Dimension
-from questionnaires.selectors import questionnaire_has_mission_level_indicators
+from questionnaires.selectors import (
+    dimension_indicator_codes,
+    dimension_tags,
+    questionnaire_dimension,
+    questionnaire_has_mission_level_indicators,
+    questionnaire_indicators,
+)
 
 
 def _get_assessment_for_user(request: HttpRequest, assessment_id: int) -> Assessment:
@@ -108,7 +114,7 @@ def _get_response_for_user(
         request.user, assessment, component
     ):
         raise Http404
-    return assessment, assessment.responses.filter(component=component).first()
+    return assessment, response_for_component(assessment=assessment, component=component)
 
 
 def _is_response_scope(assessment: Assessment, component: str) -> bool:
@@ -121,12 +127,17 @@ def _is_response_scope(assessment: Assessment, component: str) -> bool:
 @login_required
 def my_assessments_page(request: HttpRequest) -> HttpResponse:
     current = period_for_today()
+    rows = my_assessments(user=request.user)
+    for row in rows:
+        row.accepts_answers = row.assessment is not None and permissions.accepts_answers(
+            row.assessment
+        )
     return render(
         request,
         "assessments/my_assessments.html",
         {
             "period": current,
-            "rows": my_assessments(user=request.user),
+            "rows": rows,
             "past": past_assessments_for_user(user=request.user, before=current)[:40],
         },
     )
@@ -141,7 +152,7 @@ def _answer_forms(assessment, response, dimension, data=None, *, component=None)
     )
     saved = response_answers(response=response) if response else {}
     previous = response_previous_answers(response=response) if response else {}
-    tags = list(dimension.tags.all())
+    tags = dimension_tags(dimension=dimension)
     return [
         AnswerForm(
             data,
@@ -267,9 +278,7 @@ def _answerable(request, assessment_id: int, component: str, dimension_code: str
     """(assessment, response, dimension) the user may answer now: 404 outside the user's
     view or for an unknown dimension, 403 for someone who may not answer."""
     assessment, response = _get_response_for_user(request, assessment_id, component)
-    dimension = Dimension.objects.filter(
-        questionnaire=assessment.questionnaire, code=dimension_code
-    ).first()
+    dimension = questionnaire_dimension(questionnaire=assessment.questionnaire, code=dimension_code)
     if dimension is None:
         raise Http404
     if not permissions.can_answer_component(request.user, assessment, component):
@@ -349,10 +358,7 @@ def response_complete(request: HttpRequest, assessment_id: int, component: str) 
             messages.success(request, _("Your component's response is complete. Thank you."))
             return redirect("assessments:mine")
     indicators = {
-        i.code: i
-        for i in assessment.questionnaire.indicators.select_related("dimension").order_by(
-            "dimension__order", "order"
-        )
+        i.code: i for i in questionnaire_indicators(questionnaire=assessment.questionnaire)
     }
     missing = response_missing_indicators(response=response) if response else list(indicators)
     return render(
@@ -380,7 +386,7 @@ def copy_forward(
     assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
     form = CopyForwardForm(
         request.POST,
-        indicator_codes=list(dimension.indicators.values_list("code", flat=True)),
+        indicator_codes=dimension_indicator_codes(dimension=dimension),
     )
     try:
         if not form.is_valid():
@@ -440,7 +446,7 @@ def _board_context(request, assessment, **forms) -> dict:
     incomplete = [
         (p.component, scope_label(p.component))
         for p in progress
-        if p.response is None or p.response.status != "complete"
+        if p.response is None or p.response.status != ResponseStatus.COMPLETE
     ]
     uses_bands = questionnaire_has_bands(questionnaire=assessment.questionnaire)
     bands = assessment_bands(assessment=assessment) if uses_bands else []
@@ -468,7 +474,7 @@ def _board_context(request, assessment, **forms) -> dict:
         or NotApplicableForm(
             indicators=[
                 i
-                for i in assessment.questionnaire.indicators.order_by("dimension__order", "order")
+                for i in questionnaire_indicators(questionnaire=assessment.questionnaire)
                 if i.code not in declared
             ]
         ),
@@ -488,8 +494,9 @@ def _board_context(request, assessment, **forms) -> dict:
         "can_answer_mission": mission_response is not None
         and permissions.can_answer(user, mission_response),
         "can_reopen": permissions.can_reopen(user, assessment),
-        "can_approve": permissions.can_approve(user, assessment)
-        and assessment.status == "submitted",
+        "can_submit": permissions.can_submit(user, assessment),
+        "can_edit_highlights": permissions.can_edit_highlights(user, assessment),
+        "can_approve": permissions.can_approve_now(user, assessment),
         "can_view_activity": permissions.can_view_activity(user, assessment),
         "viewable_components": [
             p.component for p in progress if readable is None or p.component in readable
@@ -725,7 +732,9 @@ def not_applicable_declare(request: HttpRequest, assessment: Assessment) -> Http
             "code": data["indicator"]
         }
 
-    form = NotApplicableForm(request.POST, indicators=assessment.questionnaire.indicators.all())
+    form = NotApplicableForm(
+        request.POST, indicators=questionnaire_indicators(questionnaire=assessment.questionnaire)
+    )
     return _board_form_post(
         request, assessment, form=form, form_name="not_applicable_form", action=declare
     )

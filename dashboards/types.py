@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 from missions.labels import DEMO_MARK, demo_marked
 from missions.periods import quarter_label
+from questionnaires.models import TagKind
+from scoring.flags import OVER_INTEGRATION, SHORTFALL
 
 INSUFFICIENT = "insufficient"
 NO_RESULT = "no_result"
@@ -165,6 +167,10 @@ class CycleRow:
     responses: int
     complete_responses: int
 
+    @property
+    def in_progress(self) -> bool:
+        return self.state == IN_PROGRESS
+
 
 @dataclass(frozen=True)
 class CycleCount:
@@ -210,6 +216,18 @@ class DimensionRow:
     alignment: float | None = None  # method 2 and later, plotted only when sufficient
     shortfall_count: int | None = None
     over_integration_count: int | None = None
+
+    @property
+    def is_shortfall(self) -> bool:
+        return self.gap_flag == SHORTFALL
+
+    @property
+    def is_over_integration(self) -> bool:
+        return self.gap_flag == OVER_INTEGRATION
+
+    @property
+    def insufficient(self) -> bool:
+        return self.missing == INSUFFICIENT
 
 
 @dataclass(frozen=True)
@@ -335,6 +353,10 @@ class MissionProfile:
     alignment_peer: tuple[PeerPoint, ...] = ()  # as ``peer``, of the target alignment
 
     @property
+    def no_result(self) -> bool:
+        return self.missing == NO_RESULT
+
+    @property
     def version_changes(self) -> tuple[QuarterVersion, ...]:
         """The quarters where the method or questionnaire version changed."""
         return tuple(v for v in self.versions if v is not None and v.changed)
@@ -401,6 +423,10 @@ class TagCountRow:
     kind: str
     count: int
     missions: int
+
+    @property
+    def is_barrier(self) -> bool:
+        return self.kind == TagKind.BARRIER
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,8 @@ from exports.services import (
     export_scorecard_now,
 )
 from imp_assess.http import found_then_method
-from missions.models import Period
 from missions.roles import user_is_administrator
+from missions.selectors import period_exists
 
 RECENT_JOBS = 20
 
@@ -113,7 +113,7 @@ def _get_scorecard_for_user(
 ) -> tuple[int, int]:
     if not permissions.can_export_scorecard(request.user, mission_id):
         raise Http404
-    if not Period.objects.filter(pk=period_id).exists():
+    if not period_exists(period_id=period_id):
         raise Http404
     return mission_id, period_id
 

@@ -46,6 +46,16 @@ class SourceBasis(models.TextChoices):
     PRACTICE = "practice", _("Practice since 2007")
 
 
+class _Sourced:
+    """An indicator, tag or glossary entry: it rests on the report or on practice."""
+
+    basis: str
+
+    @property
+    def is_practice(self) -> bool:
+        return self.basis == SourceBasis.PRACTICE
+
+
 class QuestionnaireStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -118,7 +128,7 @@ class Dimension(models.Model):
         return f"{self.code} — {self.title}"
 
 
-class Indicator(models.Model):
+class Indicator(_Sourced, models.Model):
     # Denormalised from the dimension so that codes are unique per version.
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="indicators"
@@ -206,7 +216,7 @@ class TagKind(models.TextChoices):
     ENABLER = "enabler", _("Enabler")
 
 
-class DimensionTag(models.Model):
+class DimensionTag(_Sourced, models.Model):
     """A barrier or enabler respondents may tag on a dimension (fixed list per version)."""
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="tags")
@@ -233,7 +243,7 @@ class DimensionTag(models.Model):
         return f"{self.code}: {self.label}"
 
 
-class GlossaryTerm(models.Model):
+class GlossaryTerm(_Sourced, models.Model):
     """A term respondents meet (IMTF, ISF, DSRSG/RC/HC …), defined per questionnaire version."""
 
     questionnaire = models.ForeignKey(
@@ -259,7 +269,3 @@ class GlossaryTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
-
-    @property
-    def is_practice(self) -> bool:
-        return self.basis == SourceBasis.PRACTICE

@@ -35,6 +35,16 @@ def questionnaires_visible_to(*, user: User) -> QuerySet[Questionnaire]:
     return Questionnaire.objects.exclude(status=QuestionnaireStatus.DRAFT)
 
 
+def questionnaire_get_for_user(*, user: User, questionnaire_id: int) -> Questionnaire:
+    """Raises ``Questionnaire.DoesNotExist`` for a version the user may not read."""
+    return questionnaires_visible_to(user=user).get(pk=questionnaire_id)
+
+
+def questionnaire_versions_oldest_first(*, user: User) -> list[Questionnaire]:
+    """The versions the user may read, by code, each code's oldest version first."""
+    return list(questionnaires_visible_to(user=user).order_by("code", "version"))
+
+
 def questionnaire_list_published() -> QuerySet[Questionnaire]:
     return Questionnaire.objects.filter(status=QuestionnaireStatus.PUBLISHED).order_by(
         "code", "-version"
@@ -194,3 +204,22 @@ def questionnaire_has_mission_level_indicators(*, questionnaire: Questionnaire) 
             "applies_to", flat=True
         )
     )
+
+
+def questionnaire_dimension(*, questionnaire: Questionnaire, code: str) -> Dimension | None:
+    return Dimension.objects.filter(questionnaire=questionnaire, code=code).first()
+
+
+def questionnaire_indicators(*, questionnaire: Questionnaire) -> QuerySet[Indicator]:
+    """Every indicator of the version (with its dimension), in questionnaire order."""
+    return questionnaire.indicators.select_related("dimension").order_by(
+        "dimension__order", "order"
+    )
+
+
+def dimension_tags(*, dimension: Dimension) -> list[DimensionTag]:
+    return list(dimension.tags.all())
+
+
+def dimension_indicator_codes(*, dimension: Dimension) -> list[str]:
+    return list(dimension.indicators.values_list("code", flat=True))

@@ -9,8 +9,9 @@ from django.utils.translation import ngettext
 from assessments.models import Assessment
 from missions.models import RESPONSE_SCOPE_CHOICES, MissionPhase
 from questionnaires.models import CoherenceLevel
-from scoring.flags import flag_key, flag_style
+from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL, method_number
+from scoring.method_v2 import OVERRIDDEN_BAND
 from scoring.models import ScoreSet
 
 
@@ -109,6 +110,7 @@ def assessment_scores(
             "style": flag_style(flag_key(ind.get("flag"), sufficient=ind.get("sufficient", False)))
             if method == 2 and applicable
             else None,
+            "band_overridden": ind.get("band_source") == OVERRIDDEN_BAND,
             "statement": statements.get(ind["code"], ""),
             "answers": [
                 (component_labels.get(c, c), value)
@@ -121,6 +123,8 @@ def assessment_scores(
             {
                 **dim,
                 "title": titles.get(dim["code"], ""),
+                "is_shortfall": dim.get("gap_flag") == SHORTFALL,
+                "is_over_integration": dim.get("gap_flag") == OVER_INTEGRATION,
                 "indicators": [indicator(ind) for ind in dim.get("indicators", [])],
             }
             for dim in detail.get("dimensions", [])
