@@ -41,7 +41,10 @@ from missions.models import MISSION_WIDE, Membership, MembershipRole, Mission, P
 from missions.roles import User, account_of
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator, Questionnaire, QuestionnaireStatus
-from questionnaires.selectors import questionnaire_has_mission_level_indicators
+from questionnaires.selectors import (
+    questionnaire_current_published,
+    questionnaire_has_mission_level_indicators,
+)
 from security.models import EventKind
 from security.services import security_event_record
 
@@ -112,11 +115,7 @@ class SaveResult:
 
 
 def _questionnaire_current() -> Questionnaire:
-    questionnaire = (
-        Questionnaire.objects.filter(status=QuestionnaireStatus.PUBLISHED)
-        .order_by("-published_at", "-version")
-        .first()
-    )
+    questionnaire = questionnaire_current_published()
     if questionnaire is None:
         raise WorkflowError(_("No questionnaire is published yet."))
     return questionnaire

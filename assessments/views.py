@@ -13,7 +13,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
     JsonResponse,
     QueryDict,
 )
@@ -87,6 +86,7 @@ from assessments.services import (
 )
 from imp_assess.http import found_then_method
 from missions.models import MISSION_WIDE, Component
+from questionnaires.models import Dimension
 from questionnaires.selectors import (
     dimension_indicator_codes,
     dimension_tags,
@@ -268,17 +268,32 @@ def _destination(request, assessment, component, dimensions, dimension) -> str:
     return reverse("assessments:answer", args=[assessment.pk, component, target])
 
 
-def _post_only_after_access_check(request, assessment_id: int, component: str) -> HttpResponse:
-    """405 for a POST-only answering URL, but 404 first for users outside its mission."""
-    _get_response_for_user(request, assessment_id, component)
-    return HttpResponseNotAllowed(["POST"])
+@dataclasses.dataclass(frozen=True)
+class _ResponseScope:
+    """What a response URL names, fetched for the user (``found_then_method``'s object)."""
+
+    assessment: Assessment
+    response: Response | None
+    component: str
+    dimension_code: str = ""
 
 
-def _answerable(request, assessment_id: int, component: str, dimension_code: str):
-    """(assessment, response, dimension) the user may answer now: 404 outside the user's
-    view or for an unknown dimension, 403 for someone who may not answer."""
+def _get_response_scope(
+    request: HttpRequest, assessment_id: int, component: str, dimension_code: str = ""
+) -> _ResponseScope:
     assessment, response = _get_response_for_user(request, assessment_id, component)
-    dimension = questionnaire_dimension(questionnaire=assessment.questionnaire, code=dimension_code)
+    return _ResponseScope(assessment, response, component, dimension_code)
+
+
+def _answerable(
+    request: HttpRequest, scope: _ResponseScope
+) -> tuple[Assessment, Response, Dimension]:
+    """(assessment, response, dimension) the user may answer now: 404 for an unknown
+    dimension, 403 for someone who may not answer."""
+    assessment, response, component = scope.assessment, scope.response, scope.component
+    dimension = questionnaire_dimension(
+        questionnaire=assessment.questionnaire, code=scope.dimension_code
+    )
     if dimension is None:
         raise Http404
     if not permissions.can_answer_component(request.user, assessment, component):
@@ -303,12 +318,9 @@ def _login_required_json(view):
 
 
 @_login_required_json
-def answer_autosave(
-    request: HttpRequest, assessment_id: int, component: str, dimension_code: str
-) -> HttpResponse:
-    if request.method != "POST":
-        return _post_only_after_access_check(request, assessment_id, component)
-    assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
+@found_then_method(_get_response_scope, method="POST")
+def answer_autosave(request: HttpRequest, scope: _ResponseScope) -> HttpResponse:
+    assessment, response, dimension = _answerable(request, scope)
     forms = _answer_forms(
         assessment, response, dimension, with_keep_choices(request.POST, response, dimension)
     )
@@ -325,10 +337,9 @@ def answer_autosave(
 
 
 @login_required
-def response_entry(request: HttpRequest, assessment_id: int, component: str) -> HttpResponse:
-    assessment, _response = _get_response_for_user(request, assessment_id, component)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+@found_then_method(_get_response_scope, method="GET")
+def response_entry(request: HttpRequest, scope: _ResponseScope) -> HttpResponse:
+    assessment, component = scope.assessment, scope.component
     asked = response_applicable_indicators(assessment=assessment, component=component)
     if not asked:
         raise Http404
@@ -378,12 +389,9 @@ def response_complete(request: HttpRequest, assessment_id: int, component: str) 
 
 
 @login_required
-def copy_forward(
-    request: HttpRequest, assessment_id: int, component: str, dimension_code: str
-) -> HttpResponse:
-    if request.method != "POST":
-        return _post_only_after_access_check(request, assessment_id, component)
-    assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
+@found_then_method(_get_response_scope, method="POST")
+def copy_forward(request: HttpRequest, scope: _ResponseScope) -> HttpResponse:
+    assessment, response, dimension = _answerable(request, scope)
     form = CopyForwardForm(
         request.POST,
         indicator_codes=dimension_indicator_codes(dimension=dimension),
@@ -414,7 +422,7 @@ def copy_forward(
             request,
             _("%(n)d answers copied from last quarter into unanswered indicators.") % {"n": copied},
         )
-    return redirect("assessments:answer", assessment.pk, component, dimension.code)
+    return redirect("assessments:answer", assessment.pk, scope.component, dimension.code)
 
 
 def _scores_readable_by(scores, readable: frozenset[str] | None):

@@ -11,6 +11,7 @@ from dashboards.selectors import compare_measures, compare_peer_groups, portfoli
 from dashboards.types import DimensionInfo
 from missions.labels import demo_marked
 from missions.models import Mission, MissionKind, Period, Region
+from missions.selectors import period_list_newest_first
 from questionnaires.models import DimensionTag, TagKind
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ class QuarterField(forms.ModelChoiceField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("empty_label", _("Latest scored quarter"))
         super().__init__(
-            queryset=Period.objects.order_by("-year", "-quarter"),
+            queryset=period_list_newest_first(),
             error_messages={"invalid_choice": UNKNOWN_QUARTER},
             **kwargs,
         )

@@ -42,6 +42,11 @@ def period_current(*, today: datetime.date | None = None) -> Period | None:
     return Period.objects.filter(year=year, quarter=quarter).first()
 
 
+def period_list_newest_first() -> QuerySet[Period]:
+    """Every quarter, the newest first (the quarter pickers)."""
+    return Period.objects.order_by("-year", "-quarter")
+
+
 def period_exists(*, period_id: int) -> bool:
     return Period.objects.filter(pk=period_id).exists()
 

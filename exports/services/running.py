@@ -28,8 +28,9 @@ from exports.progress import Progress
 from exports.services.common import EXTENSIONS, ExportError, logger
 from exports.storage import exports_storage
 from exports.tables import TABLES, DataScope
-from missions.models import Mission, Period
+from missions.models import Mission
 from missions.roles import Account
+from missions.selectors import period_exists
 
 
 def _claim(job_id: int) -> ExportJob | None:
@@ -106,7 +107,7 @@ def build_export_file(*, job: ExportJob, path: Path, progress: Progress) -> None
 
     period_id = job.parameters["period_id"]
     pdf_mission_ids = mission_ids or []  # a PDF's missions are always listed
-    if not Period.objects.filter(pk=period_id).exists():
+    if not period_exists(period_id=period_id):
         raise ExportError(_("That quarter no longer exists."))
     if len(set(pdf_mission_ids)) != Mission.objects.filter(pk__in=pdf_mission_ids).count():
         raise ExportError(_("Some of these missions no longer exist."))
