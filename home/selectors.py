@@ -37,7 +37,7 @@ from dashboards.selectors.portfolio import CycleBoard, cycle_board
 from dashboards.types import PeriodRef
 from exports.models import ExportJob, ExportStatus
 from exports.selectors import export_jobs_of_user
-from missions.models import MISSION_WIDE, Membership, MembershipRole, Mission, Period
+from missions.models import Membership, MembershipRole, Mission, Period
 from missions.roles import ANALYST_GROUP, User
 from missions.selectors import mission_list_visible_to, period_current
 from questionnaires.models import Dimension, Indicator
@@ -291,9 +291,8 @@ def focal_point_missions(
             mission=mission, role=MembershipRole.RESPONDENT
         ).values_list("component", "user__first_name", "user__last_name", "user__username"):
             respondents.setdefault(component, []).append(f"{first} {last}".strip() or username)
-        components = [
-            c for c in assessment_expected_components(assessment=assessment) if c != MISSION_WIDE
-        ]
+        # The mission-wide response (the focal point's own) counts like any component.
+        components = assessment_expected_components(assessment=assessment)
         for progress in assessment_progress(assessment=assessment, components=components):
             complete = bool(
                 progress.response and progress.response.status == ResponseStatus.COMPLETE

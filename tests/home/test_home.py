@@ -176,6 +176,7 @@ def test_focal_point_sees_components_bands_readiness_and_last_quarter_flags(
         c.component: (c.answered, c.total, c.complete, c.respondents) for c in entry.components
     }
     assert states == {
+        "mission": (0, 2, False, ()),  # MS-01 and MS-04, answered by the focal point
         "military": (0, 2, False, ("military_a",)),
         "political": (1, 3, False, ("respondent_a",)),
     }
@@ -186,7 +187,9 @@ def test_focal_point_sees_components_bands_readiness_and_last_quarter_flags(
 
     html = _html(client, personas.focal_point_a)
     assert "5 of 5 indicators still on the questionnaire's default band" in html
-    assert "Not ready to submit: waiting for Military, Political" in html
+    assert (
+        "Not ready to submit: waiting for Whole mission (focal point), Military, Political" in html
+    )
     assert f"Findings of {previous_period.label}" in html
     assert "▼ shortfall</span> LEAD-02" in html and "▲ over-integration</span> HUM-01" in html
     assert reverse("assessments:board", args=[assessment_a_v2.pk]) in html
