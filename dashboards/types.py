@@ -167,10 +167,6 @@ class CycleRow:
     responses: int
     complete_responses: int
 
-    @property
-    def in_progress(self) -> bool:
-        return self.state == IN_PROGRESS
-
 
 @dataclass(frozen=True)
 class CycleCount:

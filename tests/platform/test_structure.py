@@ -28,6 +28,7 @@ APPS = (
     "security",
     "health",
     "demo",
+    "home",
 )
 
 # `x == "value"`, `x != 'value'` and the same with the literal first, inside {% if %}/{% elif %}.
