@@ -4,11 +4,12 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from health.views import healthz
+from home.views import home
 from imp_assess import views
 from security import views as security_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     # The messages of static/js (djangojs catalogue), served as a script file (CSP: no inline).

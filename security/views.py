@@ -2,6 +2,7 @@
 django-otp), password confirmation before sensitive changes, password change and reset."""
 
 from base64 import b32encode
+from typing import Literal, cast
 from urllib.parse import urlencode
 
 import segno
@@ -26,6 +27,7 @@ from security.permissions import (
     can_enrol_authenticator,
     password_recently_confirmed,
     second_factor_required,
+    user_is_verified,
 )
 from security.selectors import authenticator_for_user, recovery_codes_remaining
 from security.services import (
@@ -180,7 +182,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Shows new recovery codes once; makes a new set (which voids the old one)."""
     if request.method == "POST":
-        if not request.user.is_verified():
+        if not user_is_verified(request.user):
             return redirect(_with_next(reverse("two_factor"), reverse("recovery_codes")))
         if not password_recently_confirmed(request):
             messages.info(request, _("Confirm your password, then make the new codes."))
@@ -194,7 +196,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         {
             "new_codes": new_codes,
             "remaining": recovery_codes_remaining(user=request.user),
-            "can_generate": request.user.is_verified(),
+            "can_generate": user_is_verified(request.user),
             "next": _next(request, default=reverse("account")),
         },
     )
@@ -235,6 +237,9 @@ password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
 
 
+SameSite = Literal["Lax", "Strict", "None"]
+
+
 @require_POST
 def language_set(request: HttpRequest) -> HttpResponse:
     """The header's language switcher: saved to the profile of a signed-in user, and to the
@@ -256,6 +261,6 @@ def language_set(request: HttpRequest) -> HttpResponse:
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite=cast(SameSite, settings.LANGUAGE_COOKIE_SAMESITE),
     )
     return response

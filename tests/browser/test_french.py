@@ -34,7 +34,7 @@ def test_respondent_dimension_board_and_profile_in_french(
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     assert UserProfile.objects.get(user=personas.respondent_a).language == "fr"
 
-    page.get_by_role("link", name="Mes évaluations").click()
+    page.get_by_role("link", name="Évaluations", exact=True).click()
     page.wait_for_url("**/assessments/")
     page.get_by_role("link", name="Remplir le questionnaire").click()
     page.wait_for_url(f"**/assessments/{assessment_a.pk}/political/LEAD/")
