@@ -40,7 +40,7 @@ def test_switcher_saves_the_choice_to_the_profile_and_wins_over_the_browser(clie
     assert user_language(personas.respondent_a) == "fr"
     html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="fr" dir="ltr">' in html
-    assert "Mes évaluations" in html
+    assert ">Évaluations</a>" in html
 
 
 def test_the_choice_follows_the_user_to_a_new_session(client, personas):
