@@ -16,6 +16,10 @@ EXTENSIONS = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
     ExportKind.DATA_CSV: ("zip", "application/zip"),
+    ExportKind.BRIEFING_DECK: (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
 }
 
 
