@@ -3,6 +3,7 @@ and the briefing deck's corporate templates, which administrators upload."""
 
 from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +52,7 @@ class DeckTemplateForm(forms.ModelForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload and not getattr(upload, "_committed", True):
+        if isinstance(upload, UploadedFile):
             if not upload.name.lower().endswith(TEMPLATE_EXTENSIONS):
                 raise forms.ValidationError(_("Upload a .potx or .pptx file."))
             try:

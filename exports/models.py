@@ -93,8 +93,9 @@ class DeckTemplate(models.Model):
     """A corporate PowerPoint template (.potx or .pptx) for the briefing deck.
 
     The file goes through Django's storage API (the exports storage, under
-    ``deck-templates/``, which the clean-up of expired exports never touches). At most one
-    template is active; without one, the deck uses python-pptx's default template
+    ``deck-templates/``, which the clean-up of expired exports never touches). Saving an active
+    template deactivates the others (``exports.services.deck_template_save``; the newest active
+    one wins should two ever be); without one, the deck uses python-pptx's default template
     (``exports.deck_template``).
     """
 
@@ -122,11 +123,6 @@ class DeckTemplate(models.Model):
         ordering = ["-uploaded_at", "-pk"]
         verbose_name = _("briefing deck template")
         verbose_name_plural = _("briefing deck templates")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_active"], condition=Q(is_active=True), name="one_active_deck_template"
-            )
-        ]
 
     def __str__(self) -> str:
         return self.name
