@@ -25,11 +25,13 @@ from typing import cast
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pptx.chart.data import CategoryChartData
+from pptx.chart.data import CategoryChartData, ChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import PP_ALIGN
+from pptx.opc.packuri import PackURI
 from pptx.presentation import Presentation as PresentationObject
+from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
@@ -55,9 +57,9 @@ TAG_ROWS = 6
 SCORE_COLOUR = "#0072B2"
 TARGET_COLOUR = "#000000"
 PREVIOUS_COLOUR = "#999999"
-MARGIN = Inches(0.4)
-FOOTER_HEIGHT = Inches(0.35)
-TOP = Inches(1.35)  # below the layout's title
+MARGIN = int(Inches(0.4))
+FOOTER_HEIGHT = int(Inches(0.35))
+TOP = int(Inches(1.35))  # below the layout's title
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -76,6 +78,24 @@ def demo_label() -> str:
     return _("DEMO DATA")
 
 
+class _PartNames:
+    """python-pptx names each new part (chart, workbook, notes) by walking every part of the
+    package, which makes a deck quadratic in its charts (seconds at 20 missions). The deck only
+    adds parts, so the names seen are remembered instead."""
+
+    def __init__(self, presentation: PresentationObject):
+        package = presentation.part.package
+        self.used = {str(part.partname) for part in package.iter_parts()}
+        package.__dict__["next_partname"] = self
+
+    def __call__(self, template: str) -> PackURI:
+        number = 1
+        while (template % number) in self.used:
+            number += 1
+        self.used.add(template % number)
+        return PackURI(template % number)
+
+
 @dataclasses.dataclass
 class Deck:
     """The presentation being built and what every slide repeats."""
@@ -92,9 +112,13 @@ class Deck:
     def height(self) -> int:
         return int(self.presentation.slide_height or Inches(7.5))
 
+    def __post_init__(self) -> None:
+        _PartNames(self.presentation)
+        self.content_layout = content_layout(self.presentation)
+
     def slide(self, title: str, *, demo: bool, notes: Sequence[str]) -> Slide:
         """A content slide with its title, footer marking and notes."""
-        slide = self.presentation.slides.add_slide(content_layout(self.presentation))
+        slide = self.presentation.slides.add_slide(self.content_layout)
         self._title(slide, title)
         self._finish(slide, demo=demo, notes=notes)
         return slide
@@ -135,7 +159,9 @@ class Deck:
         lines = [*notes, _("Classification: %(marking)s") % {"marking": self.marking}]
         if demo:
             lines.append(_("DEMO DATA: fictional missions, synthetic answers."))
-        slide.notes_slide.notes_text_frame.text = xml_safe("\n".join(lines))
+        notes_frame = slide.notes_slide.notes_text_frame
+        if notes_frame is not None:  # every layout python-pptx makes notes for has a body
+            notes_frame.text = xml_safe("\n".join(lines))
 
     def text(
         self,
@@ -192,7 +218,13 @@ def _chart(
     for series_name, values, _colour in series:
         data.add_series(xml_safe(series_name), list(values))
     left, top, width, height = box
-    frame = slide.shapes.add_chart(kind, Emu(left), Emu(top), Emu(width), Emu(height), data)
+    # python-pptx's hints say a ChartData and a Chart; it takes any chart data, returns the frame.
+    frame = cast(
+        GraphicFrame,
+        slide.shapes.add_chart(
+            kind, Emu(left), Emu(top), Emu(width), Emu(height), cast(ChartData, data)
+        ),
+    )
     frame.name = name
     chart = frame.chart
     chart.has_title = True
@@ -378,7 +410,7 @@ def _profile_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> Non
     left = MARGIN + chart_width + Inches(0.2)
     side = width - chart_width - Inches(0.2)
     shortfall, over = flag_style(SHORTFALL), flag_style(OVER_INTEGRATION)
-    top = TOP
+    top: int = TOP
     deck.text(
         slide,
         _("Target alignment: %(alignment)s / 100") % {"alignment": _number(profile.alignment)},
@@ -562,7 +594,7 @@ def briefing_deck_write(
     chosen = dataclasses.replace(full, rows=tuple(r for r in full.rows if r.mission.id in wanted))
     deck = Deck(
         presentation=presentation_from_template(active_template_bytes()),
-        marking=settings.CLASSIFICATION_MARKING,
+        marking=str(settings.CLASSIFICATION_MARKING),
         generated_at=generated_at,
     )
     profiles = [

@@ -88,7 +88,7 @@ def active_template_bytes() -> bytes | None:
 
 
 def _types(layout: SlideLayout) -> set:
-    return {shape.placeholder_format.type for shape in layout.placeholders}
+    return {shape.placeholder_format.type for shape in layout.shapes if shape.is_placeholder}
 
 
 def title_layout(presentation: PresentationObject) -> SlideLayout:

@@ -11,6 +11,7 @@ A finished file is served to the person who asked for it, or to an administrator
 while they may still see everything in it: access is checked again at every download.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from exports.models import ExportJob, ExportKind
@@ -41,8 +42,10 @@ def deck_missions(user: User) -> QuerySet[Mission]:
     visible = exportable_missions(user)
     if user_sees_all_missions(user):
         return visible
+    if isinstance(user, AnonymousUser):
+        return visible.none()
     return visible.filter(
-        memberships__user=user, memberships__role=MembershipRole.FOCAL_POINT
+        memberships__user_id=user.pk, memberships__role=MembershipRole.FOCAL_POINT
     ).distinct()
 
 

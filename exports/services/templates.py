@@ -17,7 +17,7 @@ def deck_template_save(*, template: DeckTemplate, by: User | None) -> DeckTempla
     The file goes through the exports storage (``DeckTemplate.file``); raises
     ``exports.deck_template.DeckTemplateInvalid`` when python-pptx cannot use it.
     """
-    if template.file and not template.file._committed:
+    if template.file and not getattr(template.file, "_committed", True):
         deck_template_check(template.file)
     if template.is_active:
         DeckTemplate.objects.filter(is_active=True).exclude(pk=template.pk).update(is_active=False)
