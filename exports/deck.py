@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from pptx.chart.data import CategoryChartData, ChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.opc.packuri import PackURI
 from pptx.presentation import Presentation as PresentationObject
@@ -35,7 +36,7 @@ from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from dashboards.figures import BARRIER_COLOUR, ENABLER_COLOUR, PEER_LINE
+from dashboards.figures import BARRIER_COLOUR, ENABLER_COLOUR, PEER_LINE, version_note
 from dashboards.selectors import mission_profile, portfolio
 from dashboards.types import MissionProfile, Portfolio, PortfolioRow
 from exports.deck_template import (
@@ -51,7 +52,10 @@ from missions.roles import User
 from scoring.flags import INSUFFICIENT, OVER_INTEGRATION, SHORTFALL, flag_style
 
 TITLE_SIZE = 26
-HEAT_ROWS = 12  # missions per heat-table slide
+HEAT_ROWS = 10  # missions per heat-table slide
+HEAT_ROW_HEIGHT = int(Inches(0.4))
+HEAT_MISSION_WIDTH = int(Inches(1.35))
+HEAT_FIGURE_WIDTH = int(Inches(0.72))  # the four headline columns
 TREND_QUARTERS = 8
 TAG_ROWS = 6
 SCORE_COLOUR = "#0072B2"
@@ -199,6 +203,14 @@ class Deck:
         return box
 
 
+@dataclasses.dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float | int | None]
+    colour: str
+    dash: MSO_LINE_DASH_STYLE | None = None  # lines only
+
+
 def _chart(
     deck: Deck,
     slide: Slide,
@@ -206,17 +218,17 @@ def _chart(
     name: str,
     kind: XL_CHART_TYPE,
     categories: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float | None], str]],
+    series: Sequence[Series],
     box: tuple[int, int, int, int],
     title: str,
     axis: tuple[float, float] | None = None,
     number_format: str = "0.0",
 ):
-    """A native chart named ``name``: ``series`` are (name, values, colour)."""
+    """A native chart named ``name``, its data in the embedded workbook."""
     data = CategoryChartData(number_format=number_format)
     data.categories = [xml_safe(c) for c in categories]
-    for series_name, values, _colour in series:
-        data.add_series(xml_safe(series_name), list(values))
+    for one in series:
+        data.add_series(xml_safe(one.name), list(one.values))
     left, top, width, height = box
     # python-pptx's hints say a ChartData and a Chart; it takes any chart data, returns the frame.
     frame = cast(
@@ -236,14 +248,16 @@ def _chart(
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(10)
     line = kind in (XL_CHART_TYPE.LINE_MARKERS, XL_CHART_TYPE.LINE)
-    for plot_series, (_name, _values, colour) in zip(chart.plots[0].series, series, strict=True):
+    for plot_series, one in zip(chart.plots[0].series, series, strict=True):
         if line:
-            plot_series.format.line.color.rgb = _rgb(colour)
+            plot_series.format.line.color.rgb = _rgb(one.colour)
             plot_series.format.line.width = Pt(2.5)
+            if one.dash is not None:
+                plot_series.format.line.dash_style = one.dash
             plot_series.smooth = False
         else:
             plot_series.format.fill.solid()
-            plot_series.format.fill.fore_color.rgb = _rgb(colour)
+            plot_series.format.fill.fore_color.rgb = _rgb(one.colour)
     if axis is not None:
         chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = axis
     if number_format == "0":  # counts: whole steps
@@ -276,22 +290,34 @@ def _heat_table(deck: Deck, slide: Slide, chosen: Portfolio, rows: list[Portfoli
     headers = [
         _("Mission"),
         *[d.code for d in chosen.dimensions],
-        _("Target alignment"),
+        _("Alignment"),
         _("Shortfall"),
-        _("Over-integration"),
-        _("Completeness"),
+        _("Over-int."),
+        _("Complete"),
     ]
-    height = deck.height - TOP - FOOTER_HEIGHT - Inches(0.9)
+    width = deck.width - 2 * MARGIN
     frame = slide.shapes.add_table(
         len(rows) + 1,
         len(headers),
         Emu(MARGIN),
         Emu(TOP),
-        Emu(deck.width - 2 * MARGIN),
-        Emu(min(height, Inches(0.32) * (len(rows) + 1))),
+        Emu(width),
+        Emu(HEAT_ROW_HEIGHT * (len(rows) + 1)),
     )
     frame.name = "Portfolio heat table"
     table = frame.table
+    dimension_width = (width - HEAT_MISSION_WIDTH - 4 * HEAT_FIGURE_WIDTH) // max(
+        1, len(chosen.dimensions)
+    )
+    for position in range(len(headers)):
+        if position == 0:
+            table.columns[position].width = Emu(HEAT_MISSION_WIDTH)
+        elif position <= len(chosen.dimensions):
+            table.columns[position].width = Emu(dimension_width)
+        else:
+            table.columns[position].width = Emu(HEAT_FIGURE_WIDTH)
+    for position in range(len(rows) + 1):
+        table.rows[position].height = Emu(HEAT_ROW_HEIGHT)
     for column, header in enumerate(headers):
         _cell(table.cell(0, column), header, bold=True)
     for position, row in enumerate(rows, start=1):
@@ -329,8 +355,8 @@ def _heat_table(deck: Deck, slide: Slide, chosen: Portfolio, rows: list[Portfoli
             "Shortfall and over-integration: points (indicators). %(legend)s"
         )
         % {"legend": legend},
-        top=deck.height - FOOTER_HEIGHT - Inches(0.8),
-        height=Inches(0.7),
+        top=TOP + HEAT_ROW_HEIGHT * (len(rows) + 1) + int(Inches(0.1)),
+        height=Inches(0.6),
         size=10,
     )
 
@@ -345,7 +371,7 @@ def _cell(cell, text: str, *, bold: bool = False, fill: str | None = None, colou
     cell.text = xml_safe(text)
     for paragraph in cell.text_frame.paragraphs:
         for run in paragraph.runs:
-            run.font.size = Pt(9)
+            run.font.size = Pt(8)
             run.font.bold = bold
             if colour:
                 run.font.color.rgb = _rgb(colour)
@@ -395,9 +421,9 @@ def _profile_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> Non
         kind=XL_CHART_TYPE.COLUMN_CLUSTERED,
         categories=[d.code for d in profile.dimensions],
         series=[
-            (_("This quarter"), [d.score for d in profile.dimensions], SCORE_COLOUR),
-            (_("Target"), [d.target for d in profile.dimensions], TARGET_COLOUR),
-            (
+            Series(_("This quarter"), [d.score for d in profile.dimensions], SCORE_COLOUR),
+            Series(_("Target"), [d.target for d in profile.dimensions], TARGET_COLOUR),
+            Series(
                 _("Previous quarter (%(period)s)") % {"period": previous},
                 [d.previous_score for d in profile.dimensions],
                 PREVIOUS_COLOUR,
@@ -421,26 +447,27 @@ def _profile_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> Non
         size=14,
         bold=True,
     ).name = "Target alignment"
-    top += Inches(0.5)
+    top += int(Inches(0.5))
     for style, points, count, name in (
         (shortfall, profile.shortfall, profile.shortfall_count, "Shortfall"),
         (over, profile.over_integration, profile.over_integration_count, "Over-integration"),
     ):
+        # In the flag's colours when there is a finding; plain text when there is none.
         deck.text(
             slide,
             f"{style.symbol} {style.label}: "
-            + _("%(points)s points, %(count)s indicators")
+            + _("%(points)s points (%(count)s indicators)")
             % {"points": _number(points), "count": "—" if count is None else count},
             top=top,
-            height=Inches(0.4),
+            height=Inches(0.5),
             left=left,
             width=side,
-            size=12,
+            size=11,
             bold=True,
-            fill=style.colour,
-            colour=style.text_colour,
+            fill=style.colour if count else None,
+            colour=style.text_colour if count else None,
         ).name = name
-        top += Inches(0.45)
+        top += int(Inches(0.55))
     deck.text(
         slide,
         "\n".join(
@@ -458,7 +485,7 @@ def _profile_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> Non
         width=side,
         size=11,
     )
-    top += Inches(0.85)
+    top += int(Inches(0.8))
     counted = [d for d in profile.dimensions if d.shortfall_count is not None]
     if counted:
         _chart(
@@ -468,8 +495,10 @@ def _profile_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> Non
             kind=XL_CHART_TYPE.BAR_STACKED,
             categories=[d.code for d in counted],
             series=[
-                (str(shortfall.label), [d.shortfall_count for d in counted], shortfall.colour),
-                (str(over.label), [d.over_integration_count for d in counted], over.colour),
+                Series(
+                    str(shortfall.label), [d.shortfall_count for d in counted], shortfall.colour
+                ),
+                Series(str(over.label), [d.over_integration_count for d in counted], over.colour),
             ],
             box=(left, top, side, deck.height - top - FOOTER_HEIGHT - Inches(0.2)),
             title=_("Indicators outside their band"),
@@ -486,18 +515,46 @@ def _trend_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> None:
     )
     periods = list(profile.periods)[-TREND_QUARTERS:]
     count = len(periods)
-    level = list(profile.index_trend)[-count:] if count else []
-    peer = [p.median for p in profile.peer][-count:] if count else []
-    alignment = list(profile.alignment_trend)[-count:] if count else []
-    series: list[tuple[str, Sequence[float | None], str]] = [
-        (_("Integration level (higher is not better)"), level, SCORE_COLOUR)
+
+    def last(values: Sequence[float | None]) -> list[float | None]:
+        return list(values)[-count:] if count else []
+
+    peer = last([point.median for point in profile.peer])
+    alignment = last(profile.alignment_trend)
+    alignment_peer = last([point.median for point in profile.alignment_peer])
+    series = [
+        Series(
+            _("Integration level (higher is not better)"), last(profile.index_trend), SCORE_COLOUR
+        )
     ]
-    # The peer median only where the disclosure rule lets it show (None elsewhere).
+    # Peer medians only where the disclosure rule lets them show (None elsewhere); a series
+    # the rule withholds entirely is left out, and the note below says why.
     if any(value is not None for value in peer):
-        series.append((_("Peer median (comparable missions, anonymous)"), peer, PEER_LINE))
+        series.append(
+            Series(
+                _("Peer median, integration level (comparable missions, anonymous)"),
+                peer,
+                PEER_LINE,
+                MSO_LINE_DASH_STYLE.DASH,
+            )
+        )
     if any(value is not None for value in alignment):
-        series.append((_("Target alignment"), alignment, flag_style("in_band").colour))
-    notes_height = Inches(0.25) * len(profile.peer_notes)
+        series.append(Series(_("Target alignment"), alignment, flag_style("in_band").colour))
+    if any(value is not None for value in alignment_peer):
+        series.append(
+            Series(
+                _("Peer median, target alignment (comparable missions, anonymous)"),
+                alignment_peer,
+                flag_style("in_band").colour,
+                MSO_LINE_DASH_STYLE.DASH,
+            )
+        )
+    shown = {period.id for period in periods}
+    remarks = [
+        *profile.peer_notes,
+        *(version_note(v) for v in profile.version_changes if v.period.id in shown),
+    ]
+    remarks_height = int(Inches(0.22)) * len(remarks)
     if periods:
         _chart(
             deck,
@@ -510,7 +567,7 @@ def _trend_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> None:
                 MARGIN,
                 TOP,
                 deck.width - 2 * MARGIN,
-                deck.height - TOP - FOOTER_HEIGHT - Inches(0.2) - notes_height,
+                deck.height - TOP - FOOTER_HEIGHT - int(Inches(0.2)) - remarks_height,
             ),
             title=_("Integration level and target alignment, last %(n)d quarters (0–100)")
             % {"n": count},
@@ -518,14 +575,14 @@ def _trend_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> None:
         )
     else:
         deck.text(slide, _("No stored result yet."), top=TOP, height=Inches(0.5))
-    if profile.peer_notes:
+    if remarks:
         deck.text(
             slide,
-            "\n".join(profile.peer_notes),
-            top=deck.height - FOOTER_HEIGHT - Inches(0.15) - notes_height,
-            height=notes_height,
+            "\n".join(remarks),
+            top=deck.height - FOOTER_HEIGHT - int(Inches(0.15)) - remarks_height,
+            height=remarks_height,
             size=10,
-        )
+        ).name = "Trend remarks"
 
 
 def _tags_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> None:
@@ -561,7 +618,7 @@ def _tags_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> None:
             name=f"{key}-{mission.code}",
             kind=XL_CHART_TYPE.BAR_CLUSTERED,
             categories=[t.label for t in rows],
-            series=[(_("Times tagged"), [t.count for t in rows], colour)],
+            series=[Series(_("Times tagged"), [t.count for t in rows], colour)],
             box=(left, TOP, half, height),
             title=_("%(what)s most often tagged (last %(n)d quarters)")
             % {"what": title, "n": profile.tags_quarters},

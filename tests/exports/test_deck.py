@@ -156,7 +156,11 @@ def test_the_peer_median_follows_the_disclosure_rule(known_data, tmp_path, monke
     medians = tuple(point.median for point in profile.peer)
     assert any(value is not None for value in medians)
     trend = _values(_charts(Presentation(str(path)))["trend-MSN-A"])
-    assert trend["Peer median (comparable missions, anonymous)"] == medians
+    assert trend["Peer median, integration level (comparable missions, anonymous)"] == medians
+    alignment_medians = tuple(point.median for point in profile.alignment_peer)
+    assert (
+        trend["Peer median, target alignment (comparable missions, anonymous)"] == alignment_medians
+    )
     staff = _write(known_data, tmp_path, user=known_data.personas.focal_point_a, missions=("A",))
     trend = _values(_charts(Presentation(str(staff)))["trend-MSN-A"])
     assert not any(name.startswith("Peer median") for name in trend)
