@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dashboards",
     "exports",
     "security",
+    "home",
     "demo",
 ]
 
