@@ -276,41 +276,6 @@ def test_a_focal_points_deck_through_http_holds_no_other_mission(
     assert job in client.get(reverse("exports:index")).context["log"]
 
 
-@pytest.mark.parametrize(
-    ("persona", "mission", "expected"),
-    [
-        ("respondent_a", "A", 403),
-        ("focal_point_a", "A", 302),
-        ("focal_point_a", "B", 400),
-        ("respondent_b", "A", 403),
-        ("focal_point_b", "A", 400),
-        ("analyst", "B", 302),
-        ("admin", "A", 302),
-    ],
-)
-def test_who_may_ask_for_a_deck(client, known_data, monkeypatch, persona, mission, expected):
-    monkeypatch.setattr("exports.services.requesting._send", lambda job_id: None)
-    personas = known_data.personas
-    client.force_login(personas.all()[persona])
-    target = personas.mission_a if mission == "A" else personas.mission_b
-    response = client.post(
-        reverse("exports:briefing_deck"),
-        {"deck-period": known_data.current_period.pk, "deck-missions": [target.pk]},
-    )
-    assert response.status_code == expected
-    assert ExportJob.objects.filter(kind=ExportKind.BRIEFING_DECK).count() == (
-        1 if expected == 302 else 0
-    )
-
-
-def test_the_deck_url_is_post_only_and_needs_a_login(client, known_data):
-    url = reverse("exports:briefing_deck")
-    response = client.post(url)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    client.force_login(known_data.personas.analyst)
-    assert client.get(url).status_code == 405
-
-
 def test_the_exports_page_offers_focal_points_only_their_mission(client, known_data):
     personas = known_data.personas
     client.force_login(personas.focal_point_a)
