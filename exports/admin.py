@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from exports.deck_template import EXTENSIONS as TEMPLATE_EXTENSIONS
 from exports.deck_template import DeckTemplateInvalid, deck_template_check
 from exports.models import DeckTemplate, ExportJob
-from exports.services import deck_template_save
+from exports.services import deck_template_delete, deck_template_save
 
 
 @admin.register(ExportJob)
@@ -73,3 +73,10 @@ class DeckTemplateAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         deck_template_save(template=obj, by=request.user)
+
+    def delete_model(self, request, obj) -> None:
+        deck_template_delete(template=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for template in queryset:
+            deck_template_delete(template=template, by=request.user)

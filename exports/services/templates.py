@@ -26,3 +26,14 @@ def deck_template_save(*, template: DeckTemplate, by: User | None) -> DeckTempla
     template.save()
     logger.info("deck template #%s saved by %s (active: %s)", template.pk, by, template.is_active)
     return template
+
+
+def deck_template_delete(*, template: DeckTemplate, by: User | None) -> None:
+    """Delete the template and its file in the storage (the default then applies if it was
+    the active one)."""
+    name = template.file.name
+    storage = template.file.storage
+    template.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+    logger.info("deck template %r deleted by %s", name, by)

@@ -387,6 +387,32 @@ def test_a_new_active_template_replaces_the_old_one_and_bad_files_are_refused(cl
     assert DeckTemplate.objects.count() == 2
 
 
+def test_deleting_a_template_deletes_its_file_and_the_default_applies(
+    client, known_data, tmp_path, django_capture_on_commit_callbacks
+):
+    client.force_login(known_data.personas.admin)
+    client.post(
+        reverse("admin:exports_decktemplate_add"),
+        {
+            "name": "House style",
+            "file": SimpleUploadedFile("t.pptx", _corporate_template(potx=False)),
+            "is_active": "on",
+        },
+    )
+    template = DeckTemplate.objects.get()
+    storage, name = template.file.storage, template.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:exports_decktemplate_delete", args=[template.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not DeckTemplate.objects.exists() and not storage.exists(name)
+    path = _write(known_data, tmp_path, user=known_data.personas.analyst)
+    layouts = {slide.slide_layout.name for slide in Presentation(str(path)).slides}
+    assert layouts == {"Title Slide", "Title Only"}  # python-pptx's default template
+
+
 # --- LibreOffice Impress -----------------------------------------------------------------------
 
 
