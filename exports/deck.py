@@ -32,8 +32,10 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.opc.packuri import PackURI
 from pptx.presentation import Presentation as PresentationObject
+from pptx.shapes.autoshape import Shape
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
+from pptx.table import _Cell
 from pptx.util import Emu, Inches, Pt
 
 from dashboards.figures import BARRIER_COLOUR, ENABLER_COLOUR, PEER_LINE, version_note
@@ -181,7 +183,7 @@ class Deck:
         align: PP_ALIGN | None = None,
         fill: str | None = None,
         colour: str | None = None,
-    ):
+    ) -> Shape:
         left = MARGIN if left is None else left
         width = self.width - 2 * MARGIN if width is None else width
         box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
@@ -223,7 +225,7 @@ def _chart(
     title: str,
     axis: tuple[float, float] | None = None,
     number_format: str = "0.0",
-):
+) -> GraphicFrame:
     """A native chart named ``name``, its data in the embedded workbook."""
     data = CategoryChartData(number_format=number_format)
     data.categories = [xml_safe(c) for c in categories]
@@ -367,7 +369,14 @@ def _flag_text(points: float | None, count: int | None) -> str:
     return f"{_number(points)} ({count or 0})"
 
 
-def _cell(cell, text: str, *, bold: bool = False, fill: str | None = None, colour=None) -> None:
+def _cell(
+    cell: _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    fill: str | None = None,
+    colour: str | None = None,
+) -> None:
     cell.text = xml_safe(text)
     for paragraph in cell.text_frame.paragraphs:
         for run in paragraph.runs:
