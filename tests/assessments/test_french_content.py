@@ -38,7 +38,9 @@ def test_answer_page_in_french_shows_the_french_statement_guidance_rubric_and_ta
     client, personas, shipped, current_period
 ):
     _v1, v2 = shipped
-    assessment = assessment_open(mission=personas.mission_a, period=current_period, questionnaire=v2)
+    assessment = assessment_open(
+        mission=personas.mission_a, period=current_period, questionnaire=v2
+    )
     client.force_login(personas.respondent_a)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     html = client.get(_answer_url(assessment, "political", "LEAD")).content.decode()
@@ -62,7 +64,9 @@ def test_answer_page_follows_the_browser_language_and_english_stays_english(
     client, personas, shipped, current_period
 ):
     _v1, v2 = shipped
-    assessment = assessment_open(mission=personas.mission_a, period=current_period, questionnaire=v2)
+    assessment = assessment_open(
+        mission=personas.mission_a, period=current_period, questionnaire=v2
+    )
     client.force_login(personas.respondent_a)
     hum = Indicator.objects.get(questionnaire=v2, code="HUM-04")
     url = _answer_url(assessment, "political", "HUM")
@@ -79,7 +83,9 @@ def test_an_english_only_version_reads_in_english_for_a_french_reader(
     client, personas, shipped, current_period
 ):
     v1, _v2 = shipped
-    assessment = assessment_open(mission=personas.mission_b, period=current_period, questionnaire=v1)
+    assessment = assessment_open(
+        mission=personas.mission_b, period=current_period, questionnaire=v1
+    )
     client.force_login(personas.respondent_b)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     component = personas.respondent_b.mission_memberships.get().component

@@ -15,6 +15,7 @@ from questionnaires.models import DimensionTag, GlossaryTerm, Indicator, Questio
 from questionnaires.selectors import questionnaire_spec, texts_by_code
 from questionnaires.spec import (
     SpecInvalid,
+    _translatable_items,
     spec_from_data,
     translatable_count,
     translation_gaps,
@@ -201,3 +202,29 @@ def test_imp_core_v2_loads_and_reads_in_french():
     with translation.override("fr"):
         assert hum04.text("statement") == hum04.translations["fr"]["statement"]
         assert "droits de l’homme" in hum04.text("statement")
+
+
+FRENCH_STEP_NAMES = {
+    1: "Coexistence",
+    2: "Mise en réseau / partage d’informations",
+    3: "Coordination",
+    4: "Collaboration / planification conjointe",
+    5: "Intégration complète",
+}
+
+
+def test_imp_core_v2_french_rubric_steps_start_with_the_french_step_name():
+    for _, ind in spec_from_file(V2_FILE).indicators():
+        for step, text in ind.translations["fr"].rubric.items():
+            assert text.startswith(f"{FRENCH_STEP_NAMES[step]}\u00a0: "), (ind.code, step)
+
+
+def test_imp_core_v2_french_is_not_the_english_copied():
+    spec = spec_from_file(V2_FILE)
+    same = [
+        (location, field)
+        for location, item in _translatable_items(spec)
+        for field, english in item.texts().items()
+        if english and item.translations["fr"].flat().get(field) == english
+    ]
+    assert same == [("glossary[17] IAP", "term")]  # the acronym French UN texts use too
