@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "dashboards",
     "exports",
     "security",
+    "home",
     "demo",
 ]
 
