@@ -594,7 +594,7 @@ class TranslationGap:
         return f"{where}: missing {language_name(self.language)} text"
 
 
-def _translatable_items(spec: QuestionnaireSpec) -> Iterator[tuple[str, Any]]:
+def translatable_items(spec: QuestionnaireSpec) -> Iterator[tuple[str, Any]]:
     """(readable location, item) of every item with texts, in file order."""
     yield "file", spec
     for number, entry in enumerate(spec.glossary, start=1):
@@ -612,7 +612,7 @@ def _translatable_items(spec: QuestionnaireSpec) -> Iterator[tuple[str, Any]]:
 def translation_gaps(spec: QuestionnaireSpec) -> dict[str, list[TranslationGap]]:
     """Per language (each declared one, and each the file has some translation in), the
     texts that have no translation yet. A declared language must have none (``spec_from_data``)."""
-    items = list(_translatable_items(spec))
+    items = list(translatable_items(spec))
     used = {lang for _, item in items for lang in item.translations}
     gaps: dict[str, list[TranslationGap]] = {}
     for language in [*spec.languages[1:], *sorted(used - set(spec.languages))]:
@@ -630,7 +630,7 @@ def translation_gaps(spec: QuestionnaireSpec) -> dict[str, list[TranslationGap]]
 
 def translatable_count(spec: QuestionnaireSpec) -> int:
     """How many texts a complete translation has (the quotes stay in English: citations)."""
-    items = _translatable_items(spec)
+    items = translatable_items(spec)
     return sum(1 for _, item in items for text in item.texts().values() if text)
 
 

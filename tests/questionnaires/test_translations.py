@@ -9,15 +9,16 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from openpyxl import load_workbook
 
 from questionnaires.formats import spec_from_file, spec_to_yaml
 from questionnaires.models import DimensionTag, GlossaryTerm, Indicator, Questionnaire
 from questionnaires.selectors import questionnaire_spec, texts_by_code
 from questionnaires.spec import (
     SpecInvalid,
-    _translatable_items,
     spec_from_data,
     translatable_count,
+    translatable_items,
     translation_gaps,
 )
 
@@ -223,8 +224,29 @@ def test_imp_core_v2_french_is_not_the_english_copied():
     spec = spec_from_file(V2_FILE)
     same = [
         (location, field)
-        for location, item in _translatable_items(spec)
+        for location, item in translatable_items(spec)
         for field, english in item.texts().items()
         if english and item.translations["fr"].flat().get(field) == english
     ]
     assert same == [("glossary[17] IAP", "term")]  # the acronym French UN texts use too
+
+
+def test_xlsx_export_of_v2_has_a_translations_sheet_with_every_text(tmp_path):
+    call_command("questionnaire_load", str(V2_FILE))
+    call_command("questionnaire_export", "IMP-CORE", "2", "--out", str(tmp_path))
+    workbook = load_workbook(tmp_path / "imp-core-v2.xlsx", read_only=True)
+    rows = list(workbook["Translations"].iter_rows(values_only=True))
+    assert rows[0] == ("Item", "Field", "English", "fr")
+    assert len(rows) == 1 + 570
+    hq = next(row for row in rows if row[0].endswith("LEAD-B-HQCONTROL") and row[1] == "label")
+    assert hq[2:] == (
+        "Key decisions kept at headquarters",
+        "Décisions essentielles gardées au Siège",
+    )
+
+
+def test_xlsx_export_of_an_english_only_version_has_no_translations_sheet(tmp_path):
+    call_command("questionnaire_load", str(V1_FILE))
+    call_command("questionnaire_export", "IMP-CORE", "1", "--out", str(tmp_path))
+    workbook = load_workbook(tmp_path / "imp-core-v1.xlsx", read_only=True)
+    assert "Translations" not in workbook.sheetnames
