@@ -126,9 +126,9 @@ def spec_to_xlsx(spec: QuestionnaireSpec, path: Path) -> None:
         )
         translations = _SafeSheet(workbook.create_sheet("Translations"))
         translations.append(["Item", "Field", "English", *languages])
-        for row in rows:
+        for item, field, english, texts in rows:
             translations.append(
-                [row[0], row[1], row[2], *(row[3].get(lang, "") for lang in languages)]
+                [item, field, english, *(texts.get(lang, "") for lang in languages)]
             )
     workbook.save(path)
 
