@@ -50,7 +50,7 @@ def test_answer_page_in_french_shows_the_french_statement_guidance_rubric_and_ta
     assert _fr(lead01, "guidance") in html
     for step in range(1, 6):
         assert _fr(lead01, f"rubric_{step}") in html
-    assert "Collaboration / planification conjointe\u00a0: L’équipe de direction" in html
+    assert "Collaboration / planification conjointe\u00a0: l’équipe de direction" in html
     assert escape(lead01.statement) not in html and escape(lead01.rubric_4) not in html
     lead = Dimension.objects.get(questionnaire=v2, code="LEAD")
     assert _fr(lead, "title") in html and _fr(lead, "description") in html
