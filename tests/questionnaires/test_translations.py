@@ -2,6 +2,7 @@
 declaration that makes every translation required, and one accessor that reads a text in
 the active language with English as the fallback."""
 
+import copy
 from io import StringIO
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import load_workbook
 
+from questionnaires.diff import ChangeKind, questionnaire_diff
 from questionnaires.formats import spec_from_file, spec_to_yaml
 from questionnaires.models import DimensionTag, GlossaryTerm, Indicator, Questionnaire
 from questionnaires.selectors import questionnaire_spec, texts_by_code
@@ -250,3 +252,18 @@ def test_xlsx_export_of_an_english_only_version_has_no_translations_sheet(tmp_pa
     call_command("questionnaire_export", "IMP-CORE", "1", "--out", str(tmp_path))
     workbook = load_workbook(tmp_path / "imp-core-v1.xlsx", read_only=True)
     assert "Translations" not in workbook.sheetnames
+
+
+def test_questionnaire_diff_lists_translation_changes(bilingual_data):
+    old = spec_from_data(bilingual_data)
+    changed = copy.deepcopy(bilingual_data)
+    lead01 = changed["dimensions"][0]["indicators"][0]["translations"]["fr"]
+    lead01["statement"] = "Nouvel énoncé."
+    lead01["rubric"][3] = "Coordination : autre texte."
+    changed["languages"] = ["en"]
+    new = spec_from_data(changed)
+    listed = {(c.code, c.kind, c.detail) for c in questionnaire_diff(old, new)}
+    assert listed == {
+        ("LEAD-01", ChangeKind.TRANSLATION_CHANGED, "fr: rubric.3, statement"),
+        ("TEST", ChangeKind.QUESTIONNAIRE_CHANGED, "languages"),
+    }
