@@ -6,6 +6,7 @@ revisions.
 """
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from questionnaires.steps import STEP_NAMES
 from questionnaires.translations import SOURCE_LANGUAGE, text_in
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STEP_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -41,6 +45,16 @@ class SourceBasis(models.TextChoices):
 
     REPORT = "report", _("Oslo 2007 report")
     PRACTICE = "practice", _("Practice since 2007")
+
+
+class _Sourced:
+    """An indicator, tag or glossary entry: it rests on the report or on practice."""
+
+    basis: str
+
+    @property
+    def is_practice(self) -> bool:
+        return self.basis == SourceBasis.PRACTICE
 
 
 class QuestionnaireStatus(models.TextChoices):
@@ -138,7 +152,7 @@ class Dimension(Translatable):
         return f"{self.code} — {self.title}"
 
 
-class Indicator(Translatable):
+class Indicator(_Sourced, Translatable):
     # Denormalised from the dimension so that codes are unique per version.
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="indicators"
@@ -213,7 +227,7 @@ class Indicator(Translatable):
         return (step, step)
 
     @property
-    def rubric(self) -> list[tuple[int, str, str]]:
+    def rubric(self) -> "list[tuple[int, StrOrPromise, str]]":
         """(step, step name, description) for the five steps, in order, in the active
         language."""
         return [
@@ -226,7 +240,7 @@ class TagKind(models.TextChoices):
     ENABLER = "enabler", _("Enabler")
 
 
-class DimensionTag(Translatable):
+class DimensionTag(_Sourced, Translatable):
     """A barrier or enabler respondents may tag on a dimension (fixed list per version)."""
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="tags")
@@ -253,7 +267,7 @@ class DimensionTag(Translatable):
         return f"{self.code}: {self.label}"
 
 
-class GlossaryTerm(Translatable):
+class GlossaryTerm(_Sourced, Translatable):
     """A term respondents meet (IMTF, ISF, DSRSG/RC/HC …), defined per questionnaire version."""
 
     questionnaire = models.ForeignKey(
@@ -279,7 +293,3 @@ class GlossaryTerm(Translatable):
 
     def __str__(self) -> str:
         return self.term
-
-    @property
-    def is_practice(self) -> bool:
-        return self.basis == SourceBasis.PRACTICE

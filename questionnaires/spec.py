@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_DOWN, Decimal
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Final, Literal, TypedDict
 
 from pydantic import (
     BaseModel,
@@ -38,7 +38,20 @@ from questionnaires.translations import SOURCE_LANGUAGE, language_name
 
 DIMENSION_CODES = ("LEAD", "POL", "HUM", "RES", "PLAN", "PART", "OWN", "ACC", "MS")
 COHERENCE_LEVELS = ("policy_strategic", "operational_programmatic", "administrative")
-REPORT, PRACTICE = "report", "practice"
+# What an item rests on: the mission's report (a source and a quote) or practice (a note).
+Basis = Literal["report", "practice"]
+REPORT: Final = "report"
+PRACTICE: Final = "practice"
+
+
+class Sourcing(TypedDict):
+    """The sourcing fields of an item, as a spec takes them."""
+
+    basis: Basis
+    source: str
+    quote: str
+    note: str
+
 
 Text = Annotated[str, Field(min_length=1)]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[a-z0-9]+)?$")]
@@ -160,7 +173,7 @@ class SourcedSpec(_Strict):
     Field order matters: ``basis`` is validated first so the others can check against it.
     """
 
-    basis: Literal["report", "practice"] = REPORT
+    basis: Basis = REPORT
     source: SourceText = Field("", validate_default=True)
     quote: str = Field("", validate_default=True)
     note: str = Field("", validate_default=True)
