@@ -17,6 +17,7 @@ from assessments.models import Answer, Assessment, DimensionTarget
 from missions.models import Mission, Period
 from missions.periods import quarter_label
 from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
+from questionnaires.translations import text_in
 from scoring.flags import flag_key
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore, ScoreSet
@@ -103,9 +104,10 @@ def dimension_rows(scope: DataScope) -> Iterator[tuple]:
         "title",
         "default_target_step",
         "weight",
+        "translations",
     ).iterator(chunk_size=CHUNK_SIZE):
-        *head, weight = row
-        yield (*head, float(weight))
+        *head, title, step, weight, translations = row
+        yield (*head, text_in(translations, "title", title), step, float(weight))
 
 
 def _indicator_qs():
@@ -130,9 +132,13 @@ def indicator_rows(scope: DataScope) -> Iterator[tuple]:
         "rubric_4",
         "rubric_5",
         "source",
+        "translations",
     ).iterator(chunk_size=CHUNK_SIZE):
-        code, version, dimension, indicator, level, weight, *texts = row
-        yield (code, version, dimension, indicator, level, float(weight), *texts)
+        code, version, dimension, indicator, level, weight, *texts, source, translations = row
+        # In the requester's language where the version has it (the source is a citation).
+        fields = ("statement", "rubric_1", "rubric_2", "rubric_3", "rubric_4", "rubric_5")
+        texts = [text_in(translations, f, t) for f, t in zip(fields, texts, strict=True)]
+        yield (code, version, dimension, indicator, level, float(weight), *texts, source)
 
 
 # --- answers, targets and scores -----------------------------------------------------------
