@@ -37,7 +37,7 @@ from assessments.forms import (
     revisions_field_value,
 )
 from assessments.models import Assessment, Response
-from assessments.panels import board_scores
+from assessments.panels import board_actions, board_scores, indicator_actions
 from assessments.quarter_services import (
     BandOverrideConflict,
     assessment_phase_set,
@@ -210,6 +210,10 @@ def answer_page(
     _asked, declared_not_applicable = dimension_indicators_for(
         assessment=assessment, component=component, dimension=dimension
     )
+    # Open actions of earlier quarters, beside their indicators: what was tried.
+    agreed = indicator_actions(assessment=assessment, user=request.user)
+    for form in forms:
+        form.agreed_actions = agreed.by_indicator.get(form.indicator.code, []) if agreed else []
     index = dimensions.index(dimension)
     return render(
         request,
@@ -221,6 +225,7 @@ def answer_page(
             "component_label": scope_label(component),
             "dimension": dimension,
             "declared_not_applicable": declared_not_applicable,
+            "dimension_actions": agreed.by_dimension.get(dimension.code, []) if agreed else [],
             "dimensions": dimensions,
             "progress": progress,
             "previous_dimension": dimensions[index - 1] if index > 0 else None,
@@ -493,6 +498,7 @@ def _board_context(request, assessment, **forms) -> dict:
         "overdue": assessment_is_overdue(assessment),
         "incomplete": incomplete,
         "scores": _scores_readable_by(board_scores(assessment=assessment), readable),
+        "actions_panel": board_actions(assessment=assessment, user=user),
     }
 
 

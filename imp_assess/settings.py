@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "questionnaires",
     "assessments",
     "scoring",
+    "actions",
     "dashboards",
     "exports",
     "security",

@@ -30,7 +30,13 @@ from missions.models import Period
 from missions.periods import quarter_previous
 from missions.roles import User
 from missions.selectors import mission_list_visible_to
-from questionnaires.models import Dimension, DimensionTag, Questionnaire, QuestionnaireStatus
+from questionnaires.models import (
+    Dimension,
+    DimensionTag,
+    Questionnaire,
+    QuestionnaireStatus,
+    TagKind,
+)
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import ScoreSet
 
@@ -115,6 +121,17 @@ def tag_labels() -> dict[str, str]:
         "dimension__questionnaire__version",
     ).values_list("code", "label")
     return dict(rows)
+
+
+def barrier_choices() -> list[tuple[str, str]]:
+    """(code, "DIMENSION: label") of every barrier tag, newest wording, for a filter."""
+    rows = DimensionTag.objects.filter(kind=TagKind.BARRIER).order_by(
+        "dimension__order",
+        "order",
+        F("dimension__questionnaire__published_at").asc(nulls_first=True),
+    ).values_list("code", "dimension__code", "label")
+    found = {code: f"{dimension}: {label}" for code, dimension, label in rows}
+    return list(found.items())
 
 
 def plotted(score: float | None, sufficient: bool) -> float | None:
