@@ -32,13 +32,30 @@ def _due_choices(start: tuple[int, int], current: tuple[int, int] | None = None)
     return [(quarter_label(*q), quarter_label(*q)) for q in sorted(quarters)]
 
 
+class _NamedErrors(forms.Form):
+    """Every error names its field, also where the error is shown away from it."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = field.label
+            field.error_messages["required"] = _("%(field)s: this is required.") % {"field": label}
+            field.error_messages["invalid_choice"] = _(
+                "%(field)s: choose one of the options offered."
+            ) % {"field": label}
+            if "invalid" in field.error_messages:
+                field.error_messages["invalid"] = _("%(field)s: not a valid value.") % {
+                    "field": label
+                }
+
+
 class _OwnerUserField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         name = obj.get_full_name()
         return f"{name} ({obj.get_username()})" if name else obj.get_username()
 
 
-class _ActionFields(forms.Form):
+class _ActionFields(_NamedErrors):
     description = forms.CharField(
         label=_("What will be done"),
         max_length=DESCRIPTION_MAX_LENGTH,
@@ -132,7 +149,7 @@ class ActionEditForm(_ActionFields):
         )
 
 
-class ActionNoteForm(forms.Form):
+class ActionNoteForm(_NamedErrors):
     noted_on = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
