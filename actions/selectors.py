@@ -183,15 +183,25 @@ def assessment_flagged_indicators(*, assessment: Assessment) -> list[FlaggedIndi
     return sorted(flagged, key=lambda f: order.get(f.code, len(order)))
 
 
-def _page_lines(assessment: Assessment, *, today: datetime.date | None) -> list[ActionLine]:
-    """Actions agreed in this quarter (any status) and open actions agreed before it."""
-    period = assessment.period
-    page_quarter = (period.year, period.quarter)
-    qs = _actions().filter(mission_id=assessment.mission_id).filter(
-        Q(assessment=assessment) | (_open() & _agreed_up_to(page_quarter))
+def actions_for_quarter(
+    *, mission_id: int, quarter: Quarter, today: datetime.date | None = None
+) -> list[ActionLine]:
+    """The actions a quarter's pages show: those agreed in it (any status) and the open ones
+    agreed before it (carried forward). One query."""
+    page_quarter = quarter
+    agreed_in = Q(assessment__period__year=quarter[0], assessment__period__quarter=quarter[1])
+    qs = _actions().filter(mission_id=mission_id).filter(
+        agreed_in | (_open() & _agreed_up_to(page_quarter))
     )
     today_quarter = _today_quarter(today)
     return [_line(a, page_quarter=page_quarter, today_quarter=today_quarter) for a in qs]
+
+
+def _page_lines(assessment: Assessment, *, today: datetime.date | None) -> list[ActionLine]:
+    period = assessment.period
+    return actions_for_quarter(
+        mission_id=assessment.mission_id, quarter=(period.year, period.quarter), today=today
+    )
 
 
 def _by_indicator(lines: list[ActionLine]) -> dict[str, list[ActionLine]]:
