@@ -44,7 +44,9 @@ class Action(models.Model):
     # Codes of the dimension's barrier tags the action addresses.
     barrier_codes = models.JSONField(_("barriers addressed"), default=list, blank=True)
     owner = models.CharField(
-        _("owner (office or post)"), max_length=OWNER_MAX_LENGTH, help_text=_("e.g. Office of the DSRSG/RC/HC")
+        _("owner (office or post)"),
+        max_length=OWNER_MAX_LENGTH,
+        help_text=_("e.g. Office of the DSRSG/RC/HC"),
     )
     owner_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,7 +79,8 @@ class Action(models.Model):
         verbose_name_plural = _("actions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(due_quarter__gte=1, due_quarter__lte=4), name="action_due_quarter_1_to_4"
+                condition=Q(due_quarter__gte=1, due_quarter__lte=4),
+                name="action_due_quarter_1_to_4",
             ),
             models.CheckConstraint(
                 condition=~Q(status="dropped") | ~Q(dropped_reason=""),

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,9 +36,9 @@ def _today_quarter(today: datetime.date | None) -> Quarter:
 
 
 def _actions() -> QuerySet[Action]:
-    return Action.objects.select_related(
-        "mission", "assessment__period", "owner_user"
-    ).order_by("mission__code", "assessment__period__year", "assessment__period__quarter", "pk")
+    return Action.objects.select_related("mission", "assessment__period", "owner_user").order_by(
+        "mission__code", "assessment__period__year", "assessment__period__quarter", "pk"
+    )
 
 
 def _open() -> Q:
@@ -99,7 +99,7 @@ def overdue_actions(
     return list(qs.order_by("mission__code", "due_year", "due_quarter", "pk"))
 
 
-def _visible_mission_ids(user: User) -> QuerySet[Mission]:
+def _visible_mission_ids(user: User) -> QuerySet[Mission, Any]:
     return mission_list_visible_to(user=user).values("pk")
 
 
@@ -190,8 +190,10 @@ def actions_for_quarter(
     agreed before it (carried forward). One query."""
     page_quarter = quarter
     agreed_in = Q(assessment__period__year=quarter[0], assessment__period__quarter=quarter[1])
-    qs = _actions().filter(mission_id=mission_id).filter(
-        agreed_in | (_open() & _agreed_up_to(page_quarter))
+    qs = (
+        _actions()
+        .filter(mission_id=mission_id)
+        .filter(agreed_in | (_open() & _agreed_up_to(page_quarter)))
     )
     today_quarter = _today_quarter(today)
     return [_line(a, page_quarter=page_quarter, today_quarter=today_quarter) for a in qs]
@@ -278,15 +280,18 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]]
 
 
-_TRACKED = {
-    "description": Action._meta.get_field("description"),
-    "owner": Action._meta.get_field("owner"),
-    "owner_user": Action._meta.get_field("owner_user"),
-    "due_year": Action._meta.get_field("due_year"),
-    "due_quarter": Action._meta.get_field("due_quarter"),
-    "status": Action._meta.get_field("status"),
-    "dropped_reason": Action._meta.get_field("dropped_reason"),
-}
+_TRACKED: tuple[Field[Any, Any], ...] = tuple(
+    cast("Field[Any, Any]", Action._meta.get_field(name))
+    for name in (
+        "description",
+        "owner",
+        "owner_user",
+        "due_year",
+        "due_quarter",
+        "status",
+        "dropped_reason",
+    )
+)
 
 
 def _shown(value: Any) -> str:
@@ -301,17 +306,27 @@ def _shown(value: Any) -> str:
 
 def action_history(*, action: Action) -> list[HistoryEntry]:
     """Every change to the action and its notes, newest first, from django-simple-history.
-    Two queries."""
+    Three queries."""
     entries: list[HistoryEntry] = []
     previous: Any = None
-    for record in Action.history.filter(id=action.pk).select_related("history_user").order_by(
-        "history_date", "history_id"
-    ):
+    records = list(
+        Action.history.filter(id=action.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    owners: dict[Any, str] = dict(
+        get_user_model()
+        .objects.filter(pk__in={r.owner_user_id for r in records if r.owner_user_id})
+        .values_list("pk", "username")
+    )
+    for record in records:
         changes = []
-        for name, model_field in _TRACKED.items():
+        for model_field in _TRACKED:
             attname = model_field.attname
             after = getattr(record, attname)
             before = getattr(previous, attname) if previous is not None else None
+            if attname == "owner_user_id":
+                after, before = owners.get(after), owners.get(before)
             if previous is None or before != after:
                 if previous is None and after in (None, ""):
                     continue
@@ -405,9 +420,7 @@ class FollowUpRow:
     series: list[FollowUpSeries]
 
 
-def action_followup(
-    *, mission_id: int, today: datetime.date | None = None
-) -> list[FollowUpRow]:
+def action_followup(*, mission_id: int, today: datetime.date | None = None) -> list[FollowUpRow]:
     """Each of the mission's actions with its indicators' values from the quarter it was
     agreed in to the latest scored quarter. Three queries."""
     actions = list(_actions().filter(mission_id=mission_id))
@@ -513,9 +526,11 @@ def action_export_rows(
         qs = qs.filter(mission_id__in=list(mission_ids))
     today_quarter = _today_quarter(today)
     latest_note: dict[int, tuple[datetime.date, str]] = {}
-    for action_id, noted_on, text in ActionNote.objects.filter(action__in=qs).order_by(
-        "action_id", "noted_on", "pk"
-    ).values_list("action_id", "noted_on", "text"):
+    for action_id, noted_on, text in (
+        ActionNote.objects.filter(action__in=qs)
+        .order_by("action_id", "noted_on", "pk")
+        .values_list("action_id", "noted_on", "text")
+    ):
         latest_note[action_id] = (noted_on, text)
     for action in qs:
         note = latest_note.get(action.pk)

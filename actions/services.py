@@ -255,7 +255,9 @@ def action_note_add(
     today = timezone.localdate()
     noted_on = noted_on or today
     if noted_on > today:
-        errors.setdefault("noted_on", []).append(_("Date: a progress note cannot be dated in the future."))
+        errors.setdefault("noted_on", []).append(
+            _("Date: a progress note cannot be dated in the future.")
+        )
     if errors:
         raise ValidationError(errors)
     author = by if by is not None and by.is_authenticated else None

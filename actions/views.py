@@ -200,4 +200,3 @@ def followup_page(request: HttpRequest, mission: Mission) -> HttpResponse:
             "can_edit": permissions.can_edit_mission_actions(request.user, mission.pk),
         },
     )
-

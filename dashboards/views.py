@@ -11,12 +11,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from actions.models import ActionStatus
+from actions.selectors import PortfolioFilters, action_portfolio
 from dashboards import charts, tables
 from dashboards.cache import cached
 from dashboards.figures import cycle_state_label
-from actions.models import ActionStatus
-from actions.selectors import PortfolioFilters, action_portfolio
-from dashboards.forms import ActionsForm, BarrierForm, CompareForm, EvidenceForm, PortfolioForm, ProfileForm
+from dashboards.forms import (
+    ActionsForm,
+    BarrierForm,
+    CompareForm,
+    EvidenceForm,
+    PortfolioForm,
+    ProfileForm,
+)
 from dashboards.selectors import (
     barrier_counts,
     barrier_evidence,

@@ -125,11 +125,15 @@ def tag_labels() -> dict[str, str]:
 
 def barrier_choices() -> list[tuple[str, str]]:
     """(code, "DIMENSION: label") of every barrier tag, newest wording, for a filter."""
-    rows = DimensionTag.objects.filter(kind=TagKind.BARRIER).order_by(
-        "dimension__order",
-        "order",
-        F("dimension__questionnaire__published_at").asc(nulls_first=True),
-    ).values_list("code", "dimension__code", "label")
+    rows = (
+        DimensionTag.objects.filter(kind=TagKind.BARRIER)
+        .order_by(
+            "dimension__order",
+            "order",
+            F("dimension__questionnaire__published_at").asc(nulls_first=True),
+        )
+        .values_list("code", "dimension__code", "label")
+    )
     found = {code: f"{dimension}: {label}" for code, dimension, label in rows}
     return list(found.items())
 

@@ -172,7 +172,9 @@ def test_next_quarters_answering_page_shows_open_actions_beside_their_indicators
 
 
 def test_beside_indicators_is_hidden_from_other_missions(personas, quarters, agreed):
-    assert actions_beside_indicators(assessment=quarters.current, user=personas.respondent_b) is None
+    assert (
+        actions_beside_indicators(assessment=quarters.current, user=personas.respondent_b) is None
+    )
     found = actions_beside_indicators(assessment=quarters.current, user=personas.analyst)
     assert set(found.by_indicator) == {"LEAD-01", "LEAD-02"}
     assert [line.action.pk for line in found.by_dimension["HUM"]] == [agreed[1].pk]
