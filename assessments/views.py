@@ -448,6 +448,13 @@ def _board_context(request, assessment, **forms) -> dict:
     revisions = revisions_field_value(assessment_band_revisions(assessment=assessment))
     declared = assessment_declared_not_applicable(assessment=assessment)
     mission_response = next((p.response for p in progress if p.component == MISSION_WIDE), None)
+    scores = _scores_readable_by(board_scores(assessment=assessment), readable)
+    actions_panel = board_actions(assessment=assessment, user=user)
+    if scores is not None and actions_panel is not None:
+        # The drill-down shows each indicator's agreed actions beside it.
+        for dim in scores.dimensions:
+            for ind in dim.get("indicators", []):
+                ind["agreed_actions"] = actions_panel.by_indicator.get(ind.get("code"), [])
     return {
         "assessment": assessment,
         "progress": progress,
@@ -497,8 +504,8 @@ def _board_context(request, assessment, **forms) -> dict:
         ],
         "overdue": assessment_is_overdue(assessment),
         "incomplete": incomplete,
-        "scores": _scores_readable_by(board_scores(assessment=assessment), readable),
-        "actions_panel": board_actions(assessment=assessment, user=user),
+        "scores": scores,
+        "actions_panel": actions_panel,
     }
 
 

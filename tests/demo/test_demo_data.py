@@ -308,3 +308,9 @@ def test_demo_missions_have_actions_on_their_findings_carried_forward(seeded):
     assert set(esk) == {"done", "dropped"} and esk["dropped"].dropped_reason
     # Each change went to the history (created, then moved to its status).
     assert esk["done"].history.count() == 2
+    # The board's drill-down shows the action beside its indicator.
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bor-focal"))
+    board = client.get(f"/assessments/{bor.assessment_id}/").content.decode()
+    row = board[board.index('<tr data-indicator="HUM-02">') :].split("</tr>")[0]
+    assert "Move humanitarian coordination out of the joint operations centre" in row
