@@ -10,7 +10,7 @@ Administrators may do what a focal point may, as for the assessment itself
 from actions.models import Action
 from assessments.models import Assessment, AssessmentStatus
 from assessments.permissions import is_focal_point, respondent_components
-from missions.roles import User, user_is_administrator, user_sees_all_missions
+from missions.roles import User, user_is_administrator, user_is_analyst, user_sees_all_missions
 
 # Actions are agreed once the quarter's findings are in: after submission, and while approved.
 RECORDING_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED)
@@ -45,4 +45,4 @@ def can_edit_action(user: User, action: Action) -> bool:
 
 def can_view_portfolio(user: User) -> bool:
     """The cross-mission actions view: HQ analysts and administrators."""
-    return user_sees_all_missions(user) and user.is_authenticated
+    return user_is_administrator(user) or user_is_analyst(user)

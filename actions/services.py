@@ -155,7 +155,8 @@ def action_create(
     owner_user: Any = None,
 ) -> Action:
     """Agree an action in the assessment's quarter (submitted or approved), on flagged
-    indicators of one dimension or on the dimension as a whole."""
+    indicators of one dimension or on the dimension as a whole. ``by=None`` is the system
+    (demo data, a management command): no permission check, no user in the history."""
     if by is not None and not permissions.can_record_action(by, assessment):
         raise PermissionDenied
     if assessment.status not in permissions.RECORDING_STATUSES:

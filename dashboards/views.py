@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from actions.models import ActionStatus
+from actions.permissions import can_view_portfolio
 from actions.selectors import PortfolioFilters, action_portfolio
 from dashboards import charts, tables
 from dashboards.cache import cached
@@ -324,7 +325,8 @@ def evidence_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def actions_page(request: HttpRequest) -> HttpResponse:
     """Every mission's actions for HQ: filters in the URL, the table, and its CSV."""
-    _require_analyst(request)
+    if not can_view_portfolio(request.user):
+        raise PermissionDenied
     form = ActionsForm(
         request.GET,
         dimensions=dimension_catalogue(),
