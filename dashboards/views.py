@@ -16,7 +16,6 @@ from actions.permissions import can_view_portfolio
 from actions.selectors import PortfolioFilters, action_portfolio
 from dashboards import charts, tables
 from dashboards.cache import cached
-from dashboards.figures import cycle_state_label
 from dashboards.forms import (
     ActionsForm,
     BarrierForm,
@@ -36,7 +35,6 @@ from dashboards.selectors import (
     portfolio,
 )
 from dashboards.selectors.common import barrier_choices, tag_labels
-from dashboards.types import CYCLE_STATES
 from missions.models import Mission
 from missions.roles import user_sees_all_missions
 from missions.selectors import mission_list_visible_to, period_current
@@ -115,10 +113,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
         # Not cached: statuses change without a new score, and the query is small.
         board = cycle_board(user=request.user, period_id=cycle_period.pk, **filters)
         context["board"] = board
-        context["board_states"] = [
-            (state, cycle_state_label(state), [row for row in board.rows if row.state == state])
-            for state in CYCLE_STATES
-        ]
+        context["board_states"] = tables.cycle_states(board)
         context["charts"] += charts.cycle_charts(board)
     context["csv_name"] = f"portfolio-{period.label if period else 'none'}"
     return _respond(request, template, context, form)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "dashboards",
     "exports",
     "security",
+    "home",
     "demo",
 ]
 
