@@ -65,7 +65,7 @@ def test_focal_point_agrees_an_action_that_the_next_quarter_and_the_analyst_see(
 
     log_in(page, "analyst", PASSWORD)
     page.goto("/dashboards/")
-    page.get_by_role("link", name="Actions").click()
+    page.get_by_role("link", name="Actions", exact=True).click()
     page.get_by_label("Status").select_option("planned")
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**/dashboards/actions/?**status=planned**")
