@@ -76,7 +76,7 @@ def test_followup_page_shows_the_numbers_and_marks_overdue(client, personas, qua
     client.force_login(personas.respondent_a)
     page = client.get(reverse("actions:followup", args=[personas.mission_a.pk])).content.decode()
     row = page[page.index(f'data-action="{lead.pk}"') :].split("</tr>")[0]
-    assert row.startswith(f'data-action="{lead.pk}" class="table-warning"')
+    assert row.startswith(f'data-action="{lead.pk}" class="action-overdue"')
     assert "Overdue" in row
     for value in ("1.5", "2.0", "3.0"):
         assert f'<span class="followup-value">{value}</span>' in row

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from actions.models import Action
+from actions.services import action_create
 from tests.actions.conftest import quarters  # noqa: F401 (fixture)
 from tests.assessments.conftest import questionnaire  # noqa: F401 (fixture)
 from tests.browser.conftest import log_in, log_out
@@ -63,6 +64,13 @@ def test_focal_point_agrees_an_action_that_the_next_quarter_and_the_analyst_see(
     assert "Keep humanitarian planning" in page.locator("#actions-carried").inner_text()
     log_out(page)
 
+    # An older action, overdue, whose indicator moved: the follow-up shows both kinds.
+    first = quarters.assessments[0]
+    older = action_create(
+        assessment=first, by=personas.focal_point_a, description="Clarify the roles of the "
+        "DSRSG/RC/HC in the senior leadership team", owner="Chief of Staff",
+        indicator_codes=["LEAD-01"], due=(first.period.year, first.period.quarter),
+    )  # fmt: skip
     log_in(page, "analyst", PASSWORD)
     page.goto("/dashboards/")
     page.get_by_role("link", name="Actions", exact=True).click()
@@ -76,6 +84,12 @@ def test_focal_point_agrees_an_action_that_the_next_quarter_and_the_analyst_see(
     page.wait_for_url(f"**/actions/missions/{personas.mission_a.pk}/")
     series = page.locator(f'tr[data-action="{action.pk}"] .followup-series')
     assert series.inner_text() == f"LEAD-02: {agreed_in.period.label} 4.0"
+    older_row = page.locator(f'tr[data-action="{older.pk}"]')
+    labels = [p.label for p in quarters.periods[:3]]
+    assert older_row.locator(".followup-series").inner_text() == (
+        f"LEAD-01: {labels[0]} 1.5 → {labels[1]} 2.0 → {labels[2]} 3.0"
+    )
+    assert "Overdue" in older_row.inner_text()
     followup = screenshot(page, "followup")
 
     DOCS_SCREENSHOTS.mkdir(exist_ok=True)
