@@ -268,6 +268,11 @@ def action_get_for_user(*, user: User, action_id: int) -> Action:
     return action
 
 
+def mission_get_for_user(*, user: User, mission_id: int) -> Mission:
+    """The mission, if the user may see it; Mission.DoesNotExist otherwise."""
+    return mission_list_visible_to(user=user).get(pk=mission_id)
+
+
 def action_notes(*, action: Action) -> list[ActionNote]:
     return list(action.notes.select_related("created_by").order_by("-noted_on", "-pk"))
 
@@ -397,6 +402,10 @@ class FollowUpSeries:
     code: str
     measure: str  # "value" (mean step, 1-5) or "alignment" (0-100)
     points: list[SeriesPoint]
+
+    @property
+    def is_alignment(self) -> bool:
+        return self.measure == "alignment"
 
     @property
     def first(self) -> float | None:

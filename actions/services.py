@@ -27,10 +27,11 @@ from actions.models import (
     ActionStatus,
 )
 from actions.selectors import assessment_flagged_indicators
+from assessments.history import history_author_set
 from assessments.models import Assessment
 from missions.models import Membership
 from missions.periods import quarter_label
-from missions.roles import User
+from missions.roles import User, account_of
 from questionnaires.models import Dimension, DimensionTag, TagKind
 
 Quarter = tuple[int, int]
@@ -188,9 +189,9 @@ def action_create(
         due_year=due[0],
         due_quarter=due[1],
         status=ActionStatus.PLANNED,
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=account_of(by),
     )
-    action._history_user = action.created_by  # type: ignore[attr-defined]
+    history_author_set(action, by=by)
     with transaction.atomic():
         action.save()
     return action
@@ -238,7 +239,7 @@ def action_update(
             return False
         for name, value in new.items():
             setattr(locked, name, value)
-        locked._history_user = by if by is not None and by.is_authenticated else None  # type: ignore[attr-defined]
+        history_author_set(locked, by=by)
         locked.save()
     for name, value in new.items():
         setattr(action, name, value)
@@ -261,9 +262,8 @@ def action_note_add(
         )
     if errors:
         raise ValidationError(errors)
-    author = by if by is not None and by.is_authenticated else None
-    note = ActionNote(action=action, noted_on=noted_on, text=text, created_by=author)
-    note._history_user = author  # type: ignore[attr-defined]
+    note = ActionNote(action=action, noted_on=noted_on, text=text, created_by=account_of(by))
+    history_author_set(note, by=by)
     with transaction.atomic():
         note.save()
     return note

@@ -27,6 +27,7 @@ from actions.selectors import (
     assessment_flagged_indicators,
     barrier_tags,
     dimensions_of,
+    mission_get_for_user,
     mission_members,
 )
 from actions.services import action_create, action_note_add, action_update
@@ -34,7 +35,6 @@ from assessments.models import Assessment
 from assessments.selectors import assessment_get_for_user
 from imp_assess.http import found_then_method
 from missions.models import Mission
-from missions.selectors import mission_list_visible_to
 
 
 def _get_assessment_for_user(request: HttpRequest, assessment_id: int) -> Assessment:
@@ -182,10 +182,10 @@ def action_note_view(request: HttpRequest, action: Action) -> HttpResponse:
 
 
 def _get_mission_for_user(request: HttpRequest, mission_id: int) -> Mission:
-    mission = mission_list_visible_to(user=request.user).filter(pk=mission_id).first()
-    if mission is None:
-        raise Http404
-    return mission
+    try:
+        return mission_get_for_user(user=request.user, mission_id=mission_id)
+    except Mission.DoesNotExist:
+        raise Http404 from None
 
 
 @login_required

@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -18,7 +17,7 @@ from actions.models import Action, ActionStatus
 from actions.selectors import assessment_flagged_indicators
 from actions.services import action_create, action_note_add, action_update
 from assessments.models import Assessment
-from demo.scenario import V2_QUARTERS, demo_missions, login_name
+from demo.scenario import V2_QUARTERS, DemoMission, demo_missions, login_name
 from demo.synthetic import SyntheticAnswers, SyntheticHistory
 from missions.models import Component, Membership, MembershipRole, Mission, Period
 from missions.periods import (
@@ -28,7 +27,7 @@ from missions.periods import (
     quarter_previous,
     quarter_start,
 )
-from missions.roles import ANALYST_GROUP
+from missions.roles import ANALYST_GROUP, Account
 from questionnaires.formats import spec_from_file
 from questionnaires.models import Questionnaire, QuestionnaireStatus
 from questionnaires.services import questionnaire_load
@@ -117,7 +116,7 @@ def demo_seed(
     return logins
 
 
-def _demo_actions(periods: list[Period], scenarios: dict) -> None:
+def _demo_actions(periods: list[Period], scenarios: dict[str, DemoMission]) -> None:
     """The scenario's actions, agreed on scored past quarters; kept if they exist."""
     for mission in Mission.objects.filter(is_demo=True, code__in=scenarios).order_by("code"):
         for planned in scenarios[mission.code].actions:
@@ -157,12 +156,11 @@ def _demo_actions(periods: list[Period], scenarios: dict) -> None:
 
 @transaction.atomic
 def _demo_people(*, missions: int) -> list[DemoLogin]:
-    User = get_user_model()
     password_hash = make_password(DEMO_PASSWORD)
     logins: list[DemoLogin] = []
 
-    def user(username: str, **extra) -> "User":
-        account, created = User.objects.get_or_create(
+    def user(username: str, **extra: object) -> Account:
+        account, created = Account.objects.get_or_create(
             username=username, defaults={"password": password_hash, **extra}
         )
         return account
@@ -192,7 +190,7 @@ def _demo_people(*, missions: int) -> list[DemoLogin]:
             Membership.objects.get_or_create(
                 user=account, mission=mission, role=role, component=component
             )
-            label = MembershipRole(role).label
+            label = str(MembershipRole(role).label)
             if component:
                 label = f"{label}, {Component(component).label}"
             logins.append(DemoLogin(username, f"{label} — {mission.code}"))
