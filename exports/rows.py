@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, When
 
+from actions.selectors import action_export_count, action_export_rows
 from assessments.models import Answer, Assessment, DimensionTarget
 from missions.models import Mission, Period
 from missions.periods import quarter_label
@@ -440,6 +441,17 @@ def coherence_rows(scope: DataScope) -> Iterator[tuple]:
             _r(completeness),
             sufficient,
         )
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+def action_rows(scope: DataScope) -> Iterator[tuple]:
+    yield from action_export_rows(mission_ids=scope.mission_ids)
+
+
+def action_count(scope: DataScope) -> int:
+    return action_export_count(mission_ids=scope.mission_ids)
 
 
 # --- counts (for progress) -----------------------------------------------------------------

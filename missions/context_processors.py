@@ -8,6 +8,7 @@ from missions.selectors import mission_list_visible_to, mission_memberships_for_
 NAV_SECTIONS = {
     "home": "home",
     "assessments": "assessments",
+    "actions": "assessments",  # an action belongs to its mission's assessments
     "dashboards": "dashboards",
     "exports": "exports",
     "questionnaire_list": "reference",

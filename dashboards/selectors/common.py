@@ -31,7 +31,13 @@ from missions.models import Mission, Period
 from missions.periods import quarter_previous
 from missions.roles import User
 from missions.selectors import mission_list_visible_to
-from questionnaires.models import Dimension, DimensionTag, Questionnaire, QuestionnaireStatus
+from questionnaires.models import (
+    Dimension,
+    DimensionTag,
+    Questionnaire,
+    QuestionnaireStatus,
+    TagKind,
+)
 from questionnaires.selectors import texts_by_code
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import ScoreSet
@@ -117,6 +123,22 @@ def tag_labels() -> dict[str, str]:
         "dimension__questionnaire__version",
     )
     return texts_by_code(tags, "label")  # in the reader's language
+
+
+def barrier_choices() -> list[tuple[str, str]]:
+    """(code, "DIMENSION: label") of every barrier tag, newest wording, for a filter."""
+    tags = (
+        DimensionTag.objects.filter(kind=TagKind.BARRIER)
+        .select_related("dimension")
+        .order_by(
+            "dimension__order",
+            "order",
+            F("dimension__questionnaire__published_at").asc(nulls_first=True),
+        )
+    )
+    # In the reader's language, like every questionnaire text.
+    found = {tag.code: f"{tag.dimension.code}: {tag.text('label')}" for tag in tags}
+    return list(found.items())
 
 
 def plotted(score: float | None, sufficient: bool) -> float | None:
