@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "questionnaires",
     "assessments",
     "scoring",
+    "actions",
     "dashboards",
     "exports",
     "security",
