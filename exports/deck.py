@@ -7,8 +7,9 @@ the peer median follows ``dashboards.disclosure`` because the profile already do
 flag colours come from ``scoring.flags``.
 
 Slides, for N missions: a title slide, the portfolio heat table (``HEAT_ROWS`` missions per
-slide), then three per mission (dimension profile with the target-alignment headline and the
-flags; the trend with the peer median; the most frequent barriers and enablers). Every slide
+slide), then four per mission (dimension profile with the target-alignment headline and the
+flags; the trend with the peer median; the most frequent barriers and enablers; the actions
+agreed, from the actions app's selector). Every slide
 carries the classification marking in its footer, DEMO DATA when it shows a demo mission, and
 notes with the provenance of its numbers.
 """
@@ -38,6 +39,7 @@ from pptx.slide import Slide
 from pptx.table import _Cell
 from pptx.util import Emu, Inches, Pt
 
+from actions.selectors import actions_for_quarter
 from dashboards.figures import BARRIER_COLOUR, ENABLER_COLOUR, PEER_LINE, version_note
 from dashboards.selectors import mission_profile, portfolio
 from dashboards.types import MissionProfile, Portfolio, PortfolioRow
@@ -60,6 +62,8 @@ HEAT_MISSION_WIDTH = int(Inches(1.35))
 HEAT_FIGURE_WIDTH = int(Inches(0.72))  # the four headline columns
 TREND_QUARTERS = 8
 TAG_ROWS = 6
+ACTION_ROWS = 8  # actions listed on a mission's slide; the rest are counted
+PER_MISSION = 4  # slides per mission
 SCORE_COLOUR = "#0072B2"
 TARGET_COLOUR = "#000000"
 PREVIOUS_COLOUR = "#999999"
@@ -635,6 +639,86 @@ def _tags_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> None:
         )
 
 
+def _actions_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> None:
+    """The actions agreed in the quarter and those still open from earlier ones, as the
+    scorecard lists them (``actions.selectors.actions_for_quarter``)."""
+    mission = profile.mission
+    slide = deck.slide(
+        _("%(mission)s: actions agreed") % {"mission": mission.label},
+        demo=mission.is_demo,
+        notes=[*notes, _("Source: the actions agreed on the assessment board.")],
+    )
+    lines = (
+        actions_for_quarter(
+            mission_id=mission.id, quarter=(profile.period.year, profile.period.quarter)
+        )
+        if profile.period
+        else []
+    )
+    if not lines:
+        deck.text(
+            slide,
+            _("No action agreed in this quarter and none open from earlier quarters."),
+            top=TOP,
+            height=Inches(0.5),
+        )
+        return
+    headers = [
+        _("Agreed in"),
+        _("Addresses"),
+        _("What will be done"),
+        _("Owner"),
+        _("Due"),
+        _("Status"),
+    ]
+    widths = [0.8, 1.1, 3.6, 1.3, 0.8, 1.6]
+    shown = lines[:ACTION_ROWS]
+    frame = slide.shapes.add_table(
+        len(shown) + 1,
+        len(headers),
+        Emu(MARGIN),
+        Emu(TOP),
+        Emu(deck.width - 2 * MARGIN),
+        Emu(int(Inches(0.5)) * (len(shown) + 1)),
+    )
+    frame.name = f"actions-{mission.code}"
+    table = frame.table
+    for position, (header, width) in enumerate(zip(headers, widths, strict=True)):
+        table.columns[position].width = Emu(int(Inches(width)))
+        _cell(table.cell(0, position), header, bold=True)
+    overdue_style = flag_style(SHORTFALL)
+    for row, line in enumerate(shown, start=1):
+        action = line.action
+        addresses = action.dimension_code + (
+            ": " + ", ".join(action.indicator_codes) if action.indicator_codes else ""
+        )
+        status = str(line.status_label) + (
+            f": {action.dropped_reason}" if action.dropped_reason else ""
+        )
+        if line.overdue:
+            status += " — " + _("overdue")
+        description = action.description
+        if len(description) > 200:
+            description = description[:199] + "…"
+        values = [line.agreed, addresses, description, action.owner, line.due, status]
+        for column, value in enumerate(values):
+            overdue = line.overdue and column == len(values) - 1
+            _cell(
+                table.cell(row, column),
+                value,
+                fill=overdue_style.colour if overdue else None,
+                colour=overdue_style.text_colour if overdue else None,
+            )
+    if len(lines) > len(shown):
+        deck.text(
+            slide,
+            _("%(n)d more actions in the application.") % {"n": len(lines) - len(shown)},
+            top=TOP + int(Inches(0.5)) * (len(shown) + 1) + int(Inches(0.1)),
+            height=Inches(0.4),
+            size=10,
+        )
+
+
 # --- the whole deck ----------------------------------------------------------------------------
 
 
@@ -698,6 +782,7 @@ def briefing_deck_write(
         _profile_slide(deck, profile, notes)
         _trend_slide(deck, profile, notes)
         _tags_slide(deck, profile, notes)
+        _actions_slide(deck, profile, notes)
         if progress is not None:
             progress.advance()
     deck.presentation.save(str(path))
@@ -707,4 +792,4 @@ def briefing_deck_write(
 
 def deck_slide_count(missions: int) -> int:
     """How many slides a deck of ``missions`` missions has (the tests and the docs say so)."""
-    return 1 + max(1, math.ceil(missions / HEAT_ROWS)) + 3 * missions
+    return 1 + max(1, math.ceil(missions / HEAT_ROWS)) + PER_MISSION * missions

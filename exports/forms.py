@@ -79,5 +79,5 @@ class BriefingDeckForm(BriefingPackForm):
     def __init__(self, *args, missions, **kwargs):
         super().__init__(*args, missions=missions, **kwargs)
         self.fields["missions"].help_text = _(
-            "A title slide and the portfolio heat table, then three slides per mission."
+            "A title slide and the portfolio heat table, then four slides per mission."
         )

@@ -81,7 +81,7 @@ def test_slide_count_for_n_missions(known_data, tmp_path, monkeypatch, missions,
     path = _write(known_data, tmp_path, user=known_data.personas.analyst, missions=missions)
     slides = len(Presentation(str(path)).slides)
     assert slides == deck_slide_count(len(missions))
-    assert slides == 1 + (len(missions) if heat_rows == 1 else 1) + 3 * len(missions)
+    assert slides == 1 + (len(missions) if heat_rows == 1 else 1) + 4 * len(missions)
 
 
 def test_every_chart_is_a_native_chart_part_with_the_selectors_values(analyst_deck, known_data):
