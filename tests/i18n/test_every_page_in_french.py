@@ -17,6 +17,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.services import action_create
+from assessments.models import Assessment
 from exports.models import ExportJob, ExportKind, ExportStatus
 from imp_assess.messages import translations
 from tests.assessments.conftest import assessment_a, current_period  # noqa: F401 (fixtures)
@@ -33,7 +35,7 @@ PERSONAS += ["admin"]
 # Attributes whose text a person reads (or hears, with a screen reader).
 READ_ATTRIBUTES = {"title", "aria-label", "alt", "placeholder"}
 # Apps whose rows hold content typed by people (kept in its own language).
-DATA_APPS = {"missions", "questionnaires", "assessments", "scoring", "exports", "auth"}
+DATA_APPS = {"missions", "questionnaires", "assessments", "scoring", "exports", "actions", "auth"}
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]")
 
 
@@ -144,6 +146,16 @@ def test_every_page_shows_no_english_string_in_french(
     assessment_a,  # noqa: F811
     english_strings,
 ):
+    # Actions are agreed on a submitted or approved quarter (as in test_every_page).
+    approved = Assessment.objects.filter(mission=small.a, status="approved").first()
+    action = action_create(
+        assessment=approved,
+        by=personas.focal_point_a,
+        description="Joint planning cell",
+        owner="Chief of Staff",
+        dimension_code="LEAD",
+        due=(2099, 1),
+    )
     job = ExportJob.objects.create(
         kind=ExportKind.DATA_CSV,
         description="Data export",
@@ -159,7 +171,9 @@ def test_every_page_shows_no_english_string_in_french(
         "mission_id": small.a.pk,
         "pk": assessment_a.questionnaire_id,
         "job_id": job.pk,
+        "action_id": action.pk,
     }
+    arguments_for = {"actions:create": {"assessment_id": approved.pk}}
     data_texts = _data_texts()
     patterns = _url_patterns()
     everyone = personas.all()
@@ -171,6 +185,7 @@ def test_every_page_shows_no_english_string_in_french(
             client.force_login(everyone[persona])
         for name, _allowed in PAGES:
             kwargs = {key: arguments[key] for key in patterns[name]}
+            kwargs.update(arguments_for.get(name, {}))
             url = reverse(name, kwargs=kwargs) + QUERIES.get(name, "")
             response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
             if response.status_code != 200 or "html" not in response["Content-Type"]:
