@@ -56,11 +56,8 @@ def _reader(job: ExportJob) -> Account | None:
 
 
 def requester_language(user: Account | None) -> str:
-    """The language the file is written in: the requester's own when their profile has one
-    (``user.profile.language``), else the site's default (``LANGUAGE_CODE``)."""
-    profile = getattr(user, "profile", None)
-    language = getattr(profile, "language", "") if profile is not None else ""
-    return str(language or settings.LANGUAGE_CODE)
+    """The requester's own language (their profile's choice), else the site's default."""
+    return user_language(user)
 
 
 def _report_progress(job_id: int) -> Callable[[int], None]:
@@ -176,8 +173,8 @@ def _run(
     try:
         with tempfile.TemporaryDirectory(prefix="imp-assess-export-") as work:
             partial = Path(work) / f"{job.pk}.{extension}"
-            with translation.override(requester_language(job.created_by)):
-                build_export_file(job=job, path=partial, progress=progress)
+            # In job_language(job), set by export_job_run around this.
+            build_export_file(job=job, path=partial, progress=progress)
             size = partial.stat().st_size
             if destination is not None:
                 shutil.move(partial, destination)  # across file systems too
