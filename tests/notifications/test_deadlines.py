@@ -28,7 +28,7 @@ def _subject_for(prefix: str) -> str:
 def test_reminders_7_and_2_days_before_and_the_overdue_notice_the_day_after(
     personas, q3_a, run_days
 ):
-    assert DUE_ON == D(2026, 10, 1)  # a Thursday
+    assert D(2026, 10, 1) == DUE_ON  # a Thursday
     sent = run_days(deadlines_notify_task, D(2026, 9, 20), D(2026, 10, 8))
     assert sent == {
         D(2026, 9, 24): [
@@ -132,9 +132,7 @@ def test_an_assessment_long_overdue_is_not_announced_again(personas, q3_a, run_d
     assert run_days(deadlines_notify_task, D(2026, 11, 1), D(2026, 11, 3)) == {}
 
 
-def test_a_respondent_who_turned_reminders_off_sees_them_in_the_app_only(
-    personas, q3_a, run_days
-):
+def test_a_respondent_who_turned_reminders_off_sees_them_in_the_app_only(personas, q3_a, run_days):
     EmailOptOut.objects.create(user=personas.respondent_a, kind=NotificationKind.REMINDER)
     assert run_days(deadlines_notify_task, D(2026, 9, 24), D(2026, 9, 24)) == {}
     notification = Notification.objects.get(user=personas.respondent_a)

@@ -64,9 +64,7 @@ class RefusingBackend(EmailBackend):
         raise smtplib.SMTPServerDisconnected("the relay hung up")
 
 
-def test_a_refused_send_is_logged_counted_and_raised_for_a_retry(
-    personas, q3_a, settings, caplog
-):
+def test_a_refused_send_is_logged_counted_and_raised_for_a_retry(personas, q3_a, settings, caplog):
     settings.EMAIL_BACKEND = "tests.notifications.test_delivery.RefusingBackend"
     notification = _reminder(personas, q3_a)
     with pytest.raises(EmailNotSent):
@@ -104,12 +102,15 @@ def test_an_e_mail_whose_task_was_lost_is_sent_by_the_sweeper(personas, q3_a, mo
     with time_machine.travel(at(D(2026, 9, 24), 6), tick=False):
         notification = _reminder(personas, q3_a)
     monkeypatch.undo()
+    assert notification.email_state == EmailState.PENDING
     with time_machine.travel(at(D(2026, 9, 24), 6) + datetime.timedelta(minutes=5)):
         assert notification_emails_sweep() == 0  # maybe still on its way
     with time_machine.travel(at(D(2026, 9, 24), 6) + datetime.timedelta(minutes=11)):
         assert notification_emails_sweep() == 1
         assert notification_emails_sweep() == 0
     assert len(mail.outbox) == 1
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.SENT
 
 
 def test_the_recipient_language_is_the_profile_language_else_the_site_default(personas):

@@ -43,7 +43,9 @@ def test_an_analyst_in_two_missions_gets_one_digest_a_week(personas, quarter_sta
     # Monday 5 October to Sunday 18 October: two weeks, the task every day.
     sent = run_days(digest_send_task, D(2026, 10, 5), D(2026, 10, 18))
     assert sent == {
-        D(2026, 10, 5): [("analyst@example.org", "[imp-assess] Weekly digest: week of Oct. 5, 2026")],
+        D(2026, 10, 5): [
+            ("analyst@example.org", "[imp-assess] Weekly digest: week of Oct. 5, 2026")
+        ],
         D(2026, 10, 12): [
             ("analyst@example.org", "[imp-assess] Weekly digest: week of Oct. 12, 2026")
         ],
