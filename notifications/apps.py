@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
         # Notifications sit above assessments: they answer the workflow's signals
         # (docs/architecture.md). The receivers never raise into the workflow.
         from assessments.signals import assessment_reopened, components_completed
+        from notifications import checks  # noqa: F401 (registers the deploy check)
         from notifications.services.rules import (
             on_assessment_reopened,
             on_components_completed,

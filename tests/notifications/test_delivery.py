@@ -137,3 +137,11 @@ def _french(build):
         return build(notification)
 
     return with_profile
+
+
+def test_a_deployment_without_its_site_url_is_warned(settings):
+    from notifications.checks import site_url_check
+
+    assert [m.id for m in site_url_check(None)] == ["notifications.W001"]
+    settings.SITE_URL = "https://imp.example.org"
+    assert site_url_check(None) == []
