@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "exports",
     "notifications",
     "security",
+    "home",
     "demo",
 ]
 
