@@ -4,14 +4,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.contrib.auth.models import User as AccountUser
 from django.db.models import QuerySet
 
 from assessments.models import Answer, Assessment, AssessmentStatus, ResponseStatus
 from assessments.selectors import assessment_expected_cells
 from missions.labels import demo_marked
 from missions.models import Membership, MembershipRole
-from missions.roles import ANALYST_GROUP, User
+from missions.roles import ANALYST_GROUP, Account, User
 from notifications.models import EMAIL_ALWAYS_SENT, EmailOptOut, Notification, NotificationKind
 
 # The weekly digest lists missions whose due date passed within this many days and that
@@ -67,7 +66,7 @@ def assessment_unanswered_by_component(*, assessment: Assessment) -> dict[str, i
 
 def mission_respondents(
     *, mission_id: int, components: list[str] | None = None
-) -> dict[AccountUser, list[str]]:
+) -> dict[Account, list[str]]:
     """Active respondents of the mission and the components they answer for (all, or those
     in ``components``), in a stable order."""
     memberships = Membership.objects.filter(
@@ -75,13 +74,13 @@ def mission_respondents(
     )
     if components is not None:
         memberships = memberships.filter(component__in=components)
-    found: dict[AccountUser, list[str]] = {}
+    found: dict[Account, list[str]] = {}
     for membership in memberships.select_related("user").order_by("user_id", "component"):
         found.setdefault(membership.user, []).append(membership.component)
     return found
 
 
-def mission_focal_points(*, mission_id: int) -> list[AccountUser]:
+def mission_focal_points(*, mission_id: int) -> list[Account]:
     return [
         m.user
         for m in Membership.objects.filter(
@@ -92,12 +91,10 @@ def mission_focal_points(*, mission_id: int) -> list[AccountUser]:
     ]
 
 
-def analysts() -> QuerySet[AccountUser]:
+def analysts() -> QuerySet[Account]:
     """Active HQ analysts, each once (however many missions they also belong to)."""
     return (
-        AccountUser.objects.filter(is_active=True, groups__name=ANALYST_GROUP)
-        .distinct()
-        .order_by("pk")
+        Account.objects.filter(is_active=True, groups__name=ANALYST_GROUP).distinct().order_by("pk")
     )
 
 

@@ -3,6 +3,7 @@ their retry policy; all are safe to run twice (the notification's key and the e-
 state decide, docs/notifications.md)."""
 
 import smtplib
+from typing import Any
 
 from celery import shared_task
 from django.utils import timezone
@@ -17,7 +18,7 @@ from notifications.services.rules import deadlines_notify, digest_send
 
 RETRY = task_retry_options(backoff=30, backoff_max=1800, max_retries=8)
 # A mail server that refuses or is away: retried with backoff, about 30 s, 1, 2, 4, 8 min…
-EMAIL_RETRY = {
+EMAIL_RETRY: dict[str, Any] = {
     **task_retry_options(backoff=30, backoff_max=3600, max_retries=8),
     "autoretry_for": (*TRANSIENT_ERRORS, EmailNotSent, smtplib.SMTPException),
 }

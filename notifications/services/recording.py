@@ -5,13 +5,13 @@ import logging
 import smtplib
 from typing import Any
 
-from django.contrib.auth.models import User as AccountUser
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.models import Assessment
 from imp_assess.tasks import send_on_commit, task_send
+from missions.roles import Account
 from notifications.messages import notification_email
 from notifications.models import (
     EMAIL_ALWAYS_SENT,
@@ -35,7 +35,7 @@ class EmailNotSent(Exception):
     """The mail server refused or could not be reached; the task retries."""
 
 
-def _initial_email_state(user: AccountUser, kind: str) -> str:
+def _initial_email_state(user: Account, kind: str) -> str:
     if not user.email:
         return EmailState.NO_ADDRESS
     if (
@@ -49,7 +49,7 @@ def _initial_email_state(user: AccountUser, kind: str) -> str:
 def notification_record(
     *,
     kind: NotificationKind,
-    user: AccountUser,
+    user: Account,
     assessment: Assessment | None,
     on_date: datetime.date,
     data: dict[str, Any],
