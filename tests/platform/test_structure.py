@@ -27,6 +27,7 @@ APPS = (
     "exports",
     "security",
     "health",
+    "notifications",
     "demo",
     "home",
 )
