@@ -108,8 +108,8 @@ def test_one_quarter_from_opening_to_briefing(
         page.goto("/admin/missions/period/add/")
         page.get_by_label("Year").fill(str(year))
         page.get_by_label("Quarter").select_option(str(quarter))
-        page.get_by_label("Opens on").fill(f"{year}-{3 * quarter - 2:02d}-01")
-        page.get_by_label("Closes on").fill((today + datetime.timedelta(days=30)).isoformat())
+        page.get_by_label("Open date").fill(f"{year}-{3 * quarter - 2:02d}-01")
+        page.get_by_label("Due date").fill((today + datetime.timedelta(days=30)).isoformat())
         page.get_by_role("button", name="Save", exact=True).click()
         period = Period.objects.get(year=year, quarter=quarter)
         page.goto("/admin/missions/period/")
@@ -118,6 +118,7 @@ def test_one_quarter_from_opening_to_briefing(
         page.get_by_role("button", name="Go").click()
         page.get_by_text("3 assessment(s) opened").wait_for()
         screenshot(page, "01-admin-opened-quarter")
+        page.goto("/")  # the admin's pages have no account menu to log out from
         log_out(page)
         assessment = Assessment.objects.get(mission=personas.mission_a, period=period)
 
