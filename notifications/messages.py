@@ -181,7 +181,14 @@ def _digest(n: Notification, data: dict[str, Any]) -> Message:
             Section(_("Overdue missions"), _assessment_items(data["overdue"]), _("None.")),
             Section(
                 _("Actions overdue"),
-                [Item(text, path) for text, path in data["actions_overdue"]],
+                [
+                    Item(
+                        _("%(mission)s: %(action)s (due %(quarter)s)")
+                        % {"mission": mission, "action": action, "quarter": quarter},
+                        path,
+                    )
+                    for mission, action, quarter, path in data["actions_overdue"]
+                ],
                 _("None."),
             ),
         ],

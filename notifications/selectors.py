@@ -5,7 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.text import Truncator
 
+from actions.selectors import overdue_actions
 from assessments.models import Answer, Assessment, AssessmentStatus, ResponseStatus
 from assessments.selectors import assessment_expected_cells
 from missions.labels import demo_marked
@@ -98,10 +101,18 @@ def analysts() -> QuerySet[Account]:
     )
 
 
-def actions_overdue(*, today: datetime.date) -> list[tuple[str, str]]:
-    """The digest's "actions overdue": (text, page path) per action. Filled from the actions
-    app's ``overdue_actions`` once it exists."""
-    return []
+def actions_overdue(*, today: datetime.date) -> list[list[str]]:
+    """The digest's "actions overdue": [mission, what will be done, due quarter, page path]
+    per open action whose due quarter has passed (the actions app's rule)."""
+    return [
+        [
+            demo_marked(action.mission.code, is_demo=action.mission.is_demo),
+            Truncator(action.description).chars(120),
+            action.due_label,
+            reverse("actions:detail", kwargs={"action_id": action.pk}),
+        ]
+        for action in overdue_actions(today=today)
+    ]
 
 
 @dataclass(frozen=True)
@@ -109,7 +120,7 @@ class DigestContent:
     submitted: list[list[object]]  # [assessment id, label]
     approved: list[list[object]]
     overdue: list[list[object]]
-    actions_overdue: list[tuple[str, str]]
+    actions_overdue: list[list[str]]  # [mission, what, due quarter, path]
 
 
 def digest_content(*, today: datetime.date) -> DigestContent:

@@ -113,7 +113,7 @@ def digest_send(*, today: datetime.date) -> int:
         "submitted": content.submitted,
         "approved": content.approved,
         "overdue": content.overdue,
-        "actions_overdue": [list(item) for item in content.actions_overdue],
+        "actions_overdue": content.actions_overdue,
     }
     return sum(
         1

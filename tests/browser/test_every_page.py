@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from actions.services import action_create
+from assessments.models import Assessment
 from exports.models import ExportJob, ExportKind, ExportStatus
 from notifications.models import NotificationKind
 from notifications.services.recording import notification_record
@@ -46,6 +48,9 @@ PAGES = [
     ("dashboards:profile", "respondent_a"),  # the mission's own view, peers anonymous
     ("assessments:board", "focal_point_a"),
     ("assessments:activity", "focal_point_a"),
+    ("actions:create", "focal_point_a"),  # on an approved quarter (ARGUMENTS_FOR below)
+    ("actions:detail", "focal_point_a"),  # with its edit and note forms
+    ("actions:followup", "focal_point_a"),
     ("questionnaire_list", "analyst"),
     ("questionnaire_compare", "analyst"),
     ("questionnaire_detail", "analyst"),
@@ -55,6 +60,7 @@ PAGES = [
     ("dashboards:compare", "analyst"),
     ("dashboards:barriers", "analyst"),
     ("dashboards:evidence", "analyst"),
+    ("dashboards:actions", "analyst"),
     ("exports:index", "analyst"),
     ("exports:job", "analyst"),
     ("two_factor", "analyst"),
@@ -91,6 +97,7 @@ NOT_PAGES = {
     "exports:status": "JSON polled by the job page",
     "exports:download": "a file download",
     "exports:retry": "POST only",
+    "actions:note_add": "POST only",
     "notifications:read": "POST only",
     "notifications:read_all": "POST only",
 }
@@ -130,6 +137,16 @@ def test_every_page_passes_axe_with_a_clean_console(
     assessment_a,  # noqa: F811
 ):
     cache.clear()
+    # Actions are agreed on a submitted or approved quarter: the dashboards' data has them.
+    approved = Assessment.objects.filter(mission=small.a, status="approved").first()
+    action = action_create(
+        assessment=approved,
+        by=personas.focal_point_a,
+        description="Joint planning cell",
+        owner="Chief of Staff",
+        dimension_code="LEAD",
+        due=(2099, 1),
+    )
     job = ExportJob.objects.create(
         kind=ExportKind.DATA_CSV,
         description="Data export",
@@ -145,6 +162,7 @@ def test_every_page_passes_axe_with_a_clean_console(
         "mission_id": small.a.pk,
         "pk": assessment_a.questionnaire_id,
         "job_id": job.pk,
+        "action_id": action.pk,
     }
     notification_record(
         kind=NotificationKind.REMINDER,
@@ -159,6 +177,7 @@ def test_every_page_passes_axe_with_a_clean_console(
             "components": [["political", 3]],
         },
     )
+    arguments_for = {"actions:create": {"assessment_id": approved.pk}}
     patterns = _url_patterns()
     current = None
     landed = set()
@@ -169,6 +188,7 @@ def test_every_page_passes_axe_with_a_clean_console(
                 log_in(page, persona, PASSWORD)
             current = persona
         kwargs = {key: arguments[key] for key in patterns[name]}
+        kwargs.update(arguments_for.get(name, {}))
         url = reverse(name, kwargs=kwargs) + QUERIES.get(name, "")
         response = page.goto(url)
         assert response.status == 200, (name, persona, url, response.status)

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from actions.models import Action, ActionStatus
 from assessments.models import Assessment, AssessmentStatus
 from assessments.services import assessment_open
 from missions.models import Period
@@ -38,6 +39,25 @@ def quarter_states(personas, questionnaire, period_q3):
 
 def test_an_analyst_in_two_missions_gets_one_digest_a_week(personas, quarter_states, run_days):
     a, b, c = quarter_states
+    late = Action.objects.create(
+        mission=personas.mission_a,
+        assessment=a,
+        description="Joint protection-of-civilians cell set up",
+        dimension_code="HUM",
+        owner="Office of the DSRSG",
+        due_year=2026,
+        due_quarter=3,
+    )
+    Action.objects.create(
+        mission=personas.mission_a,
+        assessment=a,
+        description="Quarterly retreat",
+        dimension_code="LEAD",
+        owner="Chief of Staff",
+        due_year=2026,
+        due_quarter=3,
+        status=ActionStatus.DONE,
+    )
     MembershipFactory(user=personas.analyst, mission=personas.mission_a, role="focal_point")
     MembershipFactory(user=personas.analyst, mission=personas.mission_b, role="focal_point")
     # Monday 5 October to Sunday 18 October: two weeks, the task every day.
@@ -58,7 +78,12 @@ def test_an_analyst_in_two_missions_gets_one_digest_a_week(personas, quarter_sta
     overdue = body.split("Overdue missions")[1].split("Actions overdue")[0]
     assert f"MSN-C 2026-Q3: http://127.0.0.1:8000/assessments/{c.pk}/" in overdue
     assert "MSN-A" not in overdue and "MSN-B" not in overdue
-    assert body.split("Actions overdue")[1].strip().startswith("None.")
+    actions = body.split("Actions overdue")[1]
+    assert (
+        f"MSN-A: Joint protection-of-civilians cell set up (due 2026-Q3): "
+        f"http://127.0.0.1:8000/actions/{late.pk}/" in actions
+    )
+    assert "Quarterly retreat" not in actions  # done: not overdue
     # A week later the approval is old news.
     second_week = mail.outbox[1].body
     assert "MSN-B" not in second_week.split("Approved in the last 7 days")[1].split("Overdue")[0]
