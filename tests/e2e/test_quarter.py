@@ -118,7 +118,6 @@ def test_one_quarter_from_opening_to_briefing(
         page.get_by_role("button", name="Go").click()
         page.get_by_text("3 assessment(s) opened").wait_for()
         screenshot(page, "01-admin-opened-quarter")
-        page.goto("/")  # the admin's pages have no account menu to log out from
         log_out(page)
         assessment = Assessment.objects.get(mission=personas.mission_a, period=period)
 
