@@ -15,6 +15,7 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -248,7 +249,10 @@ class QuestionnaireList(ApiView):
 
 
 class QuestionnaireDetail(ApiView):
+    """A nested definition has no one table: JSON only."""
+
     query_class = serializers.Serializer
+    renderer_classes: ClassVar[list[type[BaseRenderer]]] = [JSONRenderer]  # type: ignore[misc]
 
     @extend_schema(
         operation_id="questionnaire_definition",
@@ -265,8 +269,6 @@ class QuestionnaireDetail(ApiView):
         },
     )
     def get(self, request: Request, questionnaire_id: int) -> Response:
-        if request.accepted_renderer.format == "csv":
-            raise Http404  # a nested definition has no one table: read it as JSON
         try:
             definition = selectors.questionnaire_definition(
                 user=request.user, questionnaire_id=questionnaire_id
