@@ -5,8 +5,8 @@ or CSV, with cursor pagination, ``ETag`` and ``Last-Modified``."""
 from __future__ import annotations
 
 import base64
-import datetime
 import binascii
+import datetime
 import hashlib
 from typing import Any, ClassVar
 
@@ -145,9 +145,7 @@ class ApiView(APIView):
             response["Link"] = f'<{next_url}>; rel="next"'
         return response
 
-    def finalize_response(
-        self, request: Request, response: Any, *args: Any, **kwargs: Any
-    ) -> Any:
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Vary"] = "Accept, Authorization, Cookie"
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
@@ -400,4 +398,3 @@ class BarrierList(ApiView):
             user=request.user, filters=self.filters(query), tag_kind=query.get("tag_kind")
         )
         return self.page_response(request, Page(rows, None))
-

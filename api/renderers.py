@@ -5,6 +5,7 @@ TRUE/FALSE, no formula, no XML-illegal character)."""
 
 import csv
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework.renderers import BaseRenderer
@@ -21,7 +22,7 @@ class CSVRenderer(BaseRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         view = (renderer_context or {}).get("view")
         header = list(getattr(view, "csv_header", None) or [])

@@ -46,20 +46,21 @@ _BOOLEAN = {"sufficient", "divergence_flag", "applicable", "demo_data"}
 
 
 def _field(name: str, description: str = "") -> serializers.Field:
-    options = {"allow_null": True, "help_text": description or None}
+    help_text = description or None
     if name in _NUMBER:
-        return serializers.FloatField(**options)
+        return serializers.FloatField(allow_null=True, help_text=help_text)
     if name in _INTEGER:
-        return serializers.IntegerField(**options)
+        return serializers.IntegerField(allow_null=True, help_text=help_text)
     if name in _BOOLEAN:
-        return serializers.BooleanField(**options)
-    return serializers.CharField(**options)
+        return serializers.BooleanField(allow_null=True, help_text=help_text)
+    return serializers.CharField(allow_null=True, help_text=help_text)
 
 
 def row_serializer(name: str, header: tuple[str, ...] | list[str], descriptions=None):
     descriptions = descriptions or {}
     return inline_serializer(
-        name=name, fields={column: _field(column, descriptions.get(column, "")) for column in header}
+        name=name,
+        fields={column: _field(column, descriptions.get(column, "")) for column in header},
     )
 
 

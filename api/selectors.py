@@ -28,8 +28,8 @@ from missions.models import Period
 from missions.periods import quarter_label
 from missions.roles import User, user_sees_all_missions
 from missions.selectors import mission_list_visible_to
-from scoring.models import ScoreSet
 from questionnaires.selectors import questionnaire_spec, questionnaires_visible_to
+from scoring.models import ScoreSet
 
 # --- tokens ----------------------------------------------------------------------------------
 
@@ -49,7 +49,9 @@ def api_token_for_key(*, key: str, now: datetime.datetime) -> ApiToken | None:
 
 
 def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=int(user.pk)).order_by("-created_at", "-pk")
 
 
 # --- filters and pages -------------------------------------------------------------------------
@@ -90,7 +92,7 @@ def _quarter_before(year_path: str, quarter_path: str, year: int, quarter: int) 
     return Q(**{f"{year_path}__lt": year}) | Q(**{year_path: year, f"{quarter_path}__lte": quarter})
 
 
-def filtered(qs: QuerySet, filters: ApiFilters, paths: Paths) -> QuerySet:
+def filtered(qs: QuerySet[Any], filters: ApiFilters, paths: Paths) -> QuerySet[Any]:
     if paths.mission:
         if filters.mission:
             qs = qs.filter(**{f"{paths.mission}__code": filters.mission})
@@ -120,10 +122,10 @@ class Page:
 
 
 def keyset_page(
-    values: QuerySet,
+    values: QuerySet[Any],
     *,
     header: Sequence[str],
-    row: Callable[[tuple], tuple],
+    row: Callable[[tuple[Any, ...]], tuple[Any, ...]],
     after: int | None,
     size: int,
 ) -> Page:
@@ -153,9 +155,9 @@ class ScoreTable:
     """One table of the data export that the API pages through."""
 
     name: str  # the export's table name (exports.tables)
-    queryset: Callable[[DataScope], QuerySet]
+    queryset: Callable[[DataScope], QuerySet[Any]]
     fields: tuple[str, ...]
-    row: Callable[[tuple], tuple]
+    row: Callable[[tuple[Any, ...]], tuple[Any, ...]]
     paths: Paths
 
 
@@ -194,9 +196,8 @@ SCORE_TABLES = {
 def scores_last_modified(*, user: User) -> datetime.datetime | None:
     """When the newest result the user may see was stored (the score lists' Last-Modified)."""
     scope = user_data_scope(user=user)
-    return scope.filter(ScoreSet.objects.all(), "mission_id").aggregate(at=Max("computed_at"))[
-        "at"
-    ]
+    latest = scope.filter(ScoreSet.objects.all(), "mission_id").aggregate(at=Max("computed_at"))
+    return latest["at"] if isinstance(latest["at"], datetime.datetime) else None
 
 
 def score_table_page(
@@ -329,7 +330,7 @@ def assessment_page(*, user: User, filters: ApiFilters, after: int | None, size:
         "result__sufficient",
     )
 
-    def row(v: tuple) -> tuple:
+    def row(v: tuple[Any, ...]) -> tuple[Any, ...]:
         pk, mission, year, quarter, code, version, status, phase, *rest = v
         opened, submitted, approved, method, completeness, sufficient = rest
         return (
@@ -404,6 +405,12 @@ def barrier_rows(*, user: User, filters: ApiFilters, tag_kind: str | None) -> li
         tag_kind=tag_kind,
     )
     return [
-        dict(zip(BARRIER_HEADER, (t.dimension_code, t.code, t.label, t.kind, t.count, t.missions)))
+        dict(
+            zip(
+                BARRIER_HEADER,
+                (t.dimension_code, t.code, t.label, t.kind, t.count, t.missions),
+                strict=True,
+            )
+        )
         for t in counts.tags
     ]

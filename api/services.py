@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.contrib.auth.models import User as AccountUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +16,7 @@ from missions.roles import User
 from security.models import EventKind
 from security.services import security_event_record
 
-TOKEN_PREFIX = "imp_"
+TOKEN_PREFIX = "imp_"  # noqa: S105 (the visible start of every token, not a secret)
 PREFIX_SHOWN = 12  # characters of the token kept in clear to tell tokens apart
 
 
@@ -25,7 +26,7 @@ def token_digest(key: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, expires_on: datetime.date
+    *, user: AccountUser, name: str, expires_on: datetime.date
 ) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns it and its key, which is never shown again."""
     name = (name or "").strip()

@@ -20,12 +20,8 @@ urlpatterns = [
         name="questionnaire",
     ),
     path("v1/assessments/", endpoints.AssessmentList.as_view(), name="assessments"),
-    path(
-        "v1/scores/dimensions/", endpoints.DimensionScoreList.as_view(), name="dimension_scores"
-    ),
-    path(
-        "v1/scores/indicators/", endpoints.IndicatorScoreList.as_view(), name="indicator_scores"
-    ),
+    path("v1/scores/dimensions/", endpoints.DimensionScoreList.as_view(), name="dimension_scores"),
+    path("v1/scores/indicators/", endpoints.IndicatorScoreList.as_view(), name="indicator_scores"),
     path(
         "v1/scores/coherence-levels/",
         endpoints.CoherenceScoreList.as_view(),

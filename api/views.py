@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User as AccountUser
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from api.services import api_token_create, api_token_revoke
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, AccountUser)  # noqa: S101 (login_required)
     created_key = None
     form = ApiTokenForm(request.POST or None)
     status = 200

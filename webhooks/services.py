@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -35,7 +36,7 @@ from webhooks.signing import signature
 
 logger = logging.getLogger(__name__)
 
-_STATUS_EVENTS = {
+_STATUS_EVENTS: dict[str, str] = {
     AssessmentStatus.SUBMITTED: WebhookEventKind.ASSESSMENT_SUBMITTED,
     AssessmentStatus.APPROVED: WebhookEventKind.ASSESSMENT_APPROVED,
 }
@@ -46,7 +47,7 @@ def _link(path: str, query: dict[str, str] | None = None) -> str:
     return settings.SITE_URL + path + (f"?{urlencode(query)}" if query else "")
 
 
-def _assessment_data(assessment_id: int) -> dict | None:
+def _assessment_data(assessment_id: int) -> dict[str, Any] | None:
     row = (
         Assessment.objects.filter(pk=assessment_id)
         .values(
@@ -81,7 +82,7 @@ def _assessment_data(assessment_id: int) -> dict | None:
     }
 
 
-def webhook_event_emit(*, event: str, data: dict) -> list[WebhookDelivery]:
+def webhook_event_emit(*, event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     """One delivery per active webhook that wants ``event``; each is sent after the commit."""
     deliveries = []
     for webhook in Webhook.objects.filter(is_active=True):
@@ -107,7 +108,7 @@ def _send(delivery_id: int) -> bool:
 
 
 def webhook_assessment_status_changed(*, assessment_id: int, status: str, previous: str) -> None:
-    event = _STATUS_EVENTS.get(status)
+    event: str | None = _STATUS_EVENTS.get(status)
     if status == AssessmentStatus.OPEN and previous != AssessmentStatus.OPEN:
         event = WebhookEventKind.ASSESSMENT_REOPENED
     if event is None:
@@ -221,7 +222,9 @@ def _webhook_failed(webhook: Webhook) -> None:
         webhook.disabled_at = timezone.now()
         fields += ["is_active", "disabled_at"]
         logger.warning(
-            "webhook %s switched off after %d failed events", webhook.pk, webhook.consecutive_failures
+            "webhook %s switched off after %d failed events",
+            webhook.pk,
+            webhook.consecutive_failures,
         )
     webhook.save(update_fields=fields)
 
@@ -230,7 +233,7 @@ def webhook_deliveries_sweep(*, older_than: datetime.timedelta | None = None) ->
     """Re-send pending deliveries that no worker attempted for a while (their message was
     lost); returns how many were sent."""
     slack = older_than or datetime.timedelta(
-        seconds=settings.WEBHOOK_RETRY_BACKOFF * 2 ** settings.WEBHOOK_MAX_ATTEMPTS + 300
+        seconds=settings.WEBHOOK_RETRY_BACKOFF * 2**settings.WEBHOOK_MAX_ATTEMPTS + 300
     )
     cutoff = timezone.now() - slack
     stale = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, created_at__lt=cutoff)

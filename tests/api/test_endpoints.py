@@ -105,7 +105,9 @@ def test_etag_and_last_modified_give_304(client, small, analyst_key):
     other = client.get(url, HTTP_IF_NONE_MATCH='"other"', **bearer(analyst_key))
     assert other.status_code == 200
     # Another user's view of the same URL is another representation.
-    staff = client.get(url, HTTP_IF_NONE_MATCH=etag, **bearer(token_for(small.a.memberships.first().user)))
+    staff = client.get(
+        url, HTTP_IF_NONE_MATCH=etag, **bearer(token_for(small.a.memberships.first().user))
+    )
     assert staff.status_code == 200
 
 
