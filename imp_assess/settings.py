@@ -414,7 +414,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+    # No deep links: they would put a link inside each operation's button (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
 }
