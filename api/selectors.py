@@ -129,11 +129,26 @@ def keyset_page(
     after: int | None,
     size: int,
 ) -> Page:
-    """One page of ``values`` (a ``values_list("pk", …)``), in key order, after ``after``:
-    one query whatever the page, with no count (cursor pagination)."""
-    if after is not None:
-        values = values.filter(pk__gt=after)
-    fetched = list(values.order_by("pk")[: size + 1])
+    """One page of ``values`` (a ``values_list("pk", …)``), in key order, after ``after``
+    (cursor pagination: no count, no offset).
+
+    The rows are read in windows of keys (``after < pk <= after + window``, the window
+    doubling while rows are scarce): PostgreSQL then walks the key index of a bounded range
+    instead of joining and sorting the whole table to keep its first 1,001 rows (a
+    correlated condition such as the export's "result shown" makes it misjudge the cheaper
+    plan). A handful of queries at most, each bounded, whatever the size of the table.
+    """
+    start = after or 0
+    window = max(size + size // 2, 64)
+    top: int | None = None  # the highest key, read only when the first window falls short
+    fetched: list[tuple[Any, ...]] = []
+    while len(fetched) <= size and (top is None or start < top):
+        chunk = values.filter(pk__gt=start, pk__lte=start + window).order_by("pk")
+        fetched += list(chunk[: size + 1 - len(fetched)])
+        start += window
+        window *= 2
+        if top is None and len(fetched) <= size:
+            top = values.model.objects.aggregate(top=Max("pk"))["top"] or 0
     more = len(fetched) > size
     fetched = fetched[:size]
     return Page(

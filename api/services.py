@@ -83,6 +83,8 @@ def api_token_used(*, token: ApiToken) -> None:
     start_of_day = timezone.make_aware(
         datetime.datetime.combine(timezone.localdate(now), datetime.time.min)
     )
+    if token.last_used_at is not None and token.last_used_at >= start_of_day:
+        return  # already recorded today (read with the token: no query)
     first_today = ApiToken.objects.filter(pk=token.pk).exclude(last_used_at__gte=start_of_day)
     if first_today.update(last_used_at=now):
         token.last_used_at = now
