@@ -13,7 +13,6 @@ from django.views.decorators.http import require_safe
 
 from dashboards import charts, tables
 from dashboards.cache import cached
-from dashboards.figures import cycle_state_label
 from dashboards.forms import BarrierForm, CompareForm, EvidenceForm, PortfolioForm, ProfileForm
 from dashboards.selectors import (
     barrier_counts,
@@ -26,7 +25,6 @@ from dashboards.selectors import (
     portfolio,
 )
 from dashboards.selectors.common import tag_labels
-from dashboards.types import CYCLE_STATES
 from missions.models import Mission
 from missions.roles import user_sees_all_missions
 from missions.selectors import mission_list_visible_to, period_current
@@ -105,10 +103,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
         # Not cached: statuses change without a new score, and the query is small.
         board = cycle_board(user=request.user, period_id=cycle_period.pk, **filters)
         context["board"] = board
-        context["board_states"] = [
-            (state, cycle_state_label(state), [row for row in board.rows if row.state == state])
-            for state in CYCLE_STATES
-        ]
+        context["board_states"] = tables.cycle_states(board)
         context["charts"] += charts.cycle_charts(board)
     context["csv_name"] = f"portfolio-{period.label if period else 'none'}"
     return _respond(request, template, context, form)

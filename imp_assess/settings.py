@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "dashboards",
     "exports",
     "security",
+    "home",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
