@@ -58,8 +58,8 @@ def _seed(missions: int, quarters: int) -> dict:
     from assessments.models import Assessment, AssessmentStatus
     from missions.models import Mission, MissionKind, Period, Region
     from missions.periods import quarter_end, quarter_next, quarter_start
-    from questionnaires.models import Questionnaire
     from questionnaires.formats import spec_from_file
+    from questionnaires.models import Questionnaire
     from questionnaires.services import questionnaire_load
     from scoring.method import METHOD_VERSION_LABEL
     from scoring.models import DimensionScore, ScoreSet
