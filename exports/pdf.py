@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -26,6 +27,9 @@ from exports.findings import CardFindings, pack_findings, scorecard_findings
 from exports.progress import Progress
 from imp_assess.cells import xml_safe
 from scoring.method import METHOD_VERSION_LABEL
+
+if TYPE_CHECKING:
+    from dashboards.types import MissionRef, PeriodRef
 
 # WeasyPrint logs each layout step at INFO; refused URLs still come through as errors.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -55,8 +59,8 @@ class FigureStore:
 class Scorecard:
     """What one scorecard shows, prepared for the template."""
 
-    mission: object
-    period: object
+    mission: MissionRef
+    period: PeriodRef | None  # (always set: a scorecard is asked for a quarter)
     questionnaire: dict | None
     method_version: str
     generated_at: datetime.datetime
@@ -221,7 +225,7 @@ def _scorecard_document(*, user, mission_id: int, period_id: int, generated_at):
     )
     title = _("Scorecard %(mission)s %(quarter)s") % {
         "mission": card.mission.code,
-        "quarter": card.period.label,
+        "quarter": card.period.label if card.period else "",
     }
     context = {**_common(generated_at, title), "card": card}
     return _document("exports/pdf/scorecard.html", context, figures)

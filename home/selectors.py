@@ -13,7 +13,6 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import User as Account
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -33,12 +32,12 @@ from assessments.selectors import (
     scope_label,
 )
 from dashboards.selectors.common import missions_for, period_latest_scored, previous_quarter
-from dashboards.selectors.portfolio import CycleBoard, cycle_board
-from dashboards.types import PeriodRef
+from dashboards.selectors.portfolio import cycle_board
+from dashboards.types import CycleBoard, PeriodRef
 from exports.models import ExportJob, ExportStatus
 from exports.selectors import export_jobs_of_user
 from missions.models import Membership, MembershipRole, Mission, Period
-from missions.roles import ANALYST_GROUP, User
+from missions.roles import ANALYST_GROUP, Account, User
 from missions.selectors import mission_list_visible_to, period_current
 from questionnaires.models import Dimension, Indicator
 from scoring.flags import OVER_INTEGRATION, SHORTFALL

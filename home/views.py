@@ -2,7 +2,6 @@
 point who also answers for a component) sees each role's section."""
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User as Account
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +11,7 @@ from dashboards.tables import cycle_states
 from home import selectors
 from home.services import home_visit_record
 from missions.models import MembershipRole
-from missions.roles import user_is_administrator, user_is_analyst
+from missions.roles import Account, user_is_administrator, user_is_analyst
 from missions.selectors import mission_list_visible_to, mission_memberships_for_user
 
 
@@ -44,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["board_states"] = cycle_states(board) if board else []
         context["findings"] = selectors.new_findings(user=user)
         context["recent_exports"] = selectors.recent_exports(user=user)
-        context["missions"] = mission_list_visible_to(user=user).order_by("code")
+        context["missions"] = mission_list_visible_to(user=user)  # by code (Mission's order)
     if is_administrator:
         context["todo"] = selectors.administrator_todo(user=user)
     return render(request, "home/home.html", context)

@@ -4,10 +4,12 @@ this module loads its input, stores its result, and asks the workers for it."""
 import datetime
 import logging
 from collections import Counter
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from assessments.models import Assessment, Response, ResponseStatus
@@ -17,6 +19,7 @@ from questionnaires.models import DimensionTag, Questionnaire
 from scoring import method_v1, method_v2
 from scoring.inputs import (
     BandMapping,
+    TagRows,
     questionnaire_def,
     questionnaire_def_v2,
     scoring_input_v1,
@@ -53,7 +56,9 @@ def _send(assessment_id: int) -> bool:
     return task_send(assessment_score, assessment_id, what=f"scoring of assessment {assessment_id}")
 
 
-def _store_v1(assessment: Assessment, result: method_v1.AssessmentResult, tags: list) -> ScoreSet:
+def _store_v1(
+    assessment: Assessment, result: method_v1.AssessmentResult, tags: TagRows
+) -> ScoreSet:
     score_set = ScoreSet.objects.create(
         assessment=assessment,
         mission_id=assessment.mission_id,
@@ -108,7 +113,9 @@ def _store_v1(assessment: Assessment, result: method_v1.AssessmentResult, tags: 
     return score_set
 
 
-def _store_v2(assessment: Assessment, result: method_v2.AssessmentResult, tags: list) -> ScoreSet:
+def _store_v2(
+    assessment: Assessment, result: method_v2.AssessmentResult, tags: TagRows
+) -> ScoreSet:
     findings = result.findings
     detail = result.as_dict()
     justifications = assessment.missing_component_justifications or {}
@@ -210,7 +217,7 @@ def _store_v2(assessment: Assessment, result: method_v2.AssessmentResult, tags: 
     return score_set
 
 
-def _store_tags(assessment: Assessment, score_set: ScoreSet, tags: list) -> None:
+def _store_tags(assessment: Assessment, score_set: ScoreSet, tags: TagRows) -> None:
     kinds = dict(
         DimensionTag.objects.filter(
             dimension__questionnaire_id=assessment.questionnaire_id
@@ -234,7 +241,7 @@ def assessment_scores_compute_many(
 ) -> dict[str, int]:
     """Score a batch, each assessment in its own transaction; returns counts."""
     counts = {"scored": 0, "nothing_to_score": 0}
-    questionnaires: dict = {}
+    questionnaires: QuestionnaireCache = {}
     for assessment_id in assessment_ids:
         result = assessment_scores_compute(
             assessment_id=assessment_id, cache=questionnaires, method=method
@@ -243,11 +250,18 @@ def assessment_scores_compute_many(
     return counts
 
 
-def _questionnaire(questionnaire_id: int, method: int, cache: dict | None):
+# (method, questionnaire id) -> the questionnaire as that method reads it
+QuestionnaireCache = dict[tuple[int, int], method_v1.QuestionnaireDef | method_v2.QuestionnaireDef]
+
+
+def _questionnaire(
+    questionnaire_id: int, method: int, cache: QuestionnaireCache | None
+) -> method_v1.QuestionnaireDef | method_v2.QuestionnaireDef:
     """The questionnaire as ``method`` reads it, loaded once per batch when given a cache."""
     key = (method, questionnaire_id)
     if cache is not None and key in cache:
         return cache[key]
+    questionnaire: method_v1.QuestionnaireDef | method_v2.QuestionnaireDef
     if method == 1:
         questionnaire = questionnaire_def(questionnaire_id)
     else:
@@ -259,7 +273,7 @@ def _questionnaire(questionnaire_id: int, method: int, cache: dict | None):
 
 @transaction.atomic
 def assessment_scores_compute(
-    *, assessment_id: int, cache: dict | None = None, method: int = METHOD_VERSION
+    *, assessment_id: int, cache: QuestionnaireCache | None = None, method: int = METHOD_VERSION
 ) -> ScoreSet | None:
     """Score the assessment with ``method`` (default: the current one) and store the result,
     replacing that method's previous result; results of other methods are kept.
@@ -274,13 +288,15 @@ def assessment_scores_compute(
     if assessment is None:
         return None
     questionnaire = _questionnaire(assessment.questionnaire_id, method, cache)
+    data: method_v1.ScoringInput | method_v2.ScoringInput
+    store: Callable[[Assessment, Any, TagRows], ScoreSet]
     if method == 1:
-        data, tags = scoring_input_v1(assessment, questionnaire)
+        data, tags = scoring_input_v1(assessment, cast(method_v1.QuestionnaireDef, questionnaire))
         if not data.components:
             return None
         store = _store_v1
     else:
-        data, tags = scoring_input_v2(assessment, questionnaire)
+        data, tags = scoring_input_v2(assessment, cast(method_v2.QuestionnaireDef, questionnaire))
         if not data.responded:
             return None
         store = _store_v2
@@ -291,7 +307,7 @@ def assessment_scores_compute(
     return score_set
 
 
-def scoring_pending(*, older_than: datetime.timedelta | None = None):
+def scoring_pending(*, older_than: datetime.timedelta | None = None) -> QuerySet[Assessment]:
     """Assessments whose scoring was asked for a while ago and has no newer result."""
     if older_than is None:
         older_than = datetime.timedelta(seconds=settings.SCORING_SWEEP_AFTER_SECONDS)
@@ -327,7 +343,7 @@ def assessments_for_rescore(
     scored_with: str | None = None,
     mission: str | None = None,
     period: str | None = None,
-):
+) -> QuerySet[Assessment]:
     """Assessments that have something to score, filtered as ``rescore`` was asked.
 
     ``scored_with`` picks the assessments that have stored scores from that method version
