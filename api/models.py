@@ -8,6 +8,7 @@ tell their tokens apart on the "API tokens" page.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,3 +31,8 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_live(self) -> bool:
+        """Neither revoked nor expired: it opens the API."""
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -54,6 +54,11 @@ def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=int(user.pk)).order_by("-created_at", "-pk")
 
 
+def api_token_of_user(*, user: User, token_id: int) -> ApiToken | None:
+    """The user's own token with this id (None for anybody else's)."""
+    return api_tokens_for_user(user=user).filter(pk=token_id).first()
+
+
 # --- filters and pages -------------------------------------------------------------------------
 
 

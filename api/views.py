@@ -6,14 +6,13 @@ from django.contrib.auth.models import User as AccountUser
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from api.forms import ApiTokenForm
 from api.models import ApiToken
-from api.selectors import api_tokens_for_user
+from api.selectors import api_token_of_user, api_tokens_for_user
 from api.services import api_token_create, api_token_revoke
 
 
@@ -48,14 +47,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
             "form": form,
             "created_key": created_key,
             "tokens": api_tokens_for_user(user=request.user),
-            "now": timezone.now(),
         },
         status=status,
     )
 
 
 def _own_token(request: HttpRequest, token_id: int) -> ApiToken:
-    token = api_tokens_for_user(user=request.user).filter(pk=token_id).first()
+    token = api_token_of_user(user=request.user, token_id=token_id)
     if token is None:
         raise Http404
     return token

@@ -29,6 +29,8 @@ APPS = (
     "health",
     "demo",
     "home",
+    "api",
+    "webhooks",
 )
 
 # `x == "value"`, `x != 'value'` and the same with the literal first, inside {% if %}/{% elif %}.
