@@ -396,3 +396,32 @@ class BarrierList(ApiView):
             user=request.user, filters=self.filters(query), tag_kind=query.get("tag_kind")
         )
         return self.page_response(request, Page(rows, None))
+
+
+class ActionQuery(PageQuery):
+    mission = serializers.CharField(required=False, max_length=20, help_text=_("Mission code."))
+    dimension = serializers.CharField(required=False, max_length=10)
+
+
+class ActionList(ApiView):
+    """The data export's ``actions`` table (docs/actions.md), by action number."""
+
+    query_class = ActionQuery
+
+    @_list_schema(
+        "Action",
+        schema.table_row_serializer("actions", "Action"),
+        ActionQuery,
+        str(_("Actions agreed on the findings, followed until done or dropped")),
+    )
+    def get(self, request: Request) -> Response:
+        query = self.query(request)
+        self.csv_header = schema.table_header("actions")
+        page = selectors.action_page(
+            user=request.user,
+            header=self.csv_header,
+            filters=self.filters(query),
+            after=query.get("cursor"),
+            size=query.get("page_size", PAGE_SIZE),
+        )
+        return self.page_response(request, page)

@@ -27,6 +27,7 @@ _NUMBER = {
 }
 _INTEGER = {
     "id",
+    "action_id",
     "target",
     "band_min",
     "band_max",
@@ -42,7 +43,7 @@ _INTEGER = {
     "count",
     "missions",
 }
-_BOOLEAN = {"sufficient", "divergence_flag", "applicable", "demo_data"}
+_BOOLEAN = {"sufficient", "divergence_flag", "applicable", "demo_data", "overdue"}
 
 
 def _field(name: str, description: str = "") -> serializers.Field:

@@ -24,6 +24,7 @@ from dashboards.types import PeerPoint
 from exports import rows
 from exports.permissions import data_scope_mission_ids
 from exports.rows import DataScope
+from exports.tables import TABLES
 from missions.models import Period
 from missions.periods import quarter_label
 from missions.roles import User, user_sees_all_missions
@@ -434,3 +435,33 @@ def barrier_rows(*, user: User, filters: ApiFilters, tag_kind: str | None) -> li
         )
         for t in counts.tags
     ]
+
+
+# --- actions (the data export's actions table) ---------------------------------------------
+
+
+def action_page(
+    *,
+    user: User,
+    header: Sequence[str],
+    filters: ApiFilters,
+    after: int | None,
+    size: int,
+) -> Page:
+    """The data export's ``actions`` rows for the user's missions, by action number. A
+    mission's actions are a few dozen: they are read whole and paged here."""
+    table = next(table for table in TABLES if table.name == "actions")
+    records = []
+    for values in table.rows(user_data_scope(user=user)):
+        record = dict(zip(header, values, strict=True))
+        if after is not None and record["action_id"] <= after:
+            continue
+        if filters.mission and record["mission"] != filters.mission:
+            continue
+        if filters.dimension and record["dimension"] != filters.dimension:
+            continue
+        records.append(record)
+    records.sort(key=lambda record: record["action_id"])
+    more = len(records) > size
+    records = records[:size]
+    return Page(records, records[-1]["action_id"] if more and records else None)

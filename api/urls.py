@@ -28,4 +28,5 @@ urlpatterns = [
         name="coherence_scores",
     ),
     path("v1/barriers/", endpoints.BarrierList.as_view(), name="barriers"),
+    path("v1/actions/", endpoints.ActionList.as_view(), name="actions"),
 ]

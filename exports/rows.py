@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, When
 
+from actions.selectors import action_export_count, action_export_rows
 from assessments.models import Answer, Assessment, DimensionTarget
 from missions.models import Mission, Period
 from missions.periods import quarter_label
 from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
+from questionnaires.translations import text_in
 from scoring.flags import flag_key
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore, ScoreSet
@@ -103,9 +105,10 @@ def dimension_rows(scope: DataScope) -> Iterator[tuple]:
         "title",
         "default_target_step",
         "weight",
+        "translations",
     ).iterator(chunk_size=CHUNK_SIZE):
-        *head, weight = row
-        yield (*head, float(weight))
+        *head, title, step, weight, translations = row
+        yield (*head, text_in(translations, "title", title), step, float(weight))
 
 
 def _indicator_qs():
@@ -130,9 +133,13 @@ def indicator_rows(scope: DataScope) -> Iterator[tuple]:
         "rubric_4",
         "rubric_5",
         "source",
+        "translations",
     ).iterator(chunk_size=CHUNK_SIZE):
-        code, version, dimension, indicator, level, weight, *texts = row
-        yield (code, version, dimension, indicator, level, float(weight), *texts)
+        code, version, dimension, indicator, level, weight, *texts, source, translations = row
+        # In the requester's language where the version has it (the source is a citation).
+        fields = ("statement", "rubric_1", "rubric_2", "rubric_3", "rubric_4", "rubric_5")
+        texts = [text_in(translations, f, t) for f, t in zip(fields, texts, strict=True)]
+        yield (code, version, dimension, indicator, level, float(weight), *texts, source)
 
 
 # --- answers, targets and scores -----------------------------------------------------------
@@ -474,6 +481,17 @@ def coherence_rows(scope: DataScope) -> Iterator[tuple]:
     qs = coherence_queryset(scope).order_by(*_SCORE_ORDER)
     for values in qs.values_list(*COHERENCE_FIELDS).iterator(chunk_size=CHUNK_SIZE):
         yield coherence_row(values)
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+def action_rows(scope: DataScope) -> Iterator[tuple]:
+    yield from action_export_rows(mission_ids=scope.mission_ids)
+
+
+def action_count(scope: DataScope) -> int:
+    return action_export_count(mission_ids=scope.mission_ids)
 
 
 # --- counts (for progress) -----------------------------------------------------------------

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "questionnaires",
     "assessments",
     "scoring",
+    "actions",
     "dashboards",
     "exports",
     "security",

@@ -42,6 +42,7 @@ urlpatterns = [
     ),
     path("questionnaires/", include("questionnaires.urls")),
     path("assessments/", include("assessments.urls")),
+    path("actions/", include("actions.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("exports/", include("exports.urls")),
     path("security/", include("security.urls")),

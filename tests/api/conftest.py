@@ -6,7 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from actions.models import Action
 from api.services import api_token_create
+from assessments.models import Assessment
 from scoring.models import CoherenceLevelScore, IndicatorScore, ScoreSet
 from tests.dashboards.conftest import questionnaire  # noqa: F401 (fixture)
 from tests.dashboards.conftest import small as dashboards_small
@@ -57,6 +59,17 @@ def small(personas, questionnaire):  # noqa: F811
                 sufficient=True,
                 spread=1,
             )
+    for mission in (data.a, data.b):
+        Action.objects.create(
+            mission=mission,
+            assessment=Assessment.objects.get(mission=mission, period=data.p3),
+            description=f"Joint planning cell for {mission.code}",
+            dimension_code="LEAD",
+            owner="Office of the SRSG",
+            due_year=2025,
+            due_quarter=2,
+            created_by=personas.focal_point_a,
+        )
     CoherenceLevelScore.objects.create(
         score_set=ScoreSet.objects.get(mission=data.b, period=data.p3),
         level="policy_strategic",

@@ -22,6 +22,7 @@ MISSION_LISTS = {
     "dimension_scores": "mission",
     "indicator_scores": "mission",
     "coherence_scores": "mission",
+    "actions": "mission",
 }
 # Lists not scoped by mission (the same for everybody who is signed in).
 OPEN_LISTS = {"periods", "questionnaires", "questionnaire", "schema"}

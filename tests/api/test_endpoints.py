@@ -145,3 +145,18 @@ def test_only_get_is_allowed(client, small, analyst_key):
     url = reverse("api:missions")
     assert client.post(url, **bearer(analyst_key)).status_code == 405
     assert client.delete(url, **bearer(analyst_key)).status_code == 405
+
+
+def test_actions_list_is_the_data_exports_actions_table(client, small, analyst_key):
+    rows = _rows(client, reverse("api:actions"), analyst_key)
+    assert [(r["mission"], r["agreed_in"], r["due"], r["overdue"]) for r in rows] == [
+        ("MSN-A", "2024-Q4", "2025-Q2", True),
+        ("MSN-B", "2024-Q4", "2025-Q2", True),
+    ]
+    assert [
+        r["mission"] for r in _rows(client, reverse("api:actions"), analyst_key, mission="MSN-B")
+    ] == ["MSN-B"]
+    first = client.get(reverse("api:actions"), {"page_size": 1}, **bearer(analyst_key)).json()
+    assert len(first["results"]) == 1 and first["next"]
+    second = client.get(first["next"], **bearer(analyst_key)).json()
+    assert [r["mission"] for r in second["results"]] == ["MSN-B"] and second["next"] is None

@@ -29,6 +29,7 @@ EXPECTED_ROWS = {
     "dimension_scores": 8,
     "indicator_scores": 12,
     "coherence_scores": 12,
+    "actions": 0,  # tests/actions/test_exports.py fills and reads this sheet
 }
 
 

@@ -23,6 +23,7 @@ APPS = (
     "questionnaires",
     "assessments",
     "scoring",
+    "actions",
     "dashboards",
     "exports",
     "security",
