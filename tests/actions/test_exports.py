@@ -92,3 +92,33 @@ def test_scorecard_has_the_actions_section(personas, quarters, two_actions, tmp_
     assert "Planned" in line and "overdue" in line
     # Agreed in Q-1 itself and dropped: shown with its reason.
     assert "Dropped: Merged into the ISF" in text
+
+
+def test_briefing_deck_has_an_actions_slide_per_mission(personas, quarters, two_actions, tmp_path):
+    from pptx import Presentation
+
+    from exports.deck import briefing_deck_write, deck_slide_count
+
+    overdue, dropped = two_actions
+    path = tmp_path / "deck.pptx"
+    briefing_deck_write(
+        path=path,
+        user=personas.analyst,
+        mission_ids=[personas.mission_a.pk],
+        period_id=quarters.periods[2].pk,
+    )
+    presentation = Presentation(str(path))
+    assert len(presentation.slides) == deck_slide_count(1) == 6
+    slide = presentation.slides[-1]
+    assert slide.shapes.title.text_frame.text == "MSN-A: actions agreed"
+    table = next(s.table for s in slide.shapes if s.name == "actions-MSN-A")
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["Agreed in", "Addresses", "What will be done", "Owner", "Due", "Status"]
+    carried = next(row for row in rows if "roles clarified" in row[2])
+    assert carried[:2] == [overdue.assessment.period.label, "LEAD: LEAD-01"]
+    assert carried[3] == "Chief of Staff" and carried[5] == "Planned — overdue"
+    assert any(row[5] == "Dropped: Merged into the ISF review" for row in rows)
+    assert (
+        "UN CONFIDENTIAL"
+        in next(s for s in slide.shapes if s.name == "Classification marking").text_frame.text
+    )

@@ -90,6 +90,7 @@ NOT_PAGES = {
     "exports:scorecard": "POST only (a PDF download)",
     "exports:mission_scorecard": "a PDF download",
     "exports:briefing_pack": "POST only",
+    "exports:briefing_deck": "POST only (tests/exports/test_deck.py)",
     "exports:data": "POST only",
     "exports:status": "JSON polled by the job page",
     "exports:download": "a file download",
