@@ -30,6 +30,8 @@ APPS = (
     "health",
     "demo",
     "home",
+    "api",
+    "webhooks",
 )
 
 # `x == "value"`, `x != 'value'` and the same with the literal first, inside {% if %}/{% elif %}.
