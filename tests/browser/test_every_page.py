@@ -66,6 +66,8 @@ PAGES = [
     ("two_factor", "analyst"),
     ("account", "analyst"),
     ("password_confirm", "analyst"),
+    ("api:tokens", "analyst"),
+    ("api:docs", "analyst"),  # Swagger UI from drf-spectacular-sidecar's static files
 ]
 QUERIES = {"dashboards:evidence": "?dimension=LEAD&tag=LEAD-B-ROLES"}
 
@@ -98,6 +100,19 @@ NOT_PAGES = {
     "exports:status": "JSON polled by the job page",
     "exports:download": "a file download",
     "exports:retry": "POST only",
+    "api:token_revoke": "POST only",
+    "api:schema": "the OpenAPI document (YAML or JSON), read by the API reference page",
+    "api:missions": "JSON/CSV API (tests/api)",
+    "api:mission_peers": "JSON/CSV API (tests/api)",
+    "api:periods": "JSON/CSV API (tests/api)",
+    "api:questionnaires": "JSON/CSV API (tests/api)",
+    "api:questionnaire": "JSON API (tests/api)",
+    "api:assessments": "JSON/CSV API (tests/api)",
+    "api:dimension_scores": "JSON/CSV API (tests/api)",
+    "api:indicator_scores": "JSON/CSV API (tests/api)",
+    "api:coherence_scores": "JSON/CSV API (tests/api)",
+    "api:barriers": "JSON/CSV API (tests/api)",
+    "api:actions": "JSON/CSV API (tests/api)",
     "actions:note_add": "POST only",
     "notifications:read": "POST only",
     "notifications:read_all": "POST only",

@@ -31,6 +31,8 @@ APPS = (
     "notifications",
     "demo",
     "home",
+    "api",
+    "webhooks",
 )
 
 # `x == "value"`, `x != 'value'` and the same with the literal first, inside {% if %}/{% elif %}.
