@@ -16,3 +16,10 @@ scoring_wanted = Signal()
 
 # Sent with ``assessment_id``, ``status`` (the new one) and ``previous``.
 status_changed = Signal()
+
+# Sent inside the workflow's transaction; the notifications app connects to them
+# (``notifications.apps``) and sends its e-mails after the commit.
+# ``assessment_id``: the last expected component of the assessment was just marked complete.
+components_completed = Signal()
+# ``assessment_id`` and ``reason``: a submitted or approved assessment was reopened.
+assessment_reopened = Signal()

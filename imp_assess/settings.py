@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "actions",
     "dashboards",
     "exports",
+    "notifications",
     "security",
     "home",
     "rest_framework",
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "missions.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -275,7 +277,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# --- E-mail (password reset) -----------------------------------------------------
+# --- E-mail (password reset, notifications) ----------------------------------
 # EMAIL_URL: smtp+tls://user:password@host:587, smtps://…, smtp://… or console:.
 # Unset: e-mails are written to the console (the embedded default); `check --deploy`
 # warns about it when DEBUG is off.
@@ -292,6 +294,10 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imp-assess <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# The address users reach the site at: links in notification e-mails are absolute.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SITE_URL must start with http:// or https://.")
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600, minimum=300)
 
 # --- Internationalisation -----------------------------------------------------

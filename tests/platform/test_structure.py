@@ -28,6 +28,7 @@ APPS = (
     "exports",
     "security",
     "health",
+    "notifications",
     "demo",
     "home",
     "api",
