@@ -5,6 +5,7 @@ held when checked still holds when saved. Who may do what is decided by
 ``assessments.permissions``; a refused action raises ``PermissionDenied``.
 """
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -36,9 +37,16 @@ from assessments.selectors import (
     assessment_previous,
     response_previous_answers,
 )
-from assessments.signals import scoring_wanted
+from assessments.signals import (
+    assessment_reopened,
+    components_completed,
+    scoring_wanted,
+    status_changed,
+)
 from missions.models import MISSION_WIDE, Membership, MembershipRole, Mission, Period
+from missions.periods import quarter_of
 from missions.roles import User, account_of
+from missions.services import period_get_or_create
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator, Questionnaire, QuestionnaireStatus
 from questionnaires.selectors import (
@@ -192,13 +200,42 @@ def _carry_forward_declarations(previous: Assessment, assessment: Assessment) ->
     )
 
 
+@transaction.atomic
 def period_open_assessments(*, period: Period) -> int:
-    """Open the period's assessment for every mission that has none; returns how many."""
+    """Open the period's assessment for every active mission that has none; returns how
+    many. Records when the quarter was opened (the daily task then leaves it alone)."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
     created = 0
-    for mission in Mission.objects.exclude(assessments__period=period):
+    for mission in Mission.objects.filter(is_active=True).exclude(assessments__period=period):
         assessment_open(mission=mission, period=period)
         created += 1
+    if period.assessments_opened_at is None:
+        period.assessments_opened_at = timezone.now()
+        period.save(update_fields=["assessments_opened_at"])
     return created
+
+
+def periods_open_due(*, today: datetime.date) -> dict[str, int]:
+    """The daily task: make sure the current quarter has its period (default dates), then
+    open, once, every period whose answering window contains ``today`` and whose
+    assessments were never opened. Returns the assessments opened, by period label.
+
+    Safe to run twice or on two workers at once: the period row is locked and its
+    ``assessments_opened_at`` checked under the lock. A window already over is never
+    opened late (old periods stay as they are)."""
+    year, quarter = quarter_of(today)
+    period_get_or_create(year=year, quarter=quarter)
+    opened: dict[str, int] = {}
+    due = Period.objects.filter(
+        assessments_opened_at__isnull=True, opens_on__lte=today, closes_on__gte=today
+    ).order_by("year", "quarter")
+    for period in due:
+        with transaction.atomic():
+            locked = Period.objects.select_for_update().get(pk=period.pk)
+            if locked.assessments_opened_at is not None:
+                continue
+            opened[locked.label] = period_open_assessments(period=locked)
+    return opened
 
 
 def _locked_assessment(assessment: Assessment) -> Assessment:
@@ -365,7 +402,19 @@ def response_mark_complete(*, response: Response, by: User) -> Response:
         history_author_set(response, by=by)
         response.save(update_fields=["status", "completed_at"])
         _enqueue_scoring(response.assessment_id)
+        if _every_component_complete(response.assessment):
+            components_completed.send(sender=Assessment, assessment_id=response.assessment_id)
     return response
+
+
+def _every_component_complete(assessment: Assessment) -> bool:
+    complete = set(
+        assessment.responses.filter(status=ResponseStatus.COMPLETE).values_list(
+            "component", flat=True
+        )
+    )
+    expected = assessment_expected_components(assessment=assessment)
+    return bool(expected) and complete.issuperset(expected)
 
 
 def _answer_is_empty(answer: Answer | None) -> bool:
@@ -524,6 +573,9 @@ def _set_status(assessment: Assessment, status: str, by: User, reason: str = "")
         user=by,
         detail=f"{assessment}: {previous} → {status}" + (f" ({reason})" if reason else ""),
     )
+    status_changed.send(
+        sender=Assessment, assessment_id=assessment.pk, status=status, previous=previous
+    )
 
 
 @transaction.atomic
@@ -579,6 +631,7 @@ def assessment_reopen(*, assessment: Assessment, by: User, reason: str) -> Asses
     assessment.status_reason = reason
     assessment.approved_at = None
     _set_status(assessment, AssessmentStatus.OPEN, by, reason)
+    assessment_reopened.send(sender=Assessment, assessment_id=assessment.pk, reason=reason)
     return assessment
 
 

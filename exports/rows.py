@@ -225,7 +225,7 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
     qs = (
         _assessment_qs(scope)
         .annotate(
-            shown=Subquery(_shown_result(OuterRef("pk")).values("pk")[:1]),
+            shown=Subquery(shown_result(OuterRef("pk")).values("pk")[:1]),
             result=FilteredRelation("score_sets", condition=Q(score_sets__pk=F("shown"))),
         )
         .order_by("mission__code", "period__year", "period__quarter")
@@ -299,7 +299,7 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
         )
 
 
-def _shown_result(assessment) -> QuerySet:
+def shown_result(assessment) -> QuerySet:
     """An assessment's stored results, the one to export first: the current method's, else the
     newest result of an older method (a quarter scored before the method changed)."""
     current_first = Case(When(method_version=METHOD_VERSION_LABEL, then=0), default=1)
@@ -308,139 +308,179 @@ def _shown_result(assessment) -> QuerySet:
     )
 
 
+# The export's order of score rows; readers that page through them (the API) use the key.
+_SCORE_ORDER = (
+    "score_set__mission__code",
+    "score_set__period__year",
+    "score_set__period__quarter",
+    "pk",
+)
+
+
 def _current_scores(qs: QuerySet, scope: DataScope) -> QuerySet:
-    """Rows of the result shown for each assessment (see ``_shown_result``)."""
-    shown = _shown_result(OuterRef("score_set__assessment_id")).values("pk")[:1]
+    """Rows of the result shown for each assessment (see ``shown_result``)."""
+    shown = shown_result(OuterRef("score_set__assessment_id")).values("pk")[:1]
     return scope.filter(qs.filter(score_set_id=Subquery(shown)), "score_set__mission_id")
 
 
-def dimension_score_rows(scope: DataScope) -> Iterator[tuple]:
-    qs = _current_scores(DimensionScore.objects.all(), scope).order_by(
-        "score_set__mission__code", "score_set__period__year", "score_set__period__quarter", "pk"
+DIMENSION_SCORE_FIELDS = (
+    "score_set__mission__code",
+    "score_set__period__year",
+    "score_set__period__quarter",
+    "score_set__method_version",
+    "dimension_code",
+    "score",
+    "target",
+    "gap",
+    "gap_flag",
+    "completeness",
+    "sufficient",
+    "divergence",
+    "divergence_flag",
+    "band_min",
+    "band_max",
+    "alignment",
+    "shortfall",
+    "shortfall_count",
+    "over_integration",
+    "over_integration_count",
+)
+
+
+def dimension_score_queryset(scope: DataScope) -> QuerySet:
+    """The rows of the current result of each assessment in ``scope``, unordered."""
+    return _current_scores(DimensionScore.objects.all(), scope)
+
+
+def dimension_score_row(values: tuple) -> tuple:
+    """One row of the table from the values of ``DIMENSION_SCORE_FIELDS``."""
+    mission, year, quarter, *rest = values
+    method, dimension, score, target, gap, gap_flag, completeness, sufficient, *tail = rest
+    divergence, divergence_flag, band_min, band_max, alignment, short, n_short, *tail = tail
+    over, n_over = tail
+    return (
+        mission,
+        quarter_label(year, quarter),
+        method,
+        dimension,
+        _r(score),
+        target,
+        _r(gap),
+        gap_flag or None,
+        _r(completeness),
+        sufficient,
+        _r(divergence),
+        divergence_flag,
+        band_min,
+        band_max,
+        _r(alignment),
+        _r(short),
+        n_short,
+        _r(over),
+        n_over,
     )
-    for mission, year, quarter, *rest in qs.values_list(
-        "score_set__mission__code",
-        "score_set__period__year",
-        "score_set__period__quarter",
-        "score_set__method_version",
-        "dimension_code",
-        "score",
-        "target",
-        "gap",
-        "gap_flag",
-        "completeness",
-        "sufficient",
-        "divergence",
-        "divergence_flag",
-        "band_min",
-        "band_max",
-        "alignment",
-        "shortfall",
-        "shortfall_count",
-        "over_integration",
-        "over_integration_count",
-    ).iterator(chunk_size=CHUNK_SIZE):
-        method, dimension, score, target, gap, gap_flag, completeness, sufficient, *tail = rest
-        divergence, divergence_flag, band_min, band_max, alignment, short, n_short, *tail = tail
-        over, n_over = tail
-        yield (
-            mission,
-            quarter_label(year, quarter),
-            method,
-            dimension,
-            _r(score),
-            target,
-            _r(gap),
-            gap_flag or None,
-            _r(completeness),
-            sufficient,
-            _r(divergence),
-            divergence_flag,
-            band_min,
-            band_max,
-            _r(alignment),
-            _r(short),
-            n_short,
-            _r(over),
-            n_over,
-        )
+
+
+def dimension_score_rows(scope: DataScope) -> Iterator[tuple]:
+    qs = dimension_score_queryset(scope).order_by(*_SCORE_ORDER)
+    for values in qs.values_list(*DIMENSION_SCORE_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+        yield dimension_score_row(values)
+
+
+INDICATOR_SCORE_FIELDS = (
+    "score_set__mission__code",
+    "score_set__period__year",
+    "score_set__period__quarter",
+    "score_set__method_version",
+    "score_set__detail__phase",
+    "dimension_code",
+    "indicator_code",
+    "applicable",
+    "value",
+    "band_min",
+    "band_max",
+    "band_overridden",
+    "rationale",
+    "distance",
+    "flag",
+    "sufficient",
+    "counted",
+    "expected",
+    "spread",
+)
+
+
+def indicator_score_queryset(scope: DataScope) -> QuerySet:
+    return _current_scores(IndicatorScore.objects.all(), scope)
+
+
+def indicator_score_row(values: tuple) -> tuple:
+    mission, year, quarter, *rest = values
+    method, phase, dimension, indicator, applicable, value, band_min, band_max, *tail = rest
+    overridden, rationale, distance, flag, sufficient, counted, expected, spread = tail
+    return (
+        mission,
+        quarter_label(year, quarter),
+        method,
+        dimension,
+        indicator,
+        applicable,
+        _r(value),
+        band_min,
+        band_max,
+        "override" if overridden else "default",
+        _r(distance),
+        flag_key(flag, sufficient=sufficient) if applicable else None,
+        rationale or None,
+        phase or None,
+        counted,
+        expected,
+        sufficient,
+        spread,
+    )
 
 
 def indicator_score_rows(scope: DataScope) -> Iterator[tuple]:
     """One row per indicator finding of the current method (method 2 and later), with the
     band that applied, its source and rationale, and the phase recorded with the result."""
-    qs = _current_scores(IndicatorScore.objects.all(), scope).order_by(
-        "score_set__mission__code", "score_set__period__year", "score_set__period__quarter", "pk"
+    qs = indicator_score_queryset(scope).order_by(*_SCORE_ORDER)
+    for values in qs.values_list(*INDICATOR_SCORE_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+        yield indicator_score_row(values)
+
+
+COHERENCE_FIELDS = (
+    "score_set__mission__code",
+    "score_set__period__year",
+    "score_set__period__quarter",
+    "score_set__method_version",
+    "level",
+    "score",
+    "completeness",
+    "sufficient",
+)
+
+
+def coherence_queryset(scope: DataScope) -> QuerySet:
+    return _current_scores(CoherenceLevelScore.objects.all(), scope)
+
+
+def coherence_row(values: tuple) -> tuple:
+    mission, year, quarter, method, level, score, completeness, sufficient = values
+    return (
+        mission,
+        quarter_label(year, quarter),
+        method,
+        level,
+        _r(score),
+        _r(completeness),
+        sufficient,
     )
-    for mission, year, quarter, *rest in qs.values_list(
-        "score_set__mission__code",
-        "score_set__period__year",
-        "score_set__period__quarter",
-        "score_set__method_version",
-        "score_set__detail__phase",
-        "dimension_code",
-        "indicator_code",
-        "applicable",
-        "value",
-        "band_min",
-        "band_max",
-        "band_overridden",
-        "rationale",
-        "distance",
-        "flag",
-        "sufficient",
-        "counted",
-        "expected",
-        "spread",
-    ).iterator(chunk_size=CHUNK_SIZE):
-        method, phase, dimension, indicator, applicable, value, band_min, band_max, *tail = rest
-        overridden, rationale, distance, flag, sufficient, counted, expected, spread = tail
-        yield (
-            mission,
-            quarter_label(year, quarter),
-            method,
-            dimension,
-            indicator,
-            applicable,
-            _r(value),
-            band_min,
-            band_max,
-            "override" if overridden else "default",
-            _r(distance),
-            flag_key(flag, sufficient=sufficient) if applicable else None,
-            rationale or None,
-            phase or None,
-            counted,
-            expected,
-            sufficient,
-            spread,
-        )
 
 
 def coherence_rows(scope: DataScope) -> Iterator[tuple]:
-    qs = _current_scores(CoherenceLevelScore.objects.all(), scope).order_by(
-        "score_set__mission__code", "score_set__period__year", "score_set__period__quarter", "pk"
-    )
-    for mission, year, quarter, *rest in qs.values_list(
-        "score_set__mission__code",
-        "score_set__period__year",
-        "score_set__period__quarter",
-        "score_set__method_version",
-        "level",
-        "score",
-        "completeness",
-        "sufficient",
-    ).iterator(chunk_size=CHUNK_SIZE):
-        method, level, score, completeness, sufficient = rest
-        yield (
-            mission,
-            quarter_label(year, quarter),
-            method,
-            level,
-            _r(score),
-            _r(completeness),
-            sufficient,
-        )
+    qs = coherence_queryset(scope).order_by(*_SCORE_ORDER)
+    for values in qs.values_list(*COHERENCE_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+        yield coherence_row(values)
 
 
 # --- actions ---------------------------------------------------------------------------------
@@ -486,12 +526,12 @@ def index_count(scope: DataScope) -> int:
 
 
 def dimension_score_count(scope: DataScope) -> int:
-    return _current_scores(DimensionScore.objects.all(), scope).count()
+    return dimension_score_queryset(scope).count()
 
 
 def indicator_score_count(scope: DataScope) -> int:
-    return _current_scores(IndicatorScore.objects.all(), scope).count()
+    return indicator_score_queryset(scope).count()
 
 
 def coherence_count(scope: DataScope) -> int:
-    return _current_scores(CoherenceLevelScore.objects.all(), scope).count()
+    return coherence_queryset(scope).count()

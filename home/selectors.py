@@ -42,6 +42,7 @@ from missions.models import Membership, MembershipRole, Mission, Period
 from missions.periods import quarter_of
 from missions.roles import ANALYST_GROUP, Account, User
 from missions.selectors import mission_list_visible_to, period_current
+from notifications.models import EmailState, Notification
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator
 from scoring.flags import OVER_INTEGRATION, SHORTFALL
@@ -486,6 +487,7 @@ class AdministratorTodo:
     users_without_mission: list[Account]
     failed_exports: list[ExportJob]
     scoring_overdue: list[Assessment]
+    failed_emails: list[Notification]
 
     @property
     def empty(self) -> bool:
@@ -495,13 +497,14 @@ class AdministratorTodo:
             or self.users_without_mission
             or self.failed_exports
             or self.scoring_overdue
+            or self.failed_emails
         )
 
 
 def administrator_todo(
     *, user: User, today: datetime.date | None = None, now: datetime.datetime | None = None
 ) -> AdministratorTodo:
-    """What needs an administrator. Five queries."""
+    """What needs an administrator. Six queries."""
     now = now or timezone.now()
     today = today or timezone.localdate()
     missions = mission_list_visible_to(user=user)
@@ -543,7 +546,15 @@ def administrator_todo(
         .exclude(Exists(scored))
         .select_related("mission", "period")
     )
+    failed_emails = list(
+        Notification.objects.filter(
+            email_state=EmailState.FAILED, created_at__gte=now - FAILED_JOBS_WINDOW
+        )
+        .select_related("user")
+        .order_by("-created_at")
+    )
     return AdministratorTodo(
+        failed_emails=failed_emails,
         awaiting_approval=awaiting,
         periods_to_open=periods,
         users_without_mission=users,

@@ -49,6 +49,8 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("exports/", include("exports.urls")),
     path("security/", include("security.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

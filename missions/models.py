@@ -62,6 +62,11 @@ class Mission(models.Model):
         default=False,
         help_text=_("Fictional mission with synthetic data; marked as demo data wherever shown."),
     )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Only active missions get each new quarter's assessment."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -80,8 +85,19 @@ class Period(models.Model):
     quarter = models.PositiveSmallIntegerField(
         _("quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)]
     )
-    opens_on = models.DateField(_("opens on"))
-    closes_on = models.DateField(_("closes on"))
+    # The answering window: opens on the open date, due on the due date (an assessment still
+    # open after it is overdue). Defaults: missions.periods.quarter_default_dates.
+    opens_on = models.DateField(
+        _("open date"), help_text=_("The quarter's assessments open for every active mission.")
+    )
+    closes_on = models.DateField(
+        _("due date"), help_text=_("Last day of answering; reminders count down to it.")
+    )
+    # Set once when the quarter's assessments were opened for every active mission (by the
+    # daily task on the open date, or by the administrator's action), so it happens once.
+    assessments_opened_at = models.DateTimeField(
+        _("assessments opened at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["year", "quarter"]

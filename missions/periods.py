@@ -43,3 +43,15 @@ def quarter_start(year: int, quarter: int) -> datetime.date:
 
 def quarter_end(year: int, quarter: int) -> datetime.date:
     return quarter_start(*quarter_next(year, quarter)) - datetime.timedelta(days=1)
+
+
+# Default answering window of a quarter: it opens on the first day of the quarter's last
+# month and is due this many days later (administrators may change both per period).
+DUE_AFTER_OPEN_DAYS = 30
+
+
+def quarter_default_dates(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    """``(open date, due date)`` of a quarter by default: 2026-Q3 opens on 1 September 2026
+    and is due on 1 October 2026."""
+    opens_on = datetime.date(year, 3 * quarter, 1)
+    return opens_on, opens_on + datetime.timedelta(days=DUE_AFTER_OPEN_DAYS)

@@ -4,6 +4,7 @@ violation). URLs are discovered from the URLconf, as in the access matrix: a new
 this test until it is given a visit (or a reason not to be visited) below.
 """
 
+import datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,6 +15,8 @@ from django.utils import timezone
 from actions.services import action_create
 from assessments.models import Assessment
 from exports.models import ExportJob, ExportKind, ExportStatus
+from notifications.models import NotificationKind
+from notifications.services.recording import notification_record
 from tests.assessments.conftest import assessment_a, current_period  # noqa: F401 (fixtures)
 from tests.browser.conftest import log_in
 from tests.dashboards import conftest as dashboard_data
@@ -38,6 +41,8 @@ PAGES = [
     ("assessments:complete", "respondent_a"),
     ("password_change", "respondent_a"),
     ("password_change_done", "respondent_a"),
+    ("notifications:list", "respondent_a"),  # with a reminder in it
+    ("notifications:preferences", "respondent_a"),
     ("dashboards:index", "respondent_a"),  # redirects to the mission list
     ("dashboards:missions", "respondent_a"),
     ("dashboards:profile", "respondent_a"),  # the mission's own view, peers anonymous
@@ -61,6 +66,8 @@ PAGES = [
     ("two_factor", "analyst"),
     ("account", "analyst"),
     ("password_confirm", "analyst"),
+    ("api:tokens", "analyst"),
+    ("api:docs", "analyst"),  # Swagger UI from drf-spectacular-sidecar's static files
 ]
 QUERIES = {"dashboards:evidence": "?dimension=LEAD&tag=LEAD-B-ROLES"}
 
@@ -95,7 +102,22 @@ NOT_PAGES = {
     "exports:status": "JSON polled by the job page",
     "exports:download": "a file download",
     "exports:retry": "POST only",
+    "api:token_revoke": "POST only",
+    "api:schema": "the OpenAPI document (YAML or JSON), read by the API reference page",
+    "api:missions": "JSON/CSV API (tests/api)",
+    "api:mission_peers": "JSON/CSV API (tests/api)",
+    "api:periods": "JSON/CSV API (tests/api)",
+    "api:questionnaires": "JSON/CSV API (tests/api)",
+    "api:questionnaire": "JSON API (tests/api)",
+    "api:assessments": "JSON/CSV API (tests/api)",
+    "api:dimension_scores": "JSON/CSV API (tests/api)",
+    "api:indicator_scores": "JSON/CSV API (tests/api)",
+    "api:coherence_scores": "JSON/CSV API (tests/api)",
+    "api:barriers": "JSON/CSV API (tests/api)",
+    "api:actions": "JSON/CSV API (tests/api)",
     "actions:note_add": "POST only",
+    "notifications:read": "POST only",
+    "notifications:read_all": "POST only",
 }
 
 
@@ -160,6 +182,19 @@ def test_every_page_passes_axe_with_a_clean_console(
         "job_id": job.pk,
         "action_id": action.pk,
     }
+    notification_record(
+        kind=NotificationKind.REMINDER,
+        user=personas.respondent_a,
+        assessment=assessment_a,
+        on_date=assessment_a.period.closes_on - datetime.timedelta(days=7),
+        data={
+            "mission": "MSN-A",
+            "period": assessment_a.period.label,
+            "due_on": assessment_a.period.closes_on.isoformat(),
+            "days_left": 7,
+            "components": [["political", 3]],
+        },
+    )
     arguments_for = {"actions:create": {"assessment_id": approved.pk}}
     patterns = _url_patterns()
     current = None

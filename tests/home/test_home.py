@@ -25,6 +25,7 @@ from exports.models import ExportJob, ExportKind, ExportStatus
 from home import selectors
 from home.models import HomeVisit
 from missions.models import Period
+from notifications.models import EmailState, Notification, NotificationKind
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import IndicatorScore, ScoreSet
 from tests.factories import MissionFactory, UserFactory
@@ -260,6 +261,13 @@ def test_administrator_sees_what_needs_them(client, personas, current_period, qu
     ExportJob.objects.create(
         kind=ExportKind.SCORECARD, status=ExportStatus.FAILED, created_by=personas.analyst
     )
+    Notification.objects.create(
+        kind=NotificationKind.REMINDER,
+        user=personas.respondent_a,
+        assessment=assessment,
+        on_date=timezone.localdate(),
+        email_state=EmailState.FAILED,
+    )
     todo = selectors.administrator_todo(user=personas.admin)
     assert [a.pk for a in todo.awaiting_approval] == [assessment.pk]
     assert [(p.pk, n) for p, n in todo.periods_to_open] == [(current_period.pk, 1)]  # MSN-B
@@ -271,6 +279,8 @@ def test_administrator_sees_what_needs_them(client, personas, current_period, qu
     assert "Waiting for approval" in html and "newcomer" in html
     assert "1 mission without an assessment" in html
     assert "no result an hour after submission" in html
+    assert [n.user.username for n in todo.failed_emails] == ["respondent_a"]
+    assert "to respondent_a" in html
     assert "New findings" in html  # the analyst's view too
 
 

@@ -16,9 +16,17 @@ CADDYFILE = (ROOT / "deploy" / "Caddyfile").read_text()
 
 def test_compose_declares_the_six_services_with_health_checks():
     services = COMPOSE["services"]
-    assert set(services) == {"proxy", "web", "worker", "beat", "db", "redis"}
+    assert set(services) == {"proxy", "web", "worker", "beat", "db", "redis", "mailpit"}
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no health check"
+
+
+def test_the_mail_catcher_runs_in_staging_only_and_links_point_at_the_site():
+    mailpit = COMPOSE["services"]["mailpit"]
+    assert mailpit["profiles"] == ["staging"]
+    assert mailpit["image"].startswith("axllent/mailpit:v")
+    assert "SITE_URL" in COMPOSE["x-app"]["environment"]
+    assert COMPOSE["x-app"]["environment"]["SITE_URL"].startswith("https://${SITE_ADDRESS")
 
 
 def _published_ports(service: dict) -> list[str]:

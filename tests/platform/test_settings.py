@@ -17,6 +17,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "imp-assess.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://imp-assess.example.org",
     "EMAIL_URL": "smtp+tls://imp-assess:secret@smtp.example.org:587",
+    "SITE_URL": "https://imp-assess.example.org",
 }
 
 
@@ -44,11 +45,11 @@ def test_the_deployment_checklist_warns_about_a_weak_account_setup():
     result = _manage(
         "check",
         "--deploy",
-        **{k: v for k, v in PRODUCTION.items() if k != "EMAIL_URL"},
+        **{k: v for k, v in PRODUCTION.items() if k not in ("EMAIL_URL", "SITE_URL")},
         OTP_REQUIRED_FOR_HQ="0",
         SECURE_PROXY_SSL_HEADER="1",
     )
-    for check in ("security.W001", "security.W002", "security.W003"):
+    for check in ("security.W001", "security.W002", "security.W003", "notifications.W001"):
         assert check in result.stderr, result.stderr
 
 

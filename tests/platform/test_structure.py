@@ -28,8 +28,11 @@ APPS = (
     "exports",
     "security",
     "health",
+    "notifications",
     "demo",
     "home",
+    "api",
+    "webhooks",
 )
 
 # `x == "value"`, `x != 'value'` and the same with the literal first, inside {% if %}/{% elif %}.
