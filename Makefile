@@ -9,7 +9,7 @@ QUESTIONNAIRE_V2 := questionnaires/data/imp-core-v2.yaml
 # The embedded default (SQLite, eager Celery) unless DATABASE_URL/REDIS_URL are set.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test lint format worker beat demo clean
+.PHONY: run test lint format worker beat demo clean messages compilemessages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,19 @@ $(VENV)/.runtime-installed: requirements.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+# The compiled catalogues (locale/*/LC_MESSAGES/*.mo, not committed), remade when a .po changes.
+# Needs GNU gettext (msgfmt): apt-get install gettext.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+locale/%.mo: locale/%.po
+	msgfmt --check-format -o $@ $<
+compilemessages: $(MO_FILES)
+
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
 ## make run: install, migrate, load the questionnaires and demo data, serve on :8000
-run: $(VENV)/.runtime-installed demo
+run: $(VENV)/.runtime-installed compilemessages demo
 	@$(DEV_ENV) $(BIN)/python manage.py exports_browser_check
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -35,12 +42,18 @@ demo: $(VENV)/.runtime-installed
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
 ## make test: install with test extras, lint, check formatting, layers and types, run every test
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed compilemessages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(DEV_ENV) $(BIN)/mypy
 	$(BIN)/pytest
+
+## make messages: extract every marked string into locale/fr (both domains), list what is left
+## to translate, compile. Then translate the listed entries in the .po files and run it again.
+messages: $(VENV)/.dev-installed
+	-$(DEV_ENV) $(BIN)/python -m imp_assess.messages update
+	$(MAKE) compilemessages
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
@@ -54,4 +67,5 @@ beat: $(VENV)/.runtime-installed
 	$(BIN)/celery -A imp_assess beat --loglevel=INFO
 
 clean:
+	rm -f $(MO_FILES)
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .ruff_cache

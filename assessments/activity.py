@@ -38,7 +38,10 @@ class ActivityEntry:
     reason: str = ""
 
 
-def _show(value) -> str:
+def _show(value, model_field=None) -> str:
+    if model_field is not None and model_field.choices and value not in (None, ""):
+        # The label the reader knows ("Submitted", « Soumise »), not the stored value.
+        return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if value in (None, "", [], {}):
@@ -67,8 +70,14 @@ def _entries(records, fields, subject_of, deleted=None) -> list[ActivityEntry]:
                 if previous is None and (new is False or new in (None, "", [], {})):
                     continue
                 if old != new:
-                    label = str(record.instance_type._meta.get_field(name).verbose_name)
-                    changes.append((label, _show(old), _show(new)))
+                    model_field = record.instance_type._meta.get_field(name)
+                    changes.append(
+                        (
+                            str(model_field.verbose_name),
+                            _show(old, model_field),
+                            _show(new, model_field),
+                        )
+                    )
             if changes:
                 user = record.history_user
                 entries.append(

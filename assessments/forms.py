@@ -2,6 +2,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from assessments.models import (
     EVIDENCE_MAX_LENGTH,
@@ -63,7 +64,12 @@ class AnswerForm(forms.Form):
         self.answer = answer
         self.previous = previous  # last quarter's answer, shown for reference
         cast(forms.ChoiceField, self.fields["tag_codes"]).choices = [
-            (tag.code, f"{tag.get_kind_display()}: {tag.text('label')}") for tag in tags
+            (
+                tag.code,
+                pgettext("label suffix", "%(label)s: %(value)s")
+                % {"label": tag.get_kind_display(), "value": tag.text("label")},
+            )
+            for tag in tags
         ]
         # Messages that name the indicator, so the error summary says where it is.
         self.fields["choice"].error_messages["invalid_choice"] = _(

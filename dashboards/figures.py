@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,6 +69,11 @@ def _missing_label(reason: str) -> str:
     return _("insufficient data") if reason == INSUFFICIENT else _("no result")
 
 
+def separators() -> str:
+    """The active language's decimal and thousands separators, as Plotly's layout wants them."""
+    return f"{get_format('DECIMAL_SEPARATOR')}{get_format('THOUSAND_SEPARATOR')}"
+
+
 def _layout(title: str, height: int = 420, **extra) -> dict:
     layout = {
         "template": "none",
@@ -79,6 +85,8 @@ def _layout(title: str, height: int = 420, **extra) -> dict:
         "plot_bgcolor": "#ffffff",
         "legend": {"orientation": "h", "y": -0.15, "x": 0, "traceorder": "normal"},
         "hoverlabel": {"namelength": -1},
+        # Decimal comma in French: Plotly formats every number with these (decimal, thousands).
+        "separators": separators(),
     }
     layout.update(extra)
     return layout

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from missions.labels import DEMO_MARK, demo_marked
+from missions.labels import demo_mark, demo_marked
 from missions.periods import quarter_label
 from questionnaires.models import TagKind
 from scoring.flags import OVER_INTEGRATION, SHORTFALL
@@ -48,7 +48,7 @@ class MissionRef:
 
     @property
     def demo_mark(self) -> str:
-        return DEMO_MARK if self.is_demo else ""
+        return demo_mark() if self.is_demo else ""
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ class Mission(models.Model):
         default=True,
         help_text=_("Only active missions get each new quarter's assessment."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["code"]
@@ -130,9 +130,14 @@ class Membership(models.Model):
     """A user's role in one mission. Respondents answer for one component."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mission_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mission_memberships",
+        verbose_name=_("user"),
     )
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="memberships")
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("mission")
+    )
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
     component = models.CharField(
         _("component"),

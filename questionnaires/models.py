@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from questionnaires.steps import STEP_NAMES
 from questionnaires.translations import SOURCE_LANGUAGE, text_in
@@ -20,6 +21,16 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 STEP_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+# The step names, for makemessages: steps.py keeps them as plain Python (no Django import).
+_STEP_NAMES_TO_TRANSLATE = (
+    gettext_noop("Co-existence"),
+    gettext_noop("Networking / information sharing"),
+    gettext_noop("Coordination"),
+    gettext_noop("Collaboration / joint planning"),
+    gettext_noop("Full integration"),
+)
 
 
 class IntegrationStep(models.IntegerChoices):

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
@@ -55,3 +56,7 @@ class PasswordConfirmForm(forms.Form):
         if user is None or user.pk != self.request.user.pk:
             raise forms.ValidationError(_("That is not your password."), code="invalid")
         return password
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

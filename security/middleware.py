@@ -9,8 +9,10 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from security.languages import SESSION_LANGUAGE, user_chosen_language
 from security.models import EventKind
 from security.permissions import second_factor_required
 from security.services import security_event_record
@@ -25,6 +27,26 @@ def mark_login(request: HttpRequest) -> None:
     now = int(time.time())
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
+
+
+class UserLanguageMiddleware:
+    """After AuthenticationMiddleware: a signed-in user's chosen language wins over the
+    browser's (LocaleMiddleware, earlier, read Accept-Language and the language cookie)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = request.session.get(SESSION_LANGUAGE)
+            if language is None:  # a session from before the choice was kept in it
+                language = user_chosen_language(user)
+                request.session[SESSION_LANGUAGE] = language
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        return self.get_response(request)
 
 
 class SessionPolicyMiddleware:
@@ -67,6 +89,8 @@ _OTP_EXEMPT_PREFIXES = (
     "/accounts/password/reset/",
     "/accounts/reset/",
     "/security/two-factor/",
+    "/security/language/",
+    "/jsi18n/",
     "/security/password/confirm/",
     "/static/",
     "/healthz",

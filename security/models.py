@@ -24,7 +24,12 @@ class SecurityEvent(models.Model):
     at = models.DateTimeField(_("when (UTC)"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("what"), max_length=20, choices=EventKind.choices, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
     )
     # Kept as text so the event survives the user's deletion and names unknown users.
     username = models.CharField(_("who"), max_length=150, blank=True)
@@ -39,3 +44,26 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"
+
+
+class UserProfile(models.Model):
+    """What a person chose for themselves. One row per user, made on their first choice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="imp_profile",
+        verbose_name=_("user"),
+    )
+    # Blank: never chosen, so pages follow the browser (Accept-Language) and mail and
+    # exports use the site's default language.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language or '-'}"

@@ -10,6 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from missions.models import Membership
+from security.languages import SESSION_LANGUAGE, user_chosen_language
 from security.models import EventKind
 from security.services import security_event_record
 
@@ -20,6 +21,7 @@ def _login(sender, request, user, **kwargs):
         from security.middleware import mark_login
 
         mark_login(request)
+        request.session[SESSION_LANGUAGE] = user_chosen_language(user)
     security_event_record(kind=EventKind.LOGIN, user=user, request=request)
 
 

@@ -4,6 +4,7 @@ import datetime
 import re
 import time
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.models import HistoricalRecords
 
 from missions.roles import Account, User
-from security.models import EventKind, SecurityEvent
+from security.models import EventKind, SecurityEvent, UserProfile
 from security.network import client_ip
 from security.permissions import PASSWORD_CONFIRMED_AT
 
@@ -107,3 +108,17 @@ def second_factor_verify(*, user: User, token: str) -> Device | None:
             if device.verify_token(token):
                 return device
     return None
+
+
+# --- Language ---------------------------------------------------------------------------
+
+
+def user_language_set(*, user: Account, language: str) -> UserProfile:
+    """Save the user's language on their profile (made on first choice)."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language not in codes:
+        raise ValueError(f"unknown language {language!r}")
+    profile, _created = UserProfile.objects.update_or_create(
+        user=user, defaults={"language": language}
+    )
+    return profile

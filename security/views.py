@@ -2,22 +2,26 @@
 django-otp), password confirmation before sensitive changes, password change and reset."""
 
 from base64 import b32encode
+from typing import Literal, cast
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from security.forms import EnrolmentTokenForm, PasswordConfirmForm, TokenForm
+from security.forms import EnrolmentTokenForm, LanguageForm, PasswordConfirmForm, TokenForm
+from security.languages import SESSION_LANGUAGE
 from security.models import EventKind
 from security.permissions import (
     can_enrol_authenticator,
@@ -33,6 +37,7 @@ from security.services import (
     recovery_codes_generate,
     second_factor_verify,
     security_event_record,
+    user_language_set,
 )
 
 # Recovery codes just made, kept in the session until the page that shows them once.
@@ -230,3 +235,32 @@ password_reset = auth_views.PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view()
 password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
+
+
+SameSite = Literal["Lax", "Strict", "None"]
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The header's language switcher: saved to the profile of a signed-in user, and to the
+    language cookie for pages before login; then back to the page the person was on."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Unknown language."))
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
+        request.session[SESSION_LANGUAGE] = language
+    translation.activate(language)
+    response = redirect(_next(request))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=cast(SameSite, settings.LANGUAGE_COOKIE_SAMESITE),
+    )
+    return response

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from exports import permissions
@@ -132,6 +133,8 @@ def export_job_create(
             if scoped is not None:
                 missions = list(Mission.objects.filter(pk__in=scoped).order_by("code"))
         parameters = {"mission_ids": None if missions is None else [m.pk for m in missions]}
+    # The file is written in the requester's language of the moment (profile, else browser).
+    parameters["language"] = get_language() or settings.LANGUAGE_CODE
     now = timezone.now()
     job = ExportJob.objects.create(
         kind=kind,

@@ -31,6 +31,7 @@ from exports.tables import TABLES, DataScope
 from missions.models import Mission
 from missions.roles import Account
 from missions.selectors import period_exists
+from security.languages import language_codes, user_language
 
 
 def _claim(job_id: int) -> ExportJob | None:
@@ -55,11 +56,8 @@ def _reader(job: ExportJob) -> Account | None:
 
 
 def requester_language(user: Account | None) -> str:
-    """The language the file is written in: the requester's own when their profile has one
-    (``user.profile.language``), else the site's default (``LANGUAGE_CODE``)."""
-    profile = getattr(user, "profile", None)
-    language = getattr(profile, "language", "") if profile is not None else ""
-    return str(language or settings.LANGUAGE_CODE)
+    """The requester's own language (their profile's choice), else the site's default."""
+    return user_language(user)
 
 
 def _report_progress(job_id: int) -> Callable[[int], None]:
@@ -155,12 +153,28 @@ def export_job_run(*, job_id: int, destination: Path | None = None) -> ExportJob
         return ExportJob.objects.filter(pk=job_id).first()
     extension = EXTENSIONS[job.kind][0]
     progress = Progress(100, _report_progress(job.pk))
+    with translation.override(job_language(job)):
+        return _run(job, extension=extension, progress=progress, destination=destination)
+
+
+def job_language(job: ExportJob) -> str:
+    """The language the job's file is written in: the requester's when they asked (kept in
+    its parameters), else their profile's (jobs queued before the language was kept)."""
+    language = job.parameters.get("language")
+    if language in language_codes():
+        return str(language)
+    return user_language(job.created_by)
+
+
+def _run(
+    job: ExportJob, *, extension: str, progress: Progress, destination: Path | None
+) -> ExportJob | None:
     stored = ""
     try:
         with tempfile.TemporaryDirectory(prefix="imp-assess-export-") as work:
             partial = Path(work) / f"{job.pk}.{extension}"
-            with translation.override(requester_language(job.created_by)):
-                build_export_file(job=job, path=partial, progress=progress)
+            # In job_language(job), set by export_job_run around this.
+            build_export_file(job=job, path=partial, progress=progress)
             size = partial.stat().st_size
             if destination is not None:
                 shutil.move(partial, destination)  # across file systems too

@@ -9,7 +9,8 @@
      told, and saving resumes when they come back to the tab, type or press "Try
      saving again"; a page loaded later offers the kept typing again.
    - Leaving the page while something is unsaved asks first.
-   All text comes from the template's data attributes (translated there). */
+   All text comes from Django's JavaScript catalog (jsi18n, loaded by the page before
+   this file): gettext() and interpolate(); makemessages -d djangojs finds it here. */
 (function () {
   "use strict";
   var form = document.getElementById("answer-form");
@@ -36,12 +37,24 @@
   var submitting = false;
   var failures = 0;
 
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; });
+  };
+  var MESSAGES = {
+    msgSaving: gettext("Saving…"),
+    msgSaved: gettext("Saved at %(time)s"),
+    msgConflict: gettext("Not saved: someone else changed %(codes)s. Saving is paused until you choose which version to keep."),
+    msgInvalid: gettext("Not saved: please check the highlighted answers and press Save."),
+    msgRefused: gettext("Not saved: you can no longer change these answers. Reload the page to see why."),
+    msgOffline: gettext("Not saved: no connection. Will retry."),
+    msgError: gettext("Not saved: the server could not save just now. Will retry."),
+    msgSignedOut: gettext("You were signed out — sign in again in another tab; your typing is kept here."),
+    msgRestored: gettext("Your unsaved typing from this browser was put back into the page."),
+    msgUnsaved: gettext("Some of your typing is not saved yet.")
+  };
   function msg(name, values) {
-    var text = form.dataset[name] || "";
-    Object.keys(values || {}).forEach(function (key) {
-      text = text.split("{" + key + "}").join(values[key]);
-    });
-    return text;
+    return interpolate(MESSAGES[name] || "", values || {}, true);
   }
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -232,7 +245,7 @@
         });
         codes.forEach(function (code) { acked[code] = sending[code]; });
         if (dirty) { keep(); } else { forget(); }
-        say(msg("msgSaved", { time: new Date().toLocaleTimeString() }));
+        say(msg("msgSaved", { time: new Date().toLocaleTimeString(document.documentElement.lang || undefined) }));
       } else if (result.code === 409) {
         dirty = true;
         (body.conflicts || []).forEach(function (code) {

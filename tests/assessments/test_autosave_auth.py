@@ -1,6 +1,8 @@
 """The autosave endpoint answers its script in JSON even when the session or the CSRF
 token is gone, so the page can keep the typing and say so instead of retrying HTML."""
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -59,7 +61,17 @@ def test_the_answer_page_gives_the_script_its_translated_messages_and_storage_ke
     html = client.get(
         reverse("assessments:answer", args=[assessment_a.pk, "political", "LEAD"])
     ).content.decode()
-    assert "You were signed out — sign in again in another tab; your typing is kept here." in html
+    # The script's messages come from the JavaScript catalogue, loaded before it.
+    catalogue = reverse("javascript_catalog")
+    assert html.index(f'src="{catalogue}"') < html.index("js/autosave.js")
+    script = client.get(catalogue, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert (
+        json.dumps(
+            "Vous avez été déconnecté — reconnectez-vous dans un autre onglet ; "
+            "votre saisie est conservée ici."
+        )
+        in script
+    )
     key = f"imp-assess:answers:{personas.respondent_a.pk}:{assessment_a.pk}:political:LEAD"
     assert f'data-storage-key="{key}"' in html
     assert 'id="conflict-row-template"' in html

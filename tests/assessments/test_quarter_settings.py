@@ -377,4 +377,6 @@ def test_history_shows_band_changes_and_phase(personas, assessment_a_v2):
         "Target band HUM-01",
         [("target band", "override", "default band")],
     ) in subjects
-    assert ("focal_point_a", "Assessment", [("phase", "—", "drawdown")]) in subjects
+    # Choices show their label (in the reader's language), not the stored value.
+    phase = ("phase", "—", "Drawdown / transition")
+    assert ("focal_point_a", "Assessment", [phase]) in subjects

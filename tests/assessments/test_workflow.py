@@ -75,13 +75,15 @@ def test_full_path_from_answers_to_approval_writes_history(
     activity = assessment_activity(assessment=assessment_a)
     subjects = [(e.who, e.subject, e.changes) for e in activity]
     assert ("focal_point_a", "Target LEAD", [("target step", "4", "3")]) in subjects
-    assert ("respondent_a", "Answer LEAD-01 (Political)", [("answer", "—", "3")]) in subjects
+    # The answer's label, as the answering page shows it, not the stored value.
+    answer = ("answer", "—", "3 — Coordination")
+    assert ("respondent_a", "Answer LEAD-01 (Political)", [answer]) in subjects
     assert (
         "respondent_a",
         "Response: Political",
-        [("status", "draft", "complete")],
+        [("status", "Draft", "Complete")],
     ) in subjects
-    assert ("admin", "Assessment", [("status", "submitted", "approved")]) in subjects
+    assert ("admin", "Assessment", [("status", "Submitted", "Approved")]) in subjects
 
 
 def test_submit_is_refused_while_a_component_is_incomplete_without_justification(

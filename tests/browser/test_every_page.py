@@ -76,6 +76,8 @@ NOT_PAGES = {
     "healthz": "plain-text health check",
     "favicon": "a redirect to an image (checked below)",
     "logout": "POST only",
+    "language_set": "POST only, the header's language switcher (tests/i18n)",
+    "javascript_catalog": "a script, the JavaScript translation catalogue (tests/i18n)",
     "assessments:targets": "POST only",
     "assessments:bands": "POST only",
     "assessments:bands_clear": "POST only",

@@ -24,6 +24,7 @@ from exports.services.running import requester_language
 from missions.models import Membership, MembershipRole, Mission
 from scoring.flags import flag_style
 from scoring.method import METHOD_VERSION_LABEL
+from security.models import UserProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -305,7 +306,7 @@ def test_a_focal_point_who_became_a_respondent_cannot_download_the_deck(
 def test_the_file_is_written_in_the_requesters_language(known_data, settings):
     user = known_data.personas.analyst
     assert requester_language(user) == settings.LANGUAGE_CODE
-    user.profile = type("Profile", (), {"language": "fr"})()
+    UserProfile.objects.create(user=user, language="fr")
     assert requester_language(user) == "fr"
 
 

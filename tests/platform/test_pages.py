@@ -12,7 +12,7 @@ def test_login_page_renders_in_the_product_layout(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert 'for="id_username"' in html and 'for="id_password"' in html
     assert "UN CONFIDENTIAL" in html
 

@@ -1,0 +1,84 @@
+"""Exports in French: the scorecard PDF's headings, and a job written in the language its
+requester read the site in (kept on the job), whatever the worker's own language."""
+
+import pytest
+from django.utils import translation
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from assessments.models import Assessment
+from exports.models import ExportJob, ExportKind
+from exports.pdf import scorecard_pdf_write
+from exports.services.requesting import export_job_request
+from exports.services.running import export_job_run, job_language
+from missions.models import Mission
+from security.models import UserProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def _pypdf_text(path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+@pytest.mark.usefixtures("requires_chromium")
+def test_scorecard_pdf_in_french_has_french_headings(known_data, tmp_path):
+    Mission.objects.filter(pk=known_data.personas.mission_a.pk).update(is_demo=True)
+    path = tmp_path / "fiche.pdf"
+    with translation.override("fr"):
+        scorecard_pdf_write(
+            path=path,
+            user=known_data.personas.analyst,
+            mission_id=known_data.personas.mission_a.pk,
+            period_id=known_data.current_period.pk,
+        )
+    text = _pypdf_text(path)
+    for heading in (
+        "Constats : indicateurs hors de leur fourchette",
+        "Obstacles les plus fréquents",
+        "Leviers les plus fréquents",
+        "DONNÉES DE DÉMONSTRATION",
+        "Alignement sur les cibles",
+        "Niveau d’intégration",
+    ):
+        assert heading in text, heading
+    for english in ("Findings: indicators outside", "Most frequent barriers", "DEMO DATA"):
+        assert english not in text, english
+    # The same card in English, for contrast: the headings did come from the catalogue.
+    english_path = tmp_path / "scorecard.pdf"
+    scorecard_pdf_write(
+        path=english_path,
+        user=known_data.personas.analyst,
+        mission_id=known_data.personas.mission_a.pk,
+        period_id=known_data.current_period.pk,
+    )
+    assert "Most frequent barriers" in _pypdf_text(english_path)
+    assert Assessment.objects.filter(mission=known_data.personas.mission_a).exists()
+
+
+def test_export_job_keeps_the_requesters_language(known_data):
+    analyst = known_data.personas.analyst
+    with translation.override("fr"):
+        job = export_job_request(by=analyst, kind=ExportKind.DATA_XLSX)
+    job = ExportJob.objects.get(pk=job.pk)
+    assert job.parameters["language"] == "fr"
+    assert job_language(job) == "fr"
+    # A job from before the language was kept: the requester's profile decides.
+    job.parameters.pop("language")
+    assert job_language(job) == "en"
+    UserProfile.objects.create(user=analyst, language="fr")
+    assert job_language(job) == "fr"
+
+
+def test_worker_writes_the_data_workbook_in_the_requesters_language(known_data, tmp_path):
+    with translation.override("fr"):
+        job = export_job_request(by=known_data.personas.analyst, kind=ExportKind.DATA_XLSX)
+    destination = tmp_path / "donnees.xlsx"
+    with translation.override("en"):  # the worker's own language does not matter
+        done = export_job_run(job_id=job.pk, destination=destination)
+    assert done is not None and done.status == "done", done and done.error
+    readme = load_workbook(destination, read_only=True)["README"]
+    cells = {str(cell.value) for row in readme.iter_rows() for cell in row if cell.value}
+    assert "Exportation de données imp-assess" in cells
+    assert "Code de la mission (voir le tableau des missions)." in cells
+    assert "imp-assess data export" not in cells
