@@ -89,8 +89,10 @@ def test_the_renderer_without_a_browser_fails_within_seconds(tmp_path):
 
 def test_a_pdf_export_without_chromium_fails_at_once_with_the_reason(client, known_data, settings):
     settings.EXPORT_BROWSER_PATH = "/nonexistent/chromium"
-    # An earlier test may have cached the real browser as found.
+    # An earlier test may have cached the real browser as found, or left its chromium
+    # running (EXPORT_FIGURE_PROCESS_KEEP_ALIVE): this test starts from a process without one.
     figure_renderer.browser_found.cache_clear()
+    figure_renderer.figure_server_stop()
     personas = known_data.personas
     client.force_login(personas.focal_point_a)
     started = time.monotonic()
