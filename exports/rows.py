@@ -20,6 +20,7 @@ from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
 from scoring.flags import flag_key
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore, ScoreSet
+from scoring.selectors import INDICATOR_SCORE_FIELDS
 
 CHUNK_SIZE = 5000
 _ANSWER_LABELS = {"na": "N/A", "dk": "DK", "": None}
@@ -371,42 +372,30 @@ def indicator_score_rows(scope: DataScope) -> Iterator[tuple]:
         "score_set__period__quarter",
         "score_set__method_version",
         "score_set__detail__phase",
-        "dimension_code",
-        "indicator_code",
-        "applicable",
-        "value",
-        "band_min",
-        "band_max",
-        "band_overridden",
-        "rationale",
-        "distance",
-        "flag",
-        "sufficient",
-        "counted",
-        "expected",
-        "spread",
+        *INDICATOR_SCORE_FIELDS,
     ).iterator(chunk_size=CHUNK_SIZE):
-        method, phase, dimension, indicator, applicable, value, band_min, band_max, *tail = rest
-        overridden, rationale, distance, flag, sufficient, counted, expected, spread = tail
+        method, phase, *figures = rest
+        row = dict(zip(INDICATOR_SCORE_FIELDS, figures, strict=True))
+        applicable = row["applicable"]
         yield (
             mission,
             quarter_label(year, quarter),
             method,
-            dimension,
-            indicator,
+            row["dimension_code"],
+            row["indicator_code"],
             applicable,
-            _r(value),
-            band_min,
-            band_max,
-            "override" if overridden else "default",
-            _r(distance),
-            flag_key(flag, sufficient=sufficient) if applicable else None,
-            rationale or None,
+            _r(row["value"]),
+            row["band_min"],
+            row["band_max"],
+            "override" if row["band_overridden"] else "default",
+            _r(row["distance"]),
+            flag_key(row["flag"], sufficient=row["sufficient"]) if applicable else None,
+            row["rationale"] or None,
             phase or None,
-            counted,
-            expected,
-            sufficient,
-            spread,
+            row["counted"],
+            row["expected"],
+            row["sufficient"],
+            row["spread"],
         )
 
 

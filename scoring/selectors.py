@@ -12,6 +12,25 @@ from scoring.flags import flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL, method_number
 from scoring.models import ScoreSet
 
+# The stored figures of one indicator finding (``IndicatorScore``), in this order: what the
+# scoring service stores, and what the profile page and the data exports read.
+INDICATOR_SCORE_FIELDS = (
+    "indicator_code",
+    "dimension_code",
+    "applicable",
+    "value",
+    "band_min",
+    "band_max",
+    "band_overridden",
+    "rationale",
+    "distance",
+    "flag",
+    "counted",
+    "expected",
+    "sufficient",
+    "spread",
+)
+
 
 @dataclass(frozen=True)
 class AssessmentScores:

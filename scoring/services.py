@@ -6,7 +6,7 @@ import logging
 from collections import Counter
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from scoring.models import (
     ScoreSet,
     TagCount,
 )
+from scoring.selectors import INDICATOR_SCORE_FIELDS
 from scoring.signals import scores_stored
 
 logger = logging.getLogger(__name__)
@@ -142,82 +143,23 @@ def _score_set_row(assessment: Assessment, result: method_v2.AssessmentResult) -
     )
 
 
-_SCORE_SET_COLUMNS = (
-    "assessment_id",
-    "mission_id",
-    "period_id",
-    "method_version",
-    "computed_at",
-    "index",
-    "score",
-    "stage",
-    "completeness",
-    "sufficient",
-    "components",
-    "alignment",
-    "shortfall",
-    "over_integration",
-    "shortfall_count",
-    "over_integration_count",
-    "not_responded",
-    "detail",
-)
-_DIMENSION_COLUMNS = (
-    "score_set_id",
-    "dimension_code",
-    "score",
-    "completeness",
-    "sufficient",
-    "target",
-    "gap",
-    "gap_flag",
-    "divergence",
-    "divergence_flag",
-    "band_min",
-    "band_max",
-    "alignment",
-    "shortfall",
-    "over_integration",
-    "shortfall_count",
-    "over_integration_count",
-)
-_INDICATOR_COLUMNS = (
-    "score_set_id",
-    "indicator_code",
-    "dimension_code",
-    "applicable",
-    "value",
-    "band_min",
-    "band_max",
-    "band_overridden",
-    "rationale",
-    "distance",
-    "flag",
-    "counted",
-    "expected",
-    "sufficient",
-    "spread",
-)
-_LEVEL_COLUMNS = (
-    "score_set_id",
-    "level",
-    "score",
-    "completeness",
-    "sufficient",
-    "alignment",
-    "shortfall_count",
-    "over_integration_count",
-)
-_COMPONENT_COLUMNS = (
-    "score_set_id",
-    "component",
-    "dimension_code",
-    "score",
-    "completeness",
-    "shortfall_count",
-    "over_integration_count",
-)
-_TAG_COLUMNS = ("score_set_id", "dimension_code", "tag_code", "kind", "count")
+def _columns(model: type[models.Model]) -> tuple[str, ...]:
+    """The columns a stored row gives values for: every field but the id, in model order."""
+    return tuple(f.column for f in model._meta.concrete_fields if not f.primary_key)
+
+
+# Rows are tuples in the order of their model's fields.
+_SCORE_SET_COLUMNS = _columns(ScoreSet)
+_DIMENSION_COLUMNS = _columns(DimensionScore)
+_INDICATOR_COLUMNS = ("score_set_id", *INDICATOR_SCORE_FIELDS)
+_LEVEL_COLUMNS = _columns(CoherenceLevelScore)
+_COMPONENT_COLUMNS = _columns(ComponentDimensionScore)
+_TAG_COLUMNS = _columns(TagCount)
+
+
+def _flag_counts(findings: method_v2.Findings | method_v2.ComponentDimension) -> tuple[int, int]:
+    """How many indicators are flagged short, and how many over-integrated."""
+    return len(findings.shortfall_indicators), len(findings.over_integration_indicators)
 
 
 def _store_v2_many(
@@ -249,8 +191,7 @@ def _store_v2_many(
                 d.findings.alignment,
                 d.findings.shortfall,
                 d.findings.over_integration,
-                len(d.findings.shortfall_indicators),
-                len(d.findings.over_integration_indicators),
+                *_flag_counts(d.findings),
             )
             for pk, result in pairs
             for d in result.dimensions
@@ -263,6 +204,7 @@ def _store_v2_many(
         [
             (
                 pk,
+                # In the order of INDICATOR_SCORE_FIELDS.
                 i.code,
                 i.dimension_code,
                 i.applicable,
@@ -294,8 +236,7 @@ def _store_v2_many(
                 c.findings.completeness or 0.0,
                 c.findings.sufficient,
                 c.findings.alignment,
-                len(c.findings.shortfall_indicators),
-                len(c.findings.over_integration_indicators),
+                *_flag_counts(c.findings),
             )
             for pk, result in pairs
             for c in result.coherence_levels
@@ -311,8 +252,7 @@ def _store_v2_many(
                 d.code,
                 d.score,
                 d.completeness or 0.0,
-                len(d.shortfall_indicators),
-                len(d.over_integration_indicators),
+                *_flag_counts(d),
             )
             for pk, result in pairs
             for profile in result.profiles

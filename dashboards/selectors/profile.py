@@ -52,6 +52,7 @@ from scoring.models import (
     ScoreSet,
     TagCount,
 )
+from scoring.selectors import INDICATOR_SCORE_FIELDS
 
 # The most frequent barriers and enablers: the last year up to the profiled quarter.
 TAGS_QUARTERS = 4
@@ -360,18 +361,7 @@ def _indicator_flags(score_set_id: int | None, dimensions: tuple[DimensionInfo, 
         return ()
     order = {d.code: position for position, d in enumerate(dimensions)}
     rows = IndicatorScore.objects.filter(score_set_id=score_set_id, applicable=True).values(
-        "indicator_code",
-        "dimension_code",
-        "value",
-        "band_min",
-        "band_max",
-        "band_overridden",
-        "rationale",
-        "distance",
-        "flag",
-        "sufficient",
-        "counted",
-        "expected",
+        *INDICATOR_SCORE_FIELDS
     )
     rows = sorted(rows, key=lambda r: (order.get(r["dimension_code"], 99), r["indicator_code"]))
     return tuple(
