@@ -157,7 +157,7 @@ def figure_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") -
     """Missions × dimensions coloured by target alignment (0–100, cividis, flags as symbols in
     each cell), by flags (shortfall / over-integration / in band, the colours of
     ``scoring.flags`` with ▲/▼ counts), by score (1–5, viridis) or by gap to target
-    (diverging, centred on zero), with the mission's alignment (or integration index) column
+    (diverging, centred on zero), with the mission's alignment (or integration level) column
     beside them. Rows follow the portfolio's sort; missing cells are grey and labelled."""
     if measure not in PORTFOLIO_MEASURES:
         raise ValueError(f"measure must be one of {PORTFOLIO_MEASURES}, not {measure!r}")
@@ -208,8 +208,10 @@ def figure_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") -
             "score": _("Score"),
         }[measure]
     by_alignment = measure in ("alignment", "flags")
-    side_label = _("Alignment") if by_alignment else _("Index")
-    side_name = _("Target alignment") if by_alignment else _("Integration index")
+    side_label = _("Alignment") if by_alignment else _("Level")
+    side_name = (
+        _("Target alignment") if by_alignment else _("Integration level (higher is not better)")
+    )
     traces = [
         go.Heatmap(
             x=codes,
@@ -789,7 +791,11 @@ def figure_top_tags(profile: MissionProfile) -> go.Figure:
 
 
 def figure_gaps_ranked(profile: MissionProfile) -> go.Figure:
-    """Gaps to target, largest first; positive is a shortfall, negative over-integration."""
+    """Gaps to target, largest first. Method 2 and later: per indicator, its signed distance
+    to its band (negative is a shortfall, positive over-integration) in the colour, pattern and
+    symbol of its flag. Method 1: per dimension, target − score."""
+    if profile.ranks_indicators:
+        return _figure_indicator_gaps(profile)
     ranked = list(profile.gaps_ranked)
     labels = [d.code for d in ranked]
     gaps = [d.gap for d in ranked]
@@ -826,12 +832,71 @@ def figure_gaps_ranked(profile: MissionProfile) -> go.Figure:
     )
 
 
+def _figure_indicator_gaps(profile: MissionProfile) -> go.Figure:
+    ranked = list(profile.indicator_gaps_ranked)
+    styles = [flag_style(row.flag) for row in ranked]
+    traces = [
+        go.Bar(
+            y=[row.code for row in ranked],
+            x=[row.distance for row in ranked],
+            text=[f"{style.symbol} {style.label}" for style in styles],
+            textposition="outside",
+            customdata=[
+                [row.dimension_code, row.value, f"{row.band_min}–{row.band_max}"] for row in ranked
+            ],
+            name=_("Distance to band"),
+            orientation="h",
+            marker={
+                "color": [style.colour for style in styles],
+                "pattern": {"shape": [style.pattern for style in styles]},
+            },
+            hovertemplate="%{y} (%{customdata[0]}): %{x:+.1f}, "
+            + _("value")
+            + " %{customdata[1]:.1f}, "
+            + _("band")
+            + " %{customdata[2]}<extra></extra>",
+        )
+    ]
+    notes = []
+    if not ranked:
+        notes.append(
+            {
+                "text": _("No indicator outside its band (or not enough answers to say)."),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+            }
+        )
+    span = max([1.0] + [abs(row.distance or 0.0) for row in ranked]) + 0.6
+    return go.Figure(
+        traces,
+        layout=_layout(
+            _profile_title(profile, _("indicators outside their target bands, ranked")),
+            height=140 + 30 * max(len(ranked), 3),
+            margin={"l": 80, "r": 20, "t": 60, "b": 60},
+            xaxis={
+                "title": {
+                    "text": _("Distance to band (− shortfall ▼, + over-integration ▲), in steps")
+                },
+                "range": [-span, span],
+                "zeroline": True,
+                "zerolinecolor": "#000000",
+            },
+            yaxis={"autorange": "reversed", "type": "category"},
+            annotations=notes,
+        ),
+    )
+
+
 # --- compare -----------------------------------------------------------------------------------
 
 
 def figure_compare(comparison: Comparison) -> go.Figure:
     """The chosen missions' lines over the quarters, before the peer group's median and
-    inter-quartile band. Missing quarters are gaps."""
+    inter-quartile band, with a marker where a questionnaire (or method) version changes.
+    Missing quarters are gaps."""
     xs = [p.label for p in comparison.periods]
     traces = list(_peer_traces(comparison.peer_points, xs, comparison.peer_label))
     for position, line in enumerate(comparison.lines):
@@ -849,6 +914,7 @@ def figure_compare(comparison: Comparison) -> go.Figure:
         )
     low, high = comparison.scale
     pad = 0 if comparison.measure in ("index", "alignment") else 0.5
+    shapes, notes = version_markers(list(comparison.versions), xs)
     return go.Figure(
         traces,
         layout=_layout(
@@ -857,6 +923,8 @@ def figure_compare(comparison: Comparison) -> go.Figure:
             height=460,
             xaxis={"type": "category"},
             yaxis={"range": [low - pad, high + pad], "title": {"text": comparison.measure_label}},
+            shapes=shapes,
+            annotations=notes,
         ),
     )
 

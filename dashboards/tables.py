@@ -128,9 +128,12 @@ def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") ->
         )
     header = _("Gap to target") if measure == "gap" else _("Score")
     return Table(
-        caption=_("%(what)s per mission and dimension in %(period)s, and the integration index")
+        caption=_(
+            "%(what)s per mission and dimension in %(period)s, and the integration level "
+            "(higher is not better)"
+        )
         % {"what": header, "period": portfolio.period.label},
-        columns=(_("Mission"), *(d.code for d in portfolio.dimensions), _("Index")),
+        columns=(_("Mission"), *(d.code for d in portfolio.dimensions), _("Integration level")),
         rows=tuple(
             (
                 row.mission.label,
@@ -207,7 +210,7 @@ def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Tab
     )
 
 
-def _version_notes(profile: MissionProfile) -> dict[int, str]:
+def _version_notes(profile: MissionProfile | Comparison) -> dict[int, str]:
     return {v.period.id: version_note(v) for v in profile.version_changes}
 
 
@@ -352,6 +355,32 @@ def table_top_tags(profile: MissionProfile) -> Table:
 
 
 def table_gaps_ranked(profile: MissionProfile) -> Table:
+    if profile.ranks_indicators:
+        return Table(
+            caption=_(
+                "Indicators outside their target bands, largest distance first (value − "
+                "nearest band limit: negative is a shortfall, positive over-integration)"
+            ),
+            columns=(
+                _("Indicator"),
+                _("Dimension"),
+                _("Distance"),
+                _("Flag"),
+                _("Value"),
+                _("Band"),
+            ),
+            rows=tuple(
+                (
+                    row.code,
+                    row.dimension_code,
+                    _value(row.distance),
+                    f"{flag_style(row.flag).symbol} {flag_style(row.flag).label}",
+                    _value(row.value),
+                    f"{row.band_min}–{row.band_max}",
+                )
+                for row in profile.indicator_gaps_ranked
+            ),
+        )
     flags = {"shortfall": _("shortfall"), "over_integration": _("over-integration")}
     return Table(
         caption=_("Gaps to target, largest first (target − score)"),
@@ -385,6 +414,7 @@ def table_gaps_ranked(profile: MissionProfile) -> Table:
 
 
 def table_compare(comparison: Comparison) -> Table:
+    notes = _version_notes(comparison)
     return Table(
         caption=_("%(measure)s per quarter, with the distribution of %(group)s")
         % {"measure": comparison.measure_label, "group": comparison.peer_label},
@@ -392,12 +422,14 @@ def table_compare(comparison: Comparison) -> Table:
             _("Quarter"),
             *(line.mission.label for line in comparison.lines),
             *_peer_columns(comparison.peer_count_shown),
+            _("Version change"),
         ),
         rows=tuple(
             (
                 period.label,
                 *(_value(line.values[i]) for line in comparison.lines),
                 *_peer_cells(comparison.peer_points[i], comparison.peer_count_shown),
+                notes.get(period.id, ""),
             )
             for i, period in enumerate(comparison.periods)
         ),

@@ -19,6 +19,7 @@ from dashboards.selectors.common import (
     plotted,
     plotted_row,
     previous_quarter,
+    quarter_versions,
     tag_labels,
     with_unknown_codes,
 )
@@ -35,7 +36,6 @@ from dashboards.types import (
     MissionRef,
     PeerPoint,
     PeriodRef,
-    QuarterVersion,
     TagRow,
 )
 from missions.models import Component, MissionPhase, Period
@@ -108,20 +108,6 @@ def _preferred_sets(rows) -> dict[int, dict]:
         if held is None or rank > held["_rank"]:
             chosen[row["period_id"]] = {**row, "_rank": rank}
     return chosen
-
-
-def _versions(sets: dict[int, dict], shown: list[PeriodRef]) -> tuple:
-    versions, before = [], None
-    for period in shown:
-        row = sets.get(period.id)
-        if row is None:
-            versions.append(None)
-            continue
-        code = row["assessment__questionnaire__code"]
-        key = (row["method_version"], f"{code} v{row['assessment__questionnaire__version']}")
-        versions.append(QuarterVersion(period, *key, changed=before is not None and key != before))
-        before = key
-    return tuple(versions)
 
 
 def mission_profile(*, user: User, mission_id: int, period_id: int | None = None) -> MissionProfile:
@@ -202,7 +188,7 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         else "",
         method_version=current["method_version"] if current else "",
         alignment_trend=tuple(plotted_row(sets.get(p.id), "alignment") for p in shown),
-        versions=_versions(sets, shown),
+        versions=quarter_versions(sets, shown),
         indicator_flags=_indicator_flags(current["id"] if current else None, dimensions),
         alignment_peer=index_peer_points(shown, rule=rule, group=group, field="alignment"),
     )

@@ -239,3 +239,31 @@ def test_barriers_count_each_assessment_once_across_method_versions(personas, qu
     counts = barrier_counts(user=personas.analyst)
     lead = next(d for d in counts.dimensions if d.code == "LEAD")
     assert lead.barriers == 2 + 3
+
+
+def test_compare_marks_where_a_missions_questionnaire_version_changes(client, personas, v2_data):
+    comparison = compare_series(
+        user=personas.analyst, mission_ids=[v2_data["a"].pk], measure="alignment"
+    )
+    # 2025-Q2 on TEST v1, 2025-Q3 on TEST v2 (both method 2): one change, before Q3.
+    assert [(v.period.label, v.questionnaire) for v in comparison.version_changes] == [
+        ("2025-Q3", "TEST v2")
+    ]
+    figure = figures.figure_compare(comparison)
+    lines = [shape for shape in figure.layout.shapes if shape.line.dash == "dot"]
+    assert [line.x0 for line in lines] == [0.5]
+    assert [note.text for note in figure.layout.annotations] == [
+        f"⇢ From 2025-Q3: method {V2}, questionnaire TEST v2"
+    ]
+    client.force_login(personas.analyst)
+    url = reverse("dashboards:compare") + f"?missions={v2_data['a'].pk}&measure=alignment"
+    page = client.get(url).content.decode()
+    assert 'id="compare-version-changes"' in page
+    assert f"from 2025-Q3: method {V2}, questionnaire TEST v2" in page
+    rows = _csv(client.get(url + "&format=csv&chart=compare"))
+    assert rows[0][-1] == "Version change"
+    assert rows[1][0] == "2025-Q2" and rows[1][-1] == ""
+    assert rows[2][0] == "2025-Q3" and "questionnaire TEST v2" in rows[2][-1]
+    # Mission B has one quarter only: nothing changes in its line.
+    alone = compare_series(user=personas.analyst, mission_ids=[v2_data["b"].pk], measure="index")
+    assert alone.version_changes == ()
