@@ -275,24 +275,31 @@ class _SideCell:
 
     def __init__(self, row, by_alignment: bool):
         value = row.alignment if by_alignment else row.index
-        self.missing = "" if value is not None else (row.missing or "insufficient")
+        self.missing = "" if value is not None else (row.missing or INSUFFICIENT)
+        self.because = row.insufficient_because if self.missing == INSUFFICIENT else ""
 
 
 def _missing_cells(xs: list[str], ys: list[str], grid: list, axis: str) -> go.Heatmap:
     """A grey layer with the label of every missing cell (anything with a ``missing`` reason)."""
     z = [[1 if item.missing else None for item in line] for line in grid]
     text = [[_missing_label(i.missing) if i.missing else "" for i in line] for line in grid]
+    # Why a mission's headline is missing (``_SideCell``), in the hover text.
+    because = [
+        [getattr(i, "because", "") or label for i, label in zip(line, labels, strict=True)]
+        for line, labels in zip(grid, text, strict=True)
+    ]
     return go.Heatmap(
         x=xs,
         y=ys,
         z=z,
         text=text,
+        customdata=because,
         name=_("insufficient data"),
         colorscale=[[0, MISSING_COLOUR], [1, MISSING_COLOUR]],
         showscale=False,
         texttemplate="%{text}",
         textfont={"size": 9, "color": "#333333"},
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        hovertemplate="%{y}<br>%{x}: %{text} (%{customdata})<extra></extra>",
         hoverongaps=False,
         xgap=1,
         ygap=1,

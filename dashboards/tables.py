@@ -26,6 +26,7 @@ from dashboards.types import (
     PeerPoint,
     Portfolio,
     PortfolioCell,
+    PortfolioRow,
 )
 from imp_assess.cells import cell_text
 from scoring.flags import IN_BAND, OVER_INTEGRATION, SHORTFALL, flag_style
@@ -63,6 +64,20 @@ class Table:
 
 
 # --- portfolio ---------------------------------------------------------------------------------
+
+
+def insufficient_label(reason: str) -> str:
+    """ "insufficient: completeness 40 % (below 50 %)": a mission's missing headline."""
+    if not reason:
+        return _("insufficient data")
+    return _("insufficient: %(reason)s") % {"reason": reason}
+
+
+def _headline(row: PortfolioRow, value):
+    """A mission's alignment (or level), or why it has none."""
+    if value is None and row.missing == INSUFFICIENT:
+        return Missing(insufficient_label(row.insufficient_because))
+    return _value(value, row.missing)
 
 
 def PORTFOLIO_ALIGNMENT_COLUMNS() -> tuple[str, ...]:  # noqa: N802 (translated at call time)
@@ -116,7 +131,7 @@ def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") ->
                         else _value(cell.alignment, cell.missing)
                         for cell in row.cells
                     ),
-                    _value(row.alignment, row.missing),
+                    _headline(row, row.alignment),
                     _value(row.shortfall, row.missing),
                     _value(row.over_integration, row.missing),
                     _value(row.shortfall_count, row.missing),
@@ -138,7 +153,7 @@ def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") ->
             (
                 row.mission.label,
                 *(_value(getattr(cell, measure), cell.missing) for cell in row.cells),
-                _value(row.index, row.missing),
+                _headline(row, row.index),
             )
             for row in portfolio.rows
         ),

@@ -140,6 +140,7 @@ class PortfolioRow:
     over_integration: float | None = None
     shortfall_count: int | None = None
     over_integration_count: int | None = None
+    insufficient_because: str = ""  # why the mission's result has no finding, in words
 
 
 @dataclass(frozen=True)

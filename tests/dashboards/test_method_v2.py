@@ -211,13 +211,76 @@ def test_compare_on_alignment_reads_the_stored_alignment(personas, v2_data):
     assert comparison.lines[0].values == (70.0, 82.5)
 
 
-def test_gap_colours_are_the_flag_colours(personas, v2_data):
+def test_method_2_gaps_are_ranked_per_indicator_by_distance_with_their_flags(
+    client, personas, v2_data
+):
     profile = mission_profile(user=personas.analyst, mission_id=v2_data["a"].pk)
+    # HUM-01 is 1.0 above its band, LEAD-01 0.4 below; LEAD-02 (in band) is no gap.
+    assert [(row.code, row.distance, row.flag) for row in profile.indicator_gaps_ranked] == [
+        ("HUM-01", 1.0, OVER_INTEGRATION),
+        ("LEAD-01", -0.4, SHORTFALL),
+    ]
     bars = figures.figure_gaps_ranked(profile).data[0]
-    assert set(bars.marker.color) == {
-        flag_style(SHORTFALL).colour,
+    assert list(bars.y) == ["HUM-01", "LEAD-01"] and list(bars.x) == [1.0, -0.4]
+    assert list(bars.marker.color) == [
         flag_style(OVER_INTEGRATION).colour,
-    }
+        flag_style(SHORTFALL).colour,
+    ]
+    assert list(bars.text) == ["▲ over-integration", "▼ shortfall"]
+    client.force_login(personas.analyst)
+    url = reverse("dashboards:profile", args=[v2_data["a"].pk])
+    rows = _csv(client.get(url + "?format=csv&chart=gaps"))
+    assert rows[0] == ["Indicator", "Dimension", "Distance", "Flag", "Value", "Band"]
+    assert rows[1:] == [
+        ["HUM-01", "HUM", "1.0", "▲ over-integration", "3.0", "1–2"],
+        ["LEAD-01", "LEAD", "-0.4", "▼ shortfall", "2.6", "3–4"],
+    ]
+
+
+def test_method_1_gaps_stay_per_dimension(personas, v2_data):
+    profile = mission_profile(
+        user=personas.analyst, mission_id=v2_data["a"].pk, period_id=v2_data["p1"].pk
+    )
+    assert profile.method_version == V1 and not profile.ranks_indicators
+    assert figures.figure_gaps_ranked(profile).data[0].name == "Gap to target"
+
+
+def test_level_is_never_called_an_index_and_says_higher_is_not_better(personas, v2_data):
+    result = portfolio(user=personas.analyst, period_id=v2_data["p3"].pk)
+    figure = figures.figure_portfolio_heatmap(result, "score")
+    side = figure.data[2]
+    assert side.name == "Integration level (higher is not better)" and list(side.x) == ["Level"]
+    from dashboards import tables as table
+
+    score_table = table.table_portfolio_heatmap(result, "score")
+    assert score_table.columns[-1] == "Integration level"
+    assert "higher is not better" in score_table.caption
+
+
+def test_portfolio_says_why_a_mission_has_no_alignment(client, personas, v2_data):
+    ScoreSet.objects.filter(pk=v2_data["latest"].pk).update(sufficient=False, completeness=0.4)
+    result = portfolio(user=personas.analyst, period_id=v2_data["p3"].pk)
+    row_a = next(row for row in result.rows if row.mission.code == "MSN-A")
+    assert row_a.alignment is None and row_a.index is None
+    assert row_a.insufficient_because == "completeness 40 % (below 50 %)"
+    figure = figures.figure_portfolio_heatmap(result, "alignment")
+    side_missing = figure.data[3]
+    a = list(side_missing.y).index(row_a.mission.label)
+    assert side_missing.text[a] == ["insufficient data"]
+    assert side_missing.customdata[a] == ["completeness 40 % (below 50 %)"]
+    client.force_login(personas.analyst)
+    url = reverse("dashboards:portfolio") + f"?period={v2_data['p3'].pk}&measure=alignment"
+    page = client.get(url).content.decode()
+    assert "insufficient: completeness 40 % (below 50 %)" in page
+    # The stored alignment (82.5) is nowhere in the mission's row.
+    csv_row = next(
+        r for r in _csv(client.get(url + "&format=csv&chart=heatmap")) if r[0] == "MSN-A"
+    )
+    assert "82.5" not in csv_row and csv_row[3] == ""
+    ScoreSet.objects.filter(pk=v2_data["latest"].pk).update(completeness=0.8)
+    again = portfolio(user=personas.analyst, period_id=v2_data["p3"].pk)
+    row_a = next(row for row in again.rows if row.mission.code == "MSN-A")
+    assert row_a.insufficient_because == "no indicator with enough answers"
 
 
 def test_barriers_count_each_assessment_once_across_method_versions(personas, questionnaire):
