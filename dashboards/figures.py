@@ -135,13 +135,14 @@ def _flag_colourscale() -> list:
 
 
 def _flag_legend() -> list[go.Scatter]:
-    """Legend entries for the flag colours (with their symbols), drawn nowhere."""
+    """Legend entries for the flag colours, drawn nowhere: the legend shows each flag's marker
+    (its symbol, in its colour) beside its label."""
     return [
         go.Scatter(
             x=[None],
             y=[None],
             mode="markers",
-            name=f"{flag_style(key).symbol} {flag_style(key).label}",
+            name=str(flag_style(key).label),  # the marker is the symbol
             marker={
                 "color": flag_style(key).colour,
                 "symbol": flag_style(key).marker,
@@ -624,7 +625,9 @@ def figure_indicator_flags(profile: MissionProfile) -> go.Figure:
                 y=[row.code for row in chosen],
                 x=[row.value for row in chosen],
                 mode="markers",
-                name=f"{style.symbol} {style.label}",
+                # The legend draws the marker (the flag's symbol) beside the name: the name is
+                # the label alone, or the legend would show the symbol twice.
+                name=str(style.label),
                 marker={
                     "color": style.colour,
                     "symbol": style.marker,

@@ -12,7 +12,7 @@ from assessments.models import Assessment, AssessmentStatus
 from dashboards import figures
 from dashboards.selectors import barrier_counts, compare_series, mission_profile, portfolio
 from questionnaires.models import Questionnaire
-from scoring.flags import IN_BAND, OVER_INTEGRATION, SHORTFALL, flag_style
+from scoring.flags import IN_BAND, INSUFFICIENT, OVER_INTEGRATION, SHORTFALL, flag_style
 from scoring.method import METHODS
 from scoring.models import DimensionScore, IndicatorScore, ScoreSet, TagCount
 from tests.factories import PeriodFactory
@@ -131,9 +131,29 @@ def test_portfolio_flags_heatmap_uses_the_one_colour_scheme(personas, v2_data):
     colours = {colour for _position, colour in figure.data[0].colorscale}
     assert {flag_style(SHORTFALL).colour, flag_style(OVER_INTEGRATION).colour} <= colours
     assert flag_style(IN_BAND).colour in colours
-    legend = {trace.name: trace.marker.color for trace in figure.data if trace.type == "scatter"}
-    assert legend["▼ shortfall"] == flag_style(SHORTFALL).colour
-    assert legend["▲ over-integration"] == flag_style(OVER_INTEGRATION).colour
+    legend = {
+        trace.name: (trace.marker.color, trace.marker.symbol)
+        for trace in figure.data
+        if trace.type == "scatter"
+    }
+    # Each flag once: its marker is its symbol, its name the label alone.
+    assert legend == {
+        "shortfall": (flag_style(SHORTFALL).colour, "triangle-down"),
+        "over-integration": (flag_style(OVER_INTEGRATION).colour, "triangle-up"),
+        "in band": (flag_style(IN_BAND).colour, "circle"),
+        "insufficient data": (flag_style(INSUFFICIENT).colour, "circle-open"),
+    }
+
+
+def test_indicator_flags_legend_names_each_flag_once(personas, v2_data):
+    profile = mission_profile(user=personas.analyst, mission_id=v2_data["a"].pk)
+    figure = figures.figure_indicator_flags(profile)
+    legend = {t.name: t.marker.symbol for t in figure.data if t.type == "scatter"}
+    assert legend == {
+        "shortfall": "triangle-down",
+        "over-integration": "triangle-up",
+        "in band": "circle",
+    }
 
 
 def test_portfolio_toggle_is_in_the_url_and_its_csv_has_the_new_columns(client, personas, v2_data):
