@@ -350,3 +350,18 @@ def test_compare_marks_where_a_missions_questionnaire_version_changes(client, pe
     # Mission B has one quarter only: nothing changes in its line.
     alone = compare_series(user=personas.analyst, mission_ids=[v2_data["b"].pk], measure="index")
     assert alone.version_changes == ()
+
+
+def test_profile_states_the_peer_rule_with_its_own_thresholds(client, personas, v2_data):
+    from dashboards.disclosure import ANALYST_MIN_PEERS, K_PEERS, K_QUARTILES
+
+    url = reverse("dashboards:profile", args=[v2_data["a"].pk])
+    client.force_login(personas.focal_point_a)
+    page = client.get(url).content.decode()
+    assert 'id="profile-peer-rule"' in page
+    assert f"from {K_QUARTILES} missions, the inter-quartile range" in page
+    assert f"no peer figure is shown for fewer than {K_PEERS} of them" in page
+    client.force_login(personas.analyst)
+    page = client.get(url).content.decode()
+    assert 'id="profile-peer-rule"' not in page  # analysts see every mission's own value
+    assert ANALYST_MIN_PEERS < K_PEERS
