@@ -37,7 +37,8 @@ def rows_insert(
     if not rows:
         return []
     quote = connection.ops.quote_name
-    table, pk = model._meta.db_table, model._meta.pk.column  # type: ignore[union-attr]
+    table = model._meta.db_table
+    pk = str(model._meta.pk.column)  # type: ignore[union-attr]
     json_columns = {
         n
         for n, column in enumerate(columns)

@@ -359,7 +359,7 @@ def test_profile_states_the_peer_rule_with_its_own_thresholds(client, personas, 
     client.force_login(personas.focal_point_a)
     page = client.get(url).content.decode()
     assert 'id="profile-peer-rule"' in page
-    assert f"from {K_QUARTILES} missions, the inter-quartile range" in page
+    assert f"from {K_QUARTILES} comparable missions on, the inter-quartile range" in page
     assert f"no peer figure is shown for fewer than {K_PEERS} of them" in page
     client.force_login(personas.analyst)
     page = client.get(url).content.decode()

@@ -154,7 +154,7 @@ def test_scorecard_peer_caption_is_worded_from_the_readers_disclosure_rule(findi
     from dashboards.disclosure import ANALYST_MIN_PEERS, K_PEERS, K_QUARTILES
 
     analyst = _text(_scorecard(findings_data, tmp_path, findings_data.v2.period))
-    assert f"none is shown for fewer than {ANALYST_MIN_PEERS} missions" in analyst
+    assert f"none is shown for fewer than {ANALYST_MIN_PEERS} comparable missions" in analyst
     path = tmp_path / "focal.pdf"
     scorecard_pdf_write(
         path=path,
@@ -163,6 +163,6 @@ def test_scorecard_peer_caption_is_worded_from_the_readers_disclosure_rule(findi
         period_id=findings_data.v2.period.pk,
     )
     focal = _text(path)
-    assert f"from {K_QUARTILES} missions, the inter-quartile range" in focal
+    assert f"from {K_QUARTILES} comparable missions on, the inter-quartile range" in focal
     assert f"no peer figure is shown for fewer than {K_PEERS} of them" in focal
-    assert f"fewer than {ANALYST_MIN_PEERS} missions" not in focal
+    assert f"fewer than {ANALYST_MIN_PEERS} comparable" not in focal
