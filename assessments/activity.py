@@ -5,6 +5,7 @@ tables."""
 import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -61,7 +62,7 @@ def _entries(records, fields, subject_of, deleted=None) -> list[ActivityEntry]:
             if record.history_type == "-" and deleted is not None:
                 changes.append(deleted)
             for name in fields:
-                old = getattr(previous, name) if previous is not None else None
+                old: Any = getattr(previous, name) if previous is not None else None
                 new = getattr(record, name)
                 if previous is None and (new is False or new in (None, "", [], {})):
                     continue
@@ -89,7 +90,7 @@ def assessment_activity(*, assessment: Assessment, limit: int = 500) -> list[Act
     indicator_codes = dict(assessment.questionnaire.indicators.values_list("id", "code"))
     dimension_codes = dict(assessment.questionnaire.dimensions.values_list("id", "code"))
 
-    scopes = dict(RESPONSE_SCOPE_CHOICES)
+    scopes: dict[str | None, Any] = dict(RESPONSE_SCOPE_CHOICES)
 
     def component(response_id) -> str:
         return str(scopes.get(responses.get(response_id), _("unknown component")))

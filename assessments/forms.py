@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -60,7 +62,7 @@ class AnswerForm(forms.Form):
         self.indicator = indicator
         self.answer = answer
         self.previous = previous  # last quarter's answer, shown for reference
-        self.fields["tag_codes"].choices = [
+        cast(forms.ChoiceField, self.fields["tag_codes"]).choices = [
             (tag.code, f"{tag.get_kind_display()}: {tag.label}") for tag in tags
         ]
         # Messages that name the indicator, so the error summary says where it is.
@@ -72,13 +74,14 @@ class AnswerForm(forms.Form):
         ) % {"code": indicator.code}
 
     def rubric_options(self):
-        """(value, label, description, checked) for the five steps, N/A and don't know."""
+        """(value, mark, description, checked) for the five steps, N/A and don't know; the
+        mark shown is the step's number, or the words for N/A and don't know."""
         current = self["choice"].value() or ""
         descriptions = {str(step): text for step, _name, text in self.indicator.rubric}
         options = []
         for step in IntegrationStep:
             value = str(step.value)
-            options.append((value, step.label, descriptions[value], current == value))
+            options.append((value, value, descriptions[value], current == value))
         options.append(("na", _("Not applicable"), "", current == "na"))
         options.append(("dk", _("Don't know"), "", current == "dk"))
         return options
@@ -170,10 +173,11 @@ def revisions_field_value(revisions: dict[str, int]) -> str:
 
 
 class _BandScopeMixin:
+    cleaned_data: dict[str, Any]  # (a form's)
     """An ``indicator`` field naming one indicator or a whole dimension (``dimension:CODE``)."""
 
     def _scope_choices(self, dimensions) -> list:
-        choices = [("", _("Choose…"))]
+        choices: list[tuple[str, Any]] = [("", _("Choose…"))]
         for dimension in dimensions:
             group = [
                 (

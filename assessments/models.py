@@ -112,6 +112,10 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} — {self.get_component_display()}"
 
+    @property
+    def is_complete(self) -> bool:
+        return self.status == ResponseStatus.COMPLETE
+
 
 class AnswerChoice(models.TextChoices):
     STEP_1 = "1", format_lazy("1 — {}", IntegrationStep.COEXISTENCE.label)

@@ -49,11 +49,16 @@ def can_view_response(user: User, assessment: Assessment, component: str) -> boo
     return readable is None or component in readable
 
 
+def accepts_answers(assessment: Assessment) -> bool:
+    """Answers (and their changes) are taken while the assessment is open."""
+    return assessment.status == AssessmentStatus.OPEN
+
+
 def can_answer_component(user: User, assessment: Assessment, component: str) -> bool:
     """Answer for the component now, whether or not its response row exists yet.
     Respondents answer for their component; the focal point answers the indicators asked of
     the whole mission (the MISSION_WIDE response)."""
-    if assessment.status != AssessmentStatus.OPEN:
+    if not accepts_answers(assessment):
         return False
     if component == MISSION_WIDE:
         return is_focal_point(user, assessment.mission_id)
@@ -87,8 +92,23 @@ def can_view_activity(user: User, assessment: Assessment) -> bool:
     return can_manage(user, assessment)
 
 
+def can_submit(user: User, assessment: Assessment) -> bool:
+    """Submit for approval: the focal point (or an administrator), while open."""
+    return assessment.status == AssessmentStatus.OPEN and can_manage(user, assessment)
+
+
+def can_edit_highlights(user: User, assessment: Assessment) -> bool:
+    """The quarter's highlights: the focal point, until the assessment is approved."""
+    return assessment.status != AssessmentStatus.APPROVED and can_manage(user, assessment)
+
+
 def can_approve(user: User, assessment: Assessment) -> bool:
     return user_is_administrator(user)
+
+
+def can_approve_now(user: User, assessment: Assessment) -> bool:
+    """What the board offers: approval of a submitted assessment, by an administrator."""
+    return assessment.status == AssessmentStatus.SUBMITTED and can_approve(user, assessment)
 
 
 def can_reopen(user: User, assessment: Assessment) -> bool:

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from assessments import permissions
+from assessments.history import history_author_set
 from assessments.models import (
     REASON_MAX_LENGTH,
     Answer,
@@ -27,7 +28,7 @@ from assessments.models import (
 from assessments.selectors import questionnaire_has_bands
 from assessments.services import WorkflowError, _locked_assessment, _require_open
 from missions.models import MissionPhase
-from missions.roles import User
+from missions.roles import User, account_of
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Indicator
 
@@ -83,8 +84,8 @@ def indicator_not_applicable_declare(
         return declaration
     declaration.reason = reason
     declaration.carried_forward = False
-    declaration.declared_by = by
-    declaration._history_user = by
+    declaration.declared_by = account_of(by)
+    history_author_set(declaration, by=by)
     declaration.save()
     return declaration
 
@@ -109,7 +110,7 @@ def indicator_not_applicable_withdraw(
     )
     if declaration is None:
         return False
-    declaration._history_user = by
+    history_author_set(declaration, by=by)
     declaration.delete()
     answered = set(
         Answer.objects.filter(response__assessment=assessment, indicator=indicator)
@@ -126,7 +127,7 @@ def indicator_not_applicable_withdraw(
         ):
             response.status = ResponseStatus.DRAFT
             response.completed_at = None
-            response._history_user = by
+            history_author_set(response, by=by)
             response.save(update_fields=["status", "completed_at"])
     return True
 
@@ -139,7 +140,7 @@ def _phase_set(assessment: Assessment, by: User, phase: str) -> None:
         raise ValidationError({"phase": _("Choose the mission's phase this quarter.")})
     if phase != assessment.phase:
         assessment.phase = phase
-        assessment._history_user = by
+        history_author_set(assessment, by=by)
         assessment.save(update_fields=["phase"])
 
 
@@ -295,8 +296,8 @@ def band_override_set(
         override.band_max = item.band_max
         override.rationale = rationale
         override.revision += 1
-        override.updated_by = by
-        override._history_user = by
+        override.updated_by = account_of(by)
+        history_author_set(override, by=by)
         override.save()
         written.append(override)
     return written
@@ -342,6 +343,6 @@ def band_override_clear(
     if conflicts:
         raise BandOverrideConflict(conflicts)
     for override in current.values():
-        override._history_user = by
+        history_author_set(override, by=by)
         override.delete()
     return len(current)

@@ -17,7 +17,7 @@ from assessments.models import (
 )
 from missions.models import MISSION_WIDE, RESPONSE_SCOPE_CHOICES, Membership, MembershipRole, Period
 from missions.periods import quarter_previous
-from missions.roles import User
+from missions.roles import User, account_of
 from missions.selectors import mission_list_visible_to, period_current
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator, Questionnaire
@@ -230,6 +230,11 @@ def assessment_progress(
     return progress
 
 
+def response_for_component(*, assessment: Assessment, component: str) -> Response | None:
+    """The component's response, or None if nobody started it."""
+    return assessment.responses.filter(component=component).first()
+
+
 def response_answers(*, response: Response) -> dict[str, Answer]:
     return {
         a.indicator.code: a
@@ -360,13 +365,16 @@ class MyAssessmentRow:
     assessment: Assessment | None
     progress: ResponseProgress | None
     overdue: bool
+    accepts_answers: bool = False  # set by the view (assessments.permissions)
 
 
 def my_assessments(*, user: User, today: datetime.date | None = None) -> list[MyAssessmentRow]:
     """The current period's assessment for each of the user's memberships."""
     period = period_for_today(today=today)
     memberships = list(
-        Membership.objects.filter(user=user).select_related("mission").order_by("mission__code")
+        Membership.objects.filter(user=account_of(user))
+        .select_related("mission")
+        .order_by("mission__code")
     )
     assessments = {}
     if period is not None:
@@ -396,7 +404,7 @@ def my_assessments(*, user: User, today: datetime.date | None = None) -> list[My
 
 
 def past_assessments_for_user(*, user: User, before: Period | None) -> QuerySet[Assessment]:
-    qs = Assessment.objects.filter(mission__memberships__user=user).distinct()
+    qs = Assessment.objects.filter(mission__memberships__user=account_of(user)).distinct()
     if before is not None:
         qs = qs.filter(
             Q(period__year__lt=before.year)

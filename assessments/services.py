@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from assessments import permissions
+from assessments.history import history_author_set
 from assessments.models import (
     EVIDENCE_MAX_LENGTH,
     HIGHLIGHTS_MAX_LENGTH,
@@ -37,10 +38,13 @@ from assessments.selectors import (
 )
 from assessments.signals import scoring_wanted
 from missions.models import MISSION_WIDE, Membership, MembershipRole, Mission, Period
-from missions.roles import User
+from missions.roles import User, account_of
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator, Questionnaire, QuestionnaireStatus
-from questionnaires.selectors import questionnaire_has_mission_level_indicators
+from questionnaires.selectors import (
+    questionnaire_current_published,
+    questionnaire_has_mission_level_indicators,
+)
 from security.models import EventKind
 from security.services import security_event_record
 
@@ -88,7 +92,7 @@ class AnswerInput:
 class Conflict:
     indicator_code: str
     yours: AnswerInput
-    saved: Answer
+    saved: Answer | None  # None: no answer is stored for it now
 
 
 class AnswerConflict(WorkflowError):
@@ -111,11 +115,7 @@ class SaveResult:
 
 
 def _questionnaire_current() -> Questionnaire:
-    questionnaire = (
-        Questionnaire.objects.filter(status=QuestionnaireStatus.PUBLISHED)
-        .order_by("-published_at", "-version")
-        .first()
-    )
+    questionnaire = questionnaire_current_published()
     if questionnaire is None:
         raise WorkflowError(_("No questionnaire is published yet."))
     return questionnaire
@@ -219,7 +219,7 @@ def response_get_or_create(*, assessment: Assessment, component: str) -> Respons
     return response
 
 
-def _validate_inputs(response: Response, answers: Iterable[AnswerInput]) -> dict:
+def _validate_inputs(response: Response, answers: Iterable[AnswerInput]) -> dict[str, Indicator]:
     indicators = {
         ind.code: ind
         for ind in response.assessment.questionnaire.indicators.select_related("dimension")
@@ -313,15 +313,15 @@ def response_answers_save(
         answer.tag_codes = sorted(item.tag_codes)
         answer.other_tags = item.other_tags
         answer.revision += 1
-        answer.updated_by = by
-        answer._history_user = by
+        answer.updated_by = account_of(by)
+        history_author_set(answer, by=by)
         answer.save()
         result.saved.append(answer)
     if result.saved and response.status == ResponseStatus.COMPLETE:
         # A changed answer needs the component to confirm completeness again.
         response.status = ResponseStatus.DRAFT
         response.completed_at = None
-        response._history_user = by
+        history_author_set(response, by=by)
         response.save(update_fields=["status", "completed_at"])
     result.revisions = dict(
         Answer.objects.filter(
@@ -362,7 +362,7 @@ def response_mark_complete(*, response: Response, by: User) -> Response:
     if response.status != ResponseStatus.COMPLETE:
         response.status = ResponseStatus.COMPLETE
         response.completed_at = timezone.now()
-        response._history_user = by
+        history_author_set(response, by=by)
         response.save(update_fields=["status", "completed_at"])
         _enqueue_scoring(response.assessment_id)
     return response
@@ -461,7 +461,7 @@ def dimension_targets_set(*, assessment: Assessment, by: User, targets: Mapping[
         target = current[code]
         if target.target_step != step:
             target.target_step = step
-            target._history_user = by
+            history_author_set(target, by=by)
             target.save(update_fields=["target_step"])
             changed += 1
     return changed
@@ -509,7 +509,7 @@ def assessment_highlights_set(
             raise HighlightsConflict(assessment.highlights, assessment.highlights_revision)
         assessment.highlights = text
         assessment.highlights_revision += 1
-        assessment._history_user = by
+        history_author_set(assessment, by=by)
         assessment.save(update_fields=["highlights", "highlights_revision"])
     return assessment
 
@@ -517,8 +517,7 @@ def assessment_highlights_set(
 def _set_status(assessment: Assessment, status: str, by: User, reason: str = "") -> None:
     previous = assessment.status
     assessment.status = status
-    assessment._history_user = by
-    assessment._change_reason = reason or None
+    history_author_set(assessment, by=by, reason=reason)
     assessment.save()
     security_event_record(
         kind=EventKind.STATUS_CHANGE,
@@ -556,7 +555,7 @@ def assessment_submit(
             )
     assessment.missing_component_justifications = {c: justifications[c] for c in incomplete}
     assessment.submitted_at = timezone.now()
-    assessment.submitted_by = by
+    assessment.submitted_by = account_of(by)
     assessment.status_reason = ""
     _set_status(assessment, AssessmentStatus.SUBMITTED, by)
     _enqueue_scoring(assessment.pk)

@@ -4,6 +4,7 @@ helper (404 outside the user's missions), validates a form and calls one service
 import dataclasses
 import functools
 import json
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,8 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
     JsonResponse,
+    QueryDict,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +37,7 @@ from assessments.forms import (
     WithdrawNotApplicableForm,
     revisions_field_value,
 )
-from assessments.models import Assessment, Response
+from assessments.models import Assessment, Response, ResponseStatus
 from assessments.panels import board_scores
 from assessments.quarter_services import (
     BandOverrideConflict,
@@ -61,11 +62,13 @@ from assessments.selectors import (
     questionnaire_has_bands,
     response_answers,
     response_applicable_indicators,
+    response_for_component,
     response_previous_answers,
     scope_label,
 )
 from assessments.services import (
     AnswerConflict,
+    Conflict,
     HighlightsConflict,
     IncompleteResponse,
     SubmissionRefused,
@@ -84,7 +87,13 @@ from assessments.services import (
 from imp_assess.http import found_then_method
 from missions.models import MISSION_WIDE, Component
 from questionnaires.models import Dimension
-from questionnaires.selectors import questionnaire_has_mission_level_indicators
+from questionnaires.selectors import (
+    dimension_indicator_codes,
+    dimension_tags,
+    questionnaire_dimension,
+    questionnaire_has_mission_level_indicators,
+    questionnaire_indicators,
+)
 
 
 def _get_assessment_for_user(request: HttpRequest, assessment_id: int) -> Assessment:
@@ -105,7 +114,7 @@ def _get_response_for_user(
         request.user, assessment, component
     ):
         raise Http404
-    return assessment, assessment.responses.filter(component=component).first()
+    return assessment, response_for_component(assessment=assessment, component=component)
 
 
 def _is_response_scope(assessment: Assessment, component: str) -> bool:
@@ -118,12 +127,17 @@ def _is_response_scope(assessment: Assessment, component: str) -> bool:
 @login_required
 def my_assessments_page(request: HttpRequest) -> HttpResponse:
     current = period_for_today()
+    rows = my_assessments(user=request.user)
+    for row in rows:
+        row.accepts_answers = row.assessment is not None and permissions.accepts_answers(
+            row.assessment
+        )
     return render(
         request,
         "assessments/my_assessments.html",
         {
             "period": current,
-            "rows": my_assessments(user=request.user),
+            "rows": rows,
             "past": past_assessments_for_user(user=request.user, before=current)[:40],
         },
     )
@@ -138,7 +152,7 @@ def _answer_forms(assessment, response, dimension, data=None, *, component=None)
     )
     saved = response_answers(response=response) if response else {}
     previous = response_previous_answers(response=response) if response else {}
-    tags = list(dimension.tags.all())
+    tags = dimension_tags(dimension=dimension)
     return [
         AnswerForm(
             data,
@@ -185,7 +199,8 @@ def answer_page(
     if dimension is None:
         raise Http404
     editable = permissions.can_answer_component(request.user, assessment, component)
-    status, conflicts = 200, []
+    status = 200
+    conflicts: list[Conflict] = []
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -253,19 +268,32 @@ def _destination(request, assessment, component, dimensions, dimension) -> str:
     return reverse("assessments:answer", args=[assessment.pk, component, target])
 
 
-def _post_only_after_access_check(request, assessment_id: int, component: str) -> HttpResponse:
-    """405 for a POST-only answering URL, but 404 first for users outside its mission."""
-    _get_response_for_user(request, assessment_id, component)
-    return HttpResponseNotAllowed(["POST"])
+@dataclasses.dataclass(frozen=True)
+class _ResponseScope:
+    """What a response URL names, fetched for the user (``found_then_method``'s object)."""
+
+    assessment: Assessment
+    response: Response | None
+    component: str
+    dimension_code: str = ""
 
 
-def _answerable(request, assessment_id: int, component: str, dimension_code: str):
-    """(assessment, response, dimension) the user may answer now: 404 outside the user's
-    view or for an unknown dimension, 403 for someone who may not answer."""
+def _get_response_scope(
+    request: HttpRequest, assessment_id: int, component: str, dimension_code: str = ""
+) -> _ResponseScope:
     assessment, response = _get_response_for_user(request, assessment_id, component)
-    dimension = Dimension.objects.filter(
-        questionnaire=assessment.questionnaire, code=dimension_code
-    ).first()
+    return _ResponseScope(assessment, response, component, dimension_code)
+
+
+def _answerable(
+    request: HttpRequest, scope: _ResponseScope
+) -> tuple[Assessment, Response, Dimension]:
+    """(assessment, response, dimension) the user may answer now: 404 for an unknown
+    dimension, 403 for someone who may not answer."""
+    assessment, response, component = scope.assessment, scope.response, scope.component
+    dimension = questionnaire_dimension(
+        questionnaire=assessment.questionnaire, code=scope.dimension_code
+    )
     if dimension is None:
         raise Http404
     if not permissions.can_answer_component(request.user, assessment, component):
@@ -290,17 +318,14 @@ def _login_required_json(view):
 
 
 @_login_required_json
-def answer_autosave(
-    request: HttpRequest, assessment_id: int, component: str, dimension_code: str
-) -> JsonResponse:
-    if request.method != "POST":
-        return _post_only_after_access_check(request, assessment_id, component)
-    assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
+@found_then_method(_get_response_scope, method="POST")
+def answer_autosave(request: HttpRequest, scope: _ResponseScope) -> HttpResponse:
+    assessment, response, dimension = _answerable(request, scope)
     forms = _answer_forms(
         assessment, response, dimension, with_keep_choices(request.POST, response, dimension)
     )
     status, conflicts, revisions = _save_page(request, response, forms)
-    body = {"status": {200: "saved", 400: "invalid", 409: "conflict"}[status]}
+    body: dict[str, Any] = {"status": {200: "saved", 400: "invalid", 409: "conflict"}[status]}
     if status == 200:
         body["revisions"] = revisions
     elif status == 409:
@@ -312,10 +337,9 @@ def answer_autosave(
 
 
 @login_required
-def response_entry(request: HttpRequest, assessment_id: int, component: str) -> HttpResponse:
-    assessment, _response = _get_response_for_user(request, assessment_id, component)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+@found_then_method(_get_response_scope, method="GET")
+def response_entry(request: HttpRequest, scope: _ResponseScope) -> HttpResponse:
+    assessment, component = scope.assessment, scope.component
     asked = response_applicable_indicators(assessment=assessment, component=component)
     if not asked:
         raise Http404
@@ -345,10 +369,7 @@ def response_complete(request: HttpRequest, assessment_id: int, component: str) 
             messages.success(request, _("Your component's response is complete. Thank you."))
             return redirect("assessments:mine")
     indicators = {
-        i.code: i
-        for i in assessment.questionnaire.indicators.select_related("dimension").order_by(
-            "dimension__order", "order"
-        )
+        i.code: i for i in questionnaire_indicators(questionnaire=assessment.questionnaire)
     }
     missing = response_missing_indicators(response=response) if response else list(indicators)
     return render(
@@ -368,15 +389,12 @@ def response_complete(request: HttpRequest, assessment_id: int, component: str) 
 
 
 @login_required
-def copy_forward(
-    request: HttpRequest, assessment_id: int, component: str, dimension_code: str
-) -> HttpResponse:
-    if request.method != "POST":
-        return _post_only_after_access_check(request, assessment_id, component)
-    assessment, response, dimension = _answerable(request, assessment_id, component, dimension_code)
+@found_then_method(_get_response_scope, method="POST")
+def copy_forward(request: HttpRequest, scope: _ResponseScope) -> HttpResponse:
+    assessment, response, dimension = _answerable(request, scope)
     form = CopyForwardForm(
         request.POST,
-        indicator_codes=list(dimension.indicators.values_list("code", flat=True)),
+        indicator_codes=dimension_indicator_codes(dimension=dimension),
     )
     try:
         if not form.is_valid():
@@ -404,7 +422,7 @@ def copy_forward(
             request,
             _("%(n)d answers copied from last quarter into unanswered indicators.") % {"n": copied},
         )
-    return redirect("assessments:answer", assessment.pk, component, dimension.code)
+    return redirect("assessments:answer", assessment.pk, scope.component, dimension.code)
 
 
 def _scores_readable_by(scores, readable: frozenset[str] | None):
@@ -436,7 +454,7 @@ def _board_context(request, assessment, **forms) -> dict:
     incomplete = [
         (p.component, scope_label(p.component))
         for p in progress
-        if p.response is None or p.response.status != "complete"
+        if p.response is None or p.response.status != ResponseStatus.COMPLETE
     ]
     uses_bands = questionnaire_has_bands(questionnaire=assessment.questionnaire)
     bands = assessment_bands(assessment=assessment) if uses_bands else []
@@ -464,7 +482,7 @@ def _board_context(request, assessment, **forms) -> dict:
         or NotApplicableForm(
             indicators=[
                 i
-                for i in assessment.questionnaire.indicators.order_by("dimension__order", "order")
+                for i in questionnaire_indicators(questionnaire=assessment.questionnaire)
                 if i.code not in declared
             ]
         ),
@@ -484,8 +502,9 @@ def _board_context(request, assessment, **forms) -> dict:
         "can_answer_mission": mission_response is not None
         and permissions.can_answer(user, mission_response),
         "can_reopen": permissions.can_reopen(user, assessment),
-        "can_approve": permissions.can_approve(user, assessment)
-        and assessment.status == "submitted",
+        "can_submit": permissions.can_submit(user, assessment),
+        "can_edit_highlights": permissions.can_edit_highlights(user, assessment),
+        "can_approve": permissions.can_approve_now(user, assessment),
         "can_view_activity": permissions.can_view_activity(user, assessment),
         "viewable_components": [
             p.component for p in progress if readable is None or p.component in readable
@@ -631,8 +650,9 @@ def highlights_update(request: HttpRequest, assessment: Assessment) -> HttpRespo
         except HighlightsConflict as conflict:
             # The form keeps the user's text; with the current revision, saving it again
             # (after reading theirs in the error) is a deliberate replacement.
-            form.data = form.data.copy()
-            form.data["revision"] = str(conflict.revision)
+            data = cast(QueryDict, form.data).copy()
+            data["revision"] = str(conflict.revision)
+            form.data = data
             raise
         return _("Highlights saved.")
 
@@ -720,7 +740,9 @@ def not_applicable_declare(request: HttpRequest, assessment: Assessment) -> Http
             "code": data["indicator"]
         }
 
-    form = NotApplicableForm(request.POST, indicators=assessment.questionnaire.indicators.all())
+    form = NotApplicableForm(
+        request.POST, indicators=questionnaire_indicators(questionnaire=assessment.questionnaire)
+    )
     return _board_form_post(
         request, assessment, form=form, form_name="not_applicable_form", action=declare
     )

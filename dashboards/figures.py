@@ -422,10 +422,11 @@ def figure_radar(profile: MissionProfile) -> go.Figure:
 
 def _peer_traces(points: Sequence[PeerPoint], xs: list[str], label: str) -> list[go.Scatter]:
     """The peer group's inter-quartile band (q1 to q3) and its median, drawn behind lines."""
-    counts = [p.missions for p in points]
+    missions = [p.missions for p in points]
+    counts: list[int | None] | None = missions
     # Mission staff never see the number of peers (dashboards.disclosure): no count to hover.
     hover = "%{x}: %{y:.1f}<extra></extra>"
-    if any(count is not None for count in counts):
+    if any(count is not None for count in missions):
         hover = "%{x}: %{y:.1f} (" + _("%{customdata} missions") + ")<extra></extra>"
     else:
         counts = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,11 @@ from dashboards.selectors import compare_measures, compare_peer_groups, portfoli
 from dashboards.types import DimensionInfo
 from missions.labels import demo_marked
 from missions.models import Mission, MissionKind, Period, Region
+from missions.selectors import period_list_newest_first
 from questionnaires.models import DimensionTag, TagKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 UNKNOWN_QUARTER = _("Unknown quarter: choose one from the list.")
 OUTPUTS = [("", _("Page")), ("csv", "CSV")]
@@ -20,7 +26,7 @@ class QuarterField(forms.ModelChoiceField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("empty_label", _("Latest scored quarter"))
         super().__init__(
-            queryset=Period.objects.order_by("-year", "-quarter"),
+            queryset=period_list_newest_first(),
             error_messages={"invalid_choice": UNKNOWN_QUARTER},
             **kwargs,
         )
@@ -80,7 +86,7 @@ class PortfolioForm(DashboardForm):
 
     def __init__(self, *args, dimensions: tuple[DimensionInfo, ...], **kwargs):
         super().__init__(*args, **kwargs)
-        titles = {d.code: f"{d.code} — {d.title}" for d in dimensions}
+        titles: dict[str, StrOrPromise] = {d.code: f"{d.code} — {d.title}" for d in dimensions}
         titles.update(
             {
                 "mission": _("Mission code"),
@@ -95,7 +101,10 @@ class PortfolioForm(DashboardForm):
             if column == "mission":
                 direction = _("Z to A") if key.startswith("-") else _("A to Z")
             choices.append((key, f"{titles[column]} ({direction})"))
-        self.fields["sort"].choices = [("", _("Mission code (A to Z)")), *choices]
+        cast(forms.ChoiceField, self.fields["sort"]).choices = [
+            ("", _("Mission code (A to Z)")),
+            *choices,
+        ]
 
 
 class ProfileForm(DashboardForm):
@@ -154,7 +163,7 @@ class BarrierForm(DashboardForm):
 
     def __init__(self, *args, dimensions: tuple[DimensionInfo, ...], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dimension"].choices = [("", _("All dimensions"))] + [
+        cast(forms.ChoiceField, self.fields["dimension"]).choices = [("", _("All dimensions"))] + [
             (d.code, f"{d.code} — {d.title}") for d in dimensions
         ]
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from dashboards.disclosure import peer_rule, withheld_label
 from dashboards.figures import cycle_state_label, version_note
 from dashboards.types import (
+    CYCLE_STATES,
+    IN_PROGRESS,
     INSUFFICIENT,
     BarrierCounts,
     Comparison,
@@ -166,6 +168,29 @@ def table_cycle_board(board: CycleBoard) -> Table:
         columns=(_("State"), _("On time"), _("Overdue")),
         rows=tuple((cycle_state_label(c.state), c.on_time, c.overdue) for c in board.counts),
     )
+
+
+@dataclass(frozen=True)
+class CycleState:
+    """One column of the cycle board on the page: the missions in one state."""
+
+    state: str
+    label: str
+    rows: tuple
+    shows_progress: bool  # in progress: "2/3 components complete"
+
+
+def cycle_states(board: CycleBoard) -> list[CycleState]:
+    """The cycle board grouped by state, in the order of ``CYCLE_STATES``."""
+    return [
+        CycleState(
+            state=state,
+            label=cycle_state_label(state),
+            rows=tuple(row for row in board.rows if row.state == state),
+            shows_progress=state == IN_PROGRESS,
+        )
+        for state in CYCLE_STATES
+    ]
 
 
 # --- mission profile ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from missions.labels import DEMO_MARK, demo_marked
 from missions.periods import quarter_label
+from questionnaires.models import TagKind
 from scoring.flags import OVER_INTEGRATION, SHORTFALL
 from scoring.method import METHODS
 
@@ -218,6 +219,18 @@ class DimensionRow:
     shortfall_count: int | None = None
     over_integration_count: int | None = None
 
+    @property
+    def is_shortfall(self) -> bool:
+        return self.gap_flag == SHORTFALL
+
+    @property
+    def is_over_integration(self) -> bool:
+        return self.gap_flag == OVER_INTEGRATION
+
+    @property
+    def insufficient(self) -> bool:
+        return self.missing == INSUFFICIENT
+
 
 @dataclass(frozen=True)
 class DimensionTrend:
@@ -342,6 +355,10 @@ class MissionProfile:
     alignment_peer: tuple[PeerPoint, ...] = ()  # as ``peer``, of the target alignment
 
     @property
+    def no_result(self) -> bool:
+        return self.missing == NO_RESULT
+
+    @property
     def version_changes(self) -> tuple[QuarterVersion, ...]:
         """The quarters where the method or questionnaire version changed."""
         return tuple(v for v in self.versions if v is not None and v.changed)
@@ -364,7 +381,7 @@ class MissionProfile:
         """Dimensions by size of gap (largest first, either direction); missing ones last."""
         scored = sorted(
             (d for d in self.dimensions if d.gap is not None),
-            key=lambda d: (-abs(d.gap), d.code),
+            key=lambda d: (-abs(d.gap or 0.0), d.code),  # (every gap here is a number)
         )
         return tuple(scored) + tuple(d for d in self.dimensions if d.gap is None)
 
@@ -428,6 +445,10 @@ class TagCountRow:
     kind: str
     count: int
     missions: int
+
+    @property
+    def is_barrier(self) -> bool:
+        return self.kind == TagKind.BARRIER
 
 
 @dataclass(frozen=True)

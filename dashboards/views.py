@@ -4,6 +4,8 @@ selector (cached per visibility scope) and renders charts with their data tables
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +16,6 @@ from django.views.decorators.http import require_safe
 from dashboards import charts, tables
 from dashboards.cache import cached
 from dashboards.disclosure import peer_rule, peer_rule_caption
-from dashboards.figures import cycle_state_label
 from dashboards.forms import BarrierForm, CompareForm, EvidenceForm, PortfolioForm, ProfileForm
 from dashboards.selectors import (
     barrier_counts,
@@ -27,10 +28,9 @@ from dashboards.selectors import (
     portfolio,
 )
 from dashboards.selectors.common import tag_labels
-from dashboards.types import CYCLE_STATES
 from missions.models import Mission
 from missions.roles import user_sees_all_missions
-from missions.selectors import mission_list_visible_to, period_current
+from missions.selectors import mission_is_visible_to, mission_list_visible_to, period_current
 
 
 def _require_analyst(request: HttpRequest) -> None:
@@ -83,7 +83,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
     cycle_period = data["cycle"] or period_current() or period
     measure = data["measure"] or "alignment"
     filters = {"kind": data["kind"] or None, "region": data["region"] or None}
-    context = {"form": form, "period": period, "measure": measure, "charts": []}
+    context: dict[str, Any] = {"form": form, "period": period, "measure": measure, "charts": []}
     if period is not None:
         context["portfolio"], heatmap = cached(
             user=request.user,
@@ -106,10 +106,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
         # Not cached: statuses change without a new score, and the query is small.
         board = cycle_board(user=request.user, period_id=cycle_period.pk, **filters)
         context["board"] = board
-        context["board_states"] = [
-            (state, cycle_state_label(state), [row for row in board.rows if row.state == state])
-            for state in CYCLE_STATES
-        ]
+        context["board_states"] = tables.cycle_states(board)
         context["charts"] += charts.cycle_charts(board)
     context["csv_name"] = f"portfolio-{period.label if period else 'none'}"
     return _respond(request, template, context, form)
@@ -151,7 +148,7 @@ def _with_charts(result, build_charts):
 @require_safe
 def mission_list_page(request: HttpRequest) -> HttpResponse:
     """The missions whose profile the user may open; one mission goes straight to it."""
-    missions = list(mission_list_visible_to(user=request.user).order_by("code"))
+    missions = list(mission_list_visible_to(user=request.user))  # by code (Mission's order)
     if len(missions) == 1 and not user_sees_all_missions(request.user):
         return redirect("dashboards:profile", missions[0].pk)
     return render(request, "dashboards/missions.html", {"missions": missions})
@@ -164,7 +161,7 @@ def profile_page(request: HttpRequest, mission_id: int) -> HttpResponse:
     template = "dashboards/profile.html"
     if not form.is_valid():
         # Outsiders get 404 whatever the filters say.
-        if not mission_list_visible_to(user=request.user).filter(pk=mission_id).exists():
+        if not mission_is_visible_to(user=request.user, mission_id=mission_id):
             raise Http404
         return _invalid(request, template, {"form": form, "mission_id": mission_id})
     period = form.cleaned_data["period"]

@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -18,7 +17,7 @@ from demo.scenario import V2_QUARTERS, demo_missions, login_name
 from demo.synthetic import SyntheticAnswers, SyntheticHistory
 from missions.models import Component, Membership, MembershipRole, Mission, Period
 from missions.periods import quarter_end, quarter_of, quarter_previous, quarter_start
-from missions.roles import ANALYST_GROUP
+from missions.roles import ANALYST_GROUP, Account
 from questionnaires.formats import spec_from_file
 from questionnaires.models import Questionnaire, QuestionnaireStatus
 from questionnaires.services import questionnaire_load
@@ -108,12 +107,11 @@ def demo_seed(
 
 @transaction.atomic
 def _demo_people(*, missions: int) -> list[DemoLogin]:
-    User = get_user_model()
     password_hash = make_password(DEMO_PASSWORD)
     logins: list[DemoLogin] = []
 
-    def user(username: str, **extra) -> "User":
-        account, created = User.objects.get_or_create(
+    def user(username: str, **extra: object) -> Account:
+        account, created = Account.objects.get_or_create(
             username=username, defaults={"password": password_hash, **extra}
         )
         return account
@@ -143,7 +141,7 @@ def _demo_people(*, missions: int) -> list[DemoLogin]:
             Membership.objects.get_or_create(
                 user=account, mission=mission, role=role, component=component
             )
-            label = MembershipRole(role).label
+            label = str(MembershipRole(role).label)
             if component:
                 label = f"{label}, {Component(component).label}"
             logins.append(DemoLogin(username, f"{label} — {mission.code}"))

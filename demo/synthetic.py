@@ -180,7 +180,9 @@ class SyntheticHistory:
             submitted_at=None if is_current else now,
             approved_at=now if status == AssessmentStatus.APPROVED else None,
             phase=self.scenario.phase if version.has_bands else "",
-            missing_component_justifications={absent: self.scenario.absent[1]} if absent else {},
+            missing_component_justifications=(
+                {absent: self.scenario.absent[1]} if absent and self.scenario.absent else {}
+            ),
         )
         rng = self.rng
         DimensionTarget.objects.bulk_create(

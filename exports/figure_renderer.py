@@ -88,7 +88,7 @@ class _Renderer:
 
     def __init__(self, path: str):
         self.path = path
-        self.kaleido = None
+        self.kaleido: kaleido.Kaleido | None = None
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(
             target=self.loop.run_forever, name="figure-renderer", daemon=True
@@ -104,10 +104,11 @@ class _Renderer:
             raise
 
     async def _open(self) -> None:
-        self.kaleido = kaleido.Kaleido(
+        browser = kaleido.Kaleido(
             n=1, timeout=settings.EXPORT_FIGURE_TIMEOUT, mathjax=False, path=self.path
         )
-        await self.kaleido.__aenter__()
+        self.kaleido = browser
+        await browser.__aenter__()
 
     def open(self) -> None:
         timeout = settings.EXPORT_BROWSER_START_TIMEOUT
@@ -133,6 +134,8 @@ class _Renderer:
 
     def render(self, figure_dict: dict, width: int, height: int) -> bytes:
         opts = {"format": "svg", "width": width, "height": height, "scale": 1}
+        if self.kaleido is None:  # not opened
+            raise FigureRendererUnavailable(missing_browser_message())
         return self._call(
             self.kaleido.calc_fig(figure_dict, opts=opts), settings.EXPORT_FIGURE_TIMEOUT
         )
@@ -173,6 +176,13 @@ def _start() -> None:
         _renderer = renderer
 
 
+def _running() -> _Renderer:
+    """The renderer that ``figure_batch`` started."""
+    if _renderer is None:
+        raise FigureRendererUnavailable(missing_browser_message())
+    return _renderer
+
+
 def figure_server_stop() -> None:
     global _renderer
     with _lock:
@@ -202,11 +212,11 @@ def figure_svg(figure, *, width: int, height: int) -> bytes:
     figure_dict = validate_coerce_fig_to_dict(figure, True)
     with _lock, figure_batch():
         try:
-            return _renderer.render(figure_dict, width, height)
+            return _running().render(figure_dict, width, height)
         except Exception:
             # A chromium that died (killed, out of memory) or hangs: start a fresh one once
             # before giving up.
             logger.warning("figure rendering failed; restarting the renderer", exc_info=True)
             figure_server_stop()
             _start()
-            return _renderer.render(figure_dict, width, height)
+            return _running().render(figure_dict, width, height)

@@ -66,6 +66,8 @@ def scorecard_findings(*, assessment: Assessment) -> CardFindings | None:
     version = METHOD_VERSION_LABEL if METHOD_VERSION_LABEL in methods else methods[0]
     scores = assessment_scores(assessment=assessment, method_version=version)
     result = scores.score_set
+    if result is None:  # (not with a method listed above)
+        return None
     method = method_number(version)
     if method != 2:
         return CardFindings(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.labels import demo_marked
 from missions.models import Mission, Period
+from missions.selectors import period_list_newest_first
 
 
 class MissionChoiceField(forms.ModelChoiceField):
@@ -17,10 +18,6 @@ class MissionMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{mission.code} — {demo_marked(mission.name, is_demo=mission.is_demo)}"
 
 
-def _periods():
-    return Period.objects.order_by("-year", "-quarter")
-
-
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, period: Period) -> str:
         return period.label
@@ -29,17 +26,17 @@ class PeriodChoiceField(forms.ModelChoiceField):
 class ScorecardForm(forms.Form):
     prefix = "scorecard"  # three forms share the page: field ids must differ
     mission = MissionChoiceField(label=_("Mission"), queryset=Mission.objects.none())
-    period = PeriodChoiceField(label=_("Quarter"), queryset=_periods())
+    period = PeriodChoiceField(label=_("Quarter"), queryset=period_list_newest_first())
 
     def __init__(self, *args, missions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mission"].queryset = missions
-        self.fields["period"].queryset = _periods()
+        self.fields["period"].queryset = period_list_newest_first()
 
 
 class BriefingPackForm(forms.Form):
     prefix = "briefing"
-    period = PeriodChoiceField(label=_("Quarter"), queryset=_periods())
+    period = PeriodChoiceField(label=_("Quarter"), queryset=period_list_newest_first())
     missions = MissionMultipleChoiceField(
         label=_("Missions"),
         queryset=Mission.objects.none(),
@@ -50,7 +47,7 @@ class BriefingPackForm(forms.Form):
     def __init__(self, *args, missions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["missions"].queryset = missions
-        self.fields["period"].queryset = _periods()
+        self.fields["period"].queryset = period_list_newest_first()
 
 
 class DataExportForm(forms.Form):

@@ -80,3 +80,20 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)
+
+    # For templates, which do not compare statuses written as strings.
+    @property
+    def is_running(self) -> bool:
+        return self.status == ExportStatus.RUNNING
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ExportStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ExportStatus.FAILED
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == ExportStatus.EXPIRED

@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -28,6 +29,9 @@ from exports.progress import Progress
 from imp_assess.cells import xml_safe
 from missions.roles import user_sees_all_missions
 from scoring.method import METHOD_VERSION_LABEL
+
+if TYPE_CHECKING:
+    from dashboards.types import MissionRef, PeriodRef
 
 # WeasyPrint logs each layout step at INFO; refused URLs still come through as errors.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -57,8 +61,8 @@ class FigureStore:
 class Scorecard:
     """What one scorecard shows, prepared for the template."""
 
-    mission: object
-    period: object
+    mission: MissionRef
+    period: PeriodRef | None  # (always set: a scorecard is asked for a quarter)
     questionnaire: dict | None
     method_version: str
     generated_at: datetime.datetime
@@ -225,7 +229,7 @@ def _scorecard_document(*, user, mission_id: int, period_id: int, generated_at):
     )
     title = _("Scorecard %(mission)s %(quarter)s") % {
         "mission": card.mission.code,
-        "quarter": card.period.label,
+        "quarter": card.period.label if card.period else "",
     }
     context = {**_common(generated_at, title), "card": card}
     return _document("exports/pdf/scorecard.html", context, figures)

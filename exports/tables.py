@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -17,13 +18,16 @@ from exports.rows import DataScope
 from missions.models import Mission
 from scoring.method import METHOD_VERSION_LABEL
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 __all__ = ["TABLES", "Column", "DataScope", "Table", "readme_lines"]
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    description: str
+    description: StrOrPromise
     # Values are flag keys (shortfall, over_integration, in_band, insufficient): the XLSX
     # workbook colours these cells from the one colour module.
     flag: bool = False
@@ -32,7 +36,7 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     name: str  # sheet name and CSV file stem
-    description: str
+    description: StrOrPromise
     columns: tuple[Column, ...]
     rows: Callable[[DataScope], Iterator[tuple]]
     count: Callable[[DataScope], int]

@@ -16,6 +16,7 @@ from django.http import (
     HttpResponseNotAllowed,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,8 +43,8 @@ from exports.services import (
     export_scorecard_now,
 )
 from imp_assess.http import found_then_method
-from missions.models import Period
 from missions.roles import user_is_administrator
+from missions.selectors import period_exists
 
 RECENT_JOBS = 20
 
@@ -112,7 +113,7 @@ def _get_scorecard_for_user(
 ) -> tuple[int, int]:
     if not permissions.can_export_scorecard(request.user, mission_id):
         raise Http404
-    if not Period.objects.filter(pk=period_id).exists():
+    if not period_exists(period_id=period_id):
         raise Http404
     return mission_id, period_id
 
@@ -207,7 +208,7 @@ def job_status(request: HttpRequest, job: ExportJob) -> JsonResponse:
 
 @login_required
 @found_then_method(_get_job_for_user, method="GET")
-def job_download(request: HttpRequest, job: ExportJob) -> HttpResponse:
+def job_download(request: HttpRequest, job: ExportJob) -> HttpResponseBase:
     if not permissions.can_download_job(request.user, job):
         # Access changed since the export was made (a member removed from a mission, a
         # focal point now a respondent): yesterday's file is not theirs to fetch any more.

@@ -41,6 +41,7 @@ class Styled(str):
     """Text written with a registered cell style (``style_id``): the flag cells."""
 
     __slots__ = ("style_id",)
+    style_id: int
 
     def __new__(cls, text: str, style_id: int):
         value = super().__new__(cls, text)

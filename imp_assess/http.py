@@ -4,12 +4,13 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 
 
 def found_then_method(
     fetch: Callable[..., Any], *, method: str
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Fetch the object first, then check the method, then call ``view(request, obj)``.
 
     ``fetch(request, **url_kwargs)`` raises Http404 outside the user's view, so outsiders
@@ -18,9 +19,9 @@ def found_then_method(
     """
     allowed = ("GET", "HEAD") if method == "GET" else (method,)
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             found = fetch(request, *args, **kwargs)
             if request.method not in allowed:
                 return HttpResponseNotAllowed([method])

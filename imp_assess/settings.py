@@ -12,6 +12,7 @@ import re
 import tempfile
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import plotly
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "dashboards",
     "exports",
     "security",
+    "home",
     "demo",
 ]
 
@@ -123,8 +125,10 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     try:
-        _database = dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+        _database: dict[str, Any] = dict(
+            dj_database_url.parse(
+                DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+            )
         )
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not understood: {exc}") from None
@@ -293,7 +297,7 @@ STATICFILES_DIRS = [
     # plotly.js comes from the pinned plotly package instead of a second copy.
     ("vendor/plotly", Path(plotly.__file__).parent / "package_data"),
 ]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (

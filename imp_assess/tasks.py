@@ -8,7 +8,7 @@ has a periodic task that finds what was never sent and sends it again (``schedul
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 from celery import Task
 from django.db import InterfaceError, OperationalError, transaction
@@ -24,7 +24,15 @@ SEND_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError, ConnectionError)
 
 
-def task_retry_options(*, backoff: int, backoff_max: int, max_retries: int) -> dict[str, Any]:
+class TaskRetryOptions(TypedDict):
+    autoretry_for: tuple[type[BaseException], ...]
+    retry_backoff: int
+    retry_backoff_max: int
+    retry_jitter: bool
+    max_retries: int
+
+
+def task_retry_options(*, backoff: int, backoff_max: int, max_retries: int) -> TaskRetryOptions:
     """``shared_task`` options that retry on transient errors, with jittered exponential backoff.
     Each task module chooses how long its work is worth retrying."""
     return {

@@ -3,11 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from health.views import healthz
+from home.views import home
 from imp_assess import views
 from security import views as security_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(

@@ -1,26 +1,7 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.csrf import csrf_failure as django_csrf_failure
-
-from missions.roles import user_is_administrator, user_is_analyst
-from missions.selectors import mission_list_visible_to, mission_memberships_for_user
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    missions = mission_list_visible_to(user=request.user)
-    return render(
-        request,
-        "home.html",
-        {
-            "missions": missions,
-            "memberships": mission_memberships_for_user(user=request.user),
-            "is_analyst": user_is_analyst(request.user),
-            "is_administrator": user_is_administrator(request.user),
-        },
-    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

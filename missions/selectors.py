@@ -25,6 +25,10 @@ def mission_list_visible_to(*, user: User | None) -> QuerySet[Mission]:
     return Mission.objects.filter(memberships__user=user).distinct()
 
 
+def mission_is_visible_to(*, user: User | None, mission_id: int) -> bool:
+    return mission_list_visible_to(user=user).filter(pk=mission_id).exists()
+
+
 def mission_memberships_for_user(*, user: User) -> QuerySet[Membership]:
     if not (user.is_authenticated and user.is_active):
         return Membership.objects.none()
@@ -36,6 +40,15 @@ def period_current(*, today: datetime.date | None = None) -> Period | None:
     today = today or timezone.localdate()
     year, quarter = quarter_of(today)
     return Period.objects.filter(year=year, quarter=quarter).first()
+
+
+def period_list_newest_first() -> QuerySet[Period]:
+    """Every quarter, the newest first (the quarter pickers)."""
+    return Period.objects.order_by("-year", "-quarter")
+
+
+def period_exists(*, period_id: int) -> bool:
+    return Period.objects.filter(pk=period_id).exists()
 
 
 def answer_components_readable_by(*, user: User, mission_id: int) -> frozenset[str] | None:

@@ -1,6 +1,8 @@
 """Administrators author questionnaire drafts here. Published versions are read-only."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -121,8 +123,8 @@ class _DraftContentAdmin:
 
 
 class IndicatorInline(admin.StackedInline):
-    model = Indicator
-    form = IndicatorAdminForm
+    model: type[models.Model] = Indicator
+    form: type[forms.ModelForm] = IndicatorAdminForm
     extra = 0
 
     def has_add_permission(self, request, obj=None):

@@ -5,9 +5,14 @@ An indicator's ``applies_to`` is a list of component codes, or ``["mission"]``
 for the whole mission. An empty list means every component, as in IMP-CORE v1.
 """
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import MISSION_WIDE, Component
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 COMPONENT_CODES: tuple[str, ...] = tuple(Component.values)
 
@@ -49,7 +54,7 @@ def applies_to_problems(applies_to: list[str]) -> list[str]:
     return problems
 
 
-def applies_to_labels(applies_to: list[str]) -> list[str]:
+def applies_to_labels(applies_to: list[str]) -> "list[StrOrPromise]":
     """Who answers, in words: component names, the focal point, or every component."""
     if not applies_to:
         return [_("Every component")]

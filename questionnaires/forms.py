@@ -7,7 +7,7 @@ the field that holds it. File-wide rules come from the rest of the version
 (``questionnaire_file_rules``); the whole version is checked again on publishing.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +33,7 @@ class _SpecCheckedForm(forms.ModelForm):
         raise NotImplementedError
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # (a ModelForm's cleaned_data)
         if self.errors:  # field errors first; the spec would repeat them
             return cleaned
         questionnaire = self._questionnaire()
@@ -47,7 +47,7 @@ class _SpecCheckedForm(forms.ModelForm):
 
     def _add_spec_error(self, loc: tuple, message: str) -> None:
         name = str(loc[0]) if loc else None
-        field = _MODEL_FIELD.get(name, name)
+        field = _MODEL_FIELD.get(name, name) if name is not None else None
         if field == "target":
             field = f"target_{loc[1]}" if len(loc) > 1 else None
         self.add_error(field if field in self.fields else None, message)

@@ -6,6 +6,7 @@ revisions.
 """
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +14,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.steps import STEP_NAMES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STEP_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -40,6 +44,16 @@ class SourceBasis(models.TextChoices):
 
     REPORT = "report", _("Oslo 2007 report")
     PRACTICE = "practice", _("Practice since 2007")
+
+
+class _Sourced:
+    """An indicator, tag or glossary entry: it rests on the report or on practice."""
+
+    basis: str
+
+    @property
+    def is_practice(self) -> bool:
+        return self.basis == SourceBasis.PRACTICE
 
 
 class QuestionnaireStatus(models.TextChoices):
@@ -114,7 +128,7 @@ class Dimension(models.Model):
         return f"{self.code} — {self.title}"
 
 
-class Indicator(models.Model):
+class Indicator(_Sourced, models.Model):
     # Denormalised from the dimension so that codes are unique per version.
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="indicators"
@@ -189,7 +203,7 @@ class Indicator(models.Model):
         return (step, step)
 
     @property
-    def rubric(self) -> list[tuple[int, str, str]]:
+    def rubric(self) -> "list[tuple[int, StrOrPromise, str]]":
         """(step, step name, description) for the five steps, in order."""
         return [
             (step.value, step.label, getattr(self, f"rubric_{step.value}"))
@@ -202,7 +216,7 @@ class TagKind(models.TextChoices):
     ENABLER = "enabler", _("Enabler")
 
 
-class DimensionTag(models.Model):
+class DimensionTag(_Sourced, models.Model):
     """A barrier or enabler respondents may tag on a dimension (fixed list per version)."""
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="tags")
@@ -229,7 +243,7 @@ class DimensionTag(models.Model):
         return f"{self.code}: {self.label}"
 
 
-class GlossaryTerm(models.Model):
+class GlossaryTerm(_Sourced, models.Model):
     """A term respondents meet (IMTF, ISF, DSRSG/RC/HC …), defined per questionnaire version."""
 
     questionnaire = models.ForeignKey(
@@ -255,7 +269,3 @@ class GlossaryTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
-
-    @property
-    def is_practice(self) -> bool:
-        return self.basis == SourceBasis.PRACTICE

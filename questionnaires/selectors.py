@@ -1,8 +1,10 @@
 """Reads of questionnaire definitions."""
 
+from typing import Any, cast
+
 from django.db.models import Prefetch, QuerySet
 
-from missions.roles import user_is_administrator
+from missions.roles import User, user_is_administrator
 from questionnaires.applicability import applies_to_component, is_mission_level
 from questionnaires.models import (
     Dimension,
@@ -14,21 +16,33 @@ from questionnaires.models import (
     TagKind,
 )
 from questionnaires.spec import (
+    Basis,
     DimensionSpec,
     FileRules,
     GlossarySpec,
     IndicatorSpec,
     QuestionnaireSpec,
+    Sourcing,
     TagSpec,
     TargetSpec,
 )
 
 
-def questionnaires_visible_to(*, user) -> QuerySet[Questionnaire]:
+def questionnaires_visible_to(*, user: User) -> QuerySet[Questionnaire]:
     """Administrators read drafts too; everybody else the published and retired versions."""
     if user_is_administrator(user):
         return Questionnaire.objects.all()
     return Questionnaire.objects.exclude(status=QuestionnaireStatus.DRAFT)
+
+
+def questionnaire_get_for_user(*, user: User, questionnaire_id: int) -> Questionnaire:
+    """Raises ``Questionnaire.DoesNotExist`` for a version the user may not read."""
+    return questionnaires_visible_to(user=user).get(pk=questionnaire_id)
+
+
+def questionnaire_versions_oldest_first(*, user: User) -> list[Questionnaire]:
+    """The versions the user may read, by code, each code's oldest version first."""
+    return list(questionnaires_visible_to(user=user).order_by("code", "version"))
 
 
 def questionnaire_list_published() -> QuerySet[Questionnaire]:
@@ -60,9 +74,9 @@ def questionnaire_glossary(*, questionnaire: Questionnaire) -> QuerySet[Glossary
     return GlossaryTerm.objects.filter(questionnaire=questionnaire).order_by("order", "term")
 
 
-def _sourcing(item: Indicator | DimensionTag | GlossaryTerm) -> dict[str, str]:
+def _sourcing(item: Indicator | DimensionTag | GlossaryTerm) -> Sourcing:
     return {
-        "basis": item.basis,
+        "basis": cast(Basis, item.basis),  # (the model's choices)
         "source": item.source,
         "quote": item.quote,
         "note": item.basis_note,
@@ -139,7 +153,7 @@ def questionnaire_file_rules(
     if questionnaire is None or questionnaire.pk is None:
         return FileRules()
 
-    def others(queryset: QuerySet) -> QuerySet:
+    def others(queryset: QuerySet[Any]) -> QuerySet[Any]:
         if exclude is not None and exclude.pk is not None and queryset.model is type(exclude):
             return queryset.exclude(pk=exclude.pk)
         return queryset
@@ -190,3 +204,22 @@ def questionnaire_has_mission_level_indicators(*, questionnaire: Questionnaire) 
             "applies_to", flat=True
         )
     )
+
+
+def questionnaire_dimension(*, questionnaire: Questionnaire, code: str) -> Dimension | None:
+    return Dimension.objects.filter(questionnaire=questionnaire, code=code).first()
+
+
+def questionnaire_indicators(*, questionnaire: Questionnaire) -> QuerySet[Indicator]:
+    """Every indicator of the version (with its dimension), in questionnaire order."""
+    return questionnaire.indicators.select_related("dimension").order_by(
+        "dimension__order", "order"
+    )
+
+
+def dimension_tags(*, dimension: Dimension) -> list[DimensionTag]:
+    return list(dimension.tags.all())
+
+
+def dimension_indicator_codes(*, dimension: Dimension) -> list[str]:
+    return list(dimension.indicators.values_list("code", flat=True))

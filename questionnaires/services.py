@@ -2,6 +2,7 @@
 
 import enum
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -54,13 +55,15 @@ def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> 
             code=dim.code,
             title=dim.title,
             description=dim.description,
-            default_target_step=dim.default_target_step,
+            # (the spec derives it when the file leaves it out)
+            default_target_step=cast(int, dim.default_target_step),
             weight=dim.weight,
             order=order,
         )
         for order, dim in enumerate(spec.dimensions, start=1)
     )
-    indicators, tags = [], []
+    indicators: list[Indicator] = []
+    tags: list[DimensionTag] = []
     for dimension, dim in zip(dimensions, spec.dimensions, strict=True):
         for order, ind in enumerate(dim.indicators, start=1):
             indicators.append(

@@ -19,7 +19,7 @@ Two generations of the format load side by side:
 from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_DOWN, Decimal
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Final, Literal, TypedDict
 
 from pydantic import (
     BaseModel,
@@ -36,7 +36,20 @@ from questionnaires.steps import STEPS
 
 DIMENSION_CODES = ("LEAD", "POL", "HUM", "RES", "PLAN", "PART", "OWN", "ACC", "MS")
 COHERENCE_LEVELS = ("policy_strategic", "operational_programmatic", "administrative")
-REPORT, PRACTICE = "report", "practice"
+# What an item rests on: the mission's report (a source and a quote) or practice (a note).
+Basis = Literal["report", "practice"]
+REPORT: Final = "report"
+PRACTICE: Final = "practice"
+
+
+class Sourcing(TypedDict):
+    """The sourcing fields of an item, as a spec takes them."""
+
+    basis: Basis
+    source: str
+    quote: str
+    note: str
+
 
 Text = Annotated[str, Field(min_length=1)]
 Weight = Annotated[Decimal, Field(max_digits=6, decimal_places=3)]
@@ -79,7 +92,7 @@ class SourcedSpec(_Strict):
     Field order matters: ``basis`` is validated first so the others can check against it.
     """
 
-    basis: Literal["report", "practice"] = REPORT
+    basis: Basis = REPORT
     source: SourceText = Field("", validate_default=True)
     quote: str = Field("", validate_default=True)
     note: str = Field("", validate_default=True)

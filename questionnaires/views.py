@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from missions.roles import user_sees_all_missions
@@ -8,9 +8,11 @@ from questionnaires.diff import questionnaire_diff
 from questionnaires.models import Questionnaire
 from questionnaires.selectors import (
     questionnaire_current_published,
+    questionnaire_get_for_user,
     questionnaire_glossary,
     questionnaire_list_published,
     questionnaire_spec,
+    questionnaire_versions_oldest_first,
     questionnaire_with_content,
     questionnaires_visible_to,
 )
@@ -18,7 +20,10 @@ from questionnaires.selectors import (
 
 def _get_questionnaire_for_user(request: HttpRequest, pk: int) -> Questionnaire:
     """The version if this user may read it (drafts: administrators only), else 404."""
-    return get_object_or_404(questionnaires_visible_to(user=request.user), pk=pk)
+    try:
+        return questionnaire_get_for_user(user=request.user, questionnaire_id=pk)
+    except Questionnaire.DoesNotExist:
+        raise Http404 from None
 
 
 @login_required
@@ -29,9 +34,8 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
         "questionnaires/questionnaire_list.html",
         {
             "published": questionnaire_list_published(),
-            "all_versions": questionnaires_visible_to(user=request.user).order_by(
-                "code", "-version"
-            ),
+            # by code, newest version first (Questionnaire's order)
+            "all_versions": questionnaires_visible_to(user=request.user),
         },
     )
 
@@ -74,14 +78,17 @@ def version_glossary(request: HttpRequest, pk: int) -> HttpResponse:
 def questionnaire_compare(request: HttpRequest) -> HttpResponse:
     if not user_sees_all_missions(request.user):
         raise Http404
-    visible = questionnaires_visible_to(user=request.user)
-    versions = list(visible.order_by("code", "version"))
+    versions = questionnaire_versions_oldest_first(user=request.user)
     old = new = changes = None
     error = None
     if "old" in request.GET or "new" in request.GET:
         try:
-            old = visible.get(pk=int(request.GET.get("old", "")))
-            new = visible.get(pk=int(request.GET.get("new", "")))
+            old = questionnaire_get_for_user(
+                user=request.user, questionnaire_id=int(request.GET.get("old", ""))
+            )
+            new = questionnaire_get_for_user(
+                user=request.user, questionnaire_id=int(request.GET.get("new", ""))
+            )
         except (ValueError, Questionnaire.DoesNotExist):
             error = "choose"
         else:

@@ -38,7 +38,7 @@ def rows_insert(
         return []
     quote = connection.ops.quote_name
     table = model._meta.db_table
-    pk = str(model._meta.pk.column)  # type: ignore[union-attr]
+    pk = str(model._meta.pk.column)
     json_columns = {
         n
         for n, column in enumerate(columns)

@@ -5,8 +5,9 @@ One loader per method version (their inputs differ); ``scoring_input`` picks by 
 
 import json
 from dataclasses import dataclass
+from typing import cast
 
-from django.db.models import TextField
+from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
 from assessments.models import (
@@ -71,7 +72,8 @@ def lent_bands(*, code: str, version: int) -> tuple[str, dict[str, tuple[int, in
     )
     by_version: dict[int, dict[str, tuple[int, int]]] = {}
     for source_version, indicator_code, low, high in rows:
-        by_version.setdefault(source_version, {})[indicator_code] = (low, high)
+        if low is not None and high is not None:  # (the query asks for both)
+            by_version.setdefault(source_version, {})[indicator_code] = (low, high)
     if not by_version:
         return "", {}
     newest = max(by_version)
@@ -106,7 +108,7 @@ def questionnaire_def_v2(questionnaire_id: int) -> tuple[method_v2.Questionnaire
             "dimension__default_target_step",
         )
     )
-    source, lent = "", {}
+    source, lent = "", dict[str, tuple[int, int]]()
     if any(row[5] is None or row[6] is None for row in rows):
         code, version = Questionnaire.objects.values_list("code", "version").get(
             pk=questionnaire_id
@@ -294,17 +296,22 @@ def _input_v2(
 
 
 def scoring_input(
-    assessment: Assessment, questionnaire=None, *, method: int = METHOD_VERSION
-) -> tuple[object, TagRows]:
+    assessment: Assessment,
+    questionnaire: method_v1.QuestionnaireDef | method_v2.QuestionnaireDef | None = None,
+    *,
+    method: int = METHOD_VERSION,
+) -> tuple[method_v1.ScoringInput | method_v2.ScoringInput, TagRows]:
     """The input of method ``method`` (default: the current one) for an assessment."""
     if method == 1:
-        return scoring_input_v1(assessment, questionnaire)
+        return scoring_input_v1(assessment, cast(method_v1.QuestionnaireDef | None, questionnaire))
     if method == 2:
-        return scoring_input_v2(assessment, questionnaire)
+        return scoring_input_v2(assessment, cast(method_v2.QuestionnaireDef | None, questionnaire))
     raise ValueError(f"unknown scoring method {method!r}")
 
 
-def _complete_answers(assessment: Assessment):
+def _complete_answers(
+    assessment: Assessment,
+) -> QuerySet[Answer, tuple[str, str, str, str, list[str]]]:
     return Answer.objects.filter(
         response__assessment=assessment, response__status=ResponseStatus.COMPLETE
     ).values_list(

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
-from typing import Any
+from typing import Any, cast
 
 from questionnaires.steps import STEP_NAMES
 
@@ -98,7 +98,7 @@ class _AsDict:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (tuples become lists), for a JSONField."""
-        return result_to_dict(self)
+        return cast(dict[str, Any], result_to_dict(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,11 +257,14 @@ def _mission_dimension(
 ) -> DimensionResult:
     counted = sum(i.counted for i in indicators)
     # Divergence compares components, so only indicators answered by two or more take part.
-    compared = [i for i in indicators if i.spread is not None]
+    # (spread and stdev are both set from two counted steps on, or both None)
+    compared = [
+        (i.spread, i.stdev) for i in indicators if i.spread is not None and i.stdev is not None
+    ]
     divergence = divergence_stdev = None
     if compared:
-        divergence = sum(i.spread for i in compared) / len(compared)
-        divergence_stdev = sum(i.stdev for i in compared) / len(compared)
+        divergence = sum(spread for spread, _ in compared) / len(compared)
+        divergence_stdev = sum(stdev for _, stdev in compared) / len(compared)
     return _dimension_result(
         dimension,
         target,
@@ -288,7 +291,7 @@ def _dimension_result(
     sufficient = score is not None and _enough(completeness)
     gap = None if score is None else target - score
     gap_flag = None
-    if sufficient:
+    if sufficient and gap is not None:
         if gap >= GAP_FLAG_THRESHOLD - TOLERANCE:
             gap_flag = SHORTFALL
         elif gap <= TOLERANCE - GAP_FLAG_THRESHOLD or (
@@ -395,24 +398,24 @@ def _component_profile(
 # --- small helpers -----------------------------------------------------------------------------
 
 
-def _weighted_mean(weights: list[float], values: list[float]) -> float | None:
+def _weighted_mean(weights: Sequence[float], values: Sequence[float]) -> float | None:
     """sum(w * x) / sum(w), or None without values. Clamped to the range of the values, where
     a mean always lies, so float rounding never shows 5.000000000000001 or 2.9999999999999996
     for a column of 3s."""
     if not values:
         return None
-    mean = sum(map(operator.mul, weights, values)) / sum(weights)
+    mean: float = sum(map(operator.mul, weights, values)) / sum(weights)
     return min(max(mean, min(values)), max(values))
 
 
 def _indicator_mean(indicators: Iterable[IndicatorResult]) -> float | None:
-    scored = [i for i in indicators if i.value is not None]
-    return _weighted_mean([i.weight for i in scored], [i.value for i in scored])
+    scored = [(i.weight, i.value) for i in indicators if i.value is not None]
+    return _weighted_mean([weight for weight, _ in scored], [value for _, value in scored])
 
 
 def _dimension_mean(dimensions: Iterable[DimensionResult]) -> float | None:
-    scored = [d for d in dimensions if d.score is not None]
-    return _weighted_mean([d.weight for d in scored], [d.score for d in scored])
+    scored = [(d.weight, d.score) for d in dimensions if d.score is not None]
+    return _weighted_mean([weight for weight, _ in scored], [score for _, score in scored])
 
 
 def _share(counted: int, expected: int) -> float:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import functools
 import math
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from questionnaires.steps import STEP_NAMES
 from scoring.method_v1 import (
     COHERENCE_LEVELS,
     DONT_KNOW,
@@ -28,7 +29,6 @@ from scoring.method_v1 import (
     OVER_INTEGRATION,
     SHORTFALL,
     STEP,
-    STEP_NAMES,
     STEPS,
     AnswerValue,
 )
@@ -140,7 +140,7 @@ class _AsDict:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (tuples become lists), for a JSONField."""
-        return _plain(self)
+        return cast(dict[str, Any], _plain(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +251,13 @@ class AssessmentResult(_AsDict):
     profiles: tuple[ComponentProfile, ...]
 
 
-def _builder(cls: type) -> Any:
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Result = TypeVar("_Result", bound="DataclassInstance")
+
+
+def _builder(cls: type[_Result]) -> Callable[..., _Result]:
     """A positional constructor for a frozen slots dataclass, three times as fast as its
     __init__, which goes through ``object.__setattr__`` for every field (the price of
     ``frozen=True``): with 40 indicators of 24 fields per assessment, that was a third of the
@@ -266,7 +272,8 @@ def _builder(cls: type) -> Any:
     body = "".join(f"    _set{n}(instance, v{n})\n" for n in range(len(names)))
     source = f"def build({arguments}):\n    instance = _new(_cls)\n{body}    return instance\n"
     exec(source, namespace)  # noqa: S102 (generated from the dataclass's own field names)
-    return namespace["build"]
+    build: Callable[..., _Result] = namespace["build"]
+    return build
 
 
 _new_indicator_result = _builder(IndicatorResult)
@@ -400,7 +407,10 @@ def _indicator_result(
     applicable = expected > 0
     completeness = counted / expected if expected else None
     sufficient = (
-        applicable and counted >= MIN_ANSWERS and completeness >= MIN_COMPLETENESS - TOLERANCE
+        applicable
+        and counted >= MIN_ANSWERS
+        and completeness is not None
+        and completeness >= MIN_COMPLETENESS - TOLERANCE
     )
     value = distance = spread = stdev = None
     if counted:
@@ -412,15 +422,16 @@ def _indicator_result(
             distance = value - band_max
         else:
             distance = 0.0
-        if counted > 1:
+        if counted > 1 and maximum is not None and minimum is not None:
             # n*sum(x^2) - sum(x)^2 is an exact integer, so the stdev does not depend on order.
             stdev = math.sqrt(counted * squares - total * total) / counted
             spread = maximum - minimum
     flag = None
-    if sufficient and distance < 0:
-        flag = SHORTFALL
-    elif sufficient and distance > 0:
-        flag = OVER_INTEGRATION
+    if sufficient and distance is not None:
+        if distance < 0:
+            flag = SHORTFALL
+        elif distance > 0:
+            flag = OVER_INTEGRATION
     return _new_indicator_result(
         indicator.code,
         indicator.dimension_code,
@@ -435,7 +446,8 @@ def _indicator_result(
         value,
         distance,
         flag,
-        100.0 - POINTS_PER_STEP * abs(distance) if sufficient else None,  # alignment
+        # alignment
+        100.0 - POINTS_PER_STEP * abs(distance) if sufficient and distance is not None else None,
         counted,
         expected,
         completeness,
@@ -470,7 +482,9 @@ class _Sums:
         self.expected += indicator.expected
         if not indicator.sufficient:
             return
-        weight, value, distance = indicator.weight, indicator.value, indicator.distance
+        # A sufficient indicator has a value and a distance.
+        weight = indicator.weight
+        value, distance = cast(float, indicator.value), cast(float, indicator.distance)
         self.weight += weight
         self.weighted_value += weight * value
         # min()/max() without the calls: the same result, the old value kept on ties.
@@ -515,14 +529,19 @@ def _findings(groups: Sequence[_Sums]) -> Findings:
         score = min(max(g.weighted_value / g.weight, g.lowest), g.highest)
     elif scored:
         weights = [g.dimension_weight for g in scored]
-        shortfall = POINTS_PER_STEP * _weighted_mean(weights, [g.below / g.weight for g in scored])
-        over = POINTS_PER_STEP * _weighted_mean(weights, [g.above / g.weight for g in scored])
+        # (never None: ``scored`` is not empty)
+        shortfall = POINTS_PER_STEP * cast(
+            float, _weighted_mean(weights, [g.below / g.weight for g in scored])
+        )
+        over = POINTS_PER_STEP * cast(
+            float, _weighted_mean(weights, [g.above / g.weight for g in scored])
+        )
         # A mean lies within its values; clamping keeps float noise from showing (3.0000000004).
         score = _weighted_mean(
             weights,
             [min(max(g.weighted_value / g.weight, g.lowest), g.highest) for g in scored],
         )
-    if scored:
+    if shortfall is not None and over is not None:  # that is, if scored
         # Exactly 100 when nothing is lost: both losses are then sums of zeros.
         alignment = min(100.0, max(0.0, 100.0 - (shortfall + over)))
     return _new_findings(
@@ -536,7 +555,8 @@ def _findings(groups: Sequence[_Sums]) -> Findings:
         counted,
         expected,
         completeness,
-        bool(scored) and completeness >= MIN_COMPLETENESS - TOLERANCE,  # sufficient
+        # sufficient
+        bool(scored) and completeness is not None and completeness >= MIN_COMPLETENESS - TOLERANCE,
     )
 
 
@@ -557,7 +577,7 @@ def _dimension_result(
             band_min = i.band_min
         if band_max is None or i.band_max > band_max:
             band_max = i.band_max
-        if i.spread is not None:
+        if i.spread is not None and i.stdev is not None:  # both set, or both None
             spreads += i.spread
             stdevs.append(i.stdev)
     divergence = divergence_stdev = None
@@ -566,9 +586,11 @@ def _dimension_result(
         divergence_stdev = sum(stdevs) / len(stdevs)
     main_flag = main_distance = None
     if findings.over_integration_indicators:
-        main_flag, main_distance = OVER_INTEGRATION, findings.over_integration / POINTS_PER_STEP
+        # (findings of sufficient indicators: the losses are numbers)
+        main_flag = OVER_INTEGRATION
+        main_distance = cast(float, findings.over_integration) / POINTS_PER_STEP
     elif findings.shortfall_indicators:
-        main_flag, main_distance = SHORTFALL, -findings.shortfall / POINTS_PER_STEP
+        main_flag, main_distance = SHORTFALL, -cast(float, findings.shortfall) / POINTS_PER_STEP
     elif findings.alignment is not None:
         main_distance = 0.0
     return _new_dimension_result(
@@ -713,7 +735,7 @@ def _weighted_mean(weights: list[float], values: list[float]) -> float | None:
     """sum(w * x) / sum(w), kept within the range of the values (no 2.9999999999999996)."""
     if not values:
         return None
-    mean = sum(map(operator.mul, weights, values)) / sum(weights)
+    mean: float = sum(map(operator.mul, weights, values)) / sum(weights)
     return min(max(mean, min(values)), max(values))
 
 

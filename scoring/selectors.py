@@ -1,6 +1,7 @@
 """Reads of stored scores for one assessment (the board's score panel and drill-down)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -8,9 +9,9 @@ from django.utils.translation import ngettext
 from assessments.models import Assessment
 from missions.models import RESPONSE_SCOPE_CHOICES, MissionPhase
 from questionnaires.models import CoherenceLevel
-from scoring.flags import flag_key, flag_style
+from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL, method_number
-from scoring.method_v2 import MIN_COMPLETENESS
+from scoring.method_v2 import MIN_COMPLETENESS, OVERRIDDEN_BAND
 from scoring.models import ScoreSet
 
 # The stored figures of one indicator finding (``IndicatorScore``), in this order: what the
@@ -51,10 +52,10 @@ class AssessmentScores:
 
     score_set: ScoreSet | None
     pending: bool  # scoring was asked for and no result computed since
-    dimensions: list[dict]
-    coherence_levels: list[dict]
+    dimensions: list[dict[str, Any]]
+    coherence_levels: list[dict[str, Any]]
     method: int | None = None
-    findings: dict = field(default_factory=dict)
+    findings: dict[str, Any] = field(default_factory=dict)
     flag_summary: str = ""
     # (component label, the focal point's justification) for components that did not respond.
     not_responded: list[tuple[str, str]] = field(default_factory=list)
@@ -134,7 +135,7 @@ def assessment_scores(
     detail = score_set.detail
     method = method_number(score_set.method_version)
 
-    def indicator(ind: dict) -> dict:
+    def indicator(ind: dict[str, Any]) -> dict[str, Any]:
         applicable = ind.get("applicable", True)
         return {
             **ind,
@@ -142,6 +143,7 @@ def assessment_scores(
             "style": flag_style(flag_key(ind.get("flag"), sufficient=ind.get("sufficient", False)))
             if method == 2 and applicable
             else None,
+            "band_overridden": ind.get("band_source") == OVERRIDDEN_BAND,
             "statement": statements.get(ind["code"], ""),
             "answers": [
                 (component_labels.get(c, c), value)
@@ -154,6 +156,8 @@ def assessment_scores(
             {
                 **dim,
                 "title": titles.get(dim["code"], ""),
+                "is_shortfall": dim.get("gap_flag") == SHORTFALL,
+                "is_over_integration": dim.get("gap_flag") == OVER_INTEGRATION,
                 "indicators": [indicator(ind) for ind in dim.get("indicators", [])],
             }
             for dim in detail.get("dimensions", [])

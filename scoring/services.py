@@ -4,10 +4,11 @@ this module loads its input, stores its result, and asks the workers for it."""
 import datetime
 import logging
 from collections import Counter
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from assessments.models import Assessment, Response, ResponseStatus
@@ -37,6 +38,10 @@ from scoring.selectors import INDICATOR_SCORE_FIELDS
 from scoring.signals import scores_stored
 
 logger = logging.getLogger(__name__)
+
+# What a batch loads once: (method, questionnaire id) -> the questionnaire as that method reads
+# it; ("tag kinds", questionnaire id) -> barrier or enabler by tag code.
+QuestionnaireCache = dict[tuple[int | str, int], Any]
 
 
 def scoring_request(*, assessment_id: int) -> None:
@@ -113,7 +118,7 @@ def _store_v1(
     return score_set
 
 
-def _score_set_row(assessment: Assessment, result: method_v2.AssessmentResult) -> tuple:
+def _score_set_row(assessment: Assessment, result: method_v2.AssessmentResult) -> tuple[Any, ...]:
     findings = result.findings
     detail = result.as_dict()
     justifications = assessment.missing_component_justifications or {}
@@ -145,7 +150,7 @@ def _score_set_row(assessment: Assessment, result: method_v2.AssessmentResult) -
 
 def _columns(model: type[models.Model]) -> tuple[str, ...]:
     """The columns a stored row gives values for: every field but the id, in model order."""
-    return tuple(f.column for f in model._meta.concrete_fields if not f.primary_key)
+    return tuple(str(f.column) for f in model._meta.concrete_fields if not f.primary_key)
 
 
 # Rows are tuples in the order of their model's fields.
@@ -163,7 +168,7 @@ def _flag_counts(findings: method_v2.Findings | method_v2.ComponentDimension) ->
 
 
 def _store_v2_many(
-    scored: list[tuple[Assessment, method_v2.AssessmentResult, TagRows]], cache: dict
+    scored: list[tuple[Assessment, method_v2.AssessmentResult, TagRows]], cache: QuestionnaireCache
 ) -> list[ScoreSet]:
     """Store the results of a batch, one insertion per table whatever the batch size (plain
     rows through ``scoring.bulk``); returns the new score sets in batch order."""
@@ -276,11 +281,11 @@ def _store_v2_many(
     ]
 
 
-def _tag_kinds(questionnaire_id: int, cache: dict | None) -> dict[str, str]:
+def _tag_kinds(questionnaire_id: int, cache: QuestionnaireCache | None) -> dict[str, str]:
     """Barrier or enabler, by tag code, of a questionnaire's tags; once per batch."""
     key = ("tag kinds", questionnaire_id)
     if cache is not None and key in cache:
-        return cache[key]
+        return cast(dict[str, str], cache[key])
     kinds = dict(
         DimensionTag.objects.filter(dimension__questionnaire_id=questionnaire_id).values_list(
             "code", "kind"
@@ -291,7 +296,7 @@ def _tag_kinds(questionnaire_id: int, cache: dict | None) -> dict[str, str]:
     return kinds
 
 
-def _tag_rows(score_set_id: int, tags: TagRows, kinds: dict[str, str]) -> list[tuple]:
+def _tag_rows(score_set_id: int, tags: TagRows, kinds: dict[str, str]) -> list[tuple[Any, ...]]:
     counts = Counter((dimension_code, code) for dimension_code, _c, codes in tags for code in codes)
     return [
         (score_set_id, dimension_code, code, kinds.get(code, ""), n)
@@ -314,7 +319,7 @@ def assessment_scores_compute_many(
     assessment is scored again in its own transaction, so that one bad assessment does not
     cost the others their results. Method v1 scores one assessment per transaction.
     """
-    questionnaires: dict = {}
+    questionnaires: QuestionnaireCache = {}
     if method not in METHODS:
         raise ValueError(f"unknown scoring method {method!r}")
     if method != 1:
@@ -333,11 +338,14 @@ def assessment_scores_compute_many(
     return counts
 
 
-def _questionnaire(questionnaire_id: int, method: int, cache: dict | None):
+def _questionnaire(
+    questionnaire_id: int, method: int, cache: QuestionnaireCache | None
+) -> method_v1.QuestionnaireDef | method_v2.QuestionnaireDef:
     """The questionnaire as ``method`` reads it, loaded once per batch when given a cache."""
     key = (method, questionnaire_id)
     if cache is not None and key in cache:
-        return cache[key]
+        return cast(method_v1.QuestionnaireDef | method_v2.QuestionnaireDef, cache[key])
+    questionnaire: method_v1.QuestionnaireDef | method_v2.QuestionnaireDef
     if method == 1:
         questionnaire = questionnaire_def(questionnaire_id)
     else:
@@ -348,7 +356,9 @@ def _questionnaire(questionnaire_id: int, method: int, cache: dict | None):
 
 
 @transaction.atomic
-def _scores_compute_batch(*, assessment_ids: list[int], cache: dict) -> dict[int, ScoreSet]:
+def _scores_compute_batch(
+    *, assessment_ids: list[int], cache: QuestionnaireCache
+) -> dict[int, ScoreSet]:
     """Score assessments with method v2 and store the results, replacing that method's
     previous results; the new score sets by assessment id, for those that had something to
     score.
@@ -366,7 +376,9 @@ def _scores_compute_batch(*, assessment_ids: list[int], cache: dict) -> dict[int
     if not assessments:
         return {}
     definitions = {
-        questionnaire_id: _questionnaire(questionnaire_id, method.number, cache)
+        questionnaire_id: cast(
+            method_v2.QuestionnaireDef, _questionnaire(questionnaire_id, method.number, cache)
+        )
         for questionnaire_id in {assessment.questionnaire_id for assessment in assessments}
     }
     inputs = scoring_inputs_v2(assessments, definitions)
@@ -389,7 +401,7 @@ def _scores_compute_batch(*, assessment_ids: list[int], cache: dict) -> dict[int
 
 
 def assessment_scores_compute(
-    *, assessment_id: int, cache: dict | None = None, method: int = METHOD_VERSION
+    *, assessment_id: int, cache: QuestionnaireCache | None = None, method: int = METHOD_VERSION
 ) -> ScoreSet | None:
     """Score the assessment with ``method`` (default: the current one) and store the result,
     replacing that method's previous result; results of other methods are kept.
@@ -409,13 +421,13 @@ def assessment_scores_compute(
 
 
 @transaction.atomic
-def _scores_compute_v1(*, assessment_id: int, cache: dict | None) -> ScoreSet | None:
+def _scores_compute_v1(*, assessment_id: int, cache: QuestionnaireCache | None) -> ScoreSet | None:
     method = METHODS[1]
     assessment = Assessment.objects.select_for_update(of=("self",)).filter(pk=assessment_id).first()
     if assessment is None:
         return None
     questionnaire = _questionnaire(assessment.questionnaire_id, method.number, cache)
-    data, tags = scoring_input_v1(assessment, questionnaire)
+    data, tags = scoring_input_v1(assessment, cast(method_v1.QuestionnaireDef, questionnaire))
     if not data.components:
         return None
     result = method.score(data)
@@ -425,7 +437,7 @@ def _scores_compute_v1(*, assessment_id: int, cache: dict | None) -> ScoreSet | 
     return score_set
 
 
-def scoring_pending(*, older_than: datetime.timedelta | None = None):
+def scoring_pending(*, older_than: datetime.timedelta | None = None) -> QuerySet[Assessment]:
     """Assessments whose scoring was asked for a while ago and has no newer result."""
     if older_than is None:
         older_than = datetime.timedelta(seconds=settings.SCORING_SWEEP_AFTER_SECONDS)
@@ -461,7 +473,7 @@ def assessments_for_rescore(
     scored_with: str | None = None,
     mission: str | None = None,
     period: str | None = None,
-):
+) -> QuerySet[Assessment]:
     """Assessments that have something to score, filtered as ``rescore`` was asked.
 
     ``scored_with`` picks the assessments that have stored scores from that method version

@@ -6,7 +6,7 @@ from django.core import checks
 
 @checks.register(checks.Tags.security, deploy=True)
 def account_settings_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
-    messages = []
+    messages: list[checks.CheckMessage] = []
     if not settings.EMAIL_CONFIGURED:
         messages.append(
             checks.Warning(

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.models import HistoricalRecords
 
+from missions.roles import Account, User
 from security.models import EventKind, SecurityEvent
 from security.network import client_ip
 from security.permissions import PASSWORD_CONFIRMED_AT
@@ -25,20 +26,19 @@ def _current_request() -> HttpRequest | None:
 def security_event_record(
     *,
     kind: str,
-    user=None,
+    user: User | None = None,
     username: str = "",
     detail: str = "",
     request: HttpRequest | None = None,
 ) -> SecurityEvent:
     request = request or _current_request()
-    if user is not None and not getattr(user, "is_authenticated", False):
-        user = None
-    if user is None and request is not None and getattr(request, "user", None) is not None:
-        user = request.user if request.user.is_authenticated else None
+    account = user if isinstance(user, Account) else None
+    if account is None and request is not None and getattr(request, "user", None) is not None:
+        account = request.user if isinstance(request.user, Account) else None
     return SecurityEvent.objects.create(
         kind=kind,
-        user=user,
-        username=(user.get_username() if user else username)[:150],
+        user=account,
+        username=(account.get_username() if account else username)[:150],
         ip_address=client_ip(request),
         path=(request.path if request else "")[:300],
         detail=detail[:500],
@@ -61,14 +61,14 @@ def password_confirmation_record(*, request: HttpRequest) -> None:
     request.session[PASSWORD_CONFIRMED_AT] = int(time.time())
 
 
-def authenticator_enrolment_start(*, user) -> TOTPDevice:
+def authenticator_enrolment_start(*, user: User) -> TOTPDevice:
     """The unconfirmed authenticator being set up (its key is in the QR code)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
 
 
 @transaction.atomic
-def authenticator_enrolment_confirm(*, user, device: TOTPDevice, token: str) -> bool:
+def authenticator_enrolment_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     """Confirm the new authenticator with a code it shows; it replaces any older one."""
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
     if not device.verify_token(token):
@@ -81,7 +81,7 @@ def authenticator_enrolment_confirm(*, user, device: TOTPDevice, token: str) -> 
 
 
 @transaction.atomic
-def recovery_codes_generate(*, user) -> list[str]:
+def recovery_codes_generate(*, user: User) -> list[str]:
     """New single-use recovery codes, replacing the old ones; returned once, to be shown
     once (django-otp's static device keeps them to check against)."""
     device, _created = StaticDevice.objects.get_or_create(
@@ -97,7 +97,7 @@ def recovery_codes_generate(*, user) -> list[str]:
     return codes
 
 
-def second_factor_verify(*, user, token: str) -> Device | None:
+def second_factor_verify(*, user: User, token: str) -> Device | None:
     """The device that accepts the code: six digits go to the authenticator, anything
     else is tried as a recovery code (used up by the attempt that succeeds)."""
     token = token.strip().lower().replace("-", "").replace(" ", "")

@@ -23,6 +23,7 @@ from security.permissions import (
     can_enrol_authenticator,
     password_recently_confirmed,
     second_factor_required,
+    user_is_verified,
 )
 from security.selectors import authenticator_for_user, recovery_codes_remaining
 from security.services import (
@@ -176,7 +177,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Shows new recovery codes once; makes a new set (which voids the old one)."""
     if request.method == "POST":
-        if not request.user.is_verified():
+        if not user_is_verified(request.user):
             return redirect(_with_next(reverse("two_factor"), reverse("recovery_codes")))
         if not password_recently_confirmed(request):
             messages.info(request, _("Confirm your password, then make the new codes."))
@@ -190,7 +191,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         {
             "new_codes": new_codes,
             "remaining": recovery_codes_remaining(user=request.user),
-            "can_generate": request.user.is_verified(),
+            "can_generate": user_is_verified(request.user),
             "next": _next(request, default=reverse("account")),
         },
     )

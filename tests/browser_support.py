@@ -313,5 +313,11 @@ def log_in(page, username: str, password: str) -> None:
 
 
 def log_out(page) -> None:
+    # The account menu (the username) holds "Log out"; on a phone it sits in the main menu.
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        page.locator("#main-nav.show").wait_for()
+    page.locator("#account-menu").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/accounts/login/**")

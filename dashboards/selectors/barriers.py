@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Sum, TextField
@@ -11,7 +12,6 @@ from django.db.models.functions import Cast
 from assessments.models import Answer, ResponseStatus
 from dashboards.selectors.common import (
     MISSION_FIELDS,
-    User,
     dimension_catalogue,
     mission_ref,
     missions_for,
@@ -29,6 +29,7 @@ from dashboards.types import (
     TagCountRow,
 )
 from missions.models import Component, Period
+from missions.roles import User
 from questionnaires.models import Indicator
 from scoring.models import ScoreSet, TagCount
 
@@ -83,22 +84,22 @@ def barrier_counts(
         counts = counts.filter(kind=tag_kind)
     # Summed per mission in SQL (a hash aggregate), then per tag here: a distinct count of
     # missions in SQL would sort every row.
-    per_tag: dict[tuple[str, str, str], dict] = {}
+    per_tag: dict[tuple[str, str, str], dict[str, int]] = {}
     per_mission = counts.values("dimension_code", "tag_code", "kind", "score_set__mission_id")
     for row in per_mission.annotate(total=Sum("count")):
         key = (row["dimension_code"], row["tag_code"], row["kind"])
         tag = per_tag.setdefault(key, {"total": 0, "missions": 0})
         tag["total"] += row["total"]
         tag["missions"] += 1
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"dimension_code": d, "tag_code": t, "kind": k, **values}
         for (d, t, k), values in per_tag.items()
     ]
     labels = tag_labels()
     catalogue = with_unknown_codes(dimension_catalogue(), (r["dimension_code"] for r in rows))
     totals: dict[tuple[str, str], int] = defaultdict(int)
-    for row in rows:
-        totals[(row["dimension_code"], row["kind"])] += row["total"]
+    for tag_row in rows:
+        totals[(tag_row["dimension_code"], tag_row["kind"])] += tag_row["total"]
     order = {d.code: position for position, d in enumerate(catalogue)}
     tags = sorted(
         (
@@ -143,7 +144,7 @@ def barrier_evidence(
     region: str | None = None,
     page: int | str = 1,
     per_page: int = EVIDENCE_PER_PAGE,
-) -> Page:
+) -> Page[EvidenceNote]:
     """The answers tagged ``tag`` on ``dimension`` (complete, scored responses of the visible
     missions in the window), newest quarter first, as a page of ``EvidenceNote``.
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import (
@@ -27,7 +28,7 @@ from dashboards.types import (
     PeriodRef,
     QuarterVersion,
 )
-from missions.models import Period
+from missions.models import Mission, Period
 from missions.periods import quarter_previous
 from missions.roles import User
 from missions.selectors import mission_list_visible_to
@@ -38,11 +39,13 @@ from scoring.models import ScoreSet
 MISSION_FIELDS = ("id", "code", "name", "kind", "region", "is_demo")
 
 
-def mission_ref(values: dict) -> MissionRef:
+def mission_ref(values: Mapping[str, Any]) -> MissionRef:
     return MissionRef(**{field: values[field] for field in MISSION_FIELDS})
 
 
-def missions_for(user: User, kind: str | None = None, region: str | None = None) -> QuerySet:
+def missions_for(
+    user: User, kind: str | None = None, region: str | None = None
+) -> QuerySet[Mission]:
     """The user's visible missions, filtered by kind and region when given."""
     missions = mission_list_visible_to(user=user)
     if kind:
@@ -74,7 +77,8 @@ def preferred_result(prefix: str = "") -> Q:
     current = ScoreSet.objects.filter(
         assessment=OuterRef(f"{prefix}assessment"), method_version=METHOD_VERSION_LABEL
     )
-    return Q(**{f"{prefix}method_version": METHOD_VERSION_LABEL}) | ~Exists(current)
+    # (Q | Exists is a Q at run time; the stubs say Combinable)
+    return cast(Q, Q(**{f"{prefix}method_version": METHOD_VERSION_LABEL}) | ~Exists(current))
 
 
 def period_key(period: PeriodRef) -> tuple[int, int]:
@@ -123,11 +127,11 @@ def plotted(score: float | None, sufficient: bool) -> float | None:
     return score if sufficient and score is not None else None
 
 
-def plotted_row(row: dict | None, field: str = "score") -> float | None:
+def plotted_row(row: Mapping[str, Any] | None, field: str = "score") -> float | None:
     return plotted(row[field], row["sufficient"]) if row else None
 
 
-def missing_reason(row: dict | None, field: str = "score") -> str:
+def missing_reason(row: Mapping[str, Any] | None, field: str = "score") -> str:
     """ "" when the row's value is plotted, else why not: no result, or insufficient data."""
     if row is None:
         return NO_RESULT
@@ -142,14 +146,14 @@ class Percentile(Aggregate):
     template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
 
-    def __init__(self, expression, fraction: float, **extra):
+    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
         if fraction not in (0.25, 0.5, 0.75):  # a literal in the SQL: only these three
             raise ValueError("fraction must be 0.25, 0.5 or 0.75")
         super().__init__(expression, fraction=fraction, **extra)
 
 
 def peer_points_sql(
-    rows: QuerySet, field: str, periods: list[PeriodRef], *, rule: PeerRule
+    rows: QuerySet[Any], field: str, periods: list[PeriodRef], *, rule: PeerRule
 ) -> tuple[PeerPoint, ...]:
     """The peer figures per quarter of ``rows`` (grouped by ``period_id``) that ``rule`` lets
     show, aggregated by the database where it can (PostgreSQL): a few dozen rows back whatever
@@ -184,12 +188,15 @@ def peer_points_sql(
     return tuple(points)
 
 
-def quarter_versions(sets: dict[int, dict], shown: list[PeriodRef]) -> tuple:
+def quarter_versions(
+    sets: Mapping[int, Mapping[str, Any]], shown: list[PeriodRef]
+) -> tuple[QuarterVersion | None, ...]:
     """Which method and questionnaire version gave each shown quarter's result (None: no
     result), from one mission's result rows by period id (``method_version``,
     ``assessment__questionnaire__code`` and ``__version``); ``changed`` marks the quarters
     where either differs from the quarter before with a result, where trends draw a marker."""
-    versions, before = [], None
+    versions: list[QuarterVersion | None] = []
+    before = None
     for period in shown:
         row = sets.get(period.id)
         if row is None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dashboards.disclosure import peer_group, peer_points_from_values, peer_rule, withheld_notes
 from dashboards.selectors.common import (
     MISSION_FIELDS,
-    User,
     dimension_catalogue,
     mission_ref,
     period_key,
@@ -18,9 +19,9 @@ from dashboards.selectors.common import (
     plotted,
     quarter_versions,
 )
-from dashboards.types import CompareLine, Comparison, QuarterVersion
+from dashboards.types import CompareLine, Comparison, PeriodRef, QuarterVersion
 from missions.models import MissionKind, Region
-from missions.roles import user_sees_all_missions
+from missions.roles import User, user_sees_all_missions
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import CoherenceLevel
 from scoring.method import COHERENCE_LEVELS, METHOD_VERSION_LABEL
@@ -52,9 +53,11 @@ def compare_peer_groups() -> list[tuple[str, str]]:
     )
 
 
-def _measure_rows(measure: str, chosen_ids: list[int], peer: str):
+def _measure_rows(measure: str, chosen_ids: list[int], peer: str) -> QuerySet[Any, tuple[Any, ...]]:
     """(mission id, kind, region, demo, period id, value, sufficient) of the measure for the chosen
     missions and the peer group, in one query."""
+    model: type[Model]
+    extra: dict[str, str]
     if measure in (INDEX, ALIGNMENT):
         model, prefix, extra = ScoreSet, "", {}
         value = F(measure)
@@ -65,14 +68,16 @@ def _measure_rows(measure: str, chosen_ids: list[int], peer: str):
             "level": (CoherenceLevelScore, {"level": code}),
         }[family]
         prefix, value = "score_set__", F("score")
-    rows = model.objects.filter(**extra, **{f"{prefix}method_version": METHOD_VERSION_LABEL})
+    rows: QuerySet[Any] = model._default_manager.filter(
+        **extra, **{f"{prefix}method_version": METHOD_VERSION_LABEL}
+    )
     if peer != "all":
         field, _sep, wanted = peer.partition(":")
         rows = rows.filter(
             Q(**{f"{prefix}mission_id__in": chosen_ids})
             | Q(**{f"{prefix}mission__{field}": wanted})
         )
-    return rows.annotate(
+    measured: QuerySet[Any, tuple[Any, ...]] = rows.annotate(
         row_mission=F(f"{prefix}mission_id"),
         kind=F(f"{prefix}mission__kind"),
         region=F(f"{prefix}mission__region"),
@@ -80,6 +85,7 @@ def _measure_rows(measure: str, chosen_ids: list[int], peer: str):
         row_period=F(f"{prefix}period_id"),
         value=value,
     ).values_list("row_mission", "kind", "region", "demo", "row_period", "value", "sufficient")
+    return measured
 
 
 def compare_series(
@@ -169,11 +175,13 @@ def compare_series(
     )
 
 
-def _version_changes(mission_ids: list[int], periods: list) -> tuple[QuarterVersion | None, ...]:
+def _version_changes(
+    mission_ids: list[int], periods: list[PeriodRef]
+) -> tuple[QuarterVersion | None, ...]:
     """Aligned with ``periods``: where the questionnaire version (or the method) behind any
     chosen mission's result changes, that mission's new versions (the first mission by id when
     several change in one quarter); None elsewhere. One query."""
-    by_mission: dict[int, dict[int, dict]] = defaultdict(dict)
+    by_mission: dict[int, dict[int, Mapping[str, Any]]] = defaultdict(dict)
     for row in ScoreSet.objects.filter(
         mission_id__in=mission_ids, method_version=METHOD_VERSION_LABEL
     ).values(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -11,7 +12,6 @@ from django.utils import timezone
 from assessments.models import Answer, Assessment, AssessmentStatus, Response, ResponseStatus
 from dashboards.selectors.common import (
     MISSION_FIELDS,
-    User,
     dimension_catalogue,
     missing_reason,
     mission_ref,
@@ -37,6 +37,7 @@ from dashboards.types import (
     PortfolioRow,
 )
 from missions.models import Period
+from missions.roles import User
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import DimensionScore, ScoreSet
 from scoring.selectors import insufficient_because
@@ -72,7 +73,7 @@ def portfolio(
     period = PeriodRef(*Period.objects.values_list("id", "year", "quarter").get(pk=period_id))
     missions = missions_for(user, kind, region)
     mission_rows = list(missions.order_by("code").values(*MISSION_FIELDS))
-    sets = {
+    sets: dict[int, Mapping[str, Any]] = {
         row["mission_id"]: row
         for row in ScoreSet.objects.filter(
             period_id=period_id, method_version=METHOD_VERSION_LABEL, mission__in=missions
@@ -85,7 +86,7 @@ def portfolio(
             *ALIGNMENT_FIELDS,
         )
     }
-    cells: dict[tuple[int, str], dict] = {}
+    cells: dict[tuple[int, str], Mapping[str, Any]] = {}
     for row in DimensionScore.objects.filter(
         score_set__period_id=period_id,
         score_set__method_version=METHOD_VERSION_LABEL,
@@ -109,6 +110,9 @@ def portfolio(
     for mission in mission_rows:
         score_set = sets.get(mission["id"])
         enough = bool(score_set and score_set["sufficient"])
+        alignment: dict[str, Any] = {
+            field: score_set[field] if score_set and enough else None for field in ALIGNMENT_FIELDS
+        }
         rows.append(
             PortfolioRow(
                 mission=mission_ref(mission),
@@ -125,7 +129,7 @@ def portfolio(
                     _cell(cells.get((mission["id"], d.code)), has_result=score_set is not None)
                     for d in dimensions
                 ),
-                **{field: score_set[field] if enough else None for field in ALIGNMENT_FIELDS},
+                **alignment,
             )
         )
     sort = sort or "mission"
@@ -139,7 +143,7 @@ def portfolio(
     )
 
 
-def _cell(row: dict | None, *, has_result: bool) -> PortfolioCell:
+def _cell(row: Mapping[str, Any] | None, *, has_result: bool) -> PortfolioCell:
     if row is None:
         return PortfolioCell(None, None, None, "", None, INSUFFICIENT if has_result else NO_RESULT)
     sufficient = bool(row["sufficient"] and row["score"] is not None)
@@ -175,7 +179,8 @@ def _sorted_rows(
     if column in ("index", "alignment"):
 
         def value(row: PortfolioRow) -> float | None:
-            return getattr(row, column)
+            figure: float | None = getattr(row, column)
+            return figure
 
     else:
         position = next((i for i, d in enumerate(dimensions) if d.code == column), None)
@@ -187,7 +192,8 @@ def _sorted_rows(
             return cell.alignment if by_alignment else cell.score
 
     present = sorted((r for r in rows if value(r) is not None), key=lambda r: r.mission.code)
-    present.sort(key=value, reverse=descending)  # stable: ties stay in mission-code order
+    # stable: ties stay in mission-code order (and every value here is a number)
+    present.sort(key=lambda r: cast(float, value(r)), reverse=descending)
     absent = sorted((r for r in rows if value(r) is None), key=lambda r: r.mission.code)
     return present + absent
 
@@ -210,7 +216,7 @@ def cycle_board(
     period_row = Period.objects.values("id", "year", "quarter", "closes_on").get(pk=period_id)
     period = PeriodRef(period_row["id"], period_row["year"], period_row["quarter"])
     missions = missions_for(user, kind, region)
-    assessments = {
+    assessments: dict[int, dict[str, Any]] = {
         row["mission_id"]: {**row, "responses": 0, "complete": 0, "started": False}
         for row in Assessment.objects.filter(period_id=period_id, mission__in=missions).values(
             "mission_id", "status"
@@ -230,15 +236,15 @@ def cycle_board(
     closed = today > period_row["closes_on"]
     rows = []
     for mission in missions.order_by("code").values(*MISSION_FIELDS):
-        assessment = assessments.get(mission["id"])
-        state = _cycle_state(assessment)
+        found = assessments.get(mission["id"])
+        state = _cycle_state(found)
         rows.append(
             CycleRow(
                 mission=mission_ref(mission),
                 state=state,
                 overdue=closed and state in (NOT_STARTED, IN_PROGRESS),
-                responses=assessment["responses"] if assessment else 0,
-                complete_responses=assessment["complete"] if assessment else 0,
+                responses=found["responses"] if found else 0,
+                complete_responses=found["complete"] if found else 0,
             )
         )
     counts = tuple(
@@ -252,7 +258,7 @@ def cycle_board(
     return CycleBoard(period=period, rows=tuple(rows), counts=counts)
 
 
-def _cycle_state(assessment: dict | None) -> str:
+def _cycle_state(assessment: dict[str, Any] | None) -> str:
     if assessment is None:
         return NOT_STARTED
     if assessment["status"] == AssessmentStatus.APPROVED:

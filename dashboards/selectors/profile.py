@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db.models import Sum
 
 from dashboards.disclosure import PeerGroup, PeerRule, peer_group, peer_rule, withheld_notes
 from dashboards.selectors.common import (
     MISSION_FIELDS,
-    User,
     dimension_catalogue,
     missing_reason,
     mission_ref,
@@ -39,7 +40,7 @@ from dashboards.types import (
     TagRow,
 )
 from missions.models import Component, MissionPhase, Period
-from missions.roles import user_sees_all_missions
+from missions.roles import User, user_sees_all_missions
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import CoherenceLevel
 from scoring.flags import flag_key
@@ -98,10 +99,10 @@ ALIGNMENT_FIELDS = (
 )
 
 
-def _preferred_sets(rows) -> dict[int, dict]:
+def _preferred_sets(rows: Iterable[Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
     """One stored result per quarter: the current method's, else the newest method's (a quarter
     never rescored keeps its method-1 result, and trends mark the change)."""
-    chosen: dict[int, dict] = {}
+    chosen: dict[int, dict[str, Any]] = {}
     for row in rows:
         rank = (row["method_version"] == METHOD_VERSION_LABEL, method_number(row["method_version"]))
         held = chosen.get(row["period_id"])
@@ -153,6 +154,10 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
     current = sets.get(period.id)
     before = sets.get(previous.id) if previous else None
     enough = bool(current and current["sufficient"])
+    alignment: dict[str, Any] = {
+        field: current[field] if current and enough else None for field in ALIGNMENT_FIELDS
+    }
+    top_barriers, top_enablers = _top_tags(sets, period, periods)
     return MissionProfile(
         mission=mission,
         period=period,
@@ -180,9 +185,10 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         peer_count_shown=rule.show_count,
         coherence_levels=_levels(set_ids, period, previous),
         components=_components(current["id"] if current else None, dimensions),
-        **_top_tags(sets, period, periods),
+        top_barriers=top_barriers,
+        top_enablers=top_enablers,
         tags_quarters=TAGS_QUARTERS,
-        **{field: current[field] if enough else None for field in ALIGNMENT_FIELDS},
+        **alignment,
         phase=str(dict(MissionPhase.choices).get(current["assessment__phase"], ""))
         if current
         else "",
@@ -220,7 +226,7 @@ def _without_scores(mission: MissionRef) -> MissionProfile:
 
 def _dimension_row(
     dimension: DimensionInfo,
-    scores: dict[tuple[int, str], dict],
+    scores: dict[tuple[int, str], dict[str, Any]],
     period: PeriodRef,
     previous: PeriodRef | None,
     *,
@@ -293,7 +299,9 @@ def index_peer_points(
     return peer_points_sql(rows, field, periods, rule=rule)
 
 
-def _levels(set_ids: list[int], period: PeriodRef, previous: PeriodRef | None) -> tuple:
+def _levels(
+    set_ids: list[int], period: PeriodRef, previous: PeriodRef | None
+) -> tuple[LevelScore, ...]:
     wanted = [period.id] + ([previous.id] if previous else [])
     rows = {
         (row["score_set__period_id"], row["level"]): row
@@ -320,7 +328,9 @@ def _levels(set_ids: list[int], period: PeriodRef, previous: PeriodRef | None) -
     return tuple(result)
 
 
-def _components(score_set_id: int | None, dimensions: tuple[DimensionInfo, ...]) -> tuple:
+def _components(
+    score_set_id: int | None, dimensions: tuple[DimensionInfo, ...]
+) -> tuple[ComponentView, ...]:
     if score_set_id is None:
         return ()
     scores: dict[str, dict[str, float | None]] = defaultdict(dict)
@@ -340,16 +350,18 @@ def _components(score_set_id: int | None, dimensions: tuple[DimensionInfo, ...])
     )
 
 
-def _indicator_flags(score_set_id: int | None, dimensions: tuple[DimensionInfo, ...]) -> tuple:
+def _indicator_flags(
+    score_set_id: int | None, dimensions: tuple[DimensionInfo, ...]
+) -> tuple[IndicatorFlag, ...]:
     """The applicable indicators of the profiled quarter with their bands and flags, in
     dimension order (empty for a method-1 result, which stored none)."""
     if score_set_id is None:
         return ()
     order = {d.code: position for position, d in enumerate(dimensions)}
-    rows = IndicatorScore.objects.filter(score_set_id=score_set_id, applicable=True).values(
+    values = IndicatorScore.objects.filter(score_set_id=score_set_id, applicable=True).values(
         *INDICATOR_SCORE_FIELDS
     )
-    rows = sorted(rows, key=lambda r: (order.get(r["dimension_code"], 99), r["indicator_code"]))
+    rows = sorted(values, key=lambda r: (order.get(r["dimension_code"], 99), r["indicator_code"]))
     return tuple(
         IndicatorFlag(
             code=row["indicator_code"],
@@ -368,7 +380,10 @@ def _indicator_flags(score_set_id: int | None, dimensions: tuple[DimensionInfo, 
     )
 
 
-def _top_tags(sets: dict[int, dict], period: PeriodRef, periods: list[PeriodRef]) -> dict:
+def _top_tags(
+    sets: dict[int, dict[str, Any]], period: PeriodRef, periods: list[PeriodRef]
+) -> tuple[tuple[TagRow, ...], tuple[TagRow, ...]]:
+    """The most reported barriers and enablers of the last quarters up to ``period``."""
     upto = [p for p in periods if period_key(p) <= period_key(period)]
     last = {p.id for p in upto[-TAGS_QUARTERS:]}
     rows = (
@@ -393,4 +408,4 @@ def _top_tags(sets: dict[int, dict], period: PeriodRef, periods: list[PeriodRef]
                     dimension_code=row["dimension_code"],
                 )
             )
-    return {"top_barriers": tuple(top["barrier"]), "top_enablers": tuple(top["enabler"])}
+    return tuple(top["barrier"]), tuple(top["enabler"])

@@ -8,7 +8,8 @@ from exports.models import ExportKind
 
 logger = logging.getLogger(__name__)
 
-EXTENSIONS = {
+# kind -> (file extension, content type)
+EXTENSIONS: dict[str, tuple[str, str]] = {
     ExportKind.SCORECARD: ("pdf", "application/pdf"),
     ExportKind.BRIEFING_PACK: ("pdf", "application/pdf"),
     ExportKind.DATA_XLSX: (

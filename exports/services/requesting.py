@@ -7,6 +7,7 @@ larger is queued for a worker after the transaction commits.
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,7 +21,7 @@ from exports.services.common import EXTENSIONS, SYSTEM_ACTOR, ExportError, logge
 from exports.services.running import export_job_run
 from imp_assess.tasks import send_on_commit, task_send
 from missions.models import Mission, Period
-from missions.roles import User
+from missions.roles import User, account_of
 from security.models import EventKind
 from security.services import security_event_record
 
@@ -33,12 +34,15 @@ def _period(period_id: int) -> Period:
 
 
 def _describe(kind: str, *, missions: list[Mission] | None, period: Period | None) -> str:
+    # A PDF has its quarter and missions (export_job_create checks).
     if kind == ExportKind.SCORECARD:
+        missions, period = cast(list[Mission], missions), cast(Period, period)
         return _("Scorecard %(mission)s %(quarter)s") % {
             "mission": missions[0].code,
             "quarter": period.label,
         }
     if kind == ExportKind.BRIEFING_PACK:
+        missions, period = cast(list[Mission], missions), cast(Period, period)
         return _("Briefing pack %(quarter)s, %(n)d missions: %(codes)s") % {
             "quarter": period.label,
             "n": len(missions),
@@ -54,12 +58,15 @@ def _describe(kind: str, *, missions: list[Mission] | None, period: Period | Non
     return _("Data (%(format)s), %(scope)s") % {"format": fmt, "scope": scope}
 
 
-def _filename(kind: str, *, missions, period, now: datetime.datetime) -> str:
+def _filename(
+    kind: str, *, missions: list[Mission] | None, period: Period | None, now: datetime.datetime
+) -> str:
     extension = EXTENSIONS[kind][0]
     if kind == ExportKind.SCORECARD:
+        missions, period = cast(list[Mission], missions), cast(Period, period)
         return f"scorecard-{missions[0].code}-{period.label}.{extension}"
     if kind == ExportKind.BRIEFING_PACK:
-        return f"briefing-pack-{period.label}.{extension}"
+        return f"briefing-pack-{cast(Period, period).label}.{extension}"
     return f"imp-assess-data-{now:%Y-%m-%d}.{extension}"
 
 
@@ -86,7 +93,7 @@ def export_job_create(
         if len(missions) != len(set(mission_ids)):
             raise PermissionDenied
     period = _period(period_id) if period_id is not None else None
-    parameters: dict = {}
+    parameters: dict[str, Any] = {}
     if kind in (ExportKind.SCORECARD, ExportKind.BRIEFING_PACK):
         if period is None or not missions:
             raise ExportError(_("Choose a quarter and at least one mission."))
@@ -117,7 +124,7 @@ def export_job_create(
         description=_describe(kind, missions=missions, period=period),
         filename=_filename(kind, missions=missions, period=period, now=now),
         content_type=EXTENSIONS[kind][1],
-        created_by=by,
+        created_by=account_of(by),
         source=source,
     )
     security_event_record(
@@ -146,7 +153,8 @@ def export_scorecard_now(*, by: User, mission_id: int, period_id: int) -> Export
         by=by, kind=ExportKind.SCORECARD, mission_ids=[mission_id], period_id=period_id
     )
     logger.info("export #%s requested by %s: %s", job.pk, by or SYSTEM_ACTOR, job.description)
-    return export_job_run(job_id=job.pk)
+    # (the job was created just now, so it is there to run)
+    return cast(ExportJob, export_job_run(job_id=job.pk))
 
 
 def _send(job_id: int) -> None:

@@ -10,6 +10,7 @@ import datetime
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -27,7 +28,9 @@ from exports.progress import Progress
 from exports.services.common import EXTENSIONS, ExportError, logger
 from exports.storage import exports_storage
 from exports.tables import TABLES, DataScope
-from missions.models import Mission, Period
+from missions.models import Mission
+from missions.roles import Account
+from missions.selectors import period_exists
 
 
 def _claim(job_id: int) -> ExportJob | None:
@@ -45,13 +48,13 @@ def _claim(job_id: int) -> ExportJob | None:
     return job
 
 
-def _reader(job: ExportJob):
+def _reader(job: ExportJob) -> Account | None:
     """The user whose view of the data the export shows; None for a management command,
     which reads as the system (every mission)."""
     return job.created_by
 
 
-def _report_progress(job_id: int):
+def _report_progress(job_id: int) -> Callable[[int], None]:
     def report(percent: int) -> None:
         ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
             progress=min(99, max(0, percent))
@@ -60,14 +63,15 @@ def _report_progress(job_id: int):
     return report
 
 
-def _visible_mission_ids(job: ExportJob, reader) -> list[int] | None:
+def _visible_mission_ids(job: ExportJob, reader: Account | None) -> list[int] | None:
     """The job's missions, re-checked now: access may have changed since it was queued."""
-    requested = job.parameters.get("mission_ids")
-    if job.created_by is None:
+    requested: list[int] | None = job.parameters.get("mission_ids")
+    if reader is None:  # (the job's author: None for a management command)
         return requested
     visible = permissions.exportable_missions(reader)
     if requested is None:
-        return permissions.data_scope_mission_ids(reader)
+        scoped = permissions.data_scope_mission_ids(reader)
+        return None if scoped is None else list(scoped)
     allowed = set(visible.filter(pk__in=requested).values_list("pk", flat=True))
     if set(requested) - allowed:
         raise ExportError(_("You no longer have access to some of these missions."))
@@ -102,19 +106,20 @@ def build_export_file(*, job: ExportJob, path: Path, progress: Progress) -> None
     from exports import pdf
 
     period_id = job.parameters["period_id"]
-    if not Period.objects.filter(pk=period_id).exists():
+    pdf_mission_ids = mission_ids or []  # a PDF's missions are always listed
+    if not period_exists(period_id=period_id):
         raise ExportError(_("That quarter no longer exists."))
-    if len(set(mission_ids)) != Mission.objects.filter(pk__in=mission_ids).count():
+    if len(set(pdf_mission_ids)) != Mission.objects.filter(pk__in=pdf_mission_ids).count():
         raise ExportError(_("Some of these missions no longer exist."))
     if job.kind == ExportKind.SCORECARD:
         pdf.scorecard_pdf_write(
-            path=path, user=reader, mission_id=mission_ids[0], period_id=period_id
+            path=path, user=reader, mission_id=pdf_mission_ids[0], period_id=period_id
         )
     else:
         pdf.briefing_pack_pdf_write(
             path=path,
             user=reader,
-            mission_ids=mission_ids,
+            mission_ids=pdf_mission_ids,
             period_id=period_id,
             progress=progress,
         )

@@ -14,7 +14,7 @@ def test_respondent_answers_reloads_completes_and_focal_point_submits(
     page, personas, assessment_a, screenshot
 ):
     log_in(page, "respondent_a", PASSWORD)
-    page.get_by_role("link", name="My assessments").click()
+    page.get_by_role("link", name="Assessments", exact=True).click()
     page.get_by_role("link", name="Answer the questionnaire").click()
     page.wait_for_url(f"**/assessments/{assessment_a.pk}/political/LEAD/")
 

@@ -1,9 +1,10 @@
 from pathlib import Path
+from typing import cast
 
 from django.core.management.base import BaseCommand, CommandError
 
 from exports.management.commands._common import missions_from_codes
-from exports.models import ExportKind, ExportSource, ExportStatus
+from exports.models import ExportJob, ExportKind, ExportSource, ExportStatus
 from exports.services import export_job_create, export_job_run
 
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
             source=ExportSource.COMMAND,
         )
         destination = out / job.filename
-        job = export_job_run(job_id=job.pk, destination=destination)
+        # (created just now, so it is there to run)
+        job = cast(ExportJob, export_job_run(job_id=job.pk, destination=destination))
         if job.status != ExportStatus.DONE:
             raise CommandError(job.error)
         self.stdout.write(f"{destination} ({job.size} bytes)")

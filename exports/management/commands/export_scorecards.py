@@ -1,10 +1,11 @@
 from pathlib import Path
+from typing import cast
 
 from django.core.management.base import BaseCommand, CommandError
 
 from exports.figure_renderer import figure_batch, figure_server_stop
 from exports.management.commands._common import missions_from_codes, period_from_label
-from exports.models import ExportKind, ExportSource, ExportStatus
+from exports.models import ExportJob, ExportKind, ExportSource, ExportStatus
 from exports.services import export_job_create, export_job_run
 from missions.models import Mission
 
@@ -69,7 +70,8 @@ class Command(BaseCommand):
             source=ExportSource.COMMAND,
         )
         destination = out / job.filename
-        job = export_job_run(job_id=job.pk, destination=destination)
+        # (created just now, so it is there to run)
+        job = cast(ExportJob, export_job_run(job_id=job.pk, destination=destination))
         if job.status != ExportStatus.DONE:
             self.stderr.write(f"{label}: {job.error}")
             return 1

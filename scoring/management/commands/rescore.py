@@ -1,9 +1,10 @@
 """Re-score assessments in batches through Celery, with a progress bar."""
 
 import time
+from typing import Any
 
 from celery.exceptions import TimeoutError as CeleryTimeout
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from missions.periods import quarter_parse
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         "Results of other methods are kept."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--questionnaire", help="CODE or CODE:VERSION")
         parser.add_argument(
             "--method",
@@ -40,7 +41,9 @@ class Command(BaseCommand):
             "--timeout", type=int, default=1800, help="Seconds to wait for all batches."
         )
 
-    def handle(self, *args, batch_size: int, timeout: int, method: int, **options):
+    def handle(
+        self, *args: Any, batch_size: int, timeout: int, method: int, **options: Any
+    ) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if options["period"]:
