@@ -63,7 +63,7 @@ class AnswerForm(forms.Form):
         self.answer = answer
         self.previous = previous  # last quarter's answer, shown for reference
         cast(forms.ChoiceField, self.fields["tag_codes"]).choices = [
-            (tag.code, f"{tag.get_kind_display()}: {tag.label}") for tag in tags
+            (tag.code, f"{tag.get_kind_display()}: {tag.text('label')}") for tag in tags
         ]
         # Messages that name the indicator, so the error summary says where it is.
         self.fields["choice"].error_messages["invalid_choice"] = _(
@@ -105,7 +105,7 @@ class TargetsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for target in targets:
             self.fields[target.dimension.code] = forms.TypedChoiceField(
-                label=f"{target.dimension.code} — {target.dimension.title}",
+                label=f"{target.dimension.code} — {target.dimension.text('title')}",
                 choices=IntegrationStep.choices,
                 coerce=int,
                 initial=target.target_step,
@@ -186,10 +186,12 @@ class _BandScopeMixin:
                 )
             ]
             group += [
-                (band.indicator.code, f"{band.indicator.code} — {band.indicator.statement}")
+                (band.indicator.code, f"{band.indicator.code} — {band.indicator.text('statement')}")
                 for band in dimension.indicators
             ]
-            choices.append((f"{dimension.dimension.code} — {dimension.dimension.title}", group))
+            choices.append(
+                (f"{dimension.dimension.code} — {dimension.dimension.text('title')}", group)
+            )
         self._codes_of = {
             f"dimension:{d.dimension.code}": [b.indicator.code for b in d.indicators]
             for d in dimensions
@@ -296,7 +298,7 @@ class NotApplicableForm(forms.Form):
         kwargs.setdefault("auto_id", "na-%s")
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = [("", _("Choose…"))] + [
-            (i.code, f"{i.code} — {i.statement}") for i in indicators
+            (i.code, f"{i.code} — {i.text('statement')}") for i in indicators
         ]
 
 

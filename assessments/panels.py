@@ -24,3 +24,38 @@ def board_scores(*, assessment: Any) -> Any:
     if _scores_provider is None:
         return None
     return _scores_provider(assessment=assessment)
+
+
+# The board's actions panel and the answering page's notes beside each indicator, filled by
+# the actions app (``ActionsConfig.ready``); without it neither shows.
+ActionsProvider = Callable[..., Any]
+
+_board_actions_provider: ActionsProvider | None = None
+_indicator_actions_provider: ActionsProvider | None = None
+
+
+def board_actions_provider_register(provider: ActionsProvider) -> None:
+    """Register ``provider(*, assessment, user)``, which returns the board's actions panel."""
+    global _board_actions_provider
+    _board_actions_provider = provider
+
+
+def indicator_actions_provider_register(provider: ActionsProvider) -> None:
+    """Register ``provider(*, assessment, user)``, which returns the open actions to show
+    beside the indicators of the assessment's answering pages."""
+    global _indicator_actions_provider
+    _indicator_actions_provider = provider
+
+
+def board_actions(*, assessment: Any, user: Any) -> Any:
+    """The board's actions panel for ``assessment``; None when no provider is registered."""
+    if _board_actions_provider is None:
+        return None
+    return _board_actions_provider(assessment=assessment, user=user)
+
+
+def indicator_actions(*, assessment: Any, user: Any) -> Any:
+    """Open actions beside the indicators; None when no provider is registered."""
+    if _indicator_actions_provider is None:
+        return None
+    return _indicator_actions_provider(assessment=assessment, user=user)

@@ -36,7 +36,7 @@ from assessments.selectors import (
     assessment_previous,
     response_previous_answers,
 )
-from assessments.signals import scoring_wanted
+from assessments.signals import scoring_wanted, status_changed
 from missions.models import MISSION_WIDE, Membership, MembershipRole, Mission, Period
 from missions.roles import User, account_of
 from questionnaires.applicability import applies_to_component
@@ -523,6 +523,9 @@ def _set_status(assessment: Assessment, status: str, by: User, reason: str = "")
         kind=EventKind.STATUS_CHANGE,
         user=by,
         detail=f"{assessment}: {previous} → {status}" + (f" ({reason})" if reason else ""),
+    )
+    status_changed.send(
+        sender=Assessment, assessment_id=assessment.pk, status=status, previous=previous
     )
 
 

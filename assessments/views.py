@@ -38,7 +38,7 @@ from assessments.forms import (
     revisions_field_value,
 )
 from assessments.models import Assessment, Response, ResponseStatus
-from assessments.panels import board_scores
+from assessments.panels import board_actions, board_scores, indicator_actions
 from assessments.quarter_services import (
     BandOverrideConflict,
     assessment_phase_set,
@@ -225,6 +225,10 @@ def answer_page(
     _asked, declared_not_applicable = dimension_indicators_for(
         assessment=assessment, component=component, dimension=dimension
     )
+    # Open actions of earlier quarters, beside their indicators: what was tried.
+    agreed = indicator_actions(assessment=assessment, user=request.user)
+    for form in forms:
+        form.agreed_actions = agreed.by_indicator.get(form.indicator.code, []) if agreed else []
     index = dimensions.index(dimension)
     return render(
         request,
@@ -236,6 +240,7 @@ def answer_page(
             "component_label": scope_label(component),
             "dimension": dimension,
             "declared_not_applicable": declared_not_applicable,
+            "dimension_actions": agreed.by_dimension.get(dimension.code, []) if agreed else [],
             "dimensions": dimensions,
             "progress": progress,
             "previous_dimension": dimensions[index - 1] if index > 0 else None,
@@ -461,6 +466,13 @@ def _board_context(request, assessment, **forms) -> dict:
     revisions = revisions_field_value(assessment_band_revisions(assessment=assessment))
     declared = assessment_declared_not_applicable(assessment=assessment)
     mission_response = next((p.response for p in progress if p.component == MISSION_WIDE), None)
+    scores = _scores_readable_by(board_scores(assessment=assessment), readable)
+    actions_panel = board_actions(assessment=assessment, user=user)
+    if scores is not None and actions_panel is not None:
+        # The drill-down shows each indicator's agreed actions beside it.
+        for dim in scores.dimensions:
+            for ind in dim.get("indicators", []):
+                ind["agreed_actions"] = actions_panel.by_indicator.get(ind.get("code"), [])
     return {
         "assessment": assessment,
         "progress": progress,
@@ -511,7 +523,8 @@ def _board_context(request, assessment, **forms) -> dict:
         ],
         "overdue": assessment_is_overdue(assessment),
         "incomplete": incomplete,
-        "scores": _scores_readable_by(board_scores(assessment=assessment), readable),
+        "scores": scores,
+        "actions_panel": actions_panel,
     }
 
 

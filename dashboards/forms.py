@@ -191,3 +191,40 @@ class EvidenceForm(BarrierForm):
             if not known:
                 self.add_error("tag", _("No such barrier or enabler on this dimension."))
         return data
+
+
+class _MissionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Mission) -> str:
+        return _mission_option(obj)
+
+
+class ActionsForm(DashboardForm):
+    """Filters of the actions view: every one optional, all in the URL."""
+
+    mission = _MissionField(
+        label=_("Mission"),
+        required=False,
+        queryset=Mission.objects.order_by("code"),
+        empty_label=_("All missions"),
+        error_messages={"invalid_choice": _("Unknown mission: choose from the list.")},
+    )
+    dimension = forms.ChoiceField(label=_("Dimension"), required=False)
+    barrier = forms.ChoiceField(label=_("Barrier addressed"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    overdue = forms.ChoiceField(
+        label=_("Overdue"),
+        required=False,
+        choices=[("", _("Overdue or not")), ("1", _("Overdue only"))],
+    )
+
+    def __init__(self, *args, dimensions: tuple[DimensionInfo, ...], barriers, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["dimension"]).choices = [
+            ("", _("All dimensions")),
+            *((d.code, f"{d.code} — {d.title}") for d in dimensions),
+        ]
+        cast(forms.ChoiceField, self.fields["barrier"]).choices = [
+            ("", _("Any barrier")),
+            *barriers,
+        ]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Any status")), *statuses]

@@ -493,3 +493,42 @@ def table_barrier_counts(counts: BarrierCounts) -> Table:
         columns=(_("Dimension"), _("Barriers"), _("Enablers")),
         rows=tuple((d.code, d.barriers, d.enablers) for d in counts.dimensions),
     )
+
+
+# --- actions -----------------------------------------------------------------------------------
+
+
+def table_actions(lines) -> Table:
+    """The actions view: one row per action (``actions.selectors.ActionLine``)."""
+    return Table(
+        caption=_("Actions agreed by the missions, with their owner, due quarter and status"),
+        columns=(
+            _("Action"),
+            _("Mission"),
+            _("Agreed in"),
+            _("Dimension"),
+            _("Indicators"),
+            _("Barriers addressed"),
+            _("What will be done"),
+            _("Owner"),
+            _("Due"),
+            _("Status"),
+            _("Overdue"),
+        ),
+        rows=tuple(
+            (
+                line.action.pk,
+                line.action.mission.code,
+                line.agreed,
+                line.action.dimension_code,
+                ", ".join(line.action.indicator_codes),
+                ", ".join(line.action.barrier_codes),
+                line.action.description,
+                line.action.owner,
+                line.due,
+                line.status_label,
+                _("yes") if line.overdue else _("no"),
+            )
+            for line in lines
+        ),
+    )

@@ -12,4 +12,5 @@ urlpatterns = [
     path("compare/", views.compare_page, name="compare"),
     path("barriers/", views.barriers_page, name="barriers"),
     path("barriers/evidence/", views.evidence_page, name="evidence"),
+    path("actions/", views.actions_page, name="actions"),
 ]

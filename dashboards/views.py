@@ -13,10 +13,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from actions.models import ActionStatus
+from actions.permissions import can_view_portfolio
+from actions.selectors import PortfolioFilters, action_portfolio
 from dashboards import charts, tables
 from dashboards.cache import cached
 from dashboards.disclosure import peer_rule, peer_rule_caption
-from dashboards.forms import BarrierForm, CompareForm, EvidenceForm, PortfolioForm, ProfileForm
+from dashboards.forms import (
+    ActionsForm,
+    BarrierForm,
+    CompareForm,
+    EvidenceForm,
+    PortfolioForm,
+    ProfileForm,
+)
 from dashboards.selectors import (
     barrier_counts,
     barrier_evidence,
@@ -27,7 +37,7 @@ from dashboards.selectors import (
     period_latest_scored,
     portfolio,
 )
-from dashboards.selectors.common import tag_labels
+from dashboards.selectors.common import barrier_choices, tag_labels
 from missions.models import Mission
 from missions.roles import user_sees_all_missions
 from missions.selectors import mission_is_visible_to, mission_list_visible_to, period_current
@@ -308,5 +318,49 @@ def evidence_page(request: HttpRequest) -> HttpResponse:
             "tag_label": tag_labels().get(data["tag"], data["tag"]),
             "page_query": _query_without(request, ("page",)),
             "back_query": _query_without(request, ("tag", "page")),
+        },
+    )
+
+
+@login_required
+@require_safe
+def actions_page(request: HttpRequest) -> HttpResponse:
+    """Every mission's actions for HQ: filters in the URL, the table, and its CSV."""
+    if not can_view_portfolio(request.user):
+        raise PermissionDenied
+    form = ActionsForm(
+        request.GET,
+        dimensions=dimension_catalogue(),
+        barriers=barrier_choices(),
+        statuses=ActionStatus.choices,
+    )
+    template = "dashboards/actions.html"
+    if not form.is_valid():
+        return _invalid(request, template, {"form": form})
+    data = form.cleaned_data
+    filters = PortfolioFilters(
+        mission_id=data["mission"].pk if data["mission"] else None,
+        dimension=data["dimension"],
+        barrier=data["barrier"],
+        status=data["status"],
+        overdue=data["overdue"] == "1",
+    )
+    lines = action_portfolio(user=request.user, filters=filters)
+    table = tables.table_actions(lines)
+    if data["format"] == "csv":
+        response = HttpResponse(table.as_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="actions.csv"'
+        return response
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "lines": lines,
+            "table": table,
+            "csv_query": query.urlencode(),
+            "overdue_count": sum(1 for line in lines if line.overdue),
         },
     )

@@ -50,6 +50,23 @@ class Override:
 
 
 @dataclass(frozen=True)
+class DemoAction:
+    """An action the focal point agreed on a past quarter's findings (``agreed_age`` quarters
+    before the current one), due ``due_after`` quarters later, now at ``status``. On a flagged
+    indicator when the synthetic answers flag it, else on its dimension as a whole."""
+
+    dimension_code: str
+    description: str
+    owner: str
+    indicator_code: str = ""
+    agreed_age: int = 2
+    due_after: int = 1
+    status: str = "planned"
+    note: str = ""
+    dropped_reason: str = ""
+
+
+@dataclass(frozen=True)
 class DemoMission:
     slug: str
     name: str
@@ -64,6 +81,7 @@ class DemoMission:
     # A component that did not respond in the last submitted quarter, with the focal
     # point's justification.
     absent: tuple[str, str] | None = None
+    actions: tuple[DemoAction, ...] = ()
 
     @property
     def code(self) -> str:
@@ -88,6 +106,17 @@ DEMO_MISSIONS = (
         # Humanitarian coordination run from the mission's joint operations centre: the
         # humanitarian-space indicator sits above its band (over-integration).
         pinned_steps={"HUM-02": 5},
+        actions=(
+            DemoAction(
+                "HUM",
+                "Move humanitarian coordination out of the joint operations centre into a "
+                "separate civil-military coordination cell run by OCHA.",
+                "Office of the DSRSG/RC/HC",
+                indicator_code="HUM-02",
+                status="in_progress",
+                note="Terms of reference for the coordination cell agreed with OCHA.",
+            ),
+        ),
     ),
     DemoMission(
         "cor",
@@ -109,6 +138,16 @@ DEMO_MISSIONS = (
         ),
         # Human rights findings do not reach the political work: below the band of step 4.
         pinned_steps={"HUM-04": 2},
+        actions=(
+            DemoAction(
+                "HUM",
+                "Human rights officer joins the weekly political analysis meeting; findings "
+                "go into every code cable.",
+                "Head of the Political Office",
+                indicator_code="HUM-04",
+                due_after=3,
+            ),
+        ),
     ),
     DemoMission(
         "das",
@@ -146,6 +185,24 @@ DEMO_MISSIONS = (
                 3,
                 "Drawdown / transition: the regional organisation's observer team left in the "
                 "spring; information sharing with its liaison office is what the handover needs.",
+            ),
+        ),
+        actions=(
+            DemoAction(
+                "OWN",
+                "Draft the transition compact with the ministries of interior and justice.",
+                "Transition planning unit",
+                agreed_age=1,
+                status="done",
+                note="Compact signed by both ministries.",
+            ),
+            DemoAction(
+                "PART",
+                "Hand the observer team's liaison files to the regional organisation.",
+                "Chief of Staff",
+                agreed_age=2,
+                status="dropped",
+                dropped_reason="The regional organisation closed its liaison office.",
             ),
         ),
     ),

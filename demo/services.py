@@ -13,10 +13,20 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from demo.scenario import V2_QUARTERS, demo_missions, login_name
+from actions.models import Action, ActionStatus
+from actions.selectors import assessment_flagged_indicators
+from actions.services import action_create, action_note_add, action_update
+from assessments.models import Assessment
+from demo.scenario import V2_QUARTERS, DemoMission, demo_missions, login_name
 from demo.synthetic import SyntheticAnswers, SyntheticHistory
 from missions.models import Component, Membership, MembershipRole, Mission, Period
-from missions.periods import quarter_end, quarter_of, quarter_previous, quarter_start
+from missions.periods import (
+    quarter_end,
+    quarter_next,
+    quarter_of,
+    quarter_previous,
+    quarter_start,
+)
 from missions.roles import ANALYST_GROUP, Account
 from questionnaires.formats import spec_from_file
 from questionnaires.models import Questionnaire, QuestionnaireStatus
@@ -102,7 +112,46 @@ def demo_seed(
         if score:
             for assessment_id in to_score:
                 assessment_scores_compute(assessment_id=assessment_id)
+            _demo_actions(periods, scenarios)
     return logins
+
+
+def _demo_actions(periods: list[Period], scenarios: dict[str, DemoMission]) -> None:
+    """The scenario's actions, agreed on scored past quarters; kept if they exist."""
+    for mission in Mission.objects.filter(is_demo=True, code__in=scenarios).order_by("code"):
+        for planned in scenarios[mission.code].actions:
+            if Action.objects.filter(mission=mission, description=planned.description).exists():
+                continue
+            period = periods[-1 - planned.agreed_age]
+            assessment = Assessment.objects.filter(mission=mission, period=period).first()
+            if assessment is None:
+                continue
+            flagged = {f.code for f in assessment_flagged_indicators(assessment=assessment)}
+            on_indicator = planned.indicator_code in flagged
+            due = (period.year, period.quarter)
+            for _i in range(planned.due_after):
+                due = quarter_next(*due)
+            action = action_create(
+                assessment=assessment,
+                by=None,
+                description=planned.description,
+                owner=planned.owner,
+                indicator_codes=[planned.indicator_code] if on_indicator else [],
+                dimension_code="" if on_indicator else planned.dimension_code,
+                due=due,
+            )
+            if planned.note:
+                action_note_add(action=action, by=None, text=planned.note)
+            if planned.status != ActionStatus.PLANNED:
+                action_update(
+                    action=action,
+                    by=None,
+                    description=action.description,
+                    owner=action.owner,
+                    due=due,
+                    status=planned.status,
+                    dropped_reason=planned.dropped_reason,
+                )
 
 
 @transaction.atomic

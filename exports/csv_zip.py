@@ -24,7 +24,8 @@ from imp_assess.cells import cell_text
 BATCH = 5000
 
 
-def _cell(value):
+def csv_cell(value):
+    """A value as every CSV of the product writes it (the data export and the API)."""
     cls = value.__class__
     if cls is str:
         return cell_text(value)
@@ -40,9 +41,9 @@ def _write_csv(archive: zipfile.ZipFile, name: str, header, rows, progress) -> i
         io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
     ):
         writer = csv.writer(text)
-        writer.writerow([_cell(value) for value in header])
+        writer.writerow([csv_cell(value) for value in header])
         for row in rows:
-            writer.writerow([_cell(value) for value in row])
+            writer.writerow([csv_cell(value) for value in row])
             written += 1
             if progress is not None and written % BATCH == 0:
                 progress.advance(BATCH)

@@ -68,3 +68,16 @@ class DataExportForm(forms.Form):
     def __init__(self, *args, missions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["missions"].queryset = missions
+
+
+class BriefingDeckForm(BriefingPackForm):
+    """The briefing pack's form for the deck: a quarter and missions, the missions limited
+    to ``exports.permissions.deck_missions`` by the view."""
+
+    prefix = "deck"
+
+    def __init__(self, *args, missions, **kwargs):
+        super().__init__(*args, missions=missions, **kwargs)
+        self.fields["missions"].help_text = _(
+            "A title slide and the portfolio heat table, then four slides per mission."
+        )

@@ -16,6 +16,7 @@ class ExportKind(models.TextChoices):
     BRIEFING_PACK = "briefing_pack", _("Briefing pack (PDF)")
     DATA_XLSX = "data_xlsx", _("Data workbook (XLSX)")
     DATA_CSV = "data_csv", _("Data tables (CSV, zipped)")
+    BRIEFING_DECK = "briefing_deck", _("Briefing deck (PowerPoint)")
 
 
 class ExportStatus(models.TextChoices):
@@ -97,3 +98,48 @@ class ExportJob(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.status == ExportStatus.EXPIRED
+
+
+def _deck_template_storage():
+    from exports.storage import exports_storage
+
+    return exports_storage()
+
+
+class DeckTemplate(models.Model):
+    """A corporate PowerPoint template (.potx or .pptx) for the briefing deck.
+
+    The file goes through Django's storage API (the exports storage, under
+    ``deck-templates/``, which the clean-up of expired exports never touches). Saving an active
+    template deactivates the others (``exports.services.deck_template_save``; the newest active
+    one wins should two ever be); without one, the deck uses python-pptx's default template
+    (``exports.deck_template``).
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    file = models.FileField(
+        _("template file (.potx or .pptx)"),
+        upload_to="deck-templates/",
+        storage=_deck_template_storage,
+        max_length=300,
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("The briefing deck uses the active template.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("briefing deck template")
+        verbose_name_plural = _("briefing deck templates")
+
+    def __str__(self) -> str:
+        return self.name

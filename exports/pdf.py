@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
+from actions.selectors import actions_for_quarter
 from assessments.models import Assessment
 from dashboards.disclosure import peer_rule, peer_rule_caption
 from exports.fetcher import DOCUMENT_BASE_URL, FIGURE_PREFIX, StaticOnlyURLFetcher
@@ -86,6 +87,8 @@ class Scorecard:
     # The stored result read for this quarter: method 2's findings (``method == 2``), or
     # method 1's figures for a quarter only method 1 scored (the v1 layout).
     result: CardFindings | None = None
+    # Actions agreed in the quarter and those still open from earlier ones (actions app).
+    actions: tuple = ()
 
     @property
     def method(self) -> int | None:
@@ -159,6 +162,13 @@ def scorecard_prepare(
         peer_notes=profile.peer_notes,
         peer_caption=peer_rule_caption(peer_rule(sees_all_missions=user_sees_all_missions(user))),
         result=result,
+        actions=tuple(
+            actions_for_quarter(
+                mission_id=mission_id, quarter=(profile.period.year, profile.period.quarter)
+            )
+            if profile.period
+            else ()
+        ),
     )
 
 

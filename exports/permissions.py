@@ -5,14 +5,17 @@ points) export their own missions' scorecards and data only; a data export they 
 covers their missions and nothing else, and a respondent's holds only the answers and evidence
 of their own component(s) (component confidentiality, ``answer_components_readable_by``). The
 briefing pack is a portfolio view across missions, so it is for analysts and administrators.
+The briefing deck (PowerPoint) is for analysts and administrators (any missions) and for focal
+points (their own missions only: ``deck_missions``).
 A finished file is served to the person who asked for it, or to an administrator, and only
 while they may still see everything in it: access is checked again at every download.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from exports.models import ExportJob, ExportKind
-from missions.models import Mission
+from missions.models import MembershipRole, Mission
 from missions.roles import User, user_is_administrator, user_sees_all_missions
 from missions.selectors import answer_components_readable_by, mission_list_visible_to
 
@@ -31,6 +34,31 @@ def can_export_scorecard(user: User, mission_id: int) -> bool:
 
 def can_export_briefing_pack(user: User) -> bool:
     return user_sees_all_missions(user)
+
+
+def deck_missions(user: User) -> QuerySet[Mission]:
+    """The missions a briefing deck by ``user`` may hold: every visible one for analysts and
+    administrators, the missions where they are focal point for mission staff."""
+    visible = exportable_missions(user)
+    if user_sees_all_missions(user):
+        return visible
+    if isinstance(user, AnonymousUser):
+        return visible.none()
+    return visible.filter(
+        memberships__user_id=user.pk, memberships__role=MembershipRole.FOCAL_POINT
+    ).distinct()
+
+
+def can_export_briefing_deck(user: User) -> bool:
+    return deck_missions(user).exists()
+
+
+def job_missions(user: User, kind: str) -> QuerySet[Mission]:
+    """The missions a job of ``kind`` asked by ``user`` may cover (at request, run and
+    download time alike)."""
+    if kind == ExportKind.BRIEFING_DECK:
+        return deck_missions(user)
+    return exportable_missions(user)
 
 
 def data_scope_mission_ids(user: User | None) -> tuple[int, ...] | None:
@@ -63,7 +91,9 @@ def can_download_job(user: User, job: ExportJob) -> bool:
     mission_ids = job.parameters.get("mission_ids")
     if mission_ids is None:
         return user_sees_all_missions(user)
-    visible = set(exportable_missions(user).filter(pk__in=mission_ids).values_list("pk", flat=True))
+    visible = set(
+        job_missions(user, job.kind).filter(pk__in=mission_ids).values_list("pk", flat=True)
+    )
     if visible != set(mission_ids):
         return False
     if job.kind not in (ExportKind.DATA_XLSX, ExportKind.DATA_CSV):

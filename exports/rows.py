@@ -13,14 +13,15 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, When
 
+from actions.selectors import action_export_count, action_export_rows
 from assessments.models import Answer, Assessment, DimensionTarget
 from missions.models import Mission, Period
 from missions.periods import quarter_label
 from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
+from questionnaires.translations import text_in
 from scoring.flags import flag_key
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore, ScoreSet
-from scoring.selectors import INDICATOR_SCORE_FIELDS
 
 CHUNK_SIZE = 5000
 _ANSWER_LABELS = {"na": "N/A", "dk": "DK", "": None}
@@ -104,9 +105,10 @@ def dimension_rows(scope: DataScope) -> Iterator[tuple]:
         "title",
         "default_target_step",
         "weight",
+        "translations",
     ).iterator(chunk_size=CHUNK_SIZE):
-        *head, weight = row
-        yield (*head, float(weight))
+        *head, title, step, weight, translations = row
+        yield (*head, text_in(translations, "title", title), step, float(weight))
 
 
 def _indicator_qs():
@@ -131,9 +133,13 @@ def indicator_rows(scope: DataScope) -> Iterator[tuple]:
         "rubric_4",
         "rubric_5",
         "source",
+        "translations",
     ).iterator(chunk_size=CHUNK_SIZE):
-        code, version, dimension, indicator, level, weight, *texts = row
-        yield (code, version, dimension, indicator, level, float(weight), *texts)
+        code, version, dimension, indicator, level, weight, *texts, source, translations = row
+        # In the requester's language where the version has it (the source is a citation).
+        fields = ("statement", "rubric_1", "rubric_2", "rubric_3", "rubric_4", "rubric_5")
+        texts = [text_in(translations, f, t) for f, t in zip(fields, texts, strict=True)]
+        yield (code, version, dimension, indicator, level, float(weight), *texts, source)
 
 
 # --- answers, targets and scores -----------------------------------------------------------
@@ -219,7 +225,7 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
     qs = (
         _assessment_qs(scope)
         .annotate(
-            shown=Subquery(_shown_result(OuterRef("pk")).values("pk")[:1]),
+            shown=Subquery(shown_result(OuterRef("pk")).values("pk")[:1]),
             result=FilteredRelation("score_sets", condition=Q(score_sets__pk=F("shown"))),
         )
         .order_by("mission__code", "period__year", "period__quarter")
@@ -293,7 +299,7 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
         )
 
 
-def _shown_result(assessment) -> QuerySet:
+def shown_result(assessment) -> QuerySet:
     """An assessment's stored results, the one to export first: the current method's, else the
     newest result of an older method (a quarter scored before the method changed)."""
     current_first = Case(When(method_version=METHOD_VERSION_LABEL, then=0), default=1)
@@ -302,127 +308,190 @@ def _shown_result(assessment) -> QuerySet:
     )
 
 
+# The export's order of score rows; readers that page through them (the API) use the key.
+_SCORE_ORDER = (
+    "score_set__mission__code",
+    "score_set__period__year",
+    "score_set__period__quarter",
+    "pk",
+)
+
+
 def _current_scores(qs: QuerySet, scope: DataScope) -> QuerySet:
-    """Rows of the result shown for each assessment (see ``_shown_result``)."""
-    shown = _shown_result(OuterRef("score_set__assessment_id")).values("pk")[:1]
+    """Rows of the result shown for each assessment (see ``shown_result``)."""
+    shown = shown_result(OuterRef("score_set__assessment_id")).values("pk")[:1]
     return scope.filter(qs.filter(score_set_id=Subquery(shown)), "score_set__mission_id")
 
 
-def dimension_score_rows(scope: DataScope) -> Iterator[tuple]:
-    qs = _current_scores(DimensionScore.objects.all(), scope).order_by(
-        "score_set__mission__code", "score_set__period__year", "score_set__period__quarter", "pk"
+DIMENSION_SCORE_FIELDS = (
+    "score_set__mission__code",
+    "score_set__period__year",
+    "score_set__period__quarter",
+    "score_set__method_version",
+    "dimension_code",
+    "score",
+    "target",
+    "gap",
+    "gap_flag",
+    "completeness",
+    "sufficient",
+    "divergence",
+    "divergence_flag",
+    "band_min",
+    "band_max",
+    "alignment",
+    "shortfall",
+    "shortfall_count",
+    "over_integration",
+    "over_integration_count",
+)
+
+
+def dimension_score_queryset(scope: DataScope) -> QuerySet:
+    """The rows of the current result of each assessment in ``scope``, unordered."""
+    return _current_scores(DimensionScore.objects.all(), scope)
+
+
+def dimension_score_row(values: tuple) -> tuple:
+    """One row of the table from the values of ``DIMENSION_SCORE_FIELDS``."""
+    mission, year, quarter, *rest = values
+    method, dimension, score, target, gap, gap_flag, completeness, sufficient, *tail = rest
+    divergence, divergence_flag, band_min, band_max, alignment, short, n_short, *tail = tail
+    over, n_over = tail
+    return (
+        mission,
+        quarter_label(year, quarter),
+        method,
+        dimension,
+        _r(score),
+        target,
+        _r(gap),
+        gap_flag or None,
+        _r(completeness),
+        sufficient,
+        _r(divergence),
+        divergence_flag,
+        band_min,
+        band_max,
+        _r(alignment),
+        _r(short),
+        n_short,
+        _r(over),
+        n_over,
     )
-    for mission, year, quarter, *rest in qs.values_list(
-        "score_set__mission__code",
-        "score_set__period__year",
-        "score_set__period__quarter",
-        "score_set__method_version",
-        "dimension_code",
-        "score",
-        "target",
-        "gap",
-        "gap_flag",
-        "completeness",
-        "sufficient",
-        "divergence",
-        "divergence_flag",
-        "band_min",
-        "band_max",
-        "alignment",
-        "shortfall",
-        "shortfall_count",
-        "over_integration",
-        "over_integration_count",
-    ).iterator(chunk_size=CHUNK_SIZE):
-        method, dimension, score, target, gap, gap_flag, completeness, sufficient, *tail = rest
-        divergence, divergence_flag, band_min, band_max, alignment, short, n_short, *tail = tail
-        over, n_over = tail
-        yield (
-            mission,
-            quarter_label(year, quarter),
-            method,
-            dimension,
-            _r(score),
-            target,
-            _r(gap),
-            gap_flag or None,
-            _r(completeness),
-            sufficient,
-            _r(divergence),
-            divergence_flag,
-            band_min,
-            band_max,
-            _r(alignment),
-            _r(short),
-            n_short,
-            _r(over),
-            n_over,
-        )
+
+
+def dimension_score_rows(scope: DataScope) -> Iterator[tuple]:
+    qs = dimension_score_queryset(scope).order_by(*_SCORE_ORDER)
+    for values in qs.values_list(*DIMENSION_SCORE_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+        yield dimension_score_row(values)
+
+
+INDICATOR_SCORE_FIELDS = (
+    "score_set__mission__code",
+    "score_set__period__year",
+    "score_set__period__quarter",
+    "score_set__method_version",
+    "score_set__detail__phase",
+    "dimension_code",
+    "indicator_code",
+    "applicable",
+    "value",
+    "band_min",
+    "band_max",
+    "band_overridden",
+    "rationale",
+    "distance",
+    "flag",
+    "sufficient",
+    "counted",
+    "expected",
+    "spread",
+)
+
+
+def indicator_score_queryset(scope: DataScope) -> QuerySet:
+    return _current_scores(IndicatorScore.objects.all(), scope)
+
+
+def indicator_score_row(values: tuple) -> tuple:
+    mission, year, quarter, *rest = values
+    method, phase, dimension, indicator, applicable, value, band_min, band_max, *tail = rest
+    overridden, rationale, distance, flag, sufficient, counted, expected, spread = tail
+    return (
+        mission,
+        quarter_label(year, quarter),
+        method,
+        dimension,
+        indicator,
+        applicable,
+        _r(value),
+        band_min,
+        band_max,
+        "override" if overridden else "default",
+        _r(distance),
+        flag_key(flag, sufficient=sufficient) if applicable else None,
+        rationale or None,
+        phase or None,
+        counted,
+        expected,
+        sufficient,
+        spread,
+    )
 
 
 def indicator_score_rows(scope: DataScope) -> Iterator[tuple]:
     """One row per indicator finding of the current method (method 2 and later), with the
     band that applied, its source and rationale, and the phase recorded with the result."""
-    qs = _current_scores(IndicatorScore.objects.all(), scope).order_by(
-        "score_set__mission__code", "score_set__period__year", "score_set__period__quarter", "pk"
+    qs = indicator_score_queryset(scope).order_by(*_SCORE_ORDER)
+    for values in qs.values_list(*INDICATOR_SCORE_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+        yield indicator_score_row(values)
+
+
+COHERENCE_FIELDS = (
+    "score_set__mission__code",
+    "score_set__period__year",
+    "score_set__period__quarter",
+    "score_set__method_version",
+    "level",
+    "score",
+    "completeness",
+    "sufficient",
+)
+
+
+def coherence_queryset(scope: DataScope) -> QuerySet:
+    return _current_scores(CoherenceLevelScore.objects.all(), scope)
+
+
+def coherence_row(values: tuple) -> tuple:
+    mission, year, quarter, method, level, score, completeness, sufficient = values
+    return (
+        mission,
+        quarter_label(year, quarter),
+        method,
+        level,
+        _r(score),
+        _r(completeness),
+        sufficient,
     )
-    for mission, year, quarter, *rest in qs.values_list(
-        "score_set__mission__code",
-        "score_set__period__year",
-        "score_set__period__quarter",
-        "score_set__method_version",
-        "score_set__detail__phase",
-        *INDICATOR_SCORE_FIELDS,
-    ).iterator(chunk_size=CHUNK_SIZE):
-        method, phase, *figures = rest
-        row = dict(zip(INDICATOR_SCORE_FIELDS, figures, strict=True))
-        applicable = row["applicable"]
-        yield (
-            mission,
-            quarter_label(year, quarter),
-            method,
-            row["dimension_code"],
-            row["indicator_code"],
-            applicable,
-            _r(row["value"]),
-            row["band_min"],
-            row["band_max"],
-            "override" if row["band_overridden"] else "default",
-            _r(row["distance"]),
-            flag_key(row["flag"], sufficient=row["sufficient"]) if applicable else None,
-            row["rationale"] or None,
-            phase or None,
-            row["counted"],
-            row["expected"],
-            row["sufficient"],
-            row["spread"],
-        )
 
 
 def coherence_rows(scope: DataScope) -> Iterator[tuple]:
-    qs = _current_scores(CoherenceLevelScore.objects.all(), scope).order_by(
-        "score_set__mission__code", "score_set__period__year", "score_set__period__quarter", "pk"
-    )
-    for mission, year, quarter, *rest in qs.values_list(
-        "score_set__mission__code",
-        "score_set__period__year",
-        "score_set__period__quarter",
-        "score_set__method_version",
-        "level",
-        "score",
-        "completeness",
-        "sufficient",
-    ).iterator(chunk_size=CHUNK_SIZE):
-        method, level, score, completeness, sufficient = rest
-        yield (
-            mission,
-            quarter_label(year, quarter),
-            method,
-            level,
-            _r(score),
-            _r(completeness),
-            sufficient,
-        )
+    qs = coherence_queryset(scope).order_by(*_SCORE_ORDER)
+    for values in qs.values_list(*COHERENCE_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+        yield coherence_row(values)
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+def action_rows(scope: DataScope) -> Iterator[tuple]:
+    yield from action_export_rows(mission_ids=scope.mission_ids)
+
+
+def action_count(scope: DataScope) -> int:
+    return action_export_count(mission_ids=scope.mission_ids)
 
 
 # --- counts (for progress) -----------------------------------------------------------------
@@ -457,12 +526,12 @@ def index_count(scope: DataScope) -> int:
 
 
 def dimension_score_count(scope: DataScope) -> int:
-    return _current_scores(DimensionScore.objects.all(), scope).count()
+    return dimension_score_queryset(scope).count()
 
 
 def indicator_score_count(scope: DataScope) -> int:
-    return _current_scores(IndicatorScore.objects.all(), scope).count()
+    return indicator_score_queryset(scope).count()
 
 
 def coherence_count(scope: DataScope) -> int:
-    return _current_scores(CoherenceLevelScore.objects.all(), scope).count()
+    return coherence_queryset(scope).count()

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from exports.models import ExportJob
+from exports.permissions import deck_missions
 from missions.models import Mission
 from missions.roles import User, user_is_administrator
 from missions.selectors import mission_list_visible_to
@@ -33,3 +34,8 @@ def export_job_get_for_user(*, user: User, job_id: int) -> ExportJob:
 
 def export_mission_choices(*, user: User) -> QuerySet[Mission]:
     return mission_list_visible_to(user=user).order_by("code")
+
+
+def export_deck_mission_choices(*, user: User) -> QuerySet[Mission]:
+    """The missions the briefing-deck form offers (``exports.permissions.deck_missions``)."""
+    return deck_missions(user).order_by("code")

@@ -293,6 +293,38 @@ TABLES: tuple[Table, ...] = (
         rows.coherence_rows,
         rows.coherence_count,
     ),
+    Table(
+        "actions",
+        _(
+            "Actions the missions agreed on their findings, followed until done or dropped "
+            "(docs/actions.md)."
+        ),
+        (
+            Column("action_id", _("Stable number of the action.")),
+            _MISSION,
+            Column("agreed_in", _("Quarter whose findings the action was agreed on.")),
+            Column("dimension", _("Dimension code the action addresses.")),
+            Column(
+                "indicators",
+                _("Codes of the flagged indicators it addresses; empty: the whole dimension."),
+            ),
+            Column("barriers", _("Codes of the barrier tags it addresses.")),
+            Column("description", _("What will be done (typed by the focal point).")),
+            Column("owner", _("Office or post that owns the action.")),
+            Column("owner_user", _("User of the mission who owns it, if named.")),
+            Column("due", _("Quarter by which it is due, e.g. 2026-Q4.")),
+            Column("status", _("planned, in_progress, done or dropped.")),
+            Column("dropped_reason", _("Why it was dropped.")),
+            Column(
+                "overdue",
+                _("TRUE when the due quarter has passed and it is neither done nor dropped."),
+            ),
+            Column("last_note_on", _("Date of the latest progress note.")),
+            Column("last_note", _("The latest progress note.")),
+        ),
+        rows.action_rows,
+        rows.action_count,
+    ),
 )
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
         name="mission_scorecard",
     ),
     path("briefing-pack/", views.briefing_pack_export, name="briefing_pack"),
+    path("briefing-deck/", views.briefing_deck_export, name="briefing_deck"),
     path("data/", views.data_export, name="data"),
     path("jobs/<int:job_id>/", views.job_detail, name="job"),
     path("jobs/<int:job_id>/status/", views.job_status, name="status"),

@@ -25,9 +25,10 @@ from django.views.decorators.http import require_POST
 from dashboards.selectors import period_latest_scored
 from exports import permissions
 from exports.figure_renderer import browser_found, missing_browser_message
-from exports.forms import BriefingPackForm, DataExportForm, ScorecardForm
+from exports.forms import BriefingDeckForm, BriefingPackForm, DataExportForm, ScorecardForm
 from exports.models import ExportJob, ExportKind, ExportStatus
 from exports.selectors import (
+    export_deck_mission_choices,
     export_job_get_for_user,
     export_jobs_all,
     export_jobs_of_user,
@@ -68,6 +69,14 @@ def _index_context(request: HttpRequest, **forms) -> dict:
             forms.get("briefing_form") or BriefingPackForm(missions=missions, initial=initial)
         )
         if can_brief
+        else None,
+        "deck_form": (
+            forms.get("deck_form")
+            or BriefingDeckForm(
+                missions=export_deck_mission_choices(user=request.user), initial=initial
+            )
+        )
+        if permissions.can_export_briefing_deck(request.user)
         else None,
         "data_form": forms.get("data_form") or DataExportForm(missions=missions),
         "can_export": missions.exists(),
@@ -146,6 +155,29 @@ def briefing_pack_export(request: HttpRequest) -> HttpResponse:
             return redirect("exports:job", job.pk)
     return render(
         request, "exports/index.html", _index_context(request, briefing_form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def briefing_deck_export(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_export_briefing_deck(request.user):
+        raise PermissionDenied
+    form = BriefingDeckForm(request.POST, missions=export_deck_mission_choices(user=request.user))
+    if form.is_valid():
+        try:
+            job = export_job_request(
+                by=request.user,
+                kind=ExportKind.BRIEFING_DECK,
+                mission_ids=[m.pk for m in form.cleaned_data["missions"]],
+                period_id=form.cleaned_data["period"].pk,
+            )
+        except ExportError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("exports:job", job.pk)
+    return render(
+        request, "exports/index.html", _index_context(request, deck_form=form), status=400
     )
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from actions.models import Action
+from actions.selectors import action_is_overdue, open_actions_for_mission
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -37,8 +39,10 @@ from dashboards.types import CycleBoard, PeriodRef
 from exports.models import ExportJob, ExportStatus
 from exports.selectors import export_jobs_of_user
 from missions.models import Membership, MembershipRole, Mission, Period
+from missions.periods import quarter_of
 from missions.roles import ANALYST_GROUP, Account, User
 from missions.selectors import mission_list_visible_to, period_current
+from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator
 from scoring.flags import OVER_INTEGRATION, SHORTFALL
 from scoring.method import METHOD_VERSION_LABEL
@@ -172,6 +176,49 @@ def changes_since(*, user: Account, since: datetime.datetime | None) -> list[Cha
     return changes
 
 
+@dataclass(frozen=True)
+class ActionAgreed:
+    action: Action
+    indicator_codes: tuple[str, ...]  # those the user answers
+
+
+def actions_agreed_since(*, user: Account, since: datetime.datetime | None) -> list[ActionAgreed]:
+    """Actions agreed since ``since`` in the user's missions on indicators their components
+    answer (a dimension-wide action counts when the dimension asks them anything). Three
+    queries."""
+    if since is None:
+        return []
+    components: dict[int, set[str]] = {}
+    for mission_id, component in Membership.objects.filter(
+        user=user, role=MembershipRole.RESPONDENT
+    ).values_list("mission_id", "component"):
+        components.setdefault(mission_id, set()).add(component)
+    if not components:
+        return []
+    actions = list(
+        Action.objects.filter(mission_id__in=components, created_at__gt=since)
+        .select_related("mission", "assessment__period")
+        .order_by("-created_at")
+    )
+    asked: dict[tuple[int, str], list[tuple[str, list[str]]]] = {}
+    for questionnaire_id, code, dimension_code, applies_to in Indicator.objects.filter(
+        questionnaire_id__in={a.assessment.questionnaire_id for a in actions}
+    ).values_list("questionnaire_id", "code", "dimension__code", "applies_to"):
+        asked.setdefault((questionnaire_id, dimension_code), []).append((code, applies_to))
+    agreed = []
+    for action in actions:
+        indicators = asked.get((action.assessment.questionnaire_id, action.dimension_code), [])
+        theirs = tuple(
+            code
+            for code, applies_to in indicators
+            if any(applies_to_component(applies_to, c) for c in components[action.mission_id])
+            and (not action.indicator_codes or code in action.indicator_codes)
+        )
+        if theirs:
+            agreed.append(ActionAgreed(action=action, indicator_codes=theirs))
+    return agreed
+
+
 # --- Focal point ----------------------------------------------------------------------------
 
 
@@ -197,6 +244,12 @@ class IndicatorFinding:
     distance: float | None
 
 
+@dataclass(frozen=True)
+class ActionDue:
+    action: Action
+    overdue: bool
+
+
 @dataclass
 class FocalPointMission:
     mission: Mission
@@ -212,6 +265,8 @@ class FocalPointMission:
     blocked_by: list[str] = field(default_factory=list)
     previous_period: str = ""
     previous_findings: list[IndicatorFinding] = field(default_factory=list)
+    # Open actions due this quarter or earlier (overdue), oldest agreement first.
+    actions_due: list[ActionDue] = field(default_factory=list)
 
     @property
     def bands_at_default(self) -> int:
@@ -322,6 +377,11 @@ def focal_point_missions(
             entry.blocked_by = [c.label for c in entry.components if not c.complete]
             entry.ready_to_submit = not entry.blocked_by and bool(entry.components)
         entry.previous_period, entry.previous_findings = _previous_findings(assessment)
+        entry.actions_due = [
+            ActionDue(action=action, overdue=action_is_overdue(action, today=today))
+            for action in open_actions_for_mission(mission=mission)
+            if (action.due_year, action.due_quarter) <= quarter_of(today)
+        ]
     return result
 
 

@@ -35,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if MembershipRole.RESPONDENT in roles:
         context["tasks"] = selectors.respondent_tasks(user=user)
+        context["actions_agreed"] = selectors.actions_agreed_since(user=user, since=since)
     if MembershipRole.FOCAL_POINT in roles:
         context["focal_missions"] = selectors.focal_point_missions(user=user)
     if is_analyst or is_administrator:

@@ -20,6 +20,12 @@ BEAT_SCHEDULE = {
         "schedule": 900.0,
         "options": {"expires": 850},
     },
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.webhook_deliveries_sweeper",
+        # Webhook deliveries whose message never reached a worker (Redis down) are re-sent.
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "security-log-purge": {
         "task": "security.tasks.security_log_purge",
         "schedule": 24 * 3600.0,

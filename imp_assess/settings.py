@@ -21,6 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from imp_assess.env import env_bool, env_email_url, env_int, env_list, env_str
 
+# python-pptx (the briefing deck) brings lxml, with which openpyxl would write every XLSX cell
+# through lxml and skip the data export's fast row path (exports/xlsx.py): 2.7 times slower.
+# openpyxl reads this when first imported, so it is set before any app loads.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -72,10 +77,16 @@ INSTALLED_APPS = [
     "questionnaires",
     "assessments",
     "scoring",
+    "actions",
     "dashboards",
     "exports",
     "security",
     "home",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    "webhooks",
     "demo",
 ]
 
@@ -374,6 +385,61 @@ if EXPORT_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
 # Keep one headless chromium (Plotly's kaleido) running per process once a figure was
 # rendered, so the next scorecard does not pay its start-up (about two seconds).
 EXPORT_FIGURE_PROCESS_KEEP_ALIVE = env_bool("EXPORT_FIGURE_PROCESS_KEEP_ALIVE", default=True)
+
+# --- The read-only REST API (api/, docs/api.md) and webhooks (webhooks/) ---------------------
+# Requests per minute (or /hour, /day) for one personal access token (or one signed-in user);
+# counted in the default cache: Redis in production, local memory in the embedded default.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(
+        f"API_THROTTLE_RATE={API_THROTTLE_RATE!r} is not a rate like 600/min or 10000/day."
+    )
+API_PAGE_SIZE_MAX = 1000
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "api.renderers.CSVRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": "format",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "imp-assess API",
+    "DESCRIPTION": "Read-only access to missions, quarters, questionnaires, assessments and "
+    "scores for analysts' tools (docs/api.md). Authenticate with a personal access token: "
+    "`Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No deep links: they would put a link inside each operation's button (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": False},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# Webhooks: attempts per event and receiver (the first and the retries, with exponential
+# backoff from WEBHOOK_RETRY_BACKOFF seconds), the timeout of one POST, and how many events in
+# a row may fail (every attempt) before the webhook is switched off.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5, minimum=1)
+WEBHOOK_RETRY_BACKOFF = env_int("WEBHOOK_RETRY_BACKOFF", 30, minimum=0)
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 5, minimum=1)
+# Only for tests and development: also accept http:// URLs on this machine (127.0.0.1).
+WEBHOOK_ALLOW_LOCAL_HTTP = env_bool("WEBHOOK_ALLOW_LOCAL_HTTP", default=False)
+# The address the application is reached at, for the links in webhook events.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -42,9 +42,11 @@ urlpatterns = [
     ),
     path("questionnaires/", include("questionnaires.urls")),
     path("assessments/", include("assessments.urls")),
+    path("actions/", include("actions.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("exports/", include("exports.urls")),
     path("security/", include("security.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

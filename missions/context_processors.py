@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from missions.roles import user_is_administrator, user_is_analyst
+from missions.roles import user_is_administrator, user_is_analyst, user_sees_all_missions
 from missions.selectors import mission_list_visible_to, mission_memberships_for_user
 
 # The navigation's sections: which one a page belongs to, from its URL's namespace and name.
 NAV_SECTIONS = {
     "home": "home",
     "assessments": "assessments",
+    "actions": "assessments",  # an action belongs to its mission's assessments
     "dashboards": "dashboards",
     "exports": "exports",
     "questionnaire_list": "reference",
@@ -29,11 +30,20 @@ def _nav_section(request: HttpRequest) -> str:
 def navigation(request: HttpRequest) -> dict:
     """Role flags for the navigation, the demo-data marker and the classification."""
     user = request.user
+    # One row per membership: whether its mission is a demo one.
+    member_of = list(
+        mission_memberships_for_user(user=user).values_list("mission__is_demo", flat=True)
+    )
     return {
         "nav_is_analyst": user_is_analyst(user),
         "nav_is_administrator": user_is_administrator(user),
-        "nav_has_missions": mission_memberships_for_user(user=user).exists(),
+        "nav_has_missions": bool(member_of),
         "nav_section": _nav_section(request),
-        "demo_data_shown": mission_list_visible_to(user=user).filter(is_demo=True).exists(),
+        # Mission staff see only their missions: the membership query answers both questions.
+        "demo_data_shown": (
+            mission_list_visible_to(user=user).filter(is_demo=True).exists()
+            if user_sees_all_missions(user)
+            else any(member_of)
+        ),
         "classification_marking": settings.CLASSIFICATION_MARKING,
     }

@@ -8,6 +8,7 @@ happened to the barrier and enabler tags and the glossary.
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,7 @@ class ChangeKind(enum.StrEnum):
     GLOSSARY_ADDED = "glossary term added"
     GLOSSARY_REMOVED = "glossary term removed"
     GLOSSARY_CHANGED = "glossary term changed"
+    TRANSLATION_CHANGED = "translation changed"
 
     @property
     def label(self) -> str:
@@ -78,6 +80,7 @@ _CHANGE_LABELS = {
     ChangeKind.GLOSSARY_ADDED: _("glossary term added"),
     ChangeKind.GLOSSARY_REMOVED: _("glossary term removed"),
     ChangeKind.GLOSSARY_CHANGED: _("glossary term changed"),
+    ChangeKind.TRANSLATION_CHANGED: _("translation changed"),
 }
 
 
@@ -111,7 +114,9 @@ def _sourcing_changes(before: SourcedSpec, after: SourcedSpec) -> str:
 
 def _questionnaire_changes(old: QuestionnaireSpec, new: QuestionnaireSpec) -> list[Change]:
     changed = [
-        name for name in ("title", "description") if getattr(old, name) != getattr(new, name)
+        name
+        for name in ("title", "description", "languages")
+        if getattr(old, name) != getattr(new, name)
     ]
     if not changed:
         return []
@@ -266,6 +271,35 @@ def _glossary_changes(old: QuestionnaireSpec, new: QuestionnaireSpec) -> list[Ch
     return changes
 
 
+def _items_by_key(spec: QuestionnaireSpec) -> dict[str, Any]:
+    """Every item with texts, by its stable key: the file's code, dimension, indicator and
+    tag codes, glossary terms."""
+    items: dict[str, Any] = {spec.code: spec}
+    items |= {dim.code: dim for dim in spec.dimensions}
+    items |= {ind.code: ind for _, ind in spec.indicators()}
+    items |= {tag.code: tag for _, _, tag in spec.tags()}
+    items |= {entry.term: entry for entry in spec.glossary}
+    return items
+
+
+def _translation_changes(old: QuestionnaireSpec, new: QuestionnaireSpec) -> list[Change]:
+    """Items kept in both versions whose translations changed, e.g. "fr: rubric.3, statement"."""
+    changes = []
+    old_items, new_items = _items_by_key(old), _items_by_key(new)
+    for key in old_items.keys() & new_items.keys():
+        before, after = old_items[key].translations, new_items[key].translations
+        parts = []
+        for language in sorted(before.keys() | after.keys()):
+            was = before[language].flat() if language in before else {}
+            now = after[language].flat() if language in after else {}
+            fields = sorted(f for f in was.keys() | now.keys() if was.get(f, "") != now.get(f, ""))
+            if fields:
+                parts.append(f"{language}: {', '.join(fields)}")
+        if parts:
+            changes.append(Change(ChangeKind.TRANSLATION_CHANGED, key, "; ".join(parts)))
+    return changes
+
+
 def questionnaire_diff(old: QuestionnaireSpec, new: QuestionnaireSpec) -> list[Change]:
     """Every change from ``old`` to ``new``, sorted by code then kind."""
     changes = (
@@ -274,5 +308,6 @@ def questionnaire_diff(old: QuestionnaireSpec, new: QuestionnaireSpec) -> list[C
         + _indicator_changes(old, new)
         + _tag_changes(old, new)
         + _glossary_changes(old, new)
+        + _translation_changes(old, new)
     )
     return sorted(changes, key=lambda change: (change.code, change.kind.value))

@@ -6,7 +6,7 @@ import yaml
 from openpyxl import Workbook
 
 from imp_assess.cells import cell_text
-from questionnaires.spec import QuestionnaireSpec, SpecInvalid, spec_from_data
+from questionnaires.spec import QuestionnaireSpec, SpecInvalid, spec_from_data, translatable_items
 from questionnaires.steps import STEP_NAMES
 
 
@@ -118,7 +118,36 @@ def spec_to_xlsx(spec: QuestionnaireSpec, path: Path) -> None:
             glossary.append(
                 [entry.term, entry.definition, entry.basis, entry.source, entry.quote, entry.note]
             )
+    rows = translation_rows(spec)
+    if rows:
+        # One row per text, English beside each other language, for translation reviewers.
+        languages = sorted(
+            {lang for _, item in translatable_items(spec) for lang in item.translations}
+        )
+        translations = _SafeSheet(workbook.create_sheet("Translations"))
+        translations.append(["Item", "Field", "English", *languages])
+        for item, field, english, texts in rows:
+            translations.append(
+                [item, field, english, *(texts.get(lang, "") for lang in languages)]
+            )
     workbook.save(path)
+
+
+def translation_rows(spec: QuestionnaireSpec) -> list[tuple[str, str, str, dict[str, str]]]:
+    """(item, field, English text, {language: text}) for every translatable text, once the
+    file has translations at all; empty for an English-only version."""
+    items = list(translatable_items(spec))
+    if not any(item.translations for _, item in items):
+        return []
+    rows = []
+    for location, item in items:
+        done = {lang: texts.flat() for lang, texts in item.translations.items()}
+        for field, english in item.texts().items():
+            if english:
+                rows.append(
+                    (location, field, english, {k: v.get(field, "") for k, v in done.items()})
+                )
+    return rows
 
 
 def _answered_by(applies_to: list[str]) -> str:

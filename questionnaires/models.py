@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.steps import STEP_NAMES
+from questionnaires.translations import SOURCE_LANGUAGE, text_in
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -62,11 +63,34 @@ class QuestionnaireStatus(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
-class Questionnaire(models.Model):
+def _source_language_only() -> list[str]:
+    return [SOURCE_LANGUAGE]
+
+
+class Translatable(models.Model):
+    """An item whose texts may exist in other languages than English.
+
+    ``text(field)`` is the one way pages, exports and the API read a text: in the active
+    language when the version has it, in English otherwise (``questionnaires.translations``).
+    """
+
+    # {"fr": {"statement": "…", "rubric_1": "…"}}: keyed by language, then by field name.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def text(self, field: str, language: str | None = None) -> str:
+        return text_in(self.translations, field, getattr(self, field), language)
+
+
+class Questionnaire(Translatable):
     code = models.SlugField(_("code"), max_length=40)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # The languages every text is complete in (the file's ``languages``); English first.
+    languages = models.JSONField(_("languages"), default=_source_language_only)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -92,7 +116,7 @@ class Questionnaire(models.Model):
         return self.status == QuestionnaireStatus.DRAFT
 
 
-class Dimension(models.Model):
+class Dimension(Translatable):
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="dimensions"
     )
@@ -128,7 +152,7 @@ class Dimension(models.Model):
         return f"{self.code} — {self.title}"
 
 
-class Indicator(_Sourced, models.Model):
+class Indicator(_Sourced, Translatable):
     # Denormalised from the dimension so that codes are unique per version.
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="indicators"
@@ -204,10 +228,10 @@ class Indicator(_Sourced, models.Model):
 
     @property
     def rubric(self) -> "list[tuple[int, StrOrPromise, str]]":
-        """(step, step name, description) for the five steps, in order."""
+        """(step, step name, description) for the five steps, in order, in the active
+        language."""
         return [
-            (step.value, step.label, getattr(self, f"rubric_{step.value}"))
-            for step in IntegrationStep
+            (step.value, step.label, self.text(f"rubric_{step.value}")) for step in IntegrationStep
         ]
 
 
@@ -216,7 +240,7 @@ class TagKind(models.TextChoices):
     ENABLER = "enabler", _("Enabler")
 
 
-class DimensionTag(_Sourced, models.Model):
+class DimensionTag(_Sourced, Translatable):
     """A barrier or enabler respondents may tag on a dimension (fixed list per version)."""
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="tags")
@@ -243,7 +267,7 @@ class DimensionTag(_Sourced, models.Model):
         return f"{self.code}: {self.label}"
 
 
-class GlossaryTerm(_Sourced, models.Model):
+class GlossaryTerm(_Sourced, Translatable):
     """A term respondents meet (IMTF, ISF, DSRSG/RC/HC …), defined per questionnaire version."""
 
     questionnaire = models.ForeignKey(

@@ -1,6 +1,6 @@
 """Reads of questionnaire definitions."""
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.db.models import Prefetch, QuerySet
 
@@ -14,18 +14,26 @@ from questionnaires.models import (
     Questionnaire,
     QuestionnaireStatus,
     TagKind,
+    Translatable,
 )
 from questionnaires.spec import (
     Basis,
     DimensionSpec,
     FileRules,
     GlossarySpec,
+    GlossaryTexts,
     IndicatorSpec,
+    IndicatorTexts,
     QuestionnaireSpec,
     Sourcing,
     TagSpec,
+    TagTexts,
     TargetSpec,
+    TitledTexts,
 )
+from questionnaires.translations import text_in
+
+T = TypeVar("T", TitledTexts, TagTexts, GlossaryTexts, IndicatorTexts)
 
 
 def questionnaires_visible_to(*, user: User) -> QuerySet[Questionnaire]:
@@ -83,6 +91,14 @@ def _sourcing(item: Indicator | DimensionTag | GlossaryTerm) -> Sourcing:
     }
 
 
+def _texts(item: Translatable, texts: type[T]) -> dict[str, T]:
+    """An item's stored translations as the file's per-language texts."""
+    return {
+        language: texts.from_stored(fields)
+        for language, fields in (item.translations or {}).items()
+    }
+
+
 def _indicator_spec(indicator: Indicator) -> IndicatorSpec:
     target = None
     if indicator.target_min is not None and indicator.target_max is not None:
@@ -96,6 +112,7 @@ def _indicator_spec(indicator: Indicator) -> IndicatorSpec:
         statement=indicator.statement,
         guidance=indicator.guidance,
         rubric={step: getattr(indicator, f"rubric_{step}") for step in range(1, 6)},
+        translations=_texts(indicator, IndicatorTexts),
         **_sourcing(indicator),
     )
 
@@ -113,13 +130,24 @@ def questionnaire_spec(*, questionnaire: Questionnaire) -> QuestionnaireSpec:
                 description=dim.description,
                 default_target_step=dim.default_target_step,
                 weight=dim.weight,
+                translations=_texts(dim, TitledTexts),
                 barrier_tags=[
-                    TagSpec(code=t.code, label=t.label, **_sourcing(t))
+                    TagSpec(
+                        code=t.code,
+                        label=t.label,
+                        translations=_texts(t, TagTexts),
+                        **_sourcing(t),
+                    )
                     for t in tags
                     if t.kind == TagKind.BARRIER
                 ],
                 enabler_tags=[
-                    TagSpec(code=t.code, label=t.label, **_sourcing(t))
+                    TagSpec(
+                        code=t.code,
+                        label=t.label,
+                        translations=_texts(t, TagTexts),
+                        **_sourcing(t),
+                    )
                     for t in tags
                     if t.kind == TagKind.ENABLER
                 ],
@@ -129,10 +157,17 @@ def questionnaire_spec(*, questionnaire: Questionnaire) -> QuestionnaireSpec:
     return QuestionnaireSpec(
         code=loaded.code,
         version=loaded.version,
+        languages=list(loaded.languages),
         title=loaded.title,
         description=loaded.description,
+        translations=_texts(loaded, TitledTexts),
         glossary=[
-            GlossarySpec(term=entry.term, definition=entry.definition, **_sourcing(entry))
+            GlossarySpec(
+                term=entry.term,
+                definition=entry.definition,
+                translations=_texts(entry, GlossaryTexts),
+                **_sourcing(entry),
+            )
             for entry in loaded.glossary.all()
         ],
         dimensions=dimensions,
@@ -204,6 +239,17 @@ def questionnaire_has_mission_level_indicators(*, questionnaire: Questionnaire) 
             "applies_to", flat=True
         )
     )
+
+
+def texts_by_code(
+    queryset: QuerySet[Dimension] | QuerySet[Indicator] | QuerySet[DimensionTag],
+    field: str,
+    language: str | None = None,
+) -> dict[str, str]:
+    """Code → ``field`` in the active language (English where no translation exists), for
+    pages and exports that read texts by code rather than as objects."""
+    rows = queryset.values_list("code", field, "translations")
+    return {code: text_in(translations, field, text, language) for code, text, translations in rows}
 
 
 def questionnaire_dimension(*, questionnaire: Questionnaire, code: str) -> Dimension | None:

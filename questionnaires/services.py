@@ -2,7 +2,7 @@
 
 import enum
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -48,6 +48,11 @@ def _sourcing(item: SourcedSpec) -> dict[str, str]:
     }
 
 
+def _translations(item: Any) -> dict[str, dict[str, str]]:
+    """An item's translations as its ``translations`` field stores them."""
+    return {language: texts.stored() for language, texts in item.translations.items()}
+
+
 def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> None:
     dimensions = Dimension.objects.bulk_create(
         Dimension(
@@ -59,6 +64,7 @@ def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> 
             default_target_step=cast(int, dim.default_target_step),
             weight=dim.weight,
             order=order,
+            translations=_translations(dim),
         )
         for order, dim in enumerate(spec.dimensions, start=1)
     )
@@ -79,6 +85,7 @@ def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> 
                     target_min=ind.target.min if ind.target else None,
                     target_max=ind.target.max if ind.target else None,
                     order=order,
+                    translations=_translations(ind),
                     **_sourcing(ind),
                     **{f"rubric_{step}": text for step, text in ind.rubric.items()},
                 )
@@ -94,6 +101,7 @@ def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> 
                     code=t.code,
                     label=t.label,
                     order=order,
+                    translations=_translations(t),
                     **_sourcing(t),
                 )
                 for order, t in enumerate(items, start=1)
@@ -106,6 +114,7 @@ def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> 
             term=entry.term,
             definition=entry.definition,
             order=order,
+            translations=_translations(entry),
             **_sourcing(entry),
         )
         for order, entry in enumerate(spec.glossary, start=1)
@@ -140,14 +149,20 @@ def questionnaire_load(*, spec: QuestionnaireSpec, publish: bool = False) -> Loa
             return LoadResult(existing, LoadAction.UNCHANGED)
         _ensure_editable(existing)
         existing.title, existing.description = spec.title, spec.description
-        existing.save(update_fields=["title", "description"])
+        existing.languages, existing.translations = list(spec.languages), _translations(spec)
+        existing.save(update_fields=["title", "description", "languages", "translations"])
         existing.dimensions.all().delete()
         existing.glossary.all().delete()
         _store_content(questionnaire=existing, spec=spec)
         questionnaire, action = existing, LoadAction.UPDATED
     else:
         questionnaire = Questionnaire.objects.create(
-            code=spec.code, version=spec.version, title=spec.title, description=spec.description
+            code=spec.code,
+            version=spec.version,
+            title=spec.title,
+            description=spec.description,
+            languages=list(spec.languages),
+            translations=_translations(spec),
         )
         _store_content(questionnaire=questionnaire, spec=spec)
         action = LoadAction.CREATED
@@ -196,6 +211,8 @@ def questionnaire_clone(*, questionnaire: Questionnaire) -> Questionnaire:
         version=latest + 1,
         title=questionnaire.title,
         description=questionnaire.description,
+        languages=list(questionnaire.languages),
+        translations=questionnaire.translations,
     )
     _store_content(questionnaire=draft, spec=spec)
     return draft

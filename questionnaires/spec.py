@@ -17,6 +17,7 @@ Two generations of the format load side by side:
 """
 
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_DOWN, Decimal
 from typing import Annotated, Any, ClassVar, Final, Literal, TypedDict
@@ -33,6 +34,7 @@ from pydantic import (
 
 from questionnaires.applicability import applies_to_problems
 from questionnaires.steps import STEPS
+from questionnaires.translations import SOURCE_LANGUAGE, language_name
 
 DIMENSION_CODES = ("LEAD", "POL", "HUM", "RES", "PLAN", "PART", "OWN", "ACC", "MS")
 COHERENCE_LEVELS = ("policy_strategic", "operational_programmatic", "administrative")
@@ -52,6 +54,7 @@ class Sourcing(TypedDict):
 
 
 Text = Annotated[str, Field(min_length=1)]
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[a-z0-9]+)?$")]
 Weight = Annotated[Decimal, Field(max_digits=6, decimal_places=3)]
 SourceText = Annotated[str, Field(max_length=300)]
 
@@ -84,6 +87,84 @@ class FileRules:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class _TextsSpec(_Strict):
+    """One item's texts in one other language. Every field may be missing here: which texts a
+    language must have is a file-wide rule (``translation_gaps``), not a per-item one."""
+
+    def as_data(self) -> dict[str, Any]:
+        return {key: value for key, value in self.model_dump().items() if value}
+
+    def flat(self) -> dict[str, str]:
+        """The texts keyed as the English item's ``texts()`` keys them."""
+        return {key: value for key, value in self.model_dump().items() if isinstance(value, str)}
+
+    def stored(self) -> dict[str, str]:
+        """The non-empty texts keyed by model field name, as ``translations`` stores them."""
+        return {
+            _MODEL_FIELD.get(key, key).replace("rubric.", "rubric_"): text
+            for key, text in self.flat().items()
+            if text
+        }
+
+    @classmethod
+    def from_stored(cls, fields: dict[str, str]) -> Any:
+        data: dict[str, Any] = {}
+        for name, text in fields.items():
+            if name.startswith("rubric_"):
+                data.setdefault("rubric", {})[int(name.removeprefix("rubric_"))] = text
+            else:
+                data[_FILE_KEY.get(name, name)] = text
+        return cls.model_validate(data)
+
+
+# The file's ``note`` is the model's ``basis_note``; every other text has the same name.
+_MODEL_FIELD = {"note": "basis_note"}
+_FILE_KEY = {field: key for key, field in _MODEL_FIELD.items()}
+
+
+class TitledTexts(_TextsSpec):
+    """A questionnaire's or a dimension's title and description."""
+
+    title: str = ""
+    description: str = ""
+
+
+class TagTexts(_TextsSpec):
+    label: Annotated[str, Field(max_length=200)] = ""
+    note: str = ""
+
+
+class GlossaryTexts(_TextsSpec):
+    term: Annotated[str, Field(max_length=80)] = ""
+    definition: str = ""
+    note: str = ""
+
+
+class IndicatorTexts(_TextsSpec):
+    statement: str = ""
+    guidance: str = ""
+    rubric: dict[int, str] = {}
+    note: str = ""
+
+    @field_validator("rubric")
+    @classmethod
+    def _steps(cls, rubric: dict[int, str]) -> dict[int, str]:
+        outside = sorted(step for step in rubric if step not in STEPS)
+        if outside:
+            raise ValueError(f"step {', '.join(map(str, outside))} outside 1–5")
+        return {step: rubric[step] for step in STEPS if rubric.get(step)}
+
+    def flat(self) -> dict[str, str]:
+        rubric = {f"rubric.{step}": text for step, text in self.rubric.items()}
+        return super().flat() | rubric
+
+
+def _texts_data(translations: Mapping[str, _TextsSpec]) -> dict[str, Any]:
+    if not translations:
+        return {}
+    return {"translations": {lang: texts.as_data() for lang, texts in translations.items()}}
 
 
 class SourcedSpec(_Strict):
@@ -154,20 +235,30 @@ class SourcedSpec(_Strict):
 class TagSpec(SourcedSpec):
     code: Annotated[str, Field(min_length=1, max_length=40)]
     label: Annotated[str, Field(min_length=1, max_length=200)]
+    translations: dict[LanguageCode, TagTexts] = {}
     # v1 tags had no source; once the file quotes the report, report-based tags need both.
     _source_required_for_report: ClassVar[bool] = False
 
     def as_data(self) -> dict[str, Any]:
-        return {"code": self.code, "label": self.label, **self._source_data()}
+        data = {"code": self.code, "label": self.label, **self._source_data()}
+        return data | _texts_data(self.translations)
+
+    def texts(self) -> dict[str, str]:
+        return {"label": self.label, "note": self.note}
 
 
 class GlossarySpec(SourcedSpec):
     term: Annotated[str, Field(min_length=1, max_length=80)]
     definition: Text
+    translations: dict[LanguageCode, GlossaryTexts] = {}
     _quote_always_required: ClassVar[bool] = True
 
     def as_data(self) -> dict[str, Any]:
-        return {"term": self.term, "definition": self.definition, **self._source_data()}
+        data = {"term": self.term, "definition": self.definition, **self._source_data()}
+        return data | _texts_data(self.translations)
+
+    def texts(self) -> dict[str, str]:
+        return {"term": self.term, "definition": self.definition, "note": self.note}
 
 
 class TargetSpec(_Strict):
@@ -201,6 +292,7 @@ class IndicatorSpec(SourcedSpec):
     statement: Text
     guidance: Text
     rubric: dict[int, Text]
+    translations: dict[LanguageCode, IndicatorTexts] = {}
 
     @field_validator("coherence_level")
     @classmethod
@@ -264,7 +356,11 @@ class IndicatorSpec(SourcedSpec):
         data |= {"statement": self.statement, "guidance": self.guidance}
         data |= self._source_data()
         data["rubric"] = dict(self.rubric)
-        return data
+        return data | _texts_data(self.translations)
+
+    def texts(self) -> dict[str, str]:
+        rubric = {f"rubric.{step}": text for step, text in self.rubric.items()}
+        return {"statement": self.statement, "guidance": self.guidance, **rubric, "note": self.note}
 
 
 def derived_target_step(indicators: list[IndicatorSpec]) -> int:
@@ -305,6 +401,7 @@ class DimensionSpec(_Strict):
     barrier_tags: list[TagSpec] = []
     enabler_tags: list[TagSpec] = []
     indicators: Annotated[list[IndicatorSpec], Field(min_length=1)]
+    translations: dict[LanguageCode, TitledTexts] = {}
 
     @field_validator("code")
     @classmethod
@@ -349,6 +446,7 @@ class DimensionSpec(_Strict):
             "code": self.code,
             "title": self.title,
             "description": self.description,
+            **_texts_data(self.translations),
         }
         if not self.target_step_is_derived:
             data["default_target_step"] = self.default_target_step
@@ -360,14 +458,36 @@ class DimensionSpec(_Strict):
         }
         return data
 
+    def texts(self) -> dict[str, str]:
+        return {"title": self.title, "description": self.description}
+
 
 class QuestionnaireSpec(_Strict):
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", max_length=40)]
     version: Annotated[int, Field(ge=1)]
+    # The languages every text of the version is complete in; the first is the language
+    # of the main texts (English, the language of the report's quotes).
+    languages: list[LanguageCode] = [SOURCE_LANGUAGE]
     title: Annotated[str, Field(min_length=1, max_length=200)]
     description: str = ""
+    translations: dict[LanguageCode, TitledTexts] = {}
     glossary: list[GlossarySpec] = []
     dimensions: Annotated[list[DimensionSpec], Field(min_length=1)]
+
+    @field_validator("languages")
+    @classmethod
+    def _source_language_first(cls, value: list[str]) -> list[str]:
+        if not value or value[0] != SOURCE_LANGUAGE:
+            raise ValueError(
+                f"the first language is {SOURCE_LANGUAGE}, the language of the main texts "
+                f"(e.g. languages: [{SOURCE_LANGUAGE}, fr])"
+            )
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
+        return value
+
+    def texts(self) -> dict[str, str]:
+        return {"title": self.title, "description": self.description}
 
     def indicators(self) -> list[tuple[DimensionSpec, IndicatorSpec]]:
         return [(dim, ind) for dim in self.dimensions for ind in dim.indicators]
@@ -384,12 +504,11 @@ class QuestionnaireSpec(_Strict):
     def as_data(self) -> dict[str, Any]:
         """Plain data for YAML in the file's own shape: weights as numbers, rubric steps as
         integers, and the v2 keys only where they hold something (a v1 file stays v1)."""
-        data: dict[str, Any] = {
-            "code": self.code,
-            "version": self.version,
-            "title": self.title,
-            "description": self.description,
-        }
+        data: dict[str, Any] = {"code": self.code, "version": self.version}
+        if self.languages != [SOURCE_LANGUAGE]:
+            data["languages"] = list(self.languages)
+        data |= {"title": self.title, "description": self.description}
+        data |= _texts_data(self.translations)
         if self.glossary:
             data["glossary"] = [entry.as_data() for entry in self.glossary]
         data["dimensions"] = [dim.as_data() for dim in self.dimensions]
@@ -475,6 +594,69 @@ def _duplicate_problems(raw: Any) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class TranslationGap:
+    """A text of the file with no translation in ``language``."""
+
+    language: str
+    location: str  # e.g. "dimensions[1] LEAD › indicators[2] LEAD-02"
+    field: str  # the file's key: "statement", "rubric.3", "note" …
+
+    def __str__(self) -> str:
+        where = f"{self.location} › translations › {self.language} › {self.field}"
+        return f"{where}: missing {language_name(self.language)} text"
+
+
+def translatable_items(spec: QuestionnaireSpec) -> Iterator[tuple[str, Any]]:
+    """(readable location, item) of every item with texts, in file order."""
+    yield "file", spec
+    for number, entry in enumerate(spec.glossary, start=1):
+        yield f"glossary[{number}] {entry.term}", entry
+    for d_number, dim in enumerate(spec.dimensions, start=1):
+        where = f"dimensions[{d_number}] {dim.code}"
+        yield where, dim
+        for key in ("barrier_tags", "enabler_tags"):
+            for number, tag in enumerate(getattr(dim, key), start=1):
+                yield f"{where} › {key}[{number}] {tag.code}", tag
+        for number, ind in enumerate(dim.indicators, start=1):
+            yield f"{where} › indicators[{number}] {ind.code}", ind
+
+
+def translation_gaps(spec: QuestionnaireSpec) -> dict[str, list[TranslationGap]]:
+    """Per language (each declared one, and each the file has some translation in), the
+    texts that have no translation yet. A declared language must have none (``spec_from_data``)."""
+    items = list(translatable_items(spec))
+    used = {lang for _, item in items for lang in item.translations}
+    gaps: dict[str, list[TranslationGap]] = {}
+    for language in [*spec.languages[1:], *sorted(used - set(spec.languages))]:
+        gaps[language] = []
+        for location, item in items:
+            texts = item.translations.get(language)
+            done = texts.flat() if texts is not None else {}
+            gaps[language].extend(
+                TranslationGap(language, location, field)
+                for field, english in item.texts().items()
+                if english and not done.get(field)
+            )
+    return gaps
+
+
+def translatable_count(spec: QuestionnaireSpec) -> int:
+    """How many texts a complete translation has (the quotes stay in English: citations)."""
+    items = translatable_items(spec)
+    return sum(1 for _, item in items for text in item.texts().values() if text)
+
+
+def _declared_language_problems(spec: QuestionnaireSpec) -> list[str]:
+    declared = ", ".join(spec.languages)
+    return [
+        f"{gap} (the file declares languages: {declared})"
+        for language, gaps in translation_gaps(spec).items()
+        if language in spec.languages
+        for gap in gaps
+    ]
+
+
 def spec_from_data(raw: Any) -> QuestionnaireSpec:
     """Validate parsed file content; raise ``SpecInvalid`` listing every problem."""
     problems: list[str] = []
@@ -486,6 +668,8 @@ def spec_from_data(raw: Any) -> QuestionnaireSpec:
             message = error["msg"].removeprefix("Value error, ")
             problems.append(f"{_describe_location(raw, error['loc'])}: {message}")
     problems.extend(_duplicate_problems(raw))
+    if spec is not None:
+        problems.extend(_declared_language_problems(spec))
     if problems or spec is None:
         raise SpecInvalid(problems)
     return spec

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from assessments.models import Assessment
 from missions.models import RESPONSE_SCOPE_CHOICES, MissionPhase
 from questionnaires.models import CoherenceLevel
+from questionnaires.selectors import texts_by_code
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL, method_number
 from scoring.method_v2 import MIN_COMPLETENESS, OVERRIDDEN_BAND
@@ -128,8 +129,8 @@ def assessment_scores(
     pending = requested is not None and (score_set is None or score_set.computed_at < requested)
     if score_set is None:
         return AssessmentScores(None, pending, [], [])
-    titles = dict(assessment.questionnaire.dimensions.values_list("code", "title"))
-    statements = dict(assessment.questionnaire.indicators.values_list("code", "statement"))
+    titles = texts_by_code(assessment.questionnaire.dimensions.all(), "title")
+    statements = texts_by_code(assessment.questionnaire.indicators.all(), "statement")
     component_labels = dict(RESPONSE_SCOPE_CHOICES)
     level_labels = dict(CoherenceLevel.choices)
     detail = score_set.detail

@@ -17,6 +17,7 @@ class EventKind(models.TextChoices):
     EXPORT = "export", _("Export")
     STATUS_CHANGE = "status_change", _("Status change")
     ROLE_CHANGE = "role_change", _("Role change")
+    API_TOKEN = "api_token", _("API token")
 
 
 class SecurityEvent(models.Model):

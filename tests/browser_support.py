@@ -313,11 +313,13 @@ def log_in(page, username: str, password: str) -> None:
 
 
 def log_out(page) -> None:
-    # The account menu (the username) holds "Log out"; on a phone it sits in the main menu.
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
-        toggler.click()
-        page.locator("#main-nav.show").wait_for()
-    page.locator("#account-menu").click()
+    # The product's pages hold "Log out" in the account menu (the username), inside the main
+    # menu on a phone; the Django admin's pages have their own button.
+    if page.locator("#account-menu").count():
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+            toggler.click()
+            page.locator("#main-nav.show").wait_for()
+        page.locator("#account-menu").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/accounts/login/**")

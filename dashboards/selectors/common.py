@@ -32,7 +32,14 @@ from missions.models import Mission, Period
 from missions.periods import quarter_previous
 from missions.roles import User
 from missions.selectors import mission_list_visible_to
-from questionnaires.models import Dimension, DimensionTag, Questionnaire, QuestionnaireStatus
+from questionnaires.models import (
+    Dimension,
+    DimensionTag,
+    Questionnaire,
+    QuestionnaireStatus,
+    TagKind,
+)
+from questionnaires.selectors import texts_by_code
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import ScoreSet
 
@@ -96,12 +103,9 @@ def dimension_catalogue() -> tuple[DimensionInfo, ...]:
     latest = Questionnaire.objects.filter(status=QuestionnaireStatus.PUBLISHED).order_by(
         F("published_at").desc(nulls_last=True), "-version"
     )
-    rows = (
-        Dimension.objects.filter(questionnaire=Subquery(latest.values("pk")[:1]))
-        .order_by("order")
-        .values_list("code", "title")
-    )
-    return tuple(DimensionInfo(code, title) for code, title in rows)
+    dimensions = Dimension.objects.filter(questionnaire=Subquery(latest.values("pk")[:1]))
+    titles = texts_by_code(dimensions.order_by("order"), "title")  # in the reader's language
+    return tuple(DimensionInfo(code, title) for code, title in titles.items())
 
 
 def with_unknown_codes(
@@ -115,11 +119,27 @@ def with_unknown_codes(
 
 def tag_labels() -> dict[str, str]:
     """Tag code -> label; codes are stable across versions and the newest wording wins."""
-    rows = DimensionTag.objects.order_by(
+    tags = DimensionTag.objects.order_by(
         F("dimension__questionnaire__published_at").asc(nulls_first=True),
         "dimension__questionnaire__version",
-    ).values_list("code", "label")
-    return dict(rows)
+    )
+    return texts_by_code(tags, "label")  # in the reader's language
+
+
+def barrier_choices() -> list[tuple[str, str]]:
+    """(code, "DIMENSION: label") of every barrier tag, newest wording, for a filter."""
+    tags = (
+        DimensionTag.objects.filter(kind=TagKind.BARRIER)
+        .select_related("dimension")
+        .order_by(
+            "dimension__order",
+            "order",
+            F("dimension__questionnaire__published_at").asc(nulls_first=True),
+        )
+    )
+    # In the reader's language, like every questionnaire text.
+    found = {tag.code: f"{tag.dimension.code}: {tag.text('label')}" for tag in tags}
+    return list(found.items())
 
 
 def plotted(score: float | None, sufficient: bool) -> float | None:

@@ -23,6 +23,7 @@ from exports.services.requesting import (
     export_scorecard_now,
 )
 from exports.services.running import build_export_file, export_job_run
+from exports.services.templates import deck_template_delete, deck_template_save
 
 __all__ = [
     "EXTENSIONS",
@@ -31,6 +32,8 @@ __all__ = [
     "SYSTEM_ACTOR",
     "ExportError",
     "build_export_file",
+    "deck_template_delete",
+    "deck_template_save",
     "export_job_create",
     "export_job_download_refused",
     "export_job_downloaded",

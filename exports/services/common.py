@@ -17,6 +17,10 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
     ExportKind.DATA_CSV: ("zip", "application/zip"),
+    ExportKind.BRIEFING_DECK: (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
 }
 
 

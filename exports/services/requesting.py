@@ -41,9 +41,14 @@ def _describe(kind: str, *, missions: list[Mission] | None, period: Period | Non
             "mission": missions[0].code,
             "quarter": period.label,
         }
-    if kind == ExportKind.BRIEFING_PACK:
+    if kind in (ExportKind.BRIEFING_PACK, ExportKind.BRIEFING_DECK):
         missions, period = cast(list[Mission], missions), cast(Period, period)
-        return _("Briefing pack %(quarter)s, %(n)d missions: %(codes)s") % {
+        template = (
+            _("Briefing pack %(quarter)s, %(n)d missions: %(codes)s")
+            if kind == ExportKind.BRIEFING_PACK
+            else _("Briefing deck %(quarter)s, %(n)d missions: %(codes)s")
+        )
+        return template % {
             "quarter": period.label,
             "n": len(missions),
             "codes": ", ".join(m.code for m in missions)[:200],
@@ -67,7 +72,17 @@ def _filename(
         return f"scorecard-{missions[0].code}-{period.label}.{extension}"
     if kind == ExportKind.BRIEFING_PACK:
         return f"briefing-pack-{cast(Period, period).label}.{extension}"
+    if kind == ExportKind.BRIEFING_DECK:
+        return f"briefing-deck-{cast(Period, period).label}.{extension}"
     return f"imp-assess-data-{now:%Y-%m-%d}.{extension}"
+
+
+def _may_make(by: User, kind: str) -> bool:
+    if kind == ExportKind.BRIEFING_PACK:
+        return permissions.can_export_briefing_pack(by)
+    if kind == ExportKind.BRIEFING_DECK:
+        return permissions.can_export_briefing_deck(by)
+    return True
 
 
 def export_job_create(
@@ -86,7 +101,7 @@ def export_job_create(
     """
     if kind not in ExportKind.values:
         raise ExportError(_("Unknown kind of export."))
-    visible = Mission.objects.all() if by is None else permissions.exportable_missions(by)
+    visible = Mission.objects.all() if by is None else permissions.job_missions(by, kind)
     missions: list[Mission] | None = None
     if mission_ids is not None:
         missions = list(visible.filter(pk__in=mission_ids).order_by("code"))
@@ -94,19 +109,19 @@ def export_job_create(
             raise PermissionDenied
     period = _period(period_id) if period_id is not None else None
     parameters: dict[str, Any] = {}
-    if kind in (ExportKind.SCORECARD, ExportKind.BRIEFING_PACK):
+    if kind in (ExportKind.SCORECARD, ExportKind.BRIEFING_PACK, ExportKind.BRIEFING_DECK):
         if period is None or not missions:
             raise ExportError(_("Choose a quarter and at least one mission."))
         if kind == ExportKind.SCORECARD and len(missions) != 1:
             raise ExportError(_("A scorecard is for one mission."))
-        if kind == ExportKind.BRIEFING_PACK:
-            if by is not None and not permissions.can_export_briefing_pack(by):
-                raise PermissionDenied
-            if len(missions) > settings.EXPORT_BRIEFING_MAX_MISSIONS:
-                raise ExportError(
-                    _("A briefing pack holds at most %(n)d missions.")
-                    % {"n": settings.EXPORT_BRIEFING_MAX_MISSIONS}
-                )
+        if by is not None and not _may_make(by, kind):
+            raise PermissionDenied
+        many = kind in (ExportKind.BRIEFING_PACK, ExportKind.BRIEFING_DECK)
+        if many and len(missions) > settings.EXPORT_BRIEFING_MAX_MISSIONS:
+            raise ExportError(
+                _("A briefing pack or deck holds at most %(n)d missions.")
+                % {"n": settings.EXPORT_BRIEFING_MAX_MISSIONS}
+            )
         parameters = {"mission_ids": [m.pk for m in missions], "period_id": period.pk}
     else:
         if by is not None and not permissions.can_export_anything(by):

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from exports import permissions
@@ -54,6 +54,14 @@ def _reader(job: ExportJob) -> Account | None:
     return job.created_by
 
 
+def requester_language(user: Account | None) -> str:
+    """The language the file is written in: the requester's own when their profile has one
+    (``user.profile.language``), else the site's default (``LANGUAGE_CODE``)."""
+    profile = getattr(user, "profile", None)
+    language = getattr(profile, "language", "") if profile is not None else ""
+    return str(language or settings.LANGUAGE_CODE)
+
+
 def _report_progress(job_id: int) -> Callable[[int], None]:
     def report(percent: int) -> None:
         ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
@@ -68,7 +76,7 @@ def _visible_mission_ids(job: ExportJob, reader: Account | None) -> list[int] | 
     requested: list[int] | None = job.parameters.get("mission_ids")
     if reader is None:  # (the job's author: None for a management command)
         return requested
-    visible = permissions.exportable_missions(reader)
+    visible = permissions.job_missions(reader, job.kind)
     if requested is None:
         scoped = permissions.data_scope_mission_ids(reader)
         return None if scoped is None else list(scoped)
@@ -111,7 +119,17 @@ def build_export_file(*, job: ExportJob, path: Path, progress: Progress) -> None
         raise ExportError(_("That quarter no longer exists."))
     if len(set(pdf_mission_ids)) != Mission.objects.filter(pk__in=pdf_mission_ids).count():
         raise ExportError(_("Some of these missions no longer exist."))
-    if job.kind == ExportKind.SCORECARD:
+    if job.kind == ExportKind.BRIEFING_DECK:
+        from exports.deck import briefing_deck_write
+
+        briefing_deck_write(
+            path=path,
+            user=reader,
+            mission_ids=pdf_mission_ids,
+            period_id=period_id,
+            progress=progress,
+        )
+    elif job.kind == ExportKind.SCORECARD:
         pdf.scorecard_pdf_write(
             path=path, user=reader, mission_id=pdf_mission_ids[0], period_id=period_id
         )
@@ -141,7 +159,8 @@ def export_job_run(*, job_id: int, destination: Path | None = None) -> ExportJob
     try:
         with tempfile.TemporaryDirectory(prefix="imp-assess-export-") as work:
             partial = Path(work) / f"{job.pk}.{extension}"
-            build_export_file(job=job, path=partial, progress=progress)
+            with translation.override(requester_language(job.created_by)):
+                build_export_file(job=job, path=partial, progress=progress)
             size = partial.stat().st_size
             if destination is not None:
                 shutil.move(partial, destination)  # across file systems too

@@ -7,7 +7,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from questionnaires.applicability import applies_to_labels
-from questionnaires.models import Indicator
+from questionnaires.models import Indicator, Translatable
 
 register = template.Library()
 
@@ -27,3 +27,10 @@ def target_band(indicator: Indicator) -> str:
     if low == high:
         return _("step %(step)s") % {"step": low}
     return _("steps %(low)s–%(high)s") % {"low": low, "high": high}
+
+
+@register.filter
+def localised(item: Translatable, field: str) -> str:
+    """``{{ indicator|localised:"statement" }}``: the text in the reader's language, English
+    where the version has no translation (``Translatable.text``)."""
+    return item.text(field)

@@ -59,6 +59,9 @@ EXPECTED = {
         "GET": [405, 405, 404, 404, 405, 405],
         "POST": [403, 400, 404, 404, 403, 400],
     },
+    # actions:create, recording an action: only once the assessment is submitted (this one is
+    # open); tests/actions/test_access.py has the matrix on a submitted one.
+    "create": {"GET": [403, 403, 404, 404, 403, 403], "POST": [403, 403, 404, 404, 403, 403]},
 }
 
 

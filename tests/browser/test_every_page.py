@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from actions.services import action_create
+from assessments.models import Assessment
 from exports.models import ExportJob, ExportKind, ExportStatus
 from tests.assessments.conftest import assessment_a, current_period  # noqa: F401 (fixtures)
 from tests.browser.conftest import log_in
@@ -41,6 +43,9 @@ PAGES = [
     ("dashboards:profile", "respondent_a"),  # the mission's own view, peers anonymous
     ("assessments:board", "focal_point_a"),
     ("assessments:activity", "focal_point_a"),
+    ("actions:create", "focal_point_a"),  # on an approved quarter (ARGUMENTS_FOR below)
+    ("actions:detail", "focal_point_a"),  # with its edit and note forms
+    ("actions:followup", "focal_point_a"),
     ("questionnaire_list", "analyst"),
     ("questionnaire_compare", "analyst"),
     ("questionnaire_detail", "analyst"),
@@ -50,11 +55,14 @@ PAGES = [
     ("dashboards:compare", "analyst"),
     ("dashboards:barriers", "analyst"),
     ("dashboards:evidence", "analyst"),
+    ("dashboards:actions", "analyst"),
     ("exports:index", "analyst"),
     ("exports:job", "analyst"),
     ("two_factor", "analyst"),
     ("account", "analyst"),
     ("password_confirm", "analyst"),
+    ("api:tokens", "analyst"),
+    ("api:docs", "analyst"),  # Swagger UI from drf-spectacular-sidecar's static files
 ]
 QUERIES = {"dashboards:evidence": "?dimension=LEAD&tag=LEAD-B-ROLES"}
 
@@ -82,10 +90,25 @@ NOT_PAGES = {
     "exports:scorecard": "POST only (a PDF download)",
     "exports:mission_scorecard": "a PDF download",
     "exports:briefing_pack": "POST only",
+    "exports:briefing_deck": "POST only (tests/exports/test_deck.py)",
     "exports:data": "POST only",
     "exports:status": "JSON polled by the job page",
     "exports:download": "a file download",
     "exports:retry": "POST only",
+    "api:token_revoke": "POST only",
+    "api:schema": "the OpenAPI document (YAML or JSON), read by the API reference page",
+    "api:missions": "JSON/CSV API (tests/api)",
+    "api:mission_peers": "JSON/CSV API (tests/api)",
+    "api:periods": "JSON/CSV API (tests/api)",
+    "api:questionnaires": "JSON/CSV API (tests/api)",
+    "api:questionnaire": "JSON API (tests/api)",
+    "api:assessments": "JSON/CSV API (tests/api)",
+    "api:dimension_scores": "JSON/CSV API (tests/api)",
+    "api:indicator_scores": "JSON/CSV API (tests/api)",
+    "api:coherence_scores": "JSON/CSV API (tests/api)",
+    "api:barriers": "JSON/CSV API (tests/api)",
+    "api:actions": "JSON/CSV API (tests/api)",
+    "actions:note_add": "POST only",
 }
 
 
@@ -123,6 +146,16 @@ def test_every_page_passes_axe_with_a_clean_console(
     assessment_a,  # noqa: F811
 ):
     cache.clear()
+    # Actions are agreed on a submitted or approved quarter: the dashboards' data has them.
+    approved = Assessment.objects.filter(mission=small.a, status="approved").first()
+    action = action_create(
+        assessment=approved,
+        by=personas.focal_point_a,
+        description="Joint planning cell",
+        owner="Chief of Staff",
+        dimension_code="LEAD",
+        due=(2099, 1),
+    )
     job = ExportJob.objects.create(
         kind=ExportKind.DATA_CSV,
         description="Data export",
@@ -138,7 +171,9 @@ def test_every_page_passes_axe_with_a_clean_console(
         "mission_id": small.a.pk,
         "pk": assessment_a.questionnaire_id,
         "job_id": job.pk,
+        "action_id": action.pk,
     }
+    arguments_for = {"actions:create": {"assessment_id": approved.pk}}
     patterns = _url_patterns()
     current = None
     landed = set()
@@ -149,6 +184,7 @@ def test_every_page_passes_axe_with_a_clean_console(
                 log_in(page, persona, PASSWORD)
             current = persona
         kwargs = {key: arguments[key] for key in patterns[name]}
+        kwargs.update(arguments_for.get(name, {}))
         url = reverse(name, kwargs=kwargs) + QUERIES.get(name, "")
         response = page.goto(url)
         assert response.status == 200, (name, persona, url, response.status)

@@ -109,3 +109,51 @@ def test_data_export_runs_on_a_live_worker_and_the_page_follows_it_to_the_downlo
     with zipfile.ZipFile(path) as archive:
         assert "answers.csv" in archive.namelist()
         assert archive.read("answers.csv").decode().count("MSN-") == 12
+
+
+def test_focal_point_asks_for_a_deck_a_live_worker_makes_it_and_the_page_follows_it(
+    page,
+    personas,
+    questionnaire,  # noqa: F811
+    previous_period,  # noqa: F811
+    current_period,  # noqa: F811
+    screenshot,
+    settings,
+    monkeypatch,
+):
+    from pptx import Presentation
+
+    from exports.deck import deck_slide_count
+    from exports.services import requesting as services
+    from exports.tasks import export_job_execute
+    from tests.live_worker import live_worker
+
+    build_known_data(personas, previous_period, current_period)
+    with live_worker(env={"EXPORTS_ROOT": str(settings.EXPORTS_ROOT)}) as (_node, queue, _p):
+        monkeypatch.setattr(
+            services,
+            "_send",
+            lambda job_id: export_job_execute.apply_async((job_id,), queue=queue),
+        )
+        log_in(page, "focal_point_a", PASSWORD)
+        page.goto("/exports/")
+        # A focal point is offered their own mission only.
+        options = page.locator("#id_deck-missions option").all_inner_texts()
+        assert options == ["MSN-A — Mission A"]
+        page.locator("#id_deck-missions").select_option(label="MSN-A — Mission A")
+        page.locator("#id_deck-period").select_option(label=current_period.label)
+        screenshot(page, "exports-page-deck")
+        page.get_by_role("button", name="Prepare briefing deck").click()
+        page.wait_for_url("**/exports/jobs/*/")
+        link = page.locator("#export-download")
+        link.wait_for(timeout=90000)
+        with page.expect_download() as download_info:
+            link.click()
+        download = download_info.value
+        assert download.suggested_filename == f"briefing-deck-{current_period.label}.pptx"
+        path = ARTIFACTS / "browser-briefing-deck.pptx"
+        download.save_as(path)
+    presentation = Presentation(str(path))
+    assert len(presentation.slides) == deck_slide_count(1)
+    charts = [s for slide in presentation.slides for s in slide.shapes if s.has_chart]
+    assert {c.name for c in charts} >= {"profile-MSN-A", "trend-MSN-A", "barriers-MSN-A"}

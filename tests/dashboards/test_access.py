@@ -16,6 +16,9 @@ EXPECTED = {
     "profile_a_csv": [200, 200, 404, 404, 200, 200],
     "profile_a_bad_filter": [400, 400, 404, 404, 400, 400],
     "missions": [302, 302, 302, 302, 200, 200],
+    "actions": [403, 403, 403, 403, 200, 200],
+    "actions_csv": [403, 403, 403, 403, 200, 200],
+    "actions_bad_filter": [403, 403, 403, 403, 400, 400],
 }
 
 
@@ -31,6 +34,9 @@ def _url(name: str, small) -> str:
         "profile_a_csv": profile + "?format=csv&chart=radar",
         "profile_a_bad_filter": profile + "?period=x",
         "missions": reverse("dashboards:missions"),
+        "actions": reverse("dashboards:actions"),
+        "actions_csv": reverse("dashboards:actions") + "?format=csv&status=planned",
+        "actions_bad_filter": reverse("dashboards:actions") + "?status=nonsense",
     }[name]
 
 

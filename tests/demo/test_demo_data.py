@@ -9,6 +9,8 @@ One data set is made per module (``demo_data``) and every test reads it in a sav
 from django.contrib.auth import authenticate, get_user_model
 from django.test import Client, RequestFactory
 
+from actions.models import Action
+from actions.selectors import open_actions_for_mission, overdue_actions
 from assessments.models import (
     Answer,
     Assessment,
@@ -290,3 +292,25 @@ def test_make_demo_twice_changes_nothing(seeded):
     before = counts()
     make_demo()
     assert counts() == before
+
+
+def test_demo_missions_have_actions_on_their_findings_carried_forward(seeded):
+    periods = _periods()
+    bor = Action.objects.get(mission__code="DEMO-BOR")
+    assert bor.indicator_codes == ["HUM-02"] and bor.status == "in_progress"
+    assert bor.assessment.period == periods[-3] and bor.notes.count() == 1
+    assert bor in overdue_actions()  # due last quarter, still in progress
+    cor = Action.objects.get(mission__code="DEMO-COR")
+    assert cor.indicator_codes == ["HUM-04"] and cor in open_actions_for_mission(
+        mission=cor.mission
+    )
+    esk = {a.status: a for a in Action.objects.filter(mission__code="DEMO-ESK")}
+    assert set(esk) == {"done", "dropped"} and esk["dropped"].dropped_reason
+    # Each change went to the history (created, then moved to its status).
+    assert esk["done"].history.count() == 2
+    # The board's drill-down shows the action beside its indicator.
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bor-focal"))
+    board = client.get(f"/assessments/{bor.assessment_id}/").content.decode()
+    row = board[board.index('<tr data-indicator="HUM-02">') :].split("</tr>")[0]
+    assert "Move humanitarian coordination out of the joint operations centre" in row

@@ -123,3 +123,16 @@ def _stop_figure_renderer_at_the_end():
     from exports.figure_renderer import figure_server_stop
 
     figure_server_stop()
+
+
+@pytest.fixture
+def requires_soffice():
+    """The deck's LibreOffice check needs Debian's libreoffice-impress: skipped without it,
+    unless REQUIRE_SERVICE_TESTS=1 (CI), where a missing soffice is a failure."""
+    import shutil
+
+    if shutil.which("soffice") is None:
+        reason = "the deck test needs LibreOffice Impress: apt-get install libreoffice-impress"
+        if os.environ.get("REQUIRE_SERVICE_TESTS") == "1":
+            pytest.fail(f"REQUIRE_SERVICE_TESTS=1: {reason}")
+        pytest.skip(reason)

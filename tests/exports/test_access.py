@@ -131,6 +131,62 @@ def test_briefing_pack_is_for_analysts_and_administrators(
 
 
 @pytest.mark.parametrize(
+    ("persona", "mission", "expected"),
+    [
+        ("respondent_a", "A", 403),
+        ("focal_point_a", "A", 302),
+        ("focal_point_a", "B", 400),
+        ("respondent_b", "A", 403),
+        ("focal_point_b", "A", 400),
+        ("analyst", "B", 302),
+        ("admin", "A", 302),
+    ],
+)
+def test_briefing_deck_is_for_analysts_administrators_and_own_focal_points(
+    client, known_data, monkeypatch, persona, mission, expected
+):
+    monkeypatch.setattr("exports.services.requesting._send", lambda job_id: None)
+    personas = known_data.personas
+    client.force_login(personas.all()[persona])
+    target = personas.mission_a if mission == "A" else personas.mission_b
+    response = client.post(
+        reverse("exports:briefing_deck"),
+        {"deck-period": known_data.current_period.pk, "deck-missions": [target.pk]},
+    )
+    assert response.status_code == expected
+    assert ExportJob.objects.filter(kind=ExportKind.BRIEFING_DECK).count() == (
+        1 if expected == 302 else 0
+    )
+
+
+def test_the_deck_url_is_post_only_and_needs_a_login(client, known_data):
+    url = reverse("exports:briefing_deck")
+    response = client.post(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(known_data.personas.analyst)
+    assert client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("respondent_a", 302),
+        ("focal_point_a", 302),
+        ("analyst", 302),
+        ("admin", 200),
+    ],
+)
+def test_only_administrators_upload_deck_templates(client, known_data, persona, expected):
+    """The admin sends everyone else to its login page (302)."""
+    _login(client, known_data.personas, persona)
+    for name in ("admin:exports_decktemplate_changelist", "admin:exports_decktemplate_add"):
+        response = client.get(reverse(name))
+        assert response.status_code == expected
+        if expected == 302:
+            assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
     ("persona", "missions"),
     [
         ("respondent_a", ["MSN-A"]),

@@ -29,6 +29,7 @@ EXPECTED_ROWS = {
     "dimension_scores": 8,
     "indicator_scores": 12,
     "coherence_scores": 12,
+    "actions": 0,  # tests/actions/test_exports.py fills and reads this sheet
 }
 
 
@@ -248,3 +249,11 @@ def test_fast_rows_read_back_exactly_as_openpyxls_own_writer(tmp_path):
     ]
     assert fast[1][4] == "cr\rhere"
     assert [type(v) for v in fast[0][:5]] == [str, int, float, bool, bool]
+
+
+def test_openpyxl_keeps_its_own_xml_writer_and_the_fast_row_path():
+    """lxml is installed (python-pptx needs it); openpyxl must not switch to it, or the data
+    export loses its fast row path (``exports.xlsx``) and takes 2.7 times as long."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.LXML is False

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.services import action_create
 from assessments.models import Assessment, AssessmentStatus
 from assessments.selectors import assessment_expected_components
 from assessments.services import (
@@ -298,3 +299,68 @@ def test_home_query_count_does_not_grow_with_the_portfolio(
             questionnaire=assessment_a_v2.questionnaire,
         )
     assert _queries(client, user) == small
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+def _agreed_last_quarter(personas, assessment_a_v2, previous_period, *, due, **links):
+    """An action agreed in mission A's previous quarter (submitted, with LEAD-02 short)."""
+    previous = assessment_open(
+        mission=personas.mission_a,
+        period=previous_period,
+        questionnaire=assessment_a_v2.questionnaire,
+    )
+    Assessment.objects.filter(pk=previous.pk).update(status=AssessmentStatus.SUBMITTED)
+    previous.refresh_from_db()
+    _score_set(previous, alignment=70, flags=[("LEAD-02", "shortfall", 1.0)])
+    return action_create(
+        assessment=previous,
+        by=personas.focal_point_a,
+        description="Joint planning retreat for the senior leadership",
+        owner="Office of the DSRSG/RC/HC",
+        due=due,
+        **links,
+    )
+
+
+def test_focal_point_sees_open_actions_due_this_quarter(
+    client, personas, assessment_a_v2, previous_period
+):
+    today = timezone.localdate()
+    this_quarter = (assessment_a_v2.period.year, assessment_a_v2.period.quarter)
+    action = _agreed_last_quarter(
+        personas, assessment_a_v2, previous_period, due=this_quarter, indicator_codes=["LEAD-02"]
+    )
+    [entry] = selectors.focal_point_missions(user=personas.focal_point_a, today=today)
+    assert [(d.action.pk, d.overdue) for d in entry.actions_due] == [(action.pk, False)]
+    html = _html(client, personas.focal_point_a)
+    assert "Joint planning retreat for the senior leadership" in html
+    assert reverse("actions:detail", args=[action.pk]) in html
+    assert f"due {assessment_a_v2.period.label}" in html
+    # Overdue once its quarter has passed, until closed.
+    later = datetime.date(this_quarter[0] + 1, 1, 15)
+    [entry] = selectors.focal_point_missions(user=personas.focal_point_a, today=later)
+    assert [d.overdue for d in entry.actions_due] == [True]
+
+
+def test_respondent_sees_actions_agreed_on_indicators_they_answer(
+    client, personas, assessment_a_v2, previous_period, military_respondent_a
+):
+    _html(client, personas.respondent_a)
+    _html(client, military_respondent_a)
+    HomeVisit.objects.update(seen_at=timezone.now() - datetime.timedelta(hours=1))
+    this_quarter = (assessment_a_v2.period.year, assessment_a_v2.period.quarter)
+    _agreed_last_quarter(
+        personas, assessment_a_v2, previous_period, due=this_quarter, dimension_code="LEAD"
+    )
+    [agreed] = selectors.actions_agreed_since(
+        user=personas.respondent_a, since=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert agreed.indicator_codes == ("LEAD-01", "LEAD-02")  # both asked of political
+    html = _html(client, personas.respondent_a)
+    assert "MSN-A: action agreed on LEAD-01, LEAD-02, which you answer:" in html
+    # LEAD-02 is not asked of the military: only LEAD-01 is theirs.
+    assert "action agreed on LEAD-01, which you answer:" in _html(client, military_respondent_a)
+    # Another mission's respondent hears nothing of it.
+    assert "Joint planning retreat" not in _html(client, personas.respondent_b)

@@ -23,12 +23,15 @@ APPS = (
     "questionnaires",
     "assessments",
     "scoring",
+    "actions",
     "dashboards",
     "exports",
     "security",
     "health",
     "demo",
     "home",
+    "api",
+    "webhooks",
 )
 
 # `x == "value"`, `x != 'value'` and the same with the literal first, inside {% if %}/{% elif %}.

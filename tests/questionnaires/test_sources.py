@@ -38,18 +38,28 @@ SECTION_HEADINGS = [
 ]
 
 # The file format agreed with the loader (issue 11): no other keys are allowed.
-TOP_KEYS = {"code", "version", "title", "description", "glossary", "dimensions"}
-GLOSSARY_KEYS = {"term", "definition", "basis", "source", "quote", "note"}
+TOP_KEYS = {
+    "code",
+    "version",
+    "languages",
+    "title",
+    "description",
+    "translations",
+    "glossary",
+    "dimensions",
+}
+GLOSSARY_KEYS = {"term", "definition", "basis", "source", "quote", "note", "translations"}
 DIMENSION_KEYS = {
     "code",
     "title",
     "description",
+    "translations",
     "weight",
     "barrier_tags",
     "enabler_tags",
     "indicators",
 }
-TAG_KEYS = {"code", "label", "source", "quote", "basis", "note"}
+TAG_KEYS = {"code", "label", "source", "quote", "basis", "note", "translations"}
 INDICATOR_KEYS = {
     "code",
     "coherence_level",
@@ -63,7 +73,12 @@ INDICATOR_KEYS = {
     "basis",
     "note",
     "rubric",
+    "translations",
 }
+# What a translation may hold: the texts, never the source or the quote (citations of the
+# English report stay as they are).
+TRANSLATED_KEYS = {"title", "description", "term", "definition", "label", "statement", "guidance"}
+TRANSLATED_KEYS |= {"rubric", "note"}
 
 # Codes v1 had that v2 no longer uses. Empty: every v1 indicator and tag is kept (HUM-06 and
 # PART-04 are kept as practice). A code listed here must never come back with another meaning.
@@ -302,6 +317,15 @@ def test_file_uses_only_the_keys_of_the_v2_format():
     for _, ind in indicators():
         assert set(ind) <= INDICATOR_KEYS, ind["code"]
         assert set(ind["target"]) == {"min", "max"}, ind["code"]
+
+
+def test_v2_is_bilingual_and_translations_never_touch_sources_or_quotes():
+    assert V2["languages"] == ["en", "fr"]
+    items = [V2, *V2["glossary"], *dimensions(), *(tag for _, _, tag in tags())]
+    items += [ind for _, ind in indicators()]
+    for item in items:
+        assert set(item["translations"]) == {"fr"}
+        assert set(item["translations"]["fr"]) <= TRANSLATED_KEYS
 
 
 def test_every_text_is_non_empty():

@@ -112,3 +112,23 @@ def test_board_dimension_flags_are_counted_from_indicators(client, personas, ans
     table = re.search(r'id="scores-dimensions".*?</table>', html, re.S).group(0)
     assert "1 indicator short" in table  # LEAD
     assert "1 indicator over-integrated" in table  # HUM
+
+
+def test_board_score_panel_reads_the_questionnaire_in_the_readers_language(
+    client, personas, answered
+):
+    questionnaire = answered.questionnaire
+    Indicator.objects.filter(questionnaire=questionnaire, code="LEAD-01").update(
+        translations={"fr": {"statement": "Énoncé français de LEAD-01."}}
+    )
+    questionnaire.dimensions.filter(code="LEAD").update(
+        translations={"fr": {"title": "Direction et gestion"}}
+    )
+    client.cookies["django_language"] = "fr"
+    french = _board(client, personas.focal_point_a, answered)
+    assert "Énoncé français de LEAD-01." in french and "Direction et gestion" in french
+    client.cookies["django_language"] = "en"
+    english = _board(client, personas.focal_point_a, answered)
+    assert "Énoncé français de LEAD-01." not in english and "Direction et gestion" not in english
+    lead01 = Indicator.objects.get(questionnaire=questionnaire, code="LEAD-01")
+    assert lead01.statement in english

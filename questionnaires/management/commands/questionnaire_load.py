@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from questionnaires.formats import spec_from_file
 from questionnaires.services import QuestionnaireLocked, questionnaire_load
-from questionnaires.spec import SpecInvalid
+from questionnaires.spec import SpecInvalid, translatable_count, translation_gaps
+from questionnaires.translations import language_name
 
 
 class Command(BaseCommand):
@@ -39,3 +40,19 @@ class Command(BaseCommand):
                 f"{questionnaire.get_status_display().lower()})."
             )
         )
+        # Per language: a declared one is complete (or the file would not load); another
+        # one is work in progress, read in English where a text is missing.
+        total = translatable_count(spec)
+        for language, gaps in translation_gaps(spec).items():
+            name = f"{language_name(language)} ({language})"
+            if not gaps:
+                self.stdout.write(f"{name}: all {total} texts translated.")
+                continue
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{name}: {len(gaps)} of {total} texts missing (not in the file's "
+                    f"languages, so they read in English):"
+                )
+            )
+            for gap in gaps:
+                self.stdout.write(f"  - {gap}")
