@@ -20,8 +20,12 @@ class WebhooksConfig(AppConfig):
                 assessment_id=assessment_id, status=status, previous=previous
             )
 
-        def _on_scores_stored(sender: object, *, assessment_id: int, **kwargs: object) -> None:
-            webhook_scores_stored(assessment_id=assessment_id)
+        def _on_scores_stored(
+            sender: object, *, assessment_ids: list[int], **kwargs: object
+        ) -> None:
+            # Scoring announces a batch at once; each assessment keeps its own event.
+            for assessment_id in assessment_ids:
+                webhook_scores_stored(assessment_id=assessment_id)
 
         status_changed.connect(_on_status_changed, dispatch_uid="webhooks.status", weak=False)
         scores_stored.connect(_on_scores_stored, dispatch_uid="webhooks.scores", weak=False)
