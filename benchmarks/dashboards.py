@@ -4,7 +4,8 @@
         .venv/bin/python benchmarks/dashboards.py [--redis redis://127.0.0.1:6379/14] [--reuse]
 
 It never touches the database DATABASE_URL names: it creates two of its own on the same server,
-``imp_assess_bench_dash_<N>`` for ``--small`` and for ``--missions`` missions (dropped and made
+``imp_assess_bench_dash_<N>`` (``--database`` names the prefix) for ``--small`` and for
+``--missions`` missions (dropped and made
 anew unless ``--reuse`` finds them), migrates them and seeds them with the demo generator, each
 mission with ``--quarters`` past quarters of synthetic answers (``demo_seed(answers=True,
 score=False)``), every completed assessment then scored by the real scoring service, then
@@ -52,6 +53,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--redis", default="", help="Redis URL for the cache (flushed!)")
     parser.add_argument("--reuse", action="store_true", help="keep a seeded bench database")
+    parser.add_argument(
+        "--database",
+        default=BENCH_DATABASE,
+        help="name prefix of the two bench databases (one per person on a shared server)",
+    )
     return parser.parse_args()
 
 
@@ -281,7 +287,7 @@ def _measure_interleaved(names: dict[int, str], runs: int) -> dict[int, dict]:
 
 def main() -> None:
     options = _arguments()
-    names = {n: f"{BENCH_DATABASE}_{n}" for n in (options.small, options.missions)}
+    names = {n: f"{options.database}_{n}" for n in (options.small, options.missions)}
     first_url, maintenance_url = _urls(os.environ.get("DATABASE_URL", ""), names[options.small])
     kept = {
         n: _database_prepare(maintenance_url, name, reuse=options.reuse)

@@ -129,6 +129,30 @@ def peer_points_from_values(
     return tuple(points)
 
 
+def peer_rule_caption(rule: PeerRule) -> str:
+    """What a reader of ``rule`` is told about the peer figures beside their mission, with the
+    rule's own thresholds (the page, the scorecard and the rule cannot disagree). Numbers are
+    always of "comparable missions", never "N missions", which reads like a count of peers."""
+    numbers = {"median": rule.min_median, "quartiles": rule.min_quartiles}
+    if rule.exclude_own_missions:
+        return (
+            _(
+                "Your mission is shown against the anonymous median (and, from %(quartiles)d "
+                "comparable missions on, the inter-quartile range) of the other comparable "
+                "missions; no other mission is named, and no peer figure is shown for fewer "
+                "than %(median)d of them."
+            )
+            % numbers
+        )
+    return (
+        _(
+            "Peer figures are the median and inter-quartile range of the comparable missions, "
+            "with their number; none is shown for fewer than %(median)d comparable missions."
+        )
+        % numbers
+    )
+
+
 def withheld_label(reason: str, *, rule: PeerRule) -> str:
     """What the page, the CSV and the PDF say in place of a figure that is not shown."""
     if reason == FEW_PEERS:

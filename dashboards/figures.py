@@ -143,13 +143,14 @@ def _flag_colourscale() -> list:
 
 
 def _flag_legend() -> list[go.Scatter]:
-    """Legend entries for the flag colours (with their symbols), drawn nowhere."""
+    """Legend entries for the flag colours, drawn nowhere: the legend shows each flag's marker
+    (its symbol, in its colour) beside its label."""
     return [
         go.Scatter(
             x=[None],
             y=[None],
             mode="markers",
-            name=f"{flag_style(key).symbol} {flag_style(key).label}",
+            name=str(flag_style(key).label),  # the marker is the symbol
             marker={
                 "color": flag_style(key).colour,
                 "symbol": flag_style(key).marker,
@@ -165,7 +166,7 @@ def figure_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") -
     """Missions × dimensions coloured by target alignment (0–100, cividis, flags as symbols in
     each cell), by flags (shortfall / over-integration / in band, the colours of
     ``scoring.flags`` with ▲/▼ counts), by score (1–5, viridis) or by gap to target
-    (diverging, centred on zero), with the mission's alignment (or integration index) column
+    (diverging, centred on zero), with the mission's alignment (or integration level) column
     beside them. Rows follow the portfolio's sort; missing cells are grey and labelled."""
     if measure not in PORTFOLIO_MEASURES:
         raise ValueError(f"measure must be one of {PORTFOLIO_MEASURES}, not {measure!r}")
@@ -216,8 +217,10 @@ def figure_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") -
             "score": _("Score"),
         }[measure]
     by_alignment = measure in ("alignment", "flags")
-    side_label = _("Alignment") if by_alignment else _("Index")
-    side_name = _("Target alignment") if by_alignment else _("Integration index")
+    side_label = _("Alignment") if by_alignment else _("Level")
+    side_name = (
+        _("Target alignment") if by_alignment else _("Integration level (higher is not better)")
+    )
     traces = [
         go.Heatmap(
             x=codes,
@@ -281,24 +284,31 @@ class _SideCell:
 
     def __init__(self, row, by_alignment: bool):
         value = row.alignment if by_alignment else row.index
-        self.missing = "" if value is not None else (row.missing or "insufficient")
+        self.missing = "" if value is not None else (row.missing or INSUFFICIENT)
+        self.because = row.insufficient_because if self.missing == INSUFFICIENT else ""
 
 
 def _missing_cells(xs: list[str], ys: list[str], grid: list, axis: str) -> go.Heatmap:
     """A grey layer with the label of every missing cell (anything with a ``missing`` reason)."""
     z = [[1 if item.missing else None for item in line] for line in grid]
     text = [[_missing_label(i.missing) if i.missing else "" for i in line] for line in grid]
+    # Why a mission's headline is missing (``_SideCell``), in the hover text.
+    because = [
+        [getattr(i, "because", "") or label for i, label in zip(line, labels, strict=True)]
+        for line, labels in zip(grid, text, strict=True)
+    ]
     return go.Heatmap(
         x=xs,
         y=ys,
         z=z,
         text=text,
+        customdata=because,
         name=_("insufficient data"),
         colorscale=[[0, MISSING_COLOUR], [1, MISSING_COLOUR]],
         showscale=False,
         texttemplate="%{text}",
         textfont={"size": 9, "color": "#333333"},
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        hovertemplate="%{y}<br>%{x}: %{text} (%{customdata})<extra></extra>",
         hoverongaps=False,
         xgap=1,
         ygap=1,
@@ -624,7 +634,9 @@ def figure_indicator_flags(profile: MissionProfile) -> go.Figure:
                 y=[row.code for row in chosen],
                 x=[row.value for row in chosen],
                 mode="markers",
-                name=f"{style.symbol} {style.label}",
+                # The legend draws the marker (the flag's symbol) beside the name: the name is
+                # the label alone, or the legend would show the symbol twice.
+                name=str(style.label),
                 marker={
                     "color": style.colour,
                     "symbol": style.marker,
@@ -798,7 +810,11 @@ def figure_top_tags(profile: MissionProfile) -> go.Figure:
 
 
 def figure_gaps_ranked(profile: MissionProfile) -> go.Figure:
-    """Gaps to target, largest first; positive is a shortfall, negative over-integration."""
+    """Gaps to target, largest first. Method 2 and later: per indicator, its signed distance
+    to its band (negative is a shortfall, positive over-integration) in the colour, pattern and
+    symbol of its flag. Method 1: per dimension, target − score."""
+    if profile.ranks_indicators:
+        return _figure_indicator_gaps(profile)
     ranked = list(profile.gaps_ranked)
     labels = [d.code for d in ranked]
     gaps = [d.gap for d in ranked]
@@ -835,12 +851,71 @@ def figure_gaps_ranked(profile: MissionProfile) -> go.Figure:
     )
 
 
+def _figure_indicator_gaps(profile: MissionProfile) -> go.Figure:
+    ranked = list(profile.indicator_gaps_ranked)
+    styles = [flag_style(row.flag) for row in ranked]
+    traces = [
+        go.Bar(
+            y=[row.code for row in ranked],
+            x=[row.distance for row in ranked],
+            text=[f"{style.symbol} {style.label}" for style in styles],
+            textposition="outside",
+            customdata=[
+                [row.dimension_code, row.value, f"{row.band_min}–{row.band_max}"] for row in ranked
+            ],
+            name=_("Distance to band"),
+            orientation="h",
+            marker={
+                "color": [style.colour for style in styles],
+                "pattern": {"shape": [style.pattern for style in styles]},
+            },
+            hovertemplate="%{y} (%{customdata[0]}): %{x:+.1f}, "
+            + _("value")
+            + " %{customdata[1]:.1f}, "
+            + _("band")
+            + " %{customdata[2]}<extra></extra>",
+        )
+    ]
+    notes = []
+    if not ranked:
+        notes.append(
+            {
+                "text": _("No indicator outside its band (or not enough answers to say)."),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+            }
+        )
+    span = max([1.0] + [abs(row.distance or 0.0) for row in ranked]) + 0.6
+    return go.Figure(
+        traces,
+        layout=_layout(
+            _profile_title(profile, _("indicators outside their target bands, ranked")),
+            height=140 + 30 * max(len(ranked), 3),
+            margin={"l": 80, "r": 20, "t": 60, "b": 60},
+            xaxis={
+                "title": {
+                    "text": _("Distance to band (− shortfall ▼, + over-integration ▲), in steps")
+                },
+                "range": [-span, span],
+                "zeroline": True,
+                "zerolinecolor": "#000000",
+            },
+            yaxis={"autorange": "reversed", "type": "category"},
+            annotations=notes,
+        ),
+    )
+
+
 # --- compare -----------------------------------------------------------------------------------
 
 
 def figure_compare(comparison: Comparison) -> go.Figure:
     """The chosen missions' lines over the quarters, before the peer group's median and
-    inter-quartile band. Missing quarters are gaps."""
+    inter-quartile band, with a marker where a questionnaire (or method) version changes.
+    Missing quarters are gaps."""
     xs = [p.label for p in comparison.periods]
     traces = list(_peer_traces(comparison.peer_points, xs, comparison.peer_label))
     for position, line in enumerate(comparison.lines):
@@ -858,6 +933,7 @@ def figure_compare(comparison: Comparison) -> go.Figure:
         )
     low, high = comparison.scale
     pad = 0 if comparison.measure in ("index", "alignment") else 0.5
+    shapes, notes = version_markers(list(comparison.versions), xs)
     return go.Figure(
         traces,
         layout=_layout(
@@ -866,6 +942,8 @@ def figure_compare(comparison: Comparison) -> go.Figure:
             height=460,
             xaxis={"type": "category"},
             yaxis={"range": [low - pad, high + pad], "title": {"text": comparison.measure_label}},
+            shapes=shapes,
+            annotations=notes,
         ),
     )
 

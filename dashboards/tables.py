@@ -28,6 +28,7 @@ from dashboards.types import (
     PeerPoint,
     Portfolio,
     PortfolioCell,
+    PortfolioRow,
 )
 from imp_assess.cells import cell_text
 from scoring.flags import IN_BAND, OVER_INTEGRATION, SHORTFALL, flag_style
@@ -65,6 +66,20 @@ class Table:
 
 
 # --- portfolio ---------------------------------------------------------------------------------
+
+
+def insufficient_label(reason: str) -> str:
+    """ "insufficient: completeness 40 % (below 50 %)": a mission's missing headline."""
+    if not reason:
+        return _("insufficient data")
+    return _("insufficient: %(reason)s") % {"reason": reason}
+
+
+def _headline(row: PortfolioRow, value):
+    """A mission's alignment (or level), or why it has none."""
+    if value is None and row.missing == INSUFFICIENT:
+        return Missing(insufficient_label(row.insufficient_because))
+    return _value(value, row.missing)
 
 
 def PORTFOLIO_ALIGNMENT_COLUMNS() -> tuple[str, ...]:  # noqa: N802 (translated at call time)
@@ -118,7 +133,7 @@ def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") ->
                         else _value(cell.alignment, cell.missing)
                         for cell in row.cells
                     ),
-                    _value(row.alignment, row.missing),
+                    _headline(row, row.alignment),
                     _value(row.shortfall, row.missing),
                     _value(row.over_integration, row.missing),
                     _value(row.shortfall_count, row.missing),
@@ -130,14 +145,17 @@ def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") ->
         )
     header = _("Gap to target") if measure == "gap" else _("Score")
     return Table(
-        caption=_("%(what)s per mission and dimension in %(period)s, and the integration index")
+        caption=_(
+            "%(what)s per mission and dimension in %(period)s, and the integration level "
+            "(higher is not better)"
+        )
         % {"what": header, "period": portfolio.period.label},
-        columns=(_("Mission"), *(d.code for d in portfolio.dimensions), _("Index")),
+        columns=(_("Mission"), *(d.code for d in portfolio.dimensions), _("Integration level")),
         rows=tuple(
             (
                 row.mission.label,
                 *(_value(getattr(cell, measure), cell.missing) for cell in row.cells),
-                _value(row.index, row.missing),
+                _headline(row, row.index),
             )
             for row in portfolio.rows
         ),
@@ -232,7 +250,7 @@ def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Tab
     )
 
 
-def _version_notes(profile: MissionProfile) -> dict[int, str]:
+def _version_notes(profile: MissionProfile | Comparison) -> dict[int, str]:
     return {v.period.id: version_note(v) for v in profile.version_changes}
 
 
@@ -377,6 +395,32 @@ def table_top_tags(profile: MissionProfile) -> Table:
 
 
 def table_gaps_ranked(profile: MissionProfile) -> Table:
+    if profile.ranks_indicators:
+        return Table(
+            caption=_(
+                "Indicators outside their target bands, largest distance first (value − "
+                "nearest band limit: negative is a shortfall, positive over-integration)"
+            ),
+            columns=(
+                _("Indicator"),
+                _("Dimension"),
+                _("Distance"),
+                _("Flag"),
+                _("Value"),
+                _("Band"),
+            ),
+            rows=tuple(
+                (
+                    row.code,
+                    row.dimension_code,
+                    _value(row.distance),
+                    f"{flag_style(row.flag).symbol} {flag_style(row.flag).label}",
+                    _value(row.value),
+                    f"{row.band_min}–{row.band_max}",
+                )
+                for row in profile.indicator_gaps_ranked
+            ),
+        )
     flags = {"shortfall": _("shortfall"), "over_integration": _("over-integration")}
     return Table(
         caption=_("Gaps to target, largest first (target − score)"),
@@ -410,6 +454,7 @@ def table_gaps_ranked(profile: MissionProfile) -> Table:
 
 
 def table_compare(comparison: Comparison) -> Table:
+    notes = _version_notes(comparison)
     return Table(
         caption=_("%(measure)s per quarter, with the distribution of %(group)s")
         % {"measure": comparison.measure_label, "group": comparison.peer_label},
@@ -417,12 +462,14 @@ def table_compare(comparison: Comparison) -> Table:
             _("Quarter"),
             *(line.mission.label for line in comparison.lines),
             *_peer_columns(comparison.peer_count_shown),
+            _("Version change"),
         ),
         rows=tuple(
             (
                 period.label,
                 *(_value(line.values[i]) for line in comparison.lines),
                 *_peer_cells(comparison.peer_points[i], comparison.peer_count_shown),
+                notes.get(period.id, ""),
             )
             for i, period in enumerate(comparison.periods)
         ),

@@ -26,6 +26,11 @@ from missions.labels import demo_mark, demo_marked
 from missions.periods import quarter_label
 from questionnaires.models import TagKind
 from scoring.flags import OVER_INTEGRATION, SHORTFALL
+from scoring.method import METHODS
+
+# Method 1 read gaps as dimension means; later methods per indicator.
+METHOD_1_LABEL = METHODS[1].label
+GAP_FLAGS = (SHORTFALL, OVER_INTEGRATION)
 
 INSUFFICIENT = "insufficient"
 NO_RESULT = "no_result"
@@ -136,6 +141,7 @@ class PortfolioRow:
     over_integration: float | None = None
     shortfall_count: int | None = None
     over_integration_count: int | None = None
+    insufficient_because: str = ""  # why the mission's result has no finding, in words
 
 
 @dataclass(frozen=True)
@@ -358,6 +364,19 @@ class MissionProfile:
         return tuple(v for v in self.versions if v is not None and v.changed)
 
     @property
+    def ranks_indicators(self) -> bool:
+        """True for a result of method 2 or later: its gaps are read per indicator, against
+        each indicator's band, never as a dimension's mean gap."""
+        return bool(self.method_version) and self.method_version != METHOD_1_LABEL
+
+    @property
+    def indicator_gaps_ranked(self) -> tuple[IndicatorFlag, ...]:
+        """The flagged indicators (shortfall or over-integration) by size of their signed
+        distance to the band, largest first (either direction), then by code."""
+        flagged = (f for f in self.indicator_flags if f.flag in GAP_FLAGS and f.distance)
+        return tuple(sorted(flagged, key=lambda f: (-abs(f.distance or 0.0), f.code)))
+
+    @property
     def gaps_ranked(self) -> tuple[DimensionRow, ...]:
         """Dimensions by size of gap (largest first, either direction); missing ones last."""
         scored = sorted(
@@ -396,6 +415,13 @@ class Comparison:
     peer_points: tuple[PeerPoint, ...]
     peer_notes: tuple[str, ...] = ()
     peer_count_shown: bool = True
+    # Aligned with ``periods``: the new versions where a chosen mission's method or
+    # questionnaire version changes (``QuarterVersion.changed``), else None.
+    versions: tuple[QuarterVersion | None, ...] = ()
+
+    @property
+    def version_changes(self) -> tuple[QuarterVersion, ...]:
+        return tuple(v for v in self.versions if v is not None)
 
 
 # --- barriers and enablers ---------------------------------------------------------------------

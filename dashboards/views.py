@@ -18,6 +18,7 @@ from actions.permissions import can_view_portfolio
 from actions.selectors import PortfolioFilters, action_portfolio
 from dashboards import charts, tables
 from dashboards.cache import cached
+from dashboards.disclosure import peer_rule, peer_rule_caption
 from dashboards.forms import (
     ActionsForm,
     BarrierForm,
@@ -196,6 +197,9 @@ def profile_page(request: HttpRequest, mission_id: int) -> HttpResponse:
         "charts": profile_charts,
         "charts_by_key": {chart.key: chart for chart in profile_charts},
         "is_analyst": user_sees_all_missions(request.user),
+        "peer_caption": peer_rule_caption(
+            peer_rule(sees_all_missions=user_sees_all_missions(request.user))
+        ),
         "csv_name": f"{profile.mission.code}-{profile.period.label if profile.period else ''}",
     }
     return _respond(request, template, context, form)

@@ -20,7 +20,12 @@ from missions.models import RESPONSE_SCOPE_CHOICES
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL, method_number
 from scoring.models import ScoreSet
-from scoring.selectors import assessment_score_methods, assessment_scores, flag_summary
+from scoring.selectors import (
+    assessment_score_methods,
+    assessment_scores,
+    flag_summary,
+    insufficient_because,
+)
 
 FLAGS = (SHORTFALL, OVER_INTEGRATION)
 
@@ -119,6 +124,7 @@ class PackRow:
     sufficient: bool
     flag_summary: str
     not_responded: tuple[str, ...]
+    insufficient_because: str = ""  # why there is no finding, in words
 
 
 def pack_findings(*, mission_ids: list[int], period_id: int) -> dict[int, PackRow]:
@@ -155,5 +161,6 @@ def pack_findings(*, mission_ids: list[int], period_id: int) -> dict[int, PackRo
                 else _("insufficient data")
             ),
             not_responded=tuple(str(labels.get(c, c)) for c in silent or ()),
+            insufficient_because=insufficient_because(completeness=done, sufficient=enough),
         )
     return result

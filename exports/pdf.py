@@ -22,11 +22,13 @@ from weasyprint import HTML
 
 from actions.selectors import actions_for_quarter
 from assessments.models import Assessment
+from dashboards.disclosure import peer_rule, peer_rule_caption
 from exports.fetcher import DOCUMENT_BASE_URL, FIGURE_PREFIX, StaticOnlyURLFetcher
 from exports.figure_renderer import figure_batch, figure_svg
 from exports.findings import CardFindings, pack_findings, scorecard_findings
 from exports.progress import Progress
 from imp_assess.cells import xml_safe
+from missions.roles import user_sees_all_missions
 from scoring.method import METHOD_VERSION_LABEL
 
 if TYPE_CHECKING:
@@ -81,6 +83,7 @@ class Scorecard:
     radar_url: str | None
     trend_url: str | None
     peer_notes: tuple[str, ...] = ()
+    peer_caption: str = ""  # the disclosure rule the trend's peer figures follow, in words
     # The stored result read for this quarter: method 2's findings (``method == 2``), or
     # method 1's figures for a quarter only method 1 scored (the v1 layout).
     result: CardFindings | None = None
@@ -157,6 +160,7 @@ def scorecard_prepare(
         radar_url=radar_url,
         trend_url=trend_url,
         peer_notes=profile.peer_notes,
+        peer_caption=peer_rule_caption(peer_rule(sees_all_missions=user_sees_all_missions(user))),
         result=result,
         actions=tuple(
             actions_for_quarter(

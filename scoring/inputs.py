@@ -3,10 +3,12 @@
 One loader per method version (their inputs differ); ``scoring_input`` picks by number.
 """
 
+import json
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from assessments.models import (
     Answer,
@@ -14,6 +16,7 @@ from assessments.models import (
     DimensionTarget,
     IndicatorBandOverride,
     IndicatorNotApplicable,
+    Response,
     ResponseStatus,
 )
 from questionnaires.models import Dimension, Indicator, Questionnaire, QuestionnaireStatus
@@ -179,16 +182,90 @@ def scoring_input_v1(
 def scoring_input_v2(
     assessment: Assessment, questionnaire: method_v2.QuestionnaireDef | None = None
 ) -> tuple[method_v2.ScoringInput, TagRows]:
-    """Method v2's input for an assessment, and its tag rows.
+    """Method v2's input for an assessment, and its tag rows (``scoring_inputs_v2`` of one)."""
+    if questionnaire is None:
+        questionnaire, _mapping = questionnaire_def_v2(assessment.questionnaire_id)
+    return scoring_inputs_v2([assessment], {assessment.questionnaire_id: questionnaire})[
+        assessment.pk
+    ]
+
+
+def scoring_inputs_v2(
+    assessments: list[Assessment], questionnaires: dict[int, method_v2.QuestionnaireDef]
+) -> dict[int, tuple[method_v2.ScoringInput, TagRows]]:
+    """Method v2's inputs and tag rows for a batch of assessments, by assessment id, in five
+    queries whatever the batch size; ``questionnaires``: each one's definition by id.
 
     Every component with a response row is expected (the focal point's mission-level response
     included); only complete responses give answers. Answers to an indicator from a component
     it does not apply to (possible only if a page let one through) are left out, as the
     answering pages leave those questions out.
     """
-    if questionnaire is None:
-        questionnaire, _mapping = questionnaire_def_v2(assessment.questionnaire_id)
-    responses = list(assessment.responses.values_list("component", "status"))
+    ids = [assessment.pk for assessment in assessments]
+    responses: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
+    for assessment_id, component, status in Response.objects.filter(
+        assessment_id__in=ids
+    ).values_list("assessment_id", "component", "status"):
+        responses[assessment_id].append((component, status))
+    # Indicator codes by id, so that the answers (two hundred per assessment) need no join
+    # beyond their response; their tags come as text, decoded only when there are any.
+    indicators = {
+        pk: (code, dimension_code)
+        for pk, code, dimension_code in Indicator.objects.filter(
+            questionnaire_id__in={assessment.questionnaire_id for assessment in assessments}
+        ).values_list("pk", "code", "dimension__code")
+    }
+    answer_rows: dict[int, list[tuple[str, str, str, str, list[str]]]] = {pk: [] for pk in ids}
+    for assessment_id, component, indicator_id, choice, tag_codes in Answer.objects.filter(
+        response__assessment_id__in=ids, response__status=ResponseStatus.COMPLETE
+    ).values_list(
+        "response__assessment_id",
+        "response__component",
+        "indicator_id",
+        "choice",
+        Cast("tag_codes", TextField()),
+    ):
+        code, dimension_code = indicators[indicator_id]
+        answer_rows[assessment_id].append(
+            (
+                component,
+                code,
+                dimension_code,
+                choice,
+                json.loads(tag_codes) if tag_codes and tag_codes != "[]" else [],
+            )
+        )
+    overrides: dict[int, list[method_v2.BandOverride]] = {pk: [] for pk in ids}
+    for assessment_id, code, low, high, rationale in IndicatorBandOverride.objects.filter(
+        assessment_id__in=ids
+    ).values_list("assessment_id", "indicator__code", "band_min", "band_max", "rationale"):
+        overrides[assessment_id].append(method_v2.BandOverride(code, low, high, rationale))
+    not_applicable: dict[int, dict[str, str]] = {pk: {} for pk in ids}
+    for assessment_id, code, reason in IndicatorNotApplicable.objects.filter(
+        assessment_id__in=ids
+    ).values_list("assessment_id", "indicator__code", "reason"):
+        not_applicable[assessment_id][code] = reason
+    return {
+        assessment.pk: _input_v2(
+            assessment,
+            questionnaires[assessment.questionnaire_id],
+            responses[assessment.pk],
+            answer_rows[assessment.pk],
+            tuple(overrides[assessment.pk]),
+            not_applicable[assessment.pk],
+        )
+        for assessment in assessments
+    }
+
+
+def _input_v2(
+    assessment: Assessment,
+    questionnaire: method_v2.QuestionnaireDef,
+    responses: list[tuple[str, str]],
+    answer_rows: list[tuple[str, str, str, str, list[str]]],
+    overrides: tuple[method_v2.BandOverride, ...],
+    not_applicable: dict[str, str],
+) -> tuple[method_v2.ScoringInput, TagRows]:
     components = tuple(sorted(component for component, _status in responses))
     responded = {c for c, status in responses if status == ResponseStatus.COMPLETE}
     columns = set(components) | {method_v2.MISSION}
@@ -197,9 +274,7 @@ def scoring_input_v2(
         for i in questionnaire.indicators
     }
     answers, tags = [], []
-    for component, indicator_code, dimension_code, choice, tag_codes in _complete_answers(
-        assessment
-    ):
+    for component, indicator_code, dimension_code, choice, tag_codes in answer_rows:
         if component not in scopes.get(indicator_code, ()):
             continue
         if choice in _KIND:
@@ -208,17 +283,6 @@ def scoring_input_v2(
             answers.append(method_v1.AnswerValue(component, indicator_code, int(choice)))
         if tag_codes:
             tags.append((dimension_code, component, tag_codes))
-    overrides = tuple(
-        method_v2.BandOverride(code, low, high, rationale)
-        for code, low, high, rationale in IndicatorBandOverride.objects.filter(
-            assessment=assessment
-        ).values_list("indicator__code", "band_min", "band_max", "rationale")
-    )
-    not_applicable = dict(
-        IndicatorNotApplicable.objects.filter(assessment=assessment).values_list(
-            "indicator__code", "reason"
-        )
-    )
     data = method_v2.ScoringInput(
         questionnaire=questionnaire,
         components=components,

@@ -12,8 +12,27 @@ from questionnaires.models import CoherenceLevel
 from questionnaires.selectors import texts_by_code
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL, method_number
-from scoring.method_v2 import OVERRIDDEN_BAND
+from scoring.method_v2 import MIN_COMPLETENESS, OVERRIDDEN_BAND
 from scoring.models import ScoreSet
+
+# The stored figures of one indicator finding (``IndicatorScore``), in this order: what the
+# scoring service stores, and what the profile page and the data exports read.
+INDICATOR_SCORE_FIELDS = (
+    "indicator_code",
+    "dimension_code",
+    "applicable",
+    "value",
+    "band_min",
+    "band_max",
+    "band_overridden",
+    "rationale",
+    "distance",
+    "flag",
+    "counted",
+    "expected",
+    "sufficient",
+    "spread",
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +88,20 @@ def flag_summary(*, shortfall: int, over_integration: int) -> str:
         )
         parts.append(template % {"n": shortfall})
     return ", ".join(parts)
+
+
+def insufficient_because(*, completeness: float | None, sufficient: bool) -> str:
+    """Why a stored result has no finding, in words ("" when it has one), by the method's
+    rule: at least ``MIN_COMPLETENESS`` of the expected answers, and at least one indicator
+    with enough answers."""
+    if sufficient:
+        return ""
+    if completeness is not None and completeness < MIN_COMPLETENESS:
+        return _("completeness %(share)d %% (below %(rule)d %%)") % {
+            "share": round(completeness * 100),
+            "rule": round(MIN_COMPLETENESS * 100),
+        }
+    return _("no indicator with enough answers")
 
 
 def assessment_scores(

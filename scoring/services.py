@@ -4,11 +4,10 @@ this module loads its input, stores its result, and asks the workers for it."""
 import datetime
 import logging
 from collections import Counter
-from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -17,13 +16,14 @@ from imp_assess.tasks import send_on_commit, task_send
 from missions.periods import quarter_parse
 from questionnaires.models import DimensionTag, Questionnaire
 from scoring import method_v1, method_v2
+from scoring.bulk import rows_insert
 from scoring.inputs import (
     BandMapping,
     TagRows,
     questionnaire_def,
     questionnaire_def_v2,
     scoring_input_v1,
-    scoring_input_v2,
+    scoring_inputs_v2,
 )
 from scoring.method import METHOD_VERSION, METHOD_VERSION_LABEL, METHODS
 from scoring.models import (
@@ -34,9 +34,14 @@ from scoring.models import (
     ScoreSet,
     TagCount,
 )
+from scoring.selectors import INDICATOR_SCORE_FIELDS
 from scoring.signals import scores_stored
 
 logger = logging.getLogger(__name__)
+
+# What a batch loads once: (method, questionnaire id) -> the questionnaire as that method reads
+# it; ("tag kinds", questionnaire id) -> barrier or enabler by tag code.
+QuestionnaireCache = dict[tuple[int | str, int], Any]
 
 
 def scoring_request(*, assessment_id: int) -> None:
@@ -113,9 +118,7 @@ def _store_v1(
     return score_set
 
 
-def _store_v2(
-    assessment: Assessment, result: method_v2.AssessmentResult, tags: TagRows
-) -> ScoreSet:
+def _score_set_row(assessment: Assessment, result: method_v2.AssessmentResult) -> tuple[Any, ...]:
     findings = result.findings
     detail = result.as_dict()
     justifications = assessment.missing_component_justifications or {}
@@ -123,125 +126,210 @@ def _store_v2(
     detail["not_responded_justifications"] = {
         component: str(justifications.get(component, "")) for component in result.not_responded
     }
-    score_set = ScoreSet.objects.create(
-        assessment=assessment,
-        mission_id=assessment.mission_id,
-        period_id=assessment.period_id,
-        method_version=result.method_version,
-        computed_at=timezone.now(),
-        index=findings.integration_level,
-        score=findings.score,
-        stage=result.stage or "",
-        completeness=findings.completeness or 0.0,
-        sufficient=findings.sufficient,
-        components=list(result.components),
-        alignment=findings.alignment,
-        shortfall=findings.shortfall,
-        over_integration=findings.over_integration,
-        shortfall_count=len(findings.shortfall_indicators),
-        over_integration_count=len(findings.over_integration_indicators),
-        not_responded=list(result.not_responded),
-        detail=detail,
+    return (
+        assessment.pk,
+        assessment.mission_id,
+        assessment.period_id,
+        result.method_version,
+        timezone.now(),
+        findings.integration_level,
+        findings.score,
+        result.stage or "",
+        findings.completeness or 0.0,
+        findings.sufficient,
+        list(result.components),
+        findings.alignment,
+        findings.shortfall,
+        findings.over_integration,
+        len(findings.shortfall_indicators),
+        len(findings.over_integration_indicators),
+        list(result.not_responded),
+        detail,
     )
-    DimensionScore.objects.bulk_create(
-        DimensionScore(
-            score_set=score_set,
-            dimension_code=d.code,
-            score=d.findings.score,
-            completeness=d.findings.completeness or 0.0,
-            sufficient=d.findings.sufficient,
-            target=d.target_step,
-            # v1's sign: positive = shortfall.
-            gap=None if d.main_distance is None else -d.main_distance,
-            gap_flag=d.main_flag or "",
-            divergence=d.divergence,
-            divergence_flag=d.divergence_flag,
-            band_min=d.band_min,
-            band_max=d.band_max,
-            alignment=d.findings.alignment,
-            shortfall=d.findings.shortfall,
-            over_integration=d.findings.over_integration,
-            shortfall_count=len(d.findings.shortfall_indicators),
-            over_integration_count=len(d.findings.over_integration_indicators),
+
+
+def _columns(model: type[models.Model]) -> tuple[str, ...]:
+    """The columns a stored row gives values for: every field but the id, in model order."""
+    return tuple(str(f.column) for f in model._meta.concrete_fields if not f.primary_key)
+
+
+# Rows are tuples in the order of their model's fields.
+_SCORE_SET_COLUMNS = _columns(ScoreSet)
+_DIMENSION_COLUMNS = _columns(DimensionScore)
+_INDICATOR_COLUMNS = ("score_set_id", *INDICATOR_SCORE_FIELDS)
+_LEVEL_COLUMNS = _columns(CoherenceLevelScore)
+_COMPONENT_COLUMNS = _columns(ComponentDimensionScore)
+_TAG_COLUMNS = _columns(TagCount)
+
+
+def _flag_counts(findings: method_v2.Findings | method_v2.ComponentDimension) -> tuple[int, int]:
+    """How many indicators are flagged short, and how many over-integrated."""
+    return len(findings.shortfall_indicators), len(findings.over_integration_indicators)
+
+
+def _store_v2_many(
+    scored: list[tuple[Assessment, method_v2.AssessmentResult, TagRows]], cache: QuestionnaireCache
+) -> list[ScoreSet]:
+    """Store the results of a batch, one insertion per table whatever the batch size (plain
+    rows through ``scoring.bulk``); returns the new score sets in batch order."""
+    score_set_rows = [_score_set_row(assessment, result) for assessment, result, _tags in scored]
+    ids = rows_insert(ScoreSet, _SCORE_SET_COLUMNS, score_set_rows, returning=True)
+    pairs = [(pk, result) for pk, (_a, result, _t) in zip(ids, scored, strict=True)]
+    rows_insert(
+        DimensionScore,
+        _DIMENSION_COLUMNS,
+        [
+            (
+                pk,
+                d.code,
+                d.findings.score,
+                d.findings.completeness or 0.0,
+                d.findings.sufficient,
+                d.target_step,
+                # v1's sign: positive = shortfall.
+                None if d.main_distance is None else -d.main_distance,
+                d.main_flag or "",
+                d.divergence,
+                d.divergence_flag,
+                d.band_min,
+                d.band_max,
+                d.findings.alignment,
+                d.findings.shortfall,
+                d.findings.over_integration,
+                *_flag_counts(d.findings),
+            )
+            for pk, result in pairs
+            for d in result.dimensions
+        ],
+    )
+    overridden = method_v2.OVERRIDDEN_BAND
+    rows_insert(
+        IndicatorScore,
+        _INDICATOR_COLUMNS,
+        [
+            (
+                pk,
+                # In the order of INDICATOR_SCORE_FIELDS.
+                i.code,
+                i.dimension_code,
+                i.applicable,
+                i.value,
+                i.band_min,
+                i.band_max,
+                i.band_source == overridden,
+                i.rationale,
+                i.distance,
+                i.flag or "",
+                i.counted,
+                i.expected,
+                i.sufficient,
+                i.spread,
+            )
+            for pk, result in pairs
+            for d in result.dimensions
+            for i in d.indicators
+        ],
+    )
+    rows_insert(
+        CoherenceLevelScore,
+        _LEVEL_COLUMNS,
+        [
+            (
+                pk,
+                c.level,
+                c.findings.score,
+                c.findings.completeness or 0.0,
+                c.findings.sufficient,
+                c.findings.alignment,
+                *_flag_counts(c.findings),
+            )
+            for pk, result in pairs
+            for c in result.coherence_levels
+        ],
+    )
+    rows_insert(
+        ComponentDimensionScore,
+        _COMPONENT_COLUMNS,
+        [
+            (
+                pk,
+                profile.component,
+                d.code,
+                d.score,
+                d.completeness or 0.0,
+                *_flag_counts(d),
+            )
+            for pk, result in pairs
+            for profile in result.profiles
+            for d in profile.dimensions
+        ],
+    )
+    rows_insert(
+        TagCount,
+        _TAG_COLUMNS,
+        [
+            row
+            for pk, (assessment, _result, tags) in zip(ids, scored, strict=True)
+            for row in _tag_rows(pk, tags, _tag_kinds(assessment.questionnaire_id, cache))
+        ],
+    )
+    # The stored rows as instances, as a query would return them.
+    names = ["id", *_SCORE_SET_COLUMNS]
+    return [
+        ScoreSet.from_db(connection.alias, names, [pk, *row])
+        for pk, row in zip(ids, score_set_rows, strict=True)
+    ]
+
+
+def _tag_kinds(questionnaire_id: int, cache: QuestionnaireCache | None) -> dict[str, str]:
+    """Barrier or enabler, by tag code, of a questionnaire's tags; once per batch."""
+    key = ("tag kinds", questionnaire_id)
+    if cache is not None and key in cache:
+        return cast(dict[str, str], cache[key])
+    kinds = dict(
+        DimensionTag.objects.filter(dimension__questionnaire_id=questionnaire_id).values_list(
+            "code", "kind"
         )
-        for d in result.dimensions
     )
-    IndicatorScore.objects.bulk_create(
-        IndicatorScore(
-            score_set=score_set,
-            indicator_code=i.code,
-            dimension_code=i.dimension_code,
-            applicable=i.applicable,
-            value=i.value,
-            band_min=i.band_min,
-            band_max=i.band_max,
-            band_overridden=i.band_source == method_v2.OVERRIDDEN_BAND,
-            rationale=i.rationale,
-            distance=i.distance,
-            flag=i.flag or "",
-            counted=i.counted,
-            expected=i.expected,
-            sufficient=i.sufficient,
-            spread=i.spread,
-        )
-        for d in result.dimensions
-        for i in d.indicators
-    )
-    CoherenceLevelScore.objects.bulk_create(
-        CoherenceLevelScore(
-            score_set=score_set,
-            level=c.level,
-            score=c.findings.score,
-            completeness=c.findings.completeness or 0.0,
-            sufficient=c.findings.sufficient,
-            alignment=c.findings.alignment,
-            shortfall_count=len(c.findings.shortfall_indicators),
-            over_integration_count=len(c.findings.over_integration_indicators),
-        )
-        for c in result.coherence_levels
-    )
-    ComponentDimensionScore.objects.bulk_create(
-        ComponentDimensionScore(
-            score_set=score_set,
-            component=profile.component,
-            dimension_code=d.code,
-            score=d.score,
-            completeness=d.completeness or 0.0,
-            shortfall_count=len(d.shortfall_indicators),
-            over_integration_count=len(d.over_integration_indicators),
-        )
-        for profile in result.profiles
-        for d in profile.dimensions
-    )
-    _store_tags(assessment, score_set, tags)
-    return score_set
+    if cache is not None:
+        cache[key] = kinds
+    return kinds
+
+
+def _tag_rows(score_set_id: int, tags: TagRows, kinds: dict[str, str]) -> list[tuple[Any, ...]]:
+    counts = Counter((dimension_code, code) for dimension_code, _c, codes in tags for code in codes)
+    return [
+        (score_set_id, dimension_code, code, kinds.get(code, ""), n)
+        for (dimension_code, code), n in sorted(counts.items())
+    ]
 
 
 def _store_tags(assessment: Assessment, score_set: ScoreSet, tags: TagRows) -> None:
-    kinds = dict(
-        DimensionTag.objects.filter(
-            dimension__questionnaire_id=assessment.questionnaire_id
-        ).values_list("code", "kind")
-    )
-    counts = Counter((dimension_code, code) for dimension_code, _c, codes in tags for code in codes)
-    TagCount.objects.bulk_create(
-        TagCount(
-            score_set=score_set,
-            dimension_code=dimension_code,
-            tag_code=code,
-            kind=kinds.get(code, ""),
-            count=n,
-        )
-        for (dimension_code, code), n in sorted(counts.items())
-    )
+    kinds = _tag_kinds(assessment.questionnaire_id, None)
+    rows_insert(TagCount, _TAG_COLUMNS, _tag_rows(score_set.pk, tags, kinds))
 
 
 def assessment_scores_compute_many(
     *, assessment_ids: list[int], method: int = METHOD_VERSION
 ) -> dict[str, int]:
-    """Score a batch, each assessment in its own transaction; returns counts."""
-    counts = {"scored": 0, "nothing_to_score": 0}
+    """Score a batch and store the results; returns counts.
+
+    Method v2 and later score the whole batch in one transaction, in a fixed number of queries
+    (the batch's rows locked, read, replaced and inserted set-wise). If that fails, each
+    assessment is scored again in its own transaction, so that one bad assessment does not
+    cost the others their results. Method v1 scores one assessment per transaction.
+    """
     questionnaires: QuestionnaireCache = {}
+    if method not in METHODS:
+        raise ValueError(f"unknown scoring method {method!r}")
+    if method != 1:
+        try:
+            stored = _scores_compute_batch(assessment_ids=assessment_ids, cache=questionnaires)
+        except Exception:
+            logger.exception("batch scoring failed; scoring its assessments one by one")
+        else:
+            return {"scored": len(stored), "nothing_to_score": len(assessment_ids) - len(stored)}
+    counts = {"scored": 0, "nothing_to_score": 0}
     for assessment_id in assessment_ids:
         result = assessment_scores_compute(
             assessment_id=assessment_id, cache=questionnaires, method=method
@@ -250,17 +338,13 @@ def assessment_scores_compute_many(
     return counts
 
 
-# (method, questionnaire id) -> the questionnaire as that method reads it
-QuestionnaireCache = dict[tuple[int, int], method_v1.QuestionnaireDef | method_v2.QuestionnaireDef]
-
-
 def _questionnaire(
     questionnaire_id: int, method: int, cache: QuestionnaireCache | None
 ) -> method_v1.QuestionnaireDef | method_v2.QuestionnaireDef:
     """The questionnaire as ``method`` reads it, loaded once per batch when given a cache."""
     key = (method, questionnaire_id)
     if cache is not None and key in cache:
-        return cache[key]
+        return cast(method_v1.QuestionnaireDef | method_v2.QuestionnaireDef, cache[key])
     questionnaire: method_v1.QuestionnaireDef | method_v2.QuestionnaireDef
     if method == 1:
         questionnaire = questionnaire_def(questionnaire_id)
@@ -272,6 +356,50 @@ def _questionnaire(
 
 
 @transaction.atomic
+def _scores_compute_batch(
+    *, assessment_ids: list[int], cache: QuestionnaireCache
+) -> dict[int, ScoreSet]:
+    """Score assessments with method v2 and store the results, replacing that method's
+    previous results; the new score sets by assessment id, for those that had something to
+    score.
+
+    The assessment rows are locked (in id order, so two batches never wait on each other in a
+    circle) until the results are stored: a concurrent run waits and then replaces them, so a
+    result is never doubled.
+    """
+    method = METHODS[2]
+    assessments = list(
+        Assessment.objects.select_for_update(of=("self",))
+        .filter(pk__in=assessment_ids)
+        .order_by("pk")
+    )
+    if not assessments:
+        return {}
+    definitions = {
+        questionnaire_id: cast(
+            method_v2.QuestionnaireDef, _questionnaire(questionnaire_id, method.number, cache)
+        )
+        for questionnaire_id in {assessment.questionnaire_id for assessment in assessments}
+    }
+    inputs = scoring_inputs_v2(assessments, definitions)
+    scored = []
+    for assessment in assessments:
+        data, tags = inputs[assessment.pk]
+        if data.responded:
+            scored.append((assessment, method.score(data), tags))
+    if not scored:
+        return {}
+    ScoreSet.objects.filter(
+        assessment__in=[assessment for assessment, _r, _t in scored],
+        method_version=method.label,
+    ).only("pk").delete()  # the rows' ids are all a delete needs; their details are large
+    score_sets = _store_v2_many(scored, cache)
+    # One notice for the batch: the dashboards drop their cache once, not once per assessment.
+    stored_ids = [assessment.pk for assessment, _r, _t in scored]
+    scores_stored.send(sender=ScoreSet, assessment_ids=stored_ids)
+    return dict(zip(stored_ids, score_sets, strict=True))
+
+
 def assessment_scores_compute(
     *, assessment_id: int, cache: QuestionnaireCache | None = None, method: int = METHOD_VERSION
 ) -> ScoreSet | None:
@@ -284,26 +412,28 @@ def assessment_scores_compute(
     """
     if method not in METHODS:
         raise ValueError(f"unknown scoring method {method!r}")
+    if method != 1:
+        stored = _scores_compute_batch(
+            assessment_ids=[assessment_id], cache={} if cache is None else cache
+        )
+        return stored.get(assessment_id)
+    return _scores_compute_v1(assessment_id=assessment_id, cache=cache)
+
+
+@transaction.atomic
+def _scores_compute_v1(*, assessment_id: int, cache: QuestionnaireCache | None) -> ScoreSet | None:
+    method = METHODS[1]
     assessment = Assessment.objects.select_for_update(of=("self",)).filter(pk=assessment_id).first()
     if assessment is None:
         return None
-    questionnaire = _questionnaire(assessment.questionnaire_id, method, cache)
-    data: method_v1.ScoringInput | method_v2.ScoringInput
-    store: Callable[[Assessment, Any, TagRows], ScoreSet]
-    if method == 1:
-        data, tags = scoring_input_v1(assessment, cast(method_v1.QuestionnaireDef, questionnaire))
-        if not data.components:
-            return None
-        store = _store_v1
-    else:
-        data, tags = scoring_input_v2(assessment, cast(method_v2.QuestionnaireDef, questionnaire))
-        if not data.responded:
-            return None
-        store = _store_v2
-    result = METHODS[method].score(data)
+    questionnaire = _questionnaire(assessment.questionnaire_id, method.number, cache)
+    data, tags = scoring_input_v1(assessment, cast(method_v1.QuestionnaireDef, questionnaire))
+    if not data.components:
+        return None
+    result = method.score(data)
     ScoreSet.objects.filter(assessment=assessment, method_version=result.method_version).delete()
-    score_set = store(assessment, result, tags)
-    scores_stored.send(sender=ScoreSet, assessment_id=assessment.pk)
+    score_set = _store_v1(assessment, result, tags)
+    scores_stored.send(sender=ScoreSet, assessment_ids=[assessment.pk])
     return score_set
 
 

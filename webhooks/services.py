@@ -119,6 +119,19 @@ def webhook_assessment_status_changed(*, assessment_id: int, status: str, previo
         webhook_event_emit(event=event, data=data)
 
 
+def webhook_scores_stored_batch(*, assessment_ids: list[int]) -> None:
+    """A "scoring finished" event per assessment of a scoring batch, when any active webhook
+    wants them (one query when none does)."""
+    wanted = any(
+        not events or WebhookEventKind.SCORING_FINISHED in events
+        for events in Webhook.objects.filter(is_active=True).values_list("events", flat=True)
+    )
+    if not wanted:
+        return
+    for assessment_id in assessment_ids:
+        webhook_scores_stored(assessment_id=assessment_id)
+
+
 def webhook_scores_stored(*, assessment_id: int) -> None:
     data = _assessment_data(assessment_id)
     if data is None:

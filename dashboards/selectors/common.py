@@ -26,6 +26,7 @@ from dashboards.types import (
     MissionRef,
     PeerPoint,
     PeriodRef,
+    QuarterVersion,
 )
 from missions.models import Mission, Period
 from missions.periods import quarter_previous
@@ -205,3 +206,24 @@ def peer_points_sql(
             )
         )
     return tuple(points)
+
+
+def quarter_versions(
+    sets: Mapping[int, Mapping[str, Any]], shown: list[PeriodRef]
+) -> tuple[QuarterVersion | None, ...]:
+    """Which method and questionnaire version gave each shown quarter's result (None: no
+    result), from one mission's result rows by period id (``method_version``,
+    ``assessment__questionnaire__code`` and ``__version``); ``changed`` marks the quarters
+    where either differs from the quarter before with a result, where trends draw a marker."""
+    versions: list[QuarterVersion | None] = []
+    before = None
+    for period in shown:
+        row = sets.get(period.id)
+        if row is None:
+            versions.append(None)
+            continue
+        code = row["assessment__questionnaire__code"]
+        key = (row["method_version"], f"{code} v{row['assessment__questionnaire__version']}")
+        versions.append(QuarterVersion(period, *key, changed=before is not None and key != before))
+        before = key
+    return tuple(versions)

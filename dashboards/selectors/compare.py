@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import F, Model, Q, QuerySet
@@ -16,8 +17,9 @@ from dashboards.selectors.common import (
     period_key,
     period_list,
     plotted,
+    quarter_versions,
 )
-from dashboards.types import CompareLine, Comparison
+from dashboards.types import CompareLine, Comparison, PeriodRef, QuarterVersion
 from missions.models import MissionKind, Region
 from missions.roles import User, user_sees_all_missions
 from missions.selectors import mission_list_visible_to
@@ -101,7 +103,9 @@ def compare_series(
     ``peer``: ``"all"``, ``"kind:<kind>"`` or ``"region:<region>"``; ``quarters``: only the last
     N quarters. The peer distribution covers the comparable missions of the group,
     anonymously, as far as ``dashboards.disclosure`` lets the user see it (demo missions are
-    peers of demo missions only). Four queries (five for mission staff).
+    peers of demo missions only). On the index and alignment, ``versions`` marks the quarters
+    where a chosen mission's questionnaire version changes. Five queries (six for mission
+    staff).
     """
     measures = dict(compare_measures())
     groups = dict(compare_peer_groups())
@@ -152,6 +156,7 @@ def compare_series(
         periods = periods[-quarters:]
     ordered = sorted(chosen.values(), key=lambda m: m.code)
     points = peer_points_from_values(rule=rule, values=group_values, periods=periods)
+    versions = _version_changes(list(chosen), periods) if measure in (INDEX, ALIGNMENT) else ()
     return Comparison(
         measure=measure,
         measure_label=measures[measure],
@@ -166,4 +171,30 @@ def compare_series(
         peer_points=points,
         peer_notes=tuple(withheld_notes(points, rule=rule)),
         peer_count_shown=rule.show_count,
+        versions=versions,
     )
+
+
+def _version_changes(
+    mission_ids: list[int], periods: list[PeriodRef]
+) -> tuple[QuarterVersion | None, ...]:
+    """Aligned with ``periods``: where the questionnaire version (or the method) behind any
+    chosen mission's result changes, that mission's new versions (the first mission by id when
+    several change in one quarter); None elsewhere. One query."""
+    by_mission: dict[int, dict[int, Mapping[str, Any]]] = defaultdict(dict)
+    for row in ScoreSet.objects.filter(
+        mission_id__in=mission_ids, method_version=METHOD_VERSION_LABEL
+    ).values(
+        "mission_id",
+        "period_id",
+        "method_version",
+        "assessment__questionnaire__code",
+        "assessment__questionnaire__version",
+    ):
+        by_mission[row["mission_id"]][row["period_id"]] = row
+    changes: list[QuarterVersion | None] = [None] * len(periods)
+    for mission_id in sorted(by_mission):
+        for position, version in enumerate(quarter_versions(by_mission[mission_id], periods)):
+            if version is not None and version.changed and changes[position] is None:
+                changes[position] = version
+    return tuple(changes)

@@ -40,6 +40,7 @@ from missions.models import Period
 from missions.roles import User
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import DimensionScore, ScoreSet
+from scoring.selectors import insufficient_because
 
 PORTFOLIO_FIXED_SORTS = ("mission", "index", "alignment")
 ALIGNMENT_FIELDS = (
@@ -119,6 +120,11 @@ def portfolio(
                 stage=score_set["stage"] if score_set and score_set["sufficient"] else "",
                 completeness=score_set["completeness"] if score_set else None,
                 missing=missing_reason(score_set, "index"),
+                insufficient_because=insufficient_because(
+                    completeness=score_set["completeness"], sufficient=score_set["sufficient"]
+                )
+                if score_set
+                else "",
                 cells=tuple(
                     _cell(cells.get((mission["id"], d.code)), has_result=score_set is not None)
                     for d in dimensions

@@ -20,6 +20,7 @@ from dashboards.selectors.common import (
     plotted,
     plotted_row,
     previous_quarter,
+    quarter_versions,
     tag_labels,
     with_unknown_codes,
 )
@@ -36,7 +37,6 @@ from dashboards.types import (
     MissionRef,
     PeerPoint,
     PeriodRef,
-    QuarterVersion,
     TagRow,
 )
 from missions.models import Component, MissionPhase, Period
@@ -53,6 +53,7 @@ from scoring.models import (
     ScoreSet,
     TagCount,
 )
+from scoring.selectors import INDICATOR_SCORE_FIELDS
 
 # The most frequent barriers and enablers: the last year up to the profiled quarter.
 TAGS_QUARTERS = 4
@@ -108,23 +109,6 @@ def _preferred_sets(rows: Iterable[Mapping[str, Any]]) -> dict[int, dict[str, An
         if held is None or rank > held["_rank"]:
             chosen[row["period_id"]] = {**row, "_rank": rank}
     return chosen
-
-
-def _versions(
-    sets: dict[int, dict[str, Any]], shown: list[PeriodRef]
-) -> tuple[QuarterVersion | None, ...]:
-    versions: list[QuarterVersion | None] = []
-    before = None
-    for period in shown:
-        row = sets.get(period.id)
-        if row is None:
-            versions.append(None)
-            continue
-        code = row["assessment__questionnaire__code"]
-        key = (row["method_version"], f"{code} v{row['assessment__questionnaire__version']}")
-        versions.append(QuarterVersion(period, *key, changed=before is not None and key != before))
-        before = key
-    return tuple(versions)
 
 
 def mission_profile(*, user: User, mission_id: int, period_id: int | None = None) -> MissionProfile:
@@ -210,7 +194,7 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         else "",
         method_version=current["method_version"] if current else "",
         alignment_trend=tuple(plotted_row(sets.get(p.id), "alignment") for p in shown),
-        versions=_versions(sets, shown),
+        versions=quarter_versions(sets, shown),
         indicator_flags=_indicator_flags(current["id"] if current else None, dimensions),
         alignment_peer=index_peer_points(shown, rule=rule, group=group, field="alignment"),
     )
@@ -375,18 +359,7 @@ def _indicator_flags(
         return ()
     order = {d.code: position for position, d in enumerate(dimensions)}
     values = IndicatorScore.objects.filter(score_set_id=score_set_id, applicable=True).values(
-        "indicator_code",
-        "dimension_code",
-        "value",
-        "band_min",
-        "band_max",
-        "band_overridden",
-        "rationale",
-        "distance",
-        "flag",
-        "sufficient",
-        "counted",
-        "expected",
+        *INDICATOR_SCORE_FIELDS
     )
     rows = sorted(values, key=lambda r: (order.get(r["dimension_code"], 99), r["indicator_code"]))
     return tuple(

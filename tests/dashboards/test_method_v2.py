@@ -12,7 +12,7 @@ from assessments.models import Assessment, AssessmentStatus
 from dashboards import figures
 from dashboards.selectors import barrier_counts, compare_series, mission_profile, portfolio
 from questionnaires.models import Questionnaire
-from scoring.flags import IN_BAND, OVER_INTEGRATION, SHORTFALL, flag_style
+from scoring.flags import IN_BAND, INSUFFICIENT, OVER_INTEGRATION, SHORTFALL, flag_style
 from scoring.method import METHODS
 from scoring.models import DimensionScore, IndicatorScore, ScoreSet, TagCount
 from tests.factories import PeriodFactory
@@ -131,9 +131,29 @@ def test_portfolio_flags_heatmap_uses_the_one_colour_scheme(personas, v2_data):
     colours = {colour for _position, colour in figure.data[0].colorscale}
     assert {flag_style(SHORTFALL).colour, flag_style(OVER_INTEGRATION).colour} <= colours
     assert flag_style(IN_BAND).colour in colours
-    legend = {trace.name: trace.marker.color for trace in figure.data if trace.type == "scatter"}
-    assert legend["▼ shortfall"] == flag_style(SHORTFALL).colour
-    assert legend["▲ over-integration"] == flag_style(OVER_INTEGRATION).colour
+    legend = {
+        trace.name: (trace.marker.color, trace.marker.symbol)
+        for trace in figure.data
+        if trace.type == "scatter"
+    }
+    # Each flag once: its marker is its symbol, its name the label alone.
+    assert legend == {
+        "shortfall": (flag_style(SHORTFALL).colour, "triangle-down"),
+        "over-integration": (flag_style(OVER_INTEGRATION).colour, "triangle-up"),
+        "in band": (flag_style(IN_BAND).colour, "circle"),
+        "insufficient data": (flag_style(INSUFFICIENT).colour, "circle-open"),
+    }
+
+
+def test_indicator_flags_legend_names_each_flag_once(personas, v2_data):
+    profile = mission_profile(user=personas.analyst, mission_id=v2_data["a"].pk)
+    figure = figures.figure_indicator_flags(profile)
+    legend = {t.name: t.marker.symbol for t in figure.data if t.type == "scatter"}
+    assert legend == {
+        "shortfall": "triangle-down",
+        "over-integration": "triangle-up",
+        "in band": "circle",
+    }
 
 
 def test_portfolio_toggle_is_in_the_url_and_its_csv_has_the_new_columns(client, personas, v2_data):
@@ -211,13 +231,76 @@ def test_compare_on_alignment_reads_the_stored_alignment(personas, v2_data):
     assert comparison.lines[0].values == (70.0, 82.5)
 
 
-def test_gap_colours_are_the_flag_colours(personas, v2_data):
+def test_method_2_gaps_are_ranked_per_indicator_by_distance_with_their_flags(
+    client, personas, v2_data
+):
     profile = mission_profile(user=personas.analyst, mission_id=v2_data["a"].pk)
+    # HUM-01 is 1.0 above its band, LEAD-01 0.4 below; LEAD-02 (in band) is no gap.
+    assert [(row.code, row.distance, row.flag) for row in profile.indicator_gaps_ranked] == [
+        ("HUM-01", 1.0, OVER_INTEGRATION),
+        ("LEAD-01", -0.4, SHORTFALL),
+    ]
     bars = figures.figure_gaps_ranked(profile).data[0]
-    assert set(bars.marker.color) == {
-        flag_style(SHORTFALL).colour,
+    assert list(bars.y) == ["HUM-01", "LEAD-01"] and list(bars.x) == [1.0, -0.4]
+    assert list(bars.marker.color) == [
         flag_style(OVER_INTEGRATION).colour,
-    }
+        flag_style(SHORTFALL).colour,
+    ]
+    assert list(bars.text) == ["▲ over-integration", "▼ shortfall"]
+    client.force_login(personas.analyst)
+    url = reverse("dashboards:profile", args=[v2_data["a"].pk])
+    rows = _csv(client.get(url + "?format=csv&chart=gaps"))
+    assert rows[0] == ["Indicator", "Dimension", "Distance", "Flag", "Value", "Band"]
+    assert rows[1:] == [
+        ["HUM-01", "HUM", "1.0", "▲ over-integration", "3.0", "1–2"],
+        ["LEAD-01", "LEAD", "-0.4", "▼ shortfall", "2.6", "3–4"],
+    ]
+
+
+def test_method_1_gaps_stay_per_dimension(personas, v2_data):
+    profile = mission_profile(
+        user=personas.analyst, mission_id=v2_data["a"].pk, period_id=v2_data["p1"].pk
+    )
+    assert profile.method_version == V1 and not profile.ranks_indicators
+    assert figures.figure_gaps_ranked(profile).data[0].name == "Gap to target"
+
+
+def test_level_is_never_called_an_index_and_says_higher_is_not_better(personas, v2_data):
+    result = portfolio(user=personas.analyst, period_id=v2_data["p3"].pk)
+    figure = figures.figure_portfolio_heatmap(result, "score")
+    side = figure.data[2]
+    assert side.name == "Integration level (higher is not better)" and list(side.x) == ["Level"]
+    from dashboards import tables as table
+
+    score_table = table.table_portfolio_heatmap(result, "score")
+    assert score_table.columns[-1] == "Integration level"
+    assert "higher is not better" in score_table.caption
+
+
+def test_portfolio_says_why_a_mission_has_no_alignment(client, personas, v2_data):
+    ScoreSet.objects.filter(pk=v2_data["latest"].pk).update(sufficient=False, completeness=0.4)
+    result = portfolio(user=personas.analyst, period_id=v2_data["p3"].pk)
+    row_a = next(row for row in result.rows if row.mission.code == "MSN-A")
+    assert row_a.alignment is None and row_a.index is None
+    assert row_a.insufficient_because == "completeness 40 % (below 50 %)"
+    figure = figures.figure_portfolio_heatmap(result, "alignment")
+    side_missing = figure.data[3]
+    a = list(side_missing.y).index(row_a.mission.label)
+    assert side_missing.text[a] == ["insufficient data"]
+    assert side_missing.customdata[a] == ["completeness 40 % (below 50 %)"]
+    client.force_login(personas.analyst)
+    url = reverse("dashboards:portfolio") + f"?period={v2_data['p3'].pk}&measure=alignment"
+    page = client.get(url).content.decode()
+    assert "insufficient: completeness 40 % (below 50 %)" in page
+    # The stored alignment (82.5) is nowhere in the mission's row.
+    csv_row = next(
+        r for r in _csv(client.get(url + "&format=csv&chart=heatmap")) if r[0] == "MSN-A"
+    )
+    assert "82.5" not in csv_row and csv_row[3] == ""
+    ScoreSet.objects.filter(pk=v2_data["latest"].pk).update(completeness=0.8)
+    again = portfolio(user=personas.analyst, period_id=v2_data["p3"].pk)
+    row_a = next(row for row in again.rows if row.mission.code == "MSN-A")
+    assert row_a.insufficient_because == "no indicator with enough answers"
 
 
 def test_barriers_count_each_assessment_once_across_method_versions(personas, questionnaire):
@@ -239,3 +322,46 @@ def test_barriers_count_each_assessment_once_across_method_versions(personas, qu
     counts = barrier_counts(user=personas.analyst)
     lead = next(d for d in counts.dimensions if d.code == "LEAD")
     assert lead.barriers == 2 + 3
+
+
+def test_compare_marks_where_a_missions_questionnaire_version_changes(client, personas, v2_data):
+    comparison = compare_series(
+        user=personas.analyst, mission_ids=[v2_data["a"].pk], measure="alignment"
+    )
+    # 2025-Q2 on TEST v1, 2025-Q3 on TEST v2 (both method 2): one change, before Q3.
+    assert [(v.period.label, v.questionnaire) for v in comparison.version_changes] == [
+        ("2025-Q3", "TEST v2")
+    ]
+    figure = figures.figure_compare(comparison)
+    lines = [shape for shape in figure.layout.shapes if shape.line.dash == "dot"]
+    assert [line.x0 for line in lines] == [0.5]
+    assert [note.text for note in figure.layout.annotations] == [
+        f"⇢ From 2025-Q3: method {V2}, questionnaire TEST v2"
+    ]
+    client.force_login(personas.analyst)
+    url = reverse("dashboards:compare") + f"?missions={v2_data['a'].pk}&measure=alignment"
+    page = client.get(url).content.decode()
+    assert 'id="compare-version-changes"' in page
+    assert f"from 2025-Q3: method {V2}, questionnaire TEST v2" in page
+    rows = _csv(client.get(url + "&format=csv&chart=compare"))
+    assert rows[0][-1] == "Version change"
+    assert rows[1][0] == "2025-Q2" and rows[1][-1] == ""
+    assert rows[2][0] == "2025-Q3" and "questionnaire TEST v2" in rows[2][-1]
+    # Mission B has one quarter only: nothing changes in its line.
+    alone = compare_series(user=personas.analyst, mission_ids=[v2_data["b"].pk], measure="index")
+    assert alone.version_changes == ()
+
+
+def test_profile_states_the_peer_rule_with_its_own_thresholds(client, personas, v2_data):
+    from dashboards.disclosure import ANALYST_MIN_PEERS, K_PEERS, K_QUARTILES
+
+    url = reverse("dashboards:profile", args=[v2_data["a"].pk])
+    client.force_login(personas.focal_point_a)
+    page = client.get(url).content.decode()
+    assert 'id="profile-peer-rule"' in page
+    assert f"from {K_QUARTILES} comparable missions on, the inter-quartile range" in page
+    assert f"no peer figure is shown for fewer than {K_PEERS} of them" in page
+    client.force_login(personas.analyst)
+    page = client.get(url).content.decode()
+    assert 'id="profile-peer-rule"' not in page  # analysts see every mission's own value
+    assert ANALYST_MIN_PEERS < K_PEERS

@@ -148,3 +148,21 @@ def test_briefing_pack_prints_each_missions_headline_and_flags(findings_data, tm
     assert "Humanitarian" in first  # did not respond
     assert "MSN-B" in first and "no score this quarter" in first
     assert "Integration level (higher is not better)" in first
+
+
+def test_scorecard_peer_caption_is_worded_from_the_readers_disclosure_rule(findings_data, tmp_path):
+    from dashboards.disclosure import ANALYST_MIN_PEERS, K_PEERS, K_QUARTILES
+
+    analyst = _text(_scorecard(findings_data, tmp_path, findings_data.v2.period))
+    assert f"none is shown for fewer than {ANALYST_MIN_PEERS} comparable missions" in analyst
+    path = tmp_path / "focal.pdf"
+    scorecard_pdf_write(
+        path=path,
+        user=findings_data.personas.focal_point_a,
+        mission_id=findings_data.personas.mission_a.pk,
+        period_id=findings_data.v2.period.pk,
+    )
+    focal = _text(path)
+    assert f"from {K_QUARTILES} comparable missions on, the inter-quartile range" in focal
+    assert f"no peer figure is shown for fewer than {K_PEERS} of them" in focal
+    assert f"fewer than {ANALYST_MIN_PEERS} comparable" not in focal
