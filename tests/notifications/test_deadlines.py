@@ -33,15 +33,15 @@ def test_reminders_7_and_2_days_before_and_the_overdue_notice_the_day_after(
     assert sent == {
         D(2026, 9, 24): [
             ("respondent_a@example.org", "[imp-assess] Reminder: MSN-A 2026-Q3 is due on "
-             "Oct. 1, 2026")
+             "1 October 2026")
         ],
         D(2026, 9, 29): [
             ("respondent_a@example.org", "[imp-assess] Reminder: MSN-A 2026-Q3 is due on "
-             "Oct. 1, 2026")
+             "1 October 2026")
         ],
         D(2026, 10, 2): [
             ("focal_point_a@example.org", "[imp-assess] Overdue: MSN-A 2026-Q3 was due on "
-             "Oct. 1, 2026")
+             "1 October 2026")
         ],
     }  # fmt: skip
     keys = sorted(
@@ -66,7 +66,7 @@ def test_the_reminder_says_what_is_missing_and_links_to_the_answering_page(
     (message,) = mail.outbox
     link = f"http://127.0.0.1:8000/assessments/{q3_a.pk}/political/"
     assert message.to == ["respondent_a@example.org"]
-    assert "due in 7 days, on Oct. 1, 2026" in message.body
+    assert "due in 7 days, on 1 October 2026" in message.body
     assert "Political: 2 indicators have no answer yet." in message.body
     assert link in message.body
     html, mimetype = message.alternatives[0]

@@ -64,10 +64,10 @@ def test_an_analyst_in_two_missions_gets_one_digest_a_week(personas, quarter_sta
     sent = run_days(digest_send_task, D(2026, 10, 5), D(2026, 10, 18))
     assert sent == {
         D(2026, 10, 5): [
-            ("analyst@example.org", "[imp-assess] Weekly digest: week of Oct. 5, 2026")
+            ("analyst@example.org", "[imp-assess] Weekly digest: week of 5 October 2026")
         ],
         D(2026, 10, 12): [
-            ("analyst@example.org", "[imp-assess] Weekly digest: week of Oct. 12, 2026")
+            ("analyst@example.org", "[imp-assess] Weekly digest: week of 12 October 2026")
         ],
     }  # fmt: skip
     body = mail.outbox[0].body
