@@ -5,6 +5,8 @@ data exports are queued and followed on the job's page. Files are served only th
 ``job_download``, to the person who asked (or an administrator), never as static files.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -135,17 +137,24 @@ def mission_scorecard_export(request: HttpRequest, scorecard: tuple[int, int]) -
     return _scorecard_response(request, mission_id, period_id)
 
 
-@login_required
-@require_POST
-def briefing_pack_export(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_export_briefing_pack(request.user):
+def _missions_export(
+    request: HttpRequest,
+    *,
+    allowed: bool,
+    form_class: type[BriefingPackForm] | type[BriefingDeckForm],
+    missions: Any,
+    kind: str,
+    form_name: str,
+) -> HttpResponse:
+    """A briefing pack or deck: several missions in one quarter, as a background job."""
+    if not allowed:
         raise PermissionDenied
-    form = BriefingPackForm(request.POST, missions=export_mission_choices(user=request.user))
+    form = form_class(request.POST, missions=missions)
     if form.is_valid():
         try:
             job = export_job_request(
                 by=request.user,
-                kind=ExportKind.BRIEFING_PACK,
+                kind=kind,
                 mission_ids=[m.pk for m in form.cleaned_data["missions"]],
                 period_id=form.cleaned_data["period"].pk,
             )
@@ -154,30 +163,33 @@ def briefing_pack_export(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("exports:job", job.pk)
     return render(
-        request, "exports/index.html", _index_context(request, briefing_form=form), status=400
+        request, "exports/index.html", _index_context(request, **{form_name: form}), status=400
+    )
+
+
+@login_required
+@require_POST
+def briefing_pack_export(request: HttpRequest) -> HttpResponse:
+    return _missions_export(
+        request,
+        allowed=permissions.can_export_briefing_pack(request.user),
+        form_class=BriefingPackForm,
+        missions=export_mission_choices(user=request.user),
+        kind=ExportKind.BRIEFING_PACK,
+        form_name="briefing_form",
     )
 
 
 @login_required
 @require_POST
 def briefing_deck_export(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_export_briefing_deck(request.user):
-        raise PermissionDenied
-    form = BriefingDeckForm(request.POST, missions=export_deck_mission_choices(user=request.user))
-    if form.is_valid():
-        try:
-            job = export_job_request(
-                by=request.user,
-                kind=ExportKind.BRIEFING_DECK,
-                mission_ids=[m.pk for m in form.cleaned_data["missions"]],
-                period_id=form.cleaned_data["period"].pk,
-            )
-        except ExportError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("exports:job", job.pk)
-    return render(
-        request, "exports/index.html", _index_context(request, deck_form=form), status=400
+    return _missions_export(
+        request,
+        allowed=permissions.can_export_briefing_deck(request.user),
+        form_class=BriefingDeckForm,
+        missions=export_deck_mission_choices(user=request.user),
+        kind=ExportKind.BRIEFING_DECK,
+        form_name="deck_form",
     )
 
 
