@@ -9,6 +9,10 @@ new entry here, never an edit of an old one.
 - 1: ``imp-score-1.0`` (``scoring.method_v1``): dimension means against a dimension target step.
 - 2: ``imp-score-2.0`` (``scoring.method_v2``): per-indicator target bands, flags at the
   indicator, target alignment as the headline. Current.
+- 3: ``imp-score-3.0`` (``scoring.method_v3``): safeguards with voice components and critical
+  findings that gate the headline, contested indicators, coverage beside alignment, no figure
+  that rewards not answering, external context out of alignment. Selectable with
+  ``rescore --method 3``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from questionnaires.steps import STEP_NAMES
-from scoring import method_v1, method_v2
+from scoring import method_v1, method_v2, method_v3
 from scoring.method_v1 import COHERENCE_LEVELS, result_to_dict
 
 __all__ = [
@@ -43,6 +47,7 @@ class ScoringMethod:
 METHODS: dict[int, ScoringMethod] = {
     1: ScoringMethod(1, method_v1.METHOD_LABEL, method_v1.score_assessment),
     2: ScoringMethod(2, method_v2.METHOD_LABEL, method_v2.score_assessment),
+    3: ScoringMethod(3, method_v3.METHOD_LABEL, method_v3.score_assessment),
 }
 
 # The method new scoring requests use.

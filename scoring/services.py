@@ -309,6 +309,19 @@ def _store_tags(assessment: Assessment, score_set: ScoreSet, tags: TagRows) -> N
     rows_insert(TagCount, _TAG_COLUMNS, _tag_rows(score_set.pk, tags, kinds))
 
 
+# The methods this module can load inputs for and store results of. Method 3 is pure and
+# registered (``scoring.method``) but its loader and score-set fields are not wired yet: asking
+# for it must fail loudly, never store another method's result under its name.
+STORABLE_METHODS = frozenset({1, 2})
+
+
+def _check_method(method: int) -> None:
+    if method not in METHODS:
+        raise ValueError(f"unknown scoring method {method!r}")
+    if method not in STORABLE_METHODS:
+        raise ValueError(f"scoring method {method} cannot be stored yet")
+
+
 def assessment_scores_compute_many(
     *, assessment_ids: list[int], method: int = METHOD_VERSION
 ) -> dict[str, int]:
@@ -320,8 +333,7 @@ def assessment_scores_compute_many(
     cost the others their results. Method v1 scores one assessment per transaction.
     """
     questionnaires: QuestionnaireCache = {}
-    if method not in METHODS:
-        raise ValueError(f"unknown scoring method {method!r}")
+    _check_method(method)
     if method != 1:
         try:
             stored = _scores_compute_batch(assessment_ids=assessment_ids, cache=questionnaires)
@@ -410,8 +422,7 @@ def assessment_scores_compute(
     redelivered message and the sweeper, say) store one result set, not two.
     Returns None when there is nothing to score yet (no complete response).
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown scoring method {method!r}")
+    _check_method(method)
     if method != 1:
         stored = _scores_compute_batch(
             assessment_ids=[assessment_id], cache={} if cache is None else cache

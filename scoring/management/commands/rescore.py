@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from missions.periods import quarter_parse
 from scoring.method import METHOD_VERSION, METHODS
-from scoring.services import assessments_for_rescore, rescore_band_mappings
+from scoring.services import STORABLE_METHODS, assessments_for_rescore, rescore_band_mappings
 from scoring.tasks import assessments_score_batch
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--method",
             type=int,
-            choices=sorted(METHODS),
+            choices=sorted(STORABLE_METHODS),
             default=METHOD_VERSION,
             help=f"Scoring method number to score with (default {METHOD_VERSION}).",
         )

@@ -1,0 +1,592 @@
+"""Scoring method v3 (`imp-score-3.0`): safeguards gate the headline; not answering never pays.
+
+Method v2 reads each indicator against its band; v3 keeps that and adds what a Member State
+briefing must not miss (docs/scoring.md, "Method v3", states every rule with a worked example):
+
+- **Safeguards.** On an indicator marked ``safeguard``, each *voice* component's own step is read
+  against the band, never averaged away: a voice step, or the indicator's value, outside the
+  band is a **critical finding**. A safeguard whose answers leave it possibly outside its band (a
+  silent voice component, a "don't know") is **unverified**. Either *gates* the headline: the
+  alignment shown is capped at ``CRITICAL_CAP``; the uncapped figure stays in the drill-down.
+- **Voice over mean.** Where an indicator names voice components present in the mission, its
+  value is the mean of the voice components' steps, not of everyone's; another component
+  ``CONTESTED_STEPS`` or more away from a voice step makes the indicator **contested**.
+- **Not answering never pays.** For the alignment, every expected cell without a step ("don't
+  know", blank, a respondent's N/A the focal point has not confirmed) is read at whichever end of
+  the scale costs the most (the *guaranteed* reading). So replacing any answer by dk, N/A or
+  nothing can never raise the alignment, coverage or the count of indicators not settled in
+  band. **Coverage** (applicable indicators with a sufficient finding) stands beside alignment;
+  below ``COVERAGE_THRESHOLD`` there is no headline figure. A respondent's N/A needs a reason; on
+  a safeguard it counts only once the focal point confirms it.
+- **External context** indicators are read and flagged like any other, as conditions the mission
+  works under, and stay out of alignment and coverage.
+- **Bands** arrive resolved (phase and context profile, by the service); each result records the
+  band in force, where it came from and why; an override carried from an earlier quarter says so.
+
+Pure: plain dataclasses in and out, no Django. Any change that can move a number or a flag needs
+a new method version in `scoring.method`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from scoring.method_v1 import COHERENCE_LEVELS, DONT_KNOW, NOT_APPLICABLE, STEP, STEPS
+from scoring.method_v2 import (
+    MISSION,
+    OVER_INTEGRATION,
+    POINTS_PER_STEP,
+    SHORTFALL,
+    TOLERANCE,
+    DimensionDef,
+    _AsDict,
+    _builder,
+    _check_band,
+)
+
+__all__ = [
+    "CONTESTED_STEPS",
+    "COVERAGE_THRESHOLD",
+    "CRITICAL_CAP",
+    "MISSION",
+    "AnswerValue",
+    "AssessmentResult",
+    "BandOverride",
+    "DimensionDef",
+    "IndicatorDef",
+    "QuestionnaireDef",
+    "ScoringInput",
+    "score_assessment",
+]
+
+METHOD_LABEL = "imp-score-3.0"
+
+# With a critical finding or an unverified safeguard, the alignment shown is at most this: a
+# figure no briefing reads as good, whatever the other indicators say.
+CRITICAL_CAP = 50.0
+# Below this share of applicable indicators with a sufficient finding there is no headline
+# figure, only "not enough answers".
+COVERAGE_THRESHOLD = 0.6
+# A component this many steps (or more) from a voice component's step contests the finding.
+CONTESTED_STEPS = 2
+# An indicator's finding needs at least this share of its expected answers (as in v2); a
+# dimension needs at least this share of its applicable indicators sufficient.
+MIN_COMPLETENESS = 0.5
+MIN_SUFFICIENT_SHARE = 0.5
+
+QUESTIONNAIRE_BAND = "questionnaire"
+OVERRIDDEN_BAND = "override"
+
+# Indicator statuses, one per indicator (``IndicatorResult.status``).
+CRITICAL = "critical"
+UNVERIFIED = "unverified"
+IN_BAND = "in_band"
+INSUFFICIENT = "insufficient"
+NOT_APPLICABLE_STATUS = "not_applicable"
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorDef:
+    """One indicator with its band already resolved for the mission's phase and profile."""
+
+    code: str
+    dimension_code: str
+    coherence_level: str
+    weight: float
+    band_min: int
+    band_max: int
+    band_reason: str = ""  # why this band applies ("phase: drawdown", "host state a party" …)
+    # Component codes that answer it, (MISSION,) for the focal point, () for every component.
+    applies_to: tuple[str, ...] = ()
+    safeguard: bool = False
+    voice: tuple[str, ...] = ()  # components whose view decides
+    external: bool = False  # about what Member States or headquarters do
+    applies: bool = True  # the context profile asks it
+    applies_reason: str = ""  # why it is (not) asked
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireDef:
+    dimensions: tuple[DimensionDef, ...]
+    indicators: tuple[IndicatorDef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerValue:
+    """One component's answer: a step 1-5, or "na" / "dk" with step None.
+
+    A "na" counts as not applicable only with a ``reason``, and on a safeguard only once the
+    focal point has ``confirmed`` it; otherwise it is an expected answer not given.
+    """
+
+    component: str
+    indicator_code: str
+    step: int | None
+    kind: str = STEP
+    reason: str = ""
+    confirmed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BandOverride:
+    """The focal point's band for one indicator, with its rationale; ``carried_from`` names the
+    quarter it was set in when it is carried forward ("2026-Q3"), "" when set this quarter."""
+
+    indicator_code: str
+    band_min: int
+    band_max: int
+    rationale: str
+    carried_from: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringInput:
+    """One assessment: as in v2 (``components`` expected, ``responded`` complete, answers from
+    those only, the focal point's mission-level N/A declarations with their reasons)."""
+
+    questionnaire: QuestionnaireDef
+    components: tuple[str, ...]
+    responded: tuple[str, ...]
+    answers: tuple[AnswerValue, ...]
+    overrides: tuple[BandOverride, ...] = ()
+    not_applicable: Mapping[str, str] = field(default_factory=dict)
+    phase: str = ""
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult(_AsDict):
+    code: str
+    dimension_code: str
+    coherence_level: str
+    weight: float
+    band_min: int
+    band_max: int
+    band_source: str  # "questionnaire" | "override"
+    band_reason: str  # the questionnaire's reason, or the override's rationale
+    carried_from: str  # quarter an override was carried from; ""
+    safeguard: bool
+    external: bool
+    applicable: bool
+    not_applicable_reason: str  # profile or mission-level N/A reason
+    status: str  # critical | unverified | shortfall | over_integration | in_band | insufficient
+    flag: str | None  # "shortfall" | "over_integration" | None, from the answers as given
+    critical: bool
+    unverified: bool
+    contested: bool
+    settled: bool  # in its band on every reading of its unanswered cells
+    value: float | None  # mean of the voice steps where voice decides, else of all steps
+    distance: float | None  # signed distance of ``value`` to the band
+    alignment: float | None  # guaranteed: 100 - 25 x the worst distance over unanswered cells
+    counted: int
+    expected: int
+    completeness: float | None
+    sufficient: bool
+    voice: tuple[str, ...]  # voice components expected here
+    per_component: dict[str, int | str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupResult(_AsDict):
+    """A dimension, a coherence level or the mission: its indicators' figures (internal only)."""
+
+    key: str
+    alignment: float | None  # uncapped, guaranteed reading
+    coverage: float | None  # sufficient / applicable indicators
+    sufficient: bool
+    applicable: int
+    sufficient_count: int
+    critical: tuple[str, ...]
+    unverified: tuple[str, ...]
+    contested: tuple[str, ...]
+    shortfall: tuple[str, ...]
+    over_integration: tuple[str, ...]
+    unsettled: tuple[str, ...]  # applicable indicators not settled in band (flags included)
+
+
+@dataclass(frozen=True, slots=True)
+class Headline(_AsDict):
+    """What every summary shows, in this order: critical findings, then the alignment (capped)
+    with coverage beside it, or "not enough answers"."""
+
+    critical_count: int
+    unverified_count: int
+    contested_count: int
+    gated: bool  # a critical finding or an unverified safeguard caps the alignment
+    enough_answers: bool  # coverage >= COVERAGE_THRESHOLD
+    alignment: float | None  # shown: None without enough answers; capped when gated
+    uncapped_alignment: float | None
+    coverage: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentResult(_AsDict):
+    method_version: str
+    phase: str
+    headline: Headline
+    mission: GroupResult
+    dimensions: tuple[GroupResult, ...]
+    coherence_levels: tuple[GroupResult, ...]
+    conditions: tuple[IndicatorResult, ...]  # external context indicators
+    components: tuple[str, ...]
+    not_responded: tuple[str, ...]
+    indicators: tuple[IndicatorResult, ...]  # every indicator, questionnaire order
+
+
+_new_indicator_result = _builder(IndicatorResult)
+_new_group = _builder(GroupResult)
+
+
+# --- the method --------------------------------------------------------------------------------
+
+
+def score_assessment(data: ScoringInput) -> AssessmentResult:
+    """Score one assessment with method v3; independent of the order of components and answers."""
+    questionnaire = data.questionnaire
+    _check(questionnaire)
+    columns = set(data.components)
+    if any(MISSION in i.applies_to for i in questionnaire.indicators):
+        columns.add(MISSION)
+    ordered = tuple(sorted(columns))
+    responded = set(data.responded)
+    unknown = responded - columns
+    if unknown:
+        raise ValueError(f"responded but not expected: {sorted(unknown)}")
+    by_code = {i.code: i for i in questionnaire.indicators}
+    cells = _answer_cells(by_code, ordered, responded, data.answers)
+    overrides = _overrides(by_code, data.overrides)
+    for code in data.not_applicable:
+        if code not in by_code:
+            raise ValueError(f"not-applicable declaration for unknown indicator {code!r}")
+
+    results = tuple(
+        _indicator_result(
+            i, overrides.get(i.code), data.not_applicable.get(i.code), cells[i.code], ordered
+        )
+        for i in questionnaire.indicators
+    )
+    internal = [r for r in results if r.applicable and not r.external]
+    dimensions = tuple(
+        _group(d.code, [r for r in internal if r.dimension_code == d.code])
+        for d in questionnaire.dimensions
+    )
+    present = {r.coherence_level for r in internal}
+    levels = [level for level in COHERENCE_LEVELS if level in present]
+    levels += sorted(present - set(COHERENCE_LEVELS))
+    coherence_levels = tuple(
+        _group(level, [r for r in internal if r.coherence_level == level]) for level in levels
+    )
+    # Across dimensions by dimension weight (as v2 nests them); every dimension with an
+    # applicable indicator counts, sufficient or not, so that no answer withheld can drop one.
+    weights = [
+        (d.weight, g.alignment)
+        for d, g in zip(questionnaire.dimensions, dimensions, strict=True)
+        if g.alignment is not None
+    ]
+    uncapped = None
+    if weights:
+        total = sum(w for w, _ in weights)
+        uncapped = sum(w * a for w, a in weights) / total
+        uncapped = min(100.0, max(0.0, uncapped))
+        if all(a == 100.0 for _, a in weights):
+            uncapped = 100.0
+    mission = _group("mission", internal, uncapped)
+    gated = bool(mission.critical or mission.unverified)
+    enough = mission.coverage is not None and mission.coverage >= COVERAGE_THRESHOLD - TOLERANCE
+    shown = None
+    if enough and uncapped is not None:
+        shown = min(uncapped, CRITICAL_CAP) if gated else uncapped
+    headline = Headline(
+        critical_count=len(mission.critical),
+        unverified_count=len(mission.unverified),
+        contested_count=len(mission.contested),
+        gated=gated,
+        enough_answers=enough,
+        alignment=shown,
+        uncapped_alignment=uncapped,
+        coverage=mission.coverage,
+    )
+    return AssessmentResult(
+        method_version=METHOD_LABEL,
+        phase=data.phase,
+        headline=headline,
+        mission=mission,
+        dimensions=dimensions,
+        coherence_levels=coherence_levels,
+        conditions=tuple(r for r in results if r.applicable and r.external),
+        components=ordered,
+        not_responded=tuple(c for c in ordered if c not in responded),
+        indicators=results,
+    )
+
+
+def _distance(value: float, band_min: int, band_max: int) -> float:
+    if value < band_min:
+        return value - band_min
+    if value > band_max:
+        return value - band_max
+    return 0.0
+
+
+def _indicator_result(
+    indicator: IndicatorDef,
+    override: BandOverride | None,
+    declared_reason: str | None,
+    cells: dict[str, int | str | None],
+    columns: tuple[str, ...],
+) -> IndicatorResult:
+    if override:
+        band_min, band_max = override.band_min, override.band_max
+        band_reason, carried_from = override.rationale, override.carried_from
+    else:
+        band_min, band_max = indicator.band_min, indicator.band_max
+        band_reason, carried_from = indicator.band_reason, ""
+    not_applicable_reason = ""
+    if not indicator.applies:
+        not_applicable_reason = indicator.applies_reason
+    elif declared_reason is not None:
+        not_applicable_reason = declared_reason
+    # Cells: an int step; NOT_APPLICABLE for an N/A that counts (reason given; on a safeguard,
+    # confirmed); CONFIRMED for a focal-point-confirmed one; anything else is an expected cell
+    # without a step ("unanswered").
+    steps: list[int] = []
+    unanswered = expected = 0
+    voice_steps: list[int] = []
+    voice_unanswered = 0
+    voice_expected: list[str] = []
+    other_steps: list[int] = []
+    applicable = not not_applicable_reason
+    if applicable:
+        voice = indicator.voice
+        for component, cell in cells.items():
+            if cell == _CONFIRMED:
+                continue  # not expected, not read
+            is_voice = component in voice
+            if cell == NOT_APPLICABLE:
+                unanswered += 1  # not expected for coverage, but read at the far end
+                if is_voice:
+                    voice_expected.append(component)
+                    voice_unanswered += 1
+                continue
+            expected += 1
+            if is_voice:
+                voice_expected.append(component)
+            if type(cell) is int:
+                steps.append(cell)
+                if is_voice:
+                    voice_steps.append(cell)
+                else:
+                    other_steps.append(cell)
+            else:
+                unanswered += 1
+                if is_voice:
+                    voice_unanswered += 1
+        applicable = bool(steps) or unanswered > 0
+        if not applicable:
+            not_applicable_reason = "confirmed not applicable by every component asked"
+    counted = len(steps)
+    completeness = counted / expected if expected else None
+    # Voice decides where a voice component is expected; else everyone's mean.
+    if voice_expected:
+        read_steps, read_unanswered = voice_steps, voice_unanswered
+    else:
+        read_steps, read_unanswered = steps, unanswered
+    value = distance = alignment = None
+    sufficient = (
+        applicable
+        and counted > 0
+        and completeness is not None
+        and completeness >= MIN_COMPLETENESS - TOLERANCE
+        and (not voice_expected or voice_unanswered == 0)
+    )
+    if read_steps:
+        value = sum(read_steps) / len(read_steps)
+        distance = _distance(value, band_min, band_max)
+    if applicable:
+        # The guaranteed reading: unanswered cells all at step 1 or all at step 5, whichever
+        # costs more (the distance to a band is convex in the mean, so an end is the worst).
+        n = len(read_steps) + read_unanswered
+        total = sum(read_steps)
+        low = (total + read_unanswered) / n
+        high = (total + 5 * read_unanswered) / n
+        worst = max(
+            abs(_distance(low, band_min, band_max)), abs(_distance(high, band_min, band_max))
+        )
+        alignment = 100.0 - POINTS_PER_STEP * worst
+    flag = None
+    if sufficient and distance is not None:
+        flag = SHORTFALL if distance < 0 else OVER_INTEGRATION if distance > 0 else None
+    critical = unverified = contested = False
+    if applicable and indicator.safeguard:
+        critical = any(not band_min <= s <= band_max for s in voice_steps) or flag is not None
+        unverified = not critical and alignment is not None and alignment < 100.0
+    if voice_steps and other_steps:
+        contested = any(abs(o - v) >= CONTESTED_STEPS for v in voice_steps for o in other_steps)
+    settled = alignment == 100.0
+    if not applicable:
+        status = NOT_APPLICABLE_STATUS
+    elif critical:
+        status = CRITICAL
+    elif unverified:
+        status = UNVERIFIED
+    elif flag:
+        status = flag
+    elif sufficient:
+        status = IN_BAND
+    else:
+        status = INSUFFICIENT
+    return _new_indicator_result(
+        indicator.code,
+        indicator.dimension_code,
+        indicator.coherence_level,
+        indicator.weight,
+        band_min,
+        band_max,
+        OVERRIDDEN_BAND if override else QUESTIONNAIRE_BAND,
+        band_reason,
+        carried_from,
+        indicator.safeguard,
+        indicator.external,
+        applicable,
+        not_applicable_reason,
+        status,
+        flag,
+        critical,
+        unverified,
+        contested,
+        settled,
+        value,
+        distance,
+        alignment,
+        counted,
+        expected,
+        completeness,
+        sufficient,
+        tuple(c for c in columns if c in voice_expected),
+        {c: _shown(cell) for c, cell in cells.items()},
+    )
+
+
+def _shown(cell: int | str | None) -> int | str | None:
+    return NOT_APPLICABLE if cell == _CONFIRMED else cell
+
+
+def _group(key: str, members: list[IndicatorResult], *nested: float | None) -> GroupResult:
+    """Figures of some applicable internal indicators: alignment by indicator weight, unless
+    ``nested`` gives it (the mission's, by dimension weight)."""
+    weight = sum(r.weight for r in members)
+    alignment = nested[0] if nested else None
+    if members and not nested:
+        if all(r.alignment == 100.0 for r in members):
+            alignment = 100.0
+        else:
+            credit = sum(r.weight * (r.alignment or 0.0) for r in members)
+            alignment = min(100.0, max(0.0, credit / weight))
+    sufficient_count = sum(1 for r in members if r.sufficient)
+    coverage = sufficient_count / len(members) if members else None
+    return _new_group(
+        key,
+        alignment,
+        coverage,
+        coverage is not None and coverage >= MIN_SUFFICIENT_SHARE - TOLERANCE,
+        len(members),
+        sufficient_count,
+        tuple(r.code for r in members if r.critical),
+        tuple(r.code for r in members if r.unverified),
+        tuple(r.code for r in members if r.contested),
+        tuple(r.code for r in members if r.flag == SHORTFALL),
+        tuple(r.code for r in members if r.flag == OVER_INTEGRATION),
+        tuple(r.code for r in members if not r.settled),
+    )
+
+
+# --- input checks ------------------------------------------------------------------------------
+
+_CONFIRMED = "na_confirmed"  # shown as "na"
+# An N/A that does not count (no reason; on a safeguard, not confirmed): expected, not given.
+PENDING_NOT_APPLICABLE = "na_pending"
+
+
+def _check(questionnaire: QuestionnaireDef) -> None:
+    codes = [d.code for d in questionnaire.dimensions]
+    if len(set(codes)) != len(codes):
+        raise ValueError("duplicate dimension code in questionnaire")
+    if len({i.code for i in questionnaire.indicators}) != len(questionnaire.indicators):
+        raise ValueError("duplicate indicator code in questionnaire")
+    for dimension in questionnaire.dimensions:
+        if not dimension.weight > 0:
+            raise ValueError(f"dimension {dimension.code}: weight must be positive")
+    known = set(codes)
+    for indicator in questionnaire.indicators:
+        if indicator.dimension_code not in known:
+            raise ValueError(f"indicator {indicator.code}: unknown dimension")
+        if not indicator.weight > 0:
+            raise ValueError(f"indicator {indicator.code}: weight must be positive")
+        if indicator.safeguard and not indicator.voice:
+            raise ValueError(f"indicator {indicator.code}: a safeguard needs voice components")
+        _check_band(indicator.code, indicator.band_min, indicator.band_max)
+
+
+def _overrides(
+    known: Mapping[str, IndicatorDef], overrides: Iterable[BandOverride]
+) -> dict[str, BandOverride]:
+    resolved: dict[str, BandOverride] = {}
+    for override in overrides:
+        code = override.indicator_code
+        if code not in known:
+            raise ValueError(f"band override for unknown indicator {code!r}")
+        if code in resolved:
+            raise ValueError(f"two band overrides for {code}")
+        if not override.rationale.strip():
+            raise ValueError(f"band override for {code} without a rationale")
+        _check_band(code, override.band_min, override.band_max)
+        resolved[code] = override
+    return resolved
+
+
+def _answer_cells(
+    by_code: Mapping[str, IndicatorDef],
+    columns: tuple[str, ...],
+    responded: set[str],
+    answers: Iterable[AnswerValue],
+) -> dict[str, dict[str, int | str | None]]:
+    """indicator code -> {column in scope: step, "na" (counts), _CONFIRMED, "dk" or None}."""
+    everyone = tuple(c for c in columns if c != MISSION)
+    cells: dict[str, dict[str, int | str | None]] = {}
+    for code, indicator in by_code.items():
+        scope = indicator.applies_to
+        cells[code] = dict.fromkeys(everyone if not scope else (c for c in columns if c in scope))
+    for answer in answers:
+        code, component = answer.indicator_code, answer.component
+        row = cells.get(code)
+        if row is None:
+            raise ValueError(f"answer to unknown indicator {code!r}")
+        if component not in row:
+            raise ValueError(f"answer to {code} from {component!r}, which it does not apply to")
+        if component not in responded:
+            raise ValueError(f"answer from {component!r}, whose response is not complete")
+        if row[component] is not None:
+            raise ValueError(f"two answers from {component} to {code}")
+        kind, step = answer.kind, answer.step
+        if kind == STEP:
+            if type(step) is not int or step not in STEPS:
+                raise ValueError(f"{code}: step must be 1-5, not {step!r}")
+            row[component] = step
+        elif kind == NOT_APPLICABLE and step is None:
+            if answer.confirmed and answer.reason.strip():
+                row[component] = _CONFIRMED
+            elif answer.reason.strip() and not by_code[code].safeguard:
+                row[component] = NOT_APPLICABLE
+            else:
+                row[component] = PENDING_NOT_APPLICABLE
+        elif kind == DONT_KNOW and step is None:
+            row[component] = DONT_KNOW
+        else:
+            raise ValueError(f"{code}: invalid answer {kind!r} / {step!r}")
+    return cells
