@@ -1,12 +1,15 @@
-"""Benchmark of the pure scoring method, current version (scoring/method_v2.py).
+"""Benchmark of the pure scoring method (scoring/method_v3.py; `--method 2` for method_v2.py).
 
-Run from anywhere: `python benchmarks/scoring_method.py [--assessments N] [--runs N]`.
+Run from anywhere: `python benchmarks/scoring_method.py [--method 3] [--assessments N] [--runs N]`.
 Needs neither Django nor a database: it builds seeded synthetic assessments (40 indicators in
 9 dimensions with target bands, a quarter of them asked of some components only and two of the
 focal point; 5 of the 8 components per assessment, one of which has not responded; about 5%
 "na"/"dk" answers and 2% missing ones; a few band overrides and one mission-level N/A), warms
 up, then times several runs on one core. The last line of output is one JSON object, so CI can
-parse it. "Component responses" counts the expected components, responding or not.
+parse it. "Component responses" counts the expected components, responding or not. For method
+3 the same data is read with v3's marks: the HUM indicators are safeguards with the humanitarian
+component's voice, two indicators are external context, N/A answers carry a reason (half of them
+confirmed) and one override is carried from the previous quarter.
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from scoring.method import METHOD_VERSION_LABEL  # noqa: E402 (needs the repo root on sys.path)
+from scoring import method_v3  # noqa: E402 (needs the repo root on sys.path)
+from scoring.method import METHODS  # noqa: E402
 from scoring.method_v1 import AnswerValue  # noqa: E402
 from scoring.method_v2 import (  # noqa: E402
     MISSION,
@@ -36,7 +42,6 @@ from scoring.method_v2 import (  # noqa: E402
     IndicatorDef,
     QuestionnaireDef,
     ScoringInput,
-    score_assessment,
 )
 
 DIMENSION_CODES = ("LEAD", "POL", "HUM", "RES", "PLAN", "PART", "OWN", "ACC", "MS")
@@ -121,6 +126,53 @@ def synthetic_assessment(rng: random.Random, questionnaire: QuestionnaireDef) ->
     )
 
 
+def as_v3(data: ScoringInput) -> method_v3.ScoringInput:
+    """The same assessment as method v3 reads it (see the module docstring)."""
+    questionnaire = data.questionnaire
+    indicators = tuple(
+        method_v3.IndicatorDef(
+            i.code,
+            i.dimension_code,
+            i.coherence_level,
+            i.weight,
+            i.band_min,
+            i.band_max,
+            "default band",
+            i.applies_to,
+            safeguard=i.dimension_code == "HUM",
+            voice=("humanitarian",) if i.dimension_code == "HUM" else (),
+            external=n in (3, 35),
+        )
+        for n, i in enumerate(questionnaire.indicators)
+    )
+    answers = tuple(
+        method_v3.AnswerValue(
+            a.component,
+            a.indicator_code,
+            a.step,
+            a.kind,
+            "Not observed here." if a.kind == "na" else "",
+            a.kind == "na" and len(a.component) % 2 == 0,
+        )
+        for a in data.answers
+    )
+    overrides = tuple(
+        method_v3.BandOverride(
+            o.indicator_code, o.band_min, o.band_max, o.rationale, "2026-Q3" if n == 0 else ""
+        )
+        for n, o in enumerate(data.overrides)
+    )
+    return method_v3.ScoringInput(
+        method_v3.QuestionnaireDef(questionnaire.dimensions, indicators),
+        data.components,
+        data.responded,
+        answers,
+        overrides,
+        data.not_applicable,
+        data.phase,
+    )
+
+
 def pin_to_one_core() -> None:
     """The target is per core; pinning keeps the scheduler from spreading the run."""
     with contextlib.suppress(AttributeError, OSError):
@@ -132,22 +184,26 @@ def main() -> None:
     parser.add_argument("--assessments", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=20071029)
+    parser.add_argument("--method", type=int, choices=(2, 3), default=3)
     args = parser.parse_args()
 
     pin_to_one_core()
     rng = random.Random(args.seed)  # noqa: S311 (synthetic data, seeded on purpose)
     questionnaire = synthetic_questionnaire(rng)
-    inputs = [synthetic_assessment(rng, questionnaire) for _ in range(args.assessments)]
+    inputs: list[Any] = [synthetic_assessment(rng, questionnaire) for _ in range(args.assessments)]
+    score: Callable[[Any], Any] = METHODS[args.method].score
+    if args.method == 3:
+        inputs = [as_v3(data) for data in inputs]
 
     for data in inputs[:200]:  # warm-up
-        score_assessment(data)
+        score(data)
 
     durations, cpu_durations = [], []
     for run in range(args.runs):
         gc.collect()
         started, cpu_started = time.perf_counter(), time.process_time()
         for data in inputs:
-            score_assessment(data)
+            score(data)
         durations.append(time.perf_counter() - started)
         cpu_durations.append(time.process_time() - cpu_started)
         print(f"run {run + 1}: {args.assessments} assessments in {durations[-1]:.3f} s")
@@ -158,7 +214,7 @@ def main() -> None:
         json.dumps(
             {
                 "subject": "scoring_method",
-                "method_version": METHOD_VERSION_LABEL,
+                "method_version": METHODS[args.method].label,
                 "component_responses_per_second": round(responses / median),
                 "assessments_per_second": round(args.assessments / median),
                 "best_component_responses_per_second": round(responses / min(durations)),

@@ -249,39 +249,42 @@ _new_group = _builder(GroupResult)
 def score_assessment(data: ScoringInput) -> AssessmentResult:
     """Score one assessment with method v3; independent of the order of components and answers."""
     questionnaire = data.questionnaire
-    _check(questionnaire)
+    plan = _plan(questionnaire)
     columns = set(data.components)
-    if any(MISSION in i.applies_to for i in questionnaire.indicators):
+    if plan.asks_mission:
         columns.add(MISSION)
     ordered = tuple(sorted(columns))
     responded = set(data.responded)
     unknown = responded - columns
     if unknown:
         raise ValueError(f"responded but not expected: {sorted(unknown)}")
-    by_code = {i.code: i for i in questionnaire.indicators}
-    cells = _answer_cells(by_code, ordered, responded, data.answers)
+    by_code = plan.by_code
+    cells = _answer_cells(by_code, plan.scopes(ordered), responded, data.answers)
     overrides = _overrides(by_code, data.overrides)
-    for code in data.not_applicable:
+    declared = data.not_applicable
+    for code in declared:
         if code not in by_code:
             raise ValueError(f"not-applicable declaration for unknown indicator {code!r}")
 
-    results = tuple(
-        _indicator_result(
-            i, overrides.get(i.code), data.not_applicable.get(i.code), cells[i.code], ordered
-        )
-        for i in questionnaire.indicators
-    )
-    internal = [r for r in results if r.applicable and not r.external]
-    dimensions = tuple(
-        _group(d.code, [r for r in internal if r.dimension_code == d.code])
-        for d in questionnaire.dimensions
-    )
-    present = {r.coherence_level for r in internal}
-    levels = [level for level in COHERENCE_LEVELS if level in present]
-    levels += sorted(present - set(COHERENCE_LEVELS))
-    coherence_levels = tuple(
-        _group(level, [r for r in internal if r.coherence_level == level]) for level in levels
-    )
+    results = []
+    internal: list[IndicatorResult] = []
+    by_dimension: dict[str, list[IndicatorResult]] = {d.code: [] for d in questionnaire.dimensions}
+    by_level: dict[str, list[IndicatorResult]] = {}
+    for i in questionnaire.indicators:
+        code = i.code
+        result = _indicator_result(i, overrides.get(code), declared.get(code), cells[code], ordered)
+        results.append(result)
+        if result.applicable and not i.external:
+            internal.append(result)
+            by_dimension[i.dimension_code].append(result)
+            level = by_level.get(i.coherence_level)
+            if level is None:
+                level = by_level[i.coherence_level] = []
+            level.append(result)
+    dimensions = tuple(_group(d.code, by_dimension[d.code]) for d in questionnaire.dimensions)
+    levels = [level for level in COHERENCE_LEVELS if level in by_level]
+    levels += sorted(set(by_level) - set(COHERENCE_LEVELS))
+    coherence_levels = tuple(_group(level, by_level[level]) for level in levels)
     # Across dimensions by dimension weight (as v2 nests them); every dimension with an
     # applicable indicator counts, sufficient or not, so that no answer withheld can drop one.
     weights = [
@@ -322,7 +325,7 @@ def score_assessment(data: ScoringInput) -> AssessmentResult:
         conditions=tuple(r for r in results if r.applicable and r.external),
         components=ordered,
         not_responded=tuple(c for c in ordered if c not in responded),
-        indicators=results,
+        indicators=tuple(results),
     )
 
 
@@ -352,9 +355,9 @@ def _indicator_result(
         not_applicable_reason = indicator.applies_reason
     elif declared_reason is not None:
         not_applicable_reason = declared_reason
-    # Cells: an int step; NOT_APPLICABLE for an N/A that counts (reason given; on a safeguard,
-    # confirmed); CONFIRMED for a focal-point-confirmed one; anything else is an expected cell
-    # without a step ("unanswered").
+    # Cells (``_answer_cells``): a step; "na_confirmed" (not expected, not read); "na", an N/A
+    # with a reason (not expected, but read at the far end); anything else is an expected
+    # cell without a step. Every cell without a step is "unanswered" for the alignment.
     steps: list[int] = []
     unanswered = expected = 0
     voice_steps: list[int] = []
@@ -364,29 +367,33 @@ def _indicator_result(
     applicable = not not_applicable_reason
     if applicable:
         voice = indicator.voice
-        for component, cell in cells.items():
-            if cell == _CONFIRMED:
-                continue  # not expected, not read
-            is_voice = component in voice
-            if cell == NOT_APPLICABLE:
-                unanswered += 1  # not expected for coverage, but read at the far end
+        if voice:
+            for component, cell in cells.items():
+                if cell == _CONFIRMED:
+                    continue  # not expected, not read
+                is_voice = component in voice
                 if is_voice:
                     voice_expected.append(component)
-                    voice_unanswered += 1
-                continue
-            expected += 1
-            if is_voice:
-                voice_expected.append(component)
-            if type(cell) is int:
-                steps.append(cell)
-                if is_voice:
-                    voice_steps.append(cell)
-                else:
-                    other_steps.append(cell)
-            else:
+                if type(cell) is int:
+                    expected += 1
+                    steps.append(cell)
+                    (voice_steps if is_voice else other_steps).append(cell)
+                    continue
+                # Not a step: read at the far end; expected unless an N/A that counts.
                 unanswered += 1
+                if cell != NOT_APPLICABLE:
+                    expected += 1
                 if is_voice:
                     voice_unanswered += 1
+        else:
+            for cell in cells.values():
+                if type(cell) is int:
+                    steps.append(cell)
+                elif cell != _CONFIRMED:
+                    unanswered += 1
+                    if cell != NOT_APPLICABLE:
+                        expected += 1
+            expected += len(steps)
         applicable = bool(steps) or unanswered > 0
         if not applicable:
             not_applicable_reason = "confirmed not applicable by every component asked"
@@ -405,20 +412,23 @@ def _indicator_result(
         and completeness >= MIN_COMPLETENESS - TOLERANCE
         and (not voice_expected or voice_unanswered == 0)
     )
+    total = sum(read_steps)
     if read_steps:
-        value = sum(read_steps) / len(read_steps)
+        value = total / len(read_steps)
         distance = _distance(value, band_min, band_max)
     if applicable:
-        # The guaranteed reading: unanswered cells all at step 1 or all at step 5, whichever
-        # costs more (the distance to a band is convex in the mean, so an end is the worst).
-        n = len(read_steps) + read_unanswered
-        total = sum(read_steps)
-        low = (total + read_unanswered) / n
-        high = (total + 5 * read_unanswered) / n
-        worst = max(
-            abs(_distance(low, band_min, band_max)), abs(_distance(high, band_min, band_max))
-        )
-        alignment = 100.0 - POINTS_PER_STEP * worst
+        if read_unanswered == 0 and distance is not None:
+            alignment = 100.0 - POINTS_PER_STEP * abs(distance)
+        else:
+            # The guaranteed reading: unanswered cells all at step 1 or all at step 5, whichever
+            # costs more (the distance to a band is convex in the mean, so an end is the worst).
+            n = len(read_steps) + read_unanswered
+            low = (total + read_unanswered) / n
+            high = (total + 5 * read_unanswered) / n
+            worst = max(
+                abs(_distance(low, band_min, band_max)), abs(_distance(high, band_min, band_max))
+            )
+            alignment = 100.0 - POINTS_PER_STEP * worst
     flag = None
     if sufficient and distance is not None:
         flag = SHORTFALL if distance < 0 else OVER_INTEGRATION if distance > 0 else None
@@ -469,26 +479,48 @@ def _indicator_result(
         completeness,
         sufficient,
         tuple(c for c in columns if c in voice_expected),
-        {c: _shown(cell) for c, cell in cells.items()},
+        cells,  # per_component
     )
-
-
-def _shown(cell: int | str | None) -> int | str | None:
-    return NOT_APPLICABLE if cell == _CONFIRMED else cell
 
 
 def _group(key: str, members: list[IndicatorResult], *nested: float | None) -> GroupResult:
     """Figures of some applicable internal indicators: alignment by indicator weight, unless
-    ``nested`` gives it (the mission's, by dimension weight)."""
-    weight = sum(r.weight for r in members)
-    alignment = nested[0] if nested else None
-    if members and not nested:
-        if all(r.alignment == 100.0 for r in members):
-            alignment = 100.0
+    ``nested`` gives it (the mission's, by dimension weight). One pass, in questionnaire order."""
+    weight = credit = 0.0
+    sufficient_count = 0
+    critical: list[str] = []
+    unverified: list[str] = []
+    contested: list[str] = []
+    short: list[str] = []
+    over: list[str] = []
+    unsettled: list[str] = []
+    for r in members:
+        code = r.code
+        weight += r.weight
+        if r.settled:
+            credit += r.weight * 100.0
         else:
-            credit = sum(r.weight * (r.alignment or 0.0) for r in members)
-            alignment = min(100.0, max(0.0, credit / weight))
-    sufficient_count = sum(1 for r in members if r.sufficient)
+            unsettled.append(code)
+            credit += r.weight * (r.alignment or 0.0)
+        if r.sufficient:
+            sufficient_count += 1
+        if r.critical:
+            critical.append(code)
+        elif r.unverified:
+            unverified.append(code)
+        if r.contested:
+            contested.append(code)
+        flag = r.flag
+        if flag is not None:
+            (short if flag == SHORTFALL else over).append(code)
+    if nested:
+        alignment = nested[0]
+    elif not members:
+        alignment = None
+    elif not unsettled:
+        alignment = 100.0  # exactly: no float noise on "every indicator settled"
+    else:
+        alignment = min(100.0, max(0.0, credit / weight))
     coverage = sufficient_count / len(members) if members else None
     return _new_group(
         key,
@@ -497,20 +529,64 @@ def _group(key: str, members: list[IndicatorResult], *nested: float | None) -> G
         coverage is not None and coverage >= MIN_SUFFICIENT_SHARE - TOLERANCE,
         len(members),
         sufficient_count,
-        tuple(r.code for r in members if r.critical),
-        tuple(r.code for r in members if r.unverified),
-        tuple(r.code for r in members if r.contested),
-        tuple(r.code for r in members if r.flag == SHORTFALL),
-        tuple(r.code for r in members if r.flag == OVER_INTEGRATION),
-        tuple(r.code for r in members if not r.settled),
+        tuple(critical),
+        tuple(unverified),
+        tuple(contested),
+        tuple(short),
+        tuple(over),
+        tuple(unsettled),
     )
 
 
 # --- input checks ------------------------------------------------------------------------------
 
-_CONFIRMED = "na_confirmed"  # shown as "na"
+_CONFIRMED = "na_confirmed"
 # An N/A that does not count (no reason; on a safeguard, not confirmed): expected, not given.
 PENDING_NOT_APPLICABLE = "na_pending"
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What scoring needs from a questionnaire alone, worked out once per questionnaire object
+    (a service scores many assessments against one frozen definition)."""
+
+    questionnaire: QuestionnaireDef  # kept alive so its id() is not reused while cached
+    by_code: dict[str, IndicatorDef]
+    asks_mission: bool
+    _scopes: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def scopes(self, columns: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """indicator code -> the columns it applies to (() in applies_to: every component)."""
+        scopes = self._scopes.get(columns)
+        if scopes is None:
+            if len(self._scopes) >= _CACHE_SIZE:
+                self._scopes.clear()
+            everyone = tuple(c for c in columns if c != MISSION)
+            scopes = self._scopes[columns] = {
+                code: tuple(c for c in columns if c in i.applies_to) if i.applies_to else everyone
+                for code, i in self.by_code.items()
+            }
+        return scopes
+
+
+_CACHE_SIZE = 256
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(questionnaire: QuestionnaireDef) -> _Plan:
+    plan = _PLANS.get(id(questionnaire))
+    if plan is not None and plan.questionnaire is questionnaire:
+        return plan
+    _check(questionnaire)  # only a valid questionnaire is cached: a bad one fails every time
+    plan = _Plan(
+        questionnaire,
+        {i.code: i for i in questionnaire.indicators},
+        any(MISSION in i.applies_to for i in questionnaire.indicators),
+    )
+    if len(_PLANS) >= _CACHE_SIZE:
+        _PLANS.clear()
+    _PLANS[id(questionnaire)] = plan
+    return plan
 
 
 def _check(questionnaire: QuestionnaireDef) -> None:
@@ -552,16 +628,13 @@ def _overrides(
 
 def _answer_cells(
     by_code: Mapping[str, IndicatorDef],
-    columns: tuple[str, ...],
+    scopes: Mapping[str, tuple[str, ...]],
     responded: set[str],
     answers: Iterable[AnswerValue],
 ) -> dict[str, dict[str, int | str | None]]:
-    """indicator code -> {column in scope: step, "na" (counts), _CONFIRMED, "dk" or None}."""
-    everyone = tuple(c for c in columns if c != MISSION)
-    cells: dict[str, dict[str, int | str | None]] = {}
-    for code, indicator in by_code.items():
-        scope = indicator.applies_to
-        cells[code] = dict.fromkeys(everyone if not scope else (c for c in columns if c in scope))
+    """indicator code -> {column in scope: step, "na" (counts), "na_confirmed", "na_pending"
+    (an N/A that does not count), "dk" or None (no answer)}."""
+    cells = {code: dict.fromkeys(scope) for code, scope in scopes.items()}
     for answer in answers:
         code, component = answer.indicator_code, answer.component
         row = cells.get(code)

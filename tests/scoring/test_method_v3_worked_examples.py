@@ -123,7 +123,7 @@ def test_confirmed_na_on_a_safeguard_counts():
     )
     hum_02 = indicator(score(answers), "HUM-02")
     assert (hum_02.expected, hum_02.status, hum_02.alignment) == (3, "in_band", 100.0)
-    assert hum_02.per_component["police"] == "na"
+    assert hum_02.per_component["police"] == "na_confirmed"
 
 
 def test_a_silent_humanitarian_component_leaves_its_safeguards_unverified():
