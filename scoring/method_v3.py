@@ -29,20 +29,28 @@ a new method version in `scoring.method`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from scoring.method_v1 import COHERENCE_LEVELS, DONT_KNOW, NOT_APPLICABLE, STEP, STEPS
+from scoring.method_v1 import COHERENCE_LEVELS, NOT_APPLICABLE, OVER_INTEGRATION, SHORTFALL
 from scoring.method_v2 import (
     MISSION,
-    OVER_INTEGRATION,
     POINTS_PER_STEP,
-    SHORTFALL,
     TOLERANCE,
     DimensionDef,
     _AsDict,
     _builder,
-    _check_band,
+)
+from scoring.method_v3_input import (
+    _CONFIRMED,
+    PENDING_NOT_APPLICABLE,
+    AnswerValue,
+    BandOverride,
+    IndicatorDef,
+    QuestionnaireDef,
+    ScoringInput,
+    _answer_cells,
+    _overrides,
+    _plan,
 )
 
 __all__ = [
@@ -50,6 +58,7 @@ __all__ = [
     "COVERAGE_THRESHOLD",
     "CRITICAL_CAP",
     "MISSION",
+    "PENDING_NOT_APPLICABLE",
     "AnswerValue",
     "AssessmentResult",
     "BandOverride",
@@ -84,77 +93,6 @@ UNVERIFIED = "unverified"
 IN_BAND = "in_band"
 INSUFFICIENT = "insufficient"
 NOT_APPLICABLE_STATUS = "not_applicable"
-
-
-# --- input -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorDef:
-    """One indicator with its band already resolved for the mission's phase and profile."""
-
-    code: str
-    dimension_code: str
-    coherence_level: str
-    weight: float
-    band_min: int
-    band_max: int
-    band_reason: str = ""  # why this band applies ("phase: drawdown", "host state a party" …)
-    # Component codes that answer it, (MISSION,) for the focal point, () for every component.
-    applies_to: tuple[str, ...] = ()
-    safeguard: bool = False
-    voice: tuple[str, ...] = ()  # components whose view decides
-    external: bool = False  # about what Member States or headquarters do
-    applies: bool = True  # the context profile asks it
-    applies_reason: str = ""  # why it is (not) asked
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionnaireDef:
-    dimensions: tuple[DimensionDef, ...]
-    indicators: tuple[IndicatorDef, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerValue:
-    """One component's answer: a step 1-5, or "na" / "dk" with step None.
-
-    A "na" counts as not applicable only with a ``reason``, and on a safeguard only once the
-    focal point has ``confirmed`` it; otherwise it is an expected answer not given.
-    """
-
-    component: str
-    indicator_code: str
-    step: int | None
-    kind: str = STEP
-    reason: str = ""
-    confirmed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class BandOverride:
-    """The focal point's band for one indicator, with its rationale; ``carried_from`` names the
-    quarter it was set in when it is carried forward ("2026-Q3"), "" when set this quarter."""
-
-    indicator_code: str
-    band_min: int
-    band_max: int
-    rationale: str
-    carried_from: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ScoringInput:
-    """One assessment: as in v2 (``components`` expected, ``responded`` complete, answers from
-    those only, the focal point's mission-level N/A declarations with their reasons)."""
-
-    questionnaire: QuestionnaireDef
-    components: tuple[str, ...]
-    responded: tuple[str, ...]
-    answers: tuple[AnswerValue, ...]
-    overrides: tuple[BandOverride, ...] = ()
-    not_applicable: Mapping[str, str] = field(default_factory=dict)
-    phase: str = ""
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -536,130 +474,3 @@ def _group(key: str, members: list[IndicatorResult], *nested: float | None) -> G
         tuple(over),
         tuple(unsettled),
     )
-
-
-# --- input checks ------------------------------------------------------------------------------
-
-_CONFIRMED = "na_confirmed"
-# An N/A that does not count (no reason; on a safeguard, not confirmed): expected, not given.
-PENDING_NOT_APPLICABLE = "na_pending"
-
-
-@dataclass(slots=True)
-class _Plan:
-    """What scoring needs from a questionnaire alone, worked out once per questionnaire object
-    (a service scores many assessments against one frozen definition)."""
-
-    questionnaire: QuestionnaireDef  # kept alive so its id() is not reused while cached
-    by_code: dict[str, IndicatorDef]
-    asks_mission: bool
-    _scopes: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = field(default_factory=dict)
-
-    def scopes(self, columns: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-        """indicator code -> the columns it applies to (() in applies_to: every component)."""
-        scopes = self._scopes.get(columns)
-        if scopes is None:
-            if len(self._scopes) >= _CACHE_SIZE:
-                self._scopes.clear()
-            everyone = tuple(c for c in columns if c != MISSION)
-            scopes = self._scopes[columns] = {
-                code: tuple(c for c in columns if c in i.applies_to) if i.applies_to else everyone
-                for code, i in self.by_code.items()
-            }
-        return scopes
-
-
-_CACHE_SIZE = 256
-_PLANS: dict[int, _Plan] = {}
-
-
-def _plan(questionnaire: QuestionnaireDef) -> _Plan:
-    plan = _PLANS.get(id(questionnaire))
-    if plan is not None and plan.questionnaire is questionnaire:
-        return plan
-    _check(questionnaire)  # only a valid questionnaire is cached: a bad one fails every time
-    plan = _Plan(
-        questionnaire,
-        {i.code: i for i in questionnaire.indicators},
-        any(MISSION in i.applies_to for i in questionnaire.indicators),
-    )
-    if len(_PLANS) >= _CACHE_SIZE:
-        _PLANS.clear()
-    _PLANS[id(questionnaire)] = plan
-    return plan
-
-
-def _check(questionnaire: QuestionnaireDef) -> None:
-    codes = [d.code for d in questionnaire.dimensions]
-    if len(set(codes)) != len(codes):
-        raise ValueError("duplicate dimension code in questionnaire")
-    if len({i.code for i in questionnaire.indicators}) != len(questionnaire.indicators):
-        raise ValueError("duplicate indicator code in questionnaire")
-    for dimension in questionnaire.dimensions:
-        if not dimension.weight > 0:
-            raise ValueError(f"dimension {dimension.code}: weight must be positive")
-    known = set(codes)
-    for indicator in questionnaire.indicators:
-        if indicator.dimension_code not in known:
-            raise ValueError(f"indicator {indicator.code}: unknown dimension")
-        if not indicator.weight > 0:
-            raise ValueError(f"indicator {indicator.code}: weight must be positive")
-        if indicator.safeguard and not indicator.voice:
-            raise ValueError(f"indicator {indicator.code}: a safeguard needs voice components")
-        _check_band(indicator.code, indicator.band_min, indicator.band_max)
-
-
-def _overrides(
-    known: Mapping[str, IndicatorDef], overrides: Iterable[BandOverride]
-) -> dict[str, BandOverride]:
-    resolved: dict[str, BandOverride] = {}
-    for override in overrides:
-        code = override.indicator_code
-        if code not in known:
-            raise ValueError(f"band override for unknown indicator {code!r}")
-        if code in resolved:
-            raise ValueError(f"two band overrides for {code}")
-        if not override.rationale.strip():
-            raise ValueError(f"band override for {code} without a rationale")
-        _check_band(code, override.band_min, override.band_max)
-        resolved[code] = override
-    return resolved
-
-
-def _answer_cells(
-    by_code: Mapping[str, IndicatorDef],
-    scopes: Mapping[str, tuple[str, ...]],
-    responded: set[str],
-    answers: Iterable[AnswerValue],
-) -> dict[str, dict[str, int | str | None]]:
-    """indicator code -> {column in scope: step, "na" (counts), "na_confirmed", "na_pending"
-    (an N/A that does not count), "dk" or None (no answer)}."""
-    cells = {code: dict.fromkeys(scope) for code, scope in scopes.items()}
-    for answer in answers:
-        code, component = answer.indicator_code, answer.component
-        row = cells.get(code)
-        if row is None:
-            raise ValueError(f"answer to unknown indicator {code!r}")
-        if component not in row:
-            raise ValueError(f"answer to {code} from {component!r}, which it does not apply to")
-        if component not in responded:
-            raise ValueError(f"answer from {component!r}, whose response is not complete")
-        if row[component] is not None:
-            raise ValueError(f"two answers from {component} to {code}")
-        kind, step = answer.kind, answer.step
-        if kind == STEP:
-            if type(step) is not int or step not in STEPS:
-                raise ValueError(f"{code}: step must be 1-5, not {step!r}")
-            row[component] = step
-        elif kind == NOT_APPLICABLE and step is None:
-            if answer.confirmed and answer.reason.strip():
-                row[component] = _CONFIRMED
-            elif answer.reason.strip() and not by_code[code].safeguard:
-                row[component] = NOT_APPLICABLE
-            else:
-                row[component] = PENDING_NOT_APPLICABLE
-        elif kind == DONT_KNOW and step is None:
-            row[component] = DONT_KNOW
-        else:
-            raise ValueError(f"{code}: invalid answer {kind!r} / {step!r}")
-    return cells
