@@ -11,6 +11,7 @@ for benchmarks) are plain synthetic ones.
 import dataclasses
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from missions.context import DEFAULT_PROFILE, ContextProfile
 from missions.models import Component, MissionKind, MissionPhase, MissionType, Region
@@ -85,7 +86,7 @@ class DemoMission:
     absent: tuple[str, str] | None = None
     actions: tuple[DemoAction, ...] = ()
     # The context profile beside kind and phase (defaults: the default profile's values).
-    context: dict[str, object] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
     # (quarters before the current one, phase before it, reason): the phase changed then.
     phase_change: tuple[int, str, str] | None = None
 
