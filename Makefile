@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 # (the demo's older quarters are on v1, its latest ones on v2).
 QUESTIONNAIRE_V1 := questionnaires/data/imp-core-v1.yaml
 QUESTIONNAIRE_V2 := questionnaires/data/imp-core-v2.yaml
+QUESTIONNAIRE_V3 := questionnaires/data/imp-core-v3.yaml
 # The embedded default (SQLite, eager Celery) unless DATABASE_URL/REDIS_URL are set.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
@@ -39,6 +40,7 @@ demo: $(VENV)/.runtime-installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(QUESTIONNAIRE_V1) --publish
 	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(QUESTIONNAIRE_V2) --publish
+	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(QUESTIONNAIRE_V3)
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
 ## make test: install with test extras, lint, check formatting, layers and types, run every test

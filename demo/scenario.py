@@ -8,10 +8,13 @@ shortfall and a component that did not respond. Missions beyond the six (``--mis
 for benchmarks) are plain synthetic ones.
 """
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
-from missions.models import Component, MissionKind, MissionPhase, Region
+from missions.context import DEFAULT_PROFILE, ContextProfile
+from missions.models import Component, MissionKind, MissionPhase, MissionType, Region
 
 # The latest quarters, the open current one included, are answered on IMP-CORE v2; the
 # older ones on v1, so the trends show the version change.
@@ -82,10 +85,26 @@ class DemoMission:
     # point's justification.
     absent: tuple[str, str] | None = None
     actions: tuple[DemoAction, ...] = ()
+    # The context profile beside kind and phase (defaults: the default profile's values).
+    context: dict[str, Any] = field(default_factory=dict)
+    # (quarters before the current one, phase before it, reason): the phase changed then.
+    phase_change: tuple[int, str, str] | None = None
 
     @property
     def code(self) -> str:
         return f"DEMO-{self.slug.upper()}"
+
+    @property
+    def profile(self) -> ContextProfile:
+        """The mission's context profile now."""
+        mission_type = (
+            MissionType.PEACEKEEPING
+            if self.kind == MissionKind.PEACEKEEPING
+            else MissionType.SPECIAL_POLITICAL
+        )
+        return dataclasses.replace(
+            DEFAULT_PROFILE, mission_type=str(mission_type), phase=str(self.phase), **self.context
+        )
 
 
 # Fictional countries; no real mission, place or acronym.
@@ -106,6 +125,8 @@ DEMO_MISSIONS = (
         # Humanitarian coordination run from the mission's joint operations centre: the
         # humanitarian-space indicator sits above its band (over-integration).
         pinned_steps={"HUM-02": 5},
+        # The host state's army fights an armed group in the east.
+        context={"host_state_party": True},
         actions=(
             DemoAction(
                 "HUM",
@@ -125,6 +146,13 @@ DEMO_MISSIONS = (
         Region.MIDDLE_EAST,
         (*CORE_COMPONENTS, Component.HUMAN_RIGHTS),
         phase=MissionPhase.START_UP,
+        # A political office: no deputy with the coordinator roles, no PoC mandate, no
+        # humanitarian operation.
+        context={
+            "leadership": "none",
+            "poc_mandate": False,
+            "humanitarian_operation": False,
+        },
         declarations=(
             Declaration(
                 "POL-05",
@@ -155,6 +183,7 @@ DEMO_MISSIONS = (
         MissionKind.SPECIAL_POLITICAL,
         Region.ASIA_PACIFIC,
         (*CORE_COMPONENTS, Component.DEVELOPMENT, Component.RULE_OF_LAW),
+        context={"leadership": "double_hatted", "poc_mandate": False},
         declarations=(
             Declaration("RES-04", "No quick impact projects budgeted this year."),
             Declaration(
@@ -170,6 +199,11 @@ DEMO_MISSIONS = (
         Region.EUROPE,
         (*CORE_COMPONENTS, Component.MILITARY, Component.POLICE),
         phase=MissionPhase.DRAWDOWN,
+        phase_change=(
+            2,
+            MissionPhase.CONSOLIDATION,
+            "The Security Council set a drawdown timetable when it renewed the mandate.",
+        ),
         overrides=(
             Override(
                 "OWN-02",

@@ -4,6 +4,7 @@ Everything made here is marked as demo (``Mission.is_demo``) and every mission
 name says it is fictional. Running it again changes nothing that exists.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from missions.periods import (
     quarter_start,
 )
 from missions.roles import ANALYST_GROUP, Account
+from missions.services import context_profile_set
 from questionnaires.formats import spec_from_file
 from questionnaires.models import Questionnaire, QuestionnaireStatus
 from questionnaires.services import questionnaire_load
@@ -96,6 +98,7 @@ def demo_seed(
     """
     periods = demo_periods_ensure(quarters=quarters)
     logins = _demo_people(missions=missions)
+    _demo_profiles(periods, {scenario.code: scenario for scenario in demo_missions(missions)})
     if answers:
         v1, v2 = demo_questionnaires_ensure()
         questionnaire_of = {
@@ -114,6 +117,26 @@ def demo_seed(
                 assessment_scores_compute(assessment_id=assessment_id)
             _demo_actions(periods, scenarios)
     return logins
+
+
+def _demo_profiles(periods: list[Period], scenarios: dict[str, DemoMission]) -> None:
+    """Each mission's context profile from the first quarter on, and the scenario's phase
+    change where it has one (a change marker with its reason); kept if recorded."""
+    for mission in Mission.objects.filter(is_demo=True, code__in=scenarios).order_by("code"):
+        scenario = scenarios[mission.code]
+        profile = scenario.profile
+        if scenario.phase_change is not None:
+            age, phase, reason = scenario.phase_change
+            before = dataclasses.replace(profile, phase=str(phase))
+            context_profile_set(
+                mission=mission, period=periods[0], profile=before, reason="", by=None
+            )
+            changed_in = periods[-1 - age]
+            context_profile_set(
+                mission=mission, period=changed_in, profile=profile, reason=reason, by=None
+            )
+            continue
+        context_profile_set(mission=mission, period=periods[0], profile=profile, reason="", by=None)
 
 
 def _demo_actions(periods: list[Period], scenarios: dict[str, DemoMission]) -> None:

@@ -462,3 +462,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The report's text the questionnaire loader checks quotes against (a quote of the report must
+# be verbatim in the paragraph its source cites). Where the file is absent the check is skipped.
+QUESTIONNAIRE_REPORT_FILE = Path(
+    env_str(
+        "IMP_QUESTIONNAIRE_REPORT_FILE",
+        str(BASE_DIR.parent / "shared" / "seeds" / "integrated-missions-revisited-oslo-2007.txt"),
+    )
+)

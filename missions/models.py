@@ -164,3 +164,68 @@ class Membership(models.Model):
     def __str__(self) -> str:
         component = f" ({self.get_component_display()})" if self.component else ""
         return f"{self.user} — {self.mission.code}: {self.get_role_display()}{component}"
+
+
+class MissionType(models.TextChoices):
+    """The profile's mission type (``missions.context.MISSION_TYPES``)."""
+
+    PEACEKEEPING = "peacekeeping", _("Peacekeeping operation")
+    SPECIAL_POLITICAL = "special_political", _("Special political mission")
+
+
+class Leadership(models.TextChoices):
+    """Integrated leadership (``missions.context.LEADERSHIP``)."""
+
+    TRIPLE_HATTED = "triple_hatted", _("Deputy SRSG is also Resident and Humanitarian Coordinator")
+    DOUBLE_HATTED = "double_hatted", _("Deputy SRSG is also Resident Coordinator only")
+    NONE = "none", _("No deputy SRSG holds the coordinator roles")
+
+
+class MissionContextProfile(models.Model):
+    """One recording of a mission's context profile (``missions.context.ContextProfile``).
+
+    Rows are history: each is what the profile became in ``period`` when it was recorded,
+    with who recorded it and why. The profile of a quarter is the latest row of that quarter
+    or of the quarters before it (it carries forward); ``missions.selectors`` reads it.
+    """
+
+    mission = models.ForeignKey(
+        Mission,
+        on_delete=models.CASCADE,
+        related_name="context_profiles",
+        verbose_name=_("mission"),
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="+", verbose_name=_("quarter")
+    )
+    mission_type = models.CharField(_("mission type"), max_length=20, choices=MissionType.choices)
+    leadership = models.CharField(
+        _("integrated leadership"), max_length=20, choices=Leadership.choices
+    )
+    poc_mandate = models.BooleanField(_("protection of civilians in the mandate"))
+    human_rights_mandate = models.BooleanField(_("human rights reporting in the mandate"))
+    humanitarian_operation = models.BooleanField(
+        _("active humanitarian operation with a humanitarian country team")
+    )
+    country_team = models.BooleanField(_("UN country team present"))
+    host_state_party = models.BooleanField(_("host state a party to the conflict"))
+    phase = models.CharField(_("phase"), max_length=20, choices=MissionPhase.choices)
+    reason = models.TextField(_("reason for the change"), blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    set_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["mission", "period__year", "period__quarter", "set_at", "pk"]
+        verbose_name = _("mission context profile")
+        verbose_name_plural = _("mission context profiles")
+        indexes = [models.Index(fields=["mission", "period"], name="context_profile_mission")]
+
+    def __str__(self) -> str:
+        return f"{self.mission.code} {self.period}: {self.get_phase_display()}"

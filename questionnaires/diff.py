@@ -40,6 +40,8 @@ class ChangeKind(enum.StrEnum):
     APPLICABILITY_CHANGED = "indicator applicability changed"
     BAND_CHANGED = "target band changed"
     RESOURCED = "indicator source changed"
+    CONTEXT_RULES_CHANGED = "indicator context rules changed"
+    MARKING_CHANGED = "safeguard or external context changed"
     TAG_ADDED = "tag added"
     TAG_REMOVED = "tag removed"
     TAG_RELABELLED = "tag relabelled"
@@ -72,6 +74,8 @@ _CHANGE_LABELS = {
     ChangeKind.APPLICABILITY_CHANGED: _("indicator applicability changed"),
     ChangeKind.BAND_CHANGED: _("target band changed"),
     ChangeKind.RESOURCED: _("indicator source changed"),
+    ChangeKind.CONTEXT_RULES_CHANGED: _("indicator context rules changed"),
+    ChangeKind.MARKING_CHANGED: _("safeguard or external context changed"),
     ChangeKind.TAG_ADDED: _("tag added"),
     ChangeKind.TAG_REMOVED: _("tag removed"),
     ChangeKind.TAG_RELABELLED: _("tag relabelled"),
@@ -213,6 +217,28 @@ def _same_indicator_changes(
     sourcing = _sourcing_changes(before, after)
     if sourcing:
         changes.append(Change(ChangeKind.RESOURCED, code, sourcing))
+    return changes + _context_changes(code, before, after)
+
+
+def _context_changes(code: str, before: IndicatorSpec, after: IndicatorSpec) -> list[Change]:
+    """v3 keys: context rules (applicability by profile, bands by phase and profile, band
+    sources) and markings (safeguard, voice, external context), each named with its values."""
+    changes = []
+    was, now = before.rules_data(), after.rules_data()
+    rules = [
+        f"{key} {was.get(key) or '—'} → {now.get(key) or '—'}"
+        for key in ("applies_when", "target_by_phase", "band_when", "band_source")
+        if was.get(key) != now.get(key)
+    ]
+    if rules:
+        changes.append(Change(ChangeKind.CONTEXT_RULES_CHANGED, code, "; ".join(rules)))
+    markings = [
+        f"{key} {getattr(before, key) or '—'} → {getattr(after, key) or '—'}"
+        for key in ("safeguard", "voice", "voice_rationale", "context")
+        if getattr(before, key) != getattr(after, key)
+    ]
+    if markings:
+        changes.append(Change(ChangeKind.MARKING_CHANGED, code, "; ".join(markings)))
     return changes
 
 

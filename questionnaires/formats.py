@@ -3,11 +3,18 @@
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from openpyxl import Workbook
 
 from imp_assess.cells import cell_text
+from questionnaires.quotes import Report, report_at
 from questionnaires.spec import QuestionnaireSpec, SpecInvalid, spec_from_data, translatable_items
 from questionnaires.steps import STEP_NAMES
+
+
+def configured_report() -> Report | None:
+    """The report's text quotes are checked against; None where it is not installed."""
+    return report_at(Path(settings.QUESTIONNAIRE_REPORT_FILE))
 
 
 def spec_from_yaml(text: str) -> QuestionnaireSpec:
@@ -20,7 +27,7 @@ def spec_from_yaml(text: str) -> QuestionnaireSpec:
         raise SpecInvalid([f"{where}: not valid YAML ({problem})"]) from None
     if not isinstance(raw, dict):
         raise SpecInvalid(["file: expected a mapping with code, version, title and dimensions"])
-    return spec_from_data(raw)
+    return spec_from_data(raw, report=configured_report())
 
 
 def spec_from_file(path: Path) -> QuestionnaireSpec:

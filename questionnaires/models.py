@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from questionnaires.context import IndicatorRules
 from questionnaires.steps import STEP_NAMES
 from questionnaires.translations import SOURCE_LANGUAGE, text_in
 
@@ -201,6 +202,16 @@ class Indicator(_Sourced, Translatable):
     target_max = models.PositiveSmallIntegerField(
         _("target band to"), null=True, blank=True, validators=STEP_VALIDATORS
     )
+    # IMP-CORE v3 (questionnaires.rules_spec): over-integration here is a harm, and these
+    # component kinds' view decides (``voice``), for the reason ``voice_rationale`` gives.
+    safeguard = models.BooleanField(_("safeguard"), default=False)
+    voice = models.JSONField(_("components whose view decides"), default=list, blank=True)
+    voice_rationale = models.TextField(_("why their view decides"), blank=True)
+    # About what Member States or headquarters do: a condition the mission works under.
+    is_external = models.BooleanField(_("external context"), default=False)
+    # The context rules as the file gives them: {"applies_when": {…}, "band_source": {…},
+    # "target_by_phase": {…}, "band_when": […]} (keys only when they hold something).
+    rules = models.JSONField(_("context rules"), default=dict, blank=True)
     rubric_1 = models.TextField(_("step 1: co-existence"))
     rubric_2 = models.TextField(_("step 2: networking / information sharing"))
     rubric_3 = models.TextField(_("step 3: coordination"))
@@ -236,6 +247,14 @@ class Indicator(_Sourced, Translatable):
             return (self.target_min, self.target_max)
         step = self.dimension.default_target_step
         return (step, step)
+
+    @property
+    def context_rules(self) -> "IndicatorRules":
+        """What decides whether the indicator is asked and its band, as plain data."""
+        target = None
+        if self.target_min is not None and self.target_max is not None:
+            target = (self.target_min, self.target_max)
+        return IndicatorRules.of(code=self.code, target=target, rules=self.rules or {})
 
     @property
     def rubric(self) -> "list[tuple[int, StrOrPromise, str]]":

@@ -17,6 +17,7 @@ from questionnaires.models import (
     Translatable,
 )
 from questionnaires.spec import (
+    EXTERNAL,
     Basis,
     DimensionSpec,
     FileRules,
@@ -113,6 +114,11 @@ def _indicator_spec(indicator: Indicator) -> IndicatorSpec:
         guidance=indicator.guidance,
         rubric={step: getattr(indicator, f"rubric_{step}") for step in range(1, 6)},
         translations=_texts(indicator, IndicatorTexts),
+        safeguard=indicator.safeguard,
+        voice=list(indicator.voice or []),
+        voice_rationale=indicator.voice_rationale,
+        context=EXTERNAL if indicator.is_external else None,
+        **(indicator.rules or {}),
         **_sourcing(indicator),
     )
 

@@ -19,7 +19,13 @@ from questionnaires.models import (
     TagKind,
 )
 from questionnaires.selectors import questionnaire_spec
-from questionnaires.spec import QuestionnaireSpec, SourcedSpec, SpecInvalid, spec_from_data
+from questionnaires.spec import (
+    EXTERNAL,
+    QuestionnaireSpec,
+    SourcedSpec,
+    SpecInvalid,
+    spec_from_data,
+)
 
 
 class QuestionnaireLocked(Exception):
@@ -84,6 +90,11 @@ def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> 
                     applies_to=list(ind.applies_to),
                     target_min=ind.target.min if ind.target else None,
                     target_max=ind.target.max if ind.target else None,
+                    safeguard=ind.safeguard,
+                    voice=list(ind.voice),
+                    voice_rationale=ind.voice_rationale,
+                    is_external=ind.context == EXTERNAL,
+                    rules=ind.rules_data(),
                     order=order,
                     translations=_translations(ind),
                     **_sourcing(ind),

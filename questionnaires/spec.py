@@ -32,7 +32,17 @@ from pydantic import (
     model_validator,
 )
 
+from questionnaires import rules_spec
 from questionnaires.applicability import applies_to_problems
+from questionnaires.context import IndicatorRules
+from questionnaires.quotes import Report
+from questionnaires.rules_spec import (
+    BandRuleSpec,
+    BandSourceSpec,
+    BandSpec,
+    ExternalContext,
+    Phase,
+)
 from questionnaires.steps import STEPS
 from questionnaires.translations import SOURCE_LANGUAGE, language_name
 
@@ -42,6 +52,7 @@ COHERENCE_LEVELS = ("policy_strategic", "operational_programmatic", "administrat
 Basis = Literal["report", "practice"]
 REPORT: Final = "report"
 PRACTICE: Final = "practice"
+EXTERNAL: Final = "external"  # an indicator's ``context: external``
 
 
 class Sourcing(TypedDict):
@@ -79,6 +90,7 @@ class FileRules:
 
     targets_required: bool = False  # some indicator has a target: all need one
     quotes_required: bool = False  # some item quotes the report: all report items need one
+    band_sources_required: bool = False  # some band has a band_source (v3): every band needs one
 
     @classmethod
     def of(cls, info: ValidationInfo) -> "FileRules":
@@ -147,6 +159,7 @@ class IndicatorTexts(_TextsSpec):
     guidance: str = ""
     rubric: dict[int, str] = {}
     note: str = ""
+    voice_rationale: str = ""
 
     @field_validator("rubric")
     @classmethod
@@ -293,6 +306,74 @@ class IndicatorSpec(SourcedSpec):
     guidance: Text
     rubric: dict[int, Text]
     translations: dict[LanguageCode, IndicatorTexts] = {}
+    # v3 (questionnaires.rules_spec): context rules, band sources, safeguards, external context.
+    applies_when: dict[str, Any] = {}
+    band_source: BandSourceSpec | None = None
+    target_by_phase: dict[Phase, BandSpec] = {}
+    band_when: list[BandRuleSpec] = []
+    safeguard: bool = False
+    voice: list[str] = []
+    voice_rationale: str = ""
+    context: ExternalContext | None = None
+
+    @field_validator("applies_when")
+    @classmethod
+    def _known_profile(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return rules_spec.applies_when(value)
+
+    @field_validator("target_by_phase")
+    @classmethod
+    def _known_phases(cls, value: dict[Phase, BandSpec]) -> dict[Phase, BandSpec]:
+        return rules_spec.target_by_phase(value)
+
+    @field_validator("voice")
+    @classmethod
+    def _known_voices(cls, value: list[str]) -> list[str]:
+        return rules_spec.voice(value)
+
+    @model_validator(mode="after")
+    def _every_band_sourced(self, info: ValidationInfo) -> "IndicatorSpec":
+        if not FileRules.of(info).band_sources_required:
+            return self
+        missing = [key for key, source in self.band_sources() if source is None]
+        if self.target is None and (self.target_by_phase or self.band_when):
+            missing.insert(0, "target")
+        if missing:
+            raise ValueError(
+                f"missing band_source for {', '.join(missing)}: once one band states its "
+                "source, every band does (basis: report with source and quote, or basis: "
+                "practice naming the practice source)"
+            )
+        return self
+
+    def rules_data(self) -> dict[str, Any]:
+        """The context rules as ``Indicator.rules`` stores them (keys that hold something)."""
+        data: dict[str, Any] = {}
+        if self.applies_when:
+            data["applies_when"] = dict(self.applies_when)
+        if self.band_source is not None:
+            data["band_source"] = self.band_source.as_data()
+        if self.target_by_phase:
+            data["target_by_phase"] = {p: b.as_data() for p, b in self.target_by_phase.items()}
+        if self.band_when:
+            data["band_when"] = [rule.as_data() for rule in self.band_when]
+        return data
+
+    @property
+    def context_rules(self) -> IndicatorRules:
+        target = (self.target.min, self.target.max) if self.target else None
+        return IndicatorRules.of(code=self.code, target=target, rules=self.rules_data())
+
+    def band_sources(self) -> list[tuple[str, BandSourceSpec | None]]:
+        """(the file's key, its band source) for every band of the indicator."""
+        found: list[tuple[str, BandSourceSpec | None]] = []
+        if self.target is not None:
+            found.append(("band_source", self.band_source))
+        found += [
+            (f"target_by_phase › {p}", b.band_source) for p, b in self.target_by_phase.items()
+        ]
+        found += [(f"band_when[{n}]", r.band_source) for n, r in enumerate(self.band_when, 1)]
+        return found
 
     @field_validator("coherence_level")
     @classmethod
@@ -351,8 +432,17 @@ class IndicatorSpec(SourcedSpec):
         }
         if self.applies_to:
             data["applies_to"] = list(self.applies_to)
+        rules = self.rules_data()
+        if "applies_when" in rules:
+            data["applies_when"] = rules.pop("applies_when")
         if self.target is not None:
             data["target"] = {"min": self.target.min, "max": self.target.max}
+        data |= rules
+        if self.safeguard:
+            data |= {"safeguard": True, "voice": list(self.voice)}
+            data["voice_rationale"] = self.voice_rationale
+        if self.context:
+            data["context"] = self.context
         data |= {"statement": self.statement, "guidance": self.guidance}
         data |= self._source_data()
         data["rubric"] = dict(self.rubric)
@@ -360,7 +450,8 @@ class IndicatorSpec(SourcedSpec):
 
     def texts(self) -> dict[str, str]:
         rubric = {f"rubric.{step}": text for step, text in self.rubric.items()}
-        return {"statement": self.statement, "guidance": self.guidance, **rubric, "note": self.note}
+        texts = {"statement": self.statement, "guidance": self.guidance, **rubric}
+        return texts | {"note": self.note, "voice_rationale": self.voice_rationale}
 
 
 def derived_target_step(indicators: list[IndicatorSpec]) -> int:
@@ -573,7 +664,68 @@ def _file_rules(raw: Any) -> FileRules:
     return FileRules(
         targets_required=any(ind.get("target") is not None for ind in indicators),
         quotes_required=any(item.get("quote") for item in (*indicators, *tags, *glossary)),
+        band_sources_required=any(_has_band_source(ind) for ind in indicators),
     )
+
+
+def _has_band_source(indicator: dict) -> bool:
+    phases = indicator.get("target_by_phase")
+    rules = indicator.get("band_when")
+    return bool(
+        indicator.get("band_source")
+        or (
+            isinstance(phases, dict)
+            and any(isinstance(b, dict) and b.get("band_source") for b in phases.values())
+        )
+        or (
+            isinstance(rules, list)
+            and any(isinstance(r, dict) and r.get("band_source") for r in rules)
+        )
+    )
+
+
+def quote_problems(spec: "QuestionnaireSpec", report: Report) -> list[str]:
+    """Every report-based quote of the file (items and band sources) that is not verbatim in
+    the place its source cites, each with its location and key."""
+    problems = []
+    for location, item in translatable_items(spec):
+        quoted = []
+        if isinstance(item, SourcedSpec) and item.basis == REPORT and item.quote:
+            quoted.append(("quote", item.source, item.quote))
+        if isinstance(item, IndicatorSpec):
+            quoted += [
+                (key, source.source, source.quote)
+                for key, source in item.band_sources()
+                if source is not None and source.basis == REPORT
+            ]
+        for key, source, quote in quoted:
+            problem = report.quote_problem(quote, source)
+            if problem:
+                problems.append(f"{location} › {key}: {problem}")
+    return problems
+
+
+def _safeguard_problems(raw: Any) -> list[str]:
+    """A safeguard without the components whose view decides, or a voice without a
+    safeguard (checked on the raw data, so reported together with every other problem)."""
+    problems = []
+    dims = raw.get("dimensions") if isinstance(raw, dict) else None
+    for d_index, dim in enumerate(dims if isinstance(dims, list) else []):
+        indicators = dim.get("indicators") if isinstance(dim, dict) else None
+        for i_index, ind in enumerate(indicators if isinstance(indicators, list) else []):
+            if not isinstance(ind, dict):
+                continue
+            where = _describe_location(raw, ("dimensions", d_index, "indicators", i_index))
+            voiced = ind.get("voice") and ind.get("voice_rationale")
+            voice_given = ind.get("voice") or ind.get("voice_rationale")
+            if ind.get("safeguard") is True and not voiced:
+                problems.append(
+                    f"{where} › safeguard: a safeguard names the components whose view decides "
+                    "(voice: [humanitarian]) and why (voice_rationale)"
+                )
+            elif ind.get("safeguard") is not True and voice_given:
+                problems.append(f"{where} › voice: only a safeguard (safeguard: true) has a voice")
+    return problems
 
 
 def _duplicate_problems(raw: Any) -> list[str]:
@@ -657,8 +809,10 @@ def _declared_language_problems(spec: QuestionnaireSpec) -> list[str]:
     ]
 
 
-def spec_from_data(raw: Any) -> QuestionnaireSpec:
-    """Validate parsed file content; raise ``SpecInvalid`` listing every problem."""
+def spec_from_data(raw: Any, *, report: Report | None = None) -> QuestionnaireSpec:
+    """Validate parsed file content; raise ``SpecInvalid`` listing every problem. With the
+    report's text, every report-based quote of a v3 file is checked against the place it
+    cites."""
     problems: list[str] = []
     spec = None
     try:
@@ -668,8 +822,13 @@ def spec_from_data(raw: Any) -> QuestionnaireSpec:
             message = error["msg"].removeprefix("Value error, ")
             problems.append(f"{_describe_location(raw, error['loc'])}: {message}")
     problems.extend(_duplicate_problems(raw))
+    problems.extend(_safeguard_problems(raw))
     if spec is not None:
         problems.extend(_declared_language_problems(spec))
+        # A v3 file (its bands state their sources) has every quote checked on load; the
+        # quotes of earlier files are checked by the tests of the shipped files.
+        if report is not None and _file_rules(raw).band_sources_required:
+            problems.extend(quote_problems(spec, report))
     if problems or spec is None:
         raise SpecInvalid(problems)
     return spec

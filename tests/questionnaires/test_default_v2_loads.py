@@ -54,3 +54,47 @@ def test_every_difference_between_v1_and_v2_is_listed(both_versions):
     assert {entry.term for entry in new.glossary} <= {
         code for code, kind in listed if kind == ChangeKind.GLOSSARY_ADDED
     }
+
+
+V3_FILE = DATA / "imp-core-v3.yaml"
+
+
+def test_v3_loads_beside_v1_and_v2_losslessly(both_versions, tmp_path):
+    call_command("questionnaire_load", str(V3_FILE), "--publish")
+    v3 = Questionnaire.objects.get(version=3)
+    assert questionnaire_spec(questionnaire=v3) == spec_from_file(V3_FILE)
+    call_command("questionnaire_export", "IMP-CORE", "3", "--out", str(tmp_path))
+    assert spec_from_file(tmp_path / "imp-core-v3.yaml") == spec_from_file(V3_FILE)
+    assert Indicator.objects.get(questionnaire=v3, code="HUM-04").voice == ["human_rights"]
+    assert Indicator.objects.get(questionnaire=v3, code="MS-01").is_external
+
+
+def test_every_difference_between_v2_and_v3_is_listed():
+    old, new = spec_from_file(V2_FILE), spec_from_file(V3_FILE)
+    listed = {(change.code, change.kind) for change in questionnaire_diff(old, new)}
+    old_inds = {ind.code: ind for _, ind in old.indicators()}
+    new_inds = {ind.code: ind for _, ind in new.indicators()}
+    for code in old_inds.keys() - new_inds.keys():
+        assert (code, ChangeKind.REMOVED) in listed  # LEAD-05, RES-02, POL-06, PLAN-05
+    for code, ind in new_inds.items():
+        before = old_inds.get(code)
+        if before is None:
+            assert (code, ChangeKind.ADDED) in listed
+            continue
+        if before.rules_data() != ind.rules_data():
+            assert (code, ChangeKind.CONTEXT_RULES_CHANGED) in listed
+        if (before.safeguard, before.context) != (ind.safeguard, ind.context):
+            assert (code, ChangeKind.MARKING_CHANGED) in listed
+        if before.target != ind.target:
+            assert (code, ChangeKind.BAND_CHANGED) in listed
+        if set(before.applies_to) != set(ind.applies_to):
+            assert (code, ChangeKind.APPLICABILITY_CHANGED) in listed
+    tags = {code for code, kind in listed if kind == ChangeKind.TAG_RESOURCED}
+    assert {"LEAD-E-TORS", "ACC-E-HQSUPPORT", "RES-E-POOLEDFUND"} <= tags
+
+
+def test_questionnaire_diff_command_lists_v2_to_v3(both_versions, capsys):
+    call_command("questionnaire_load", str(V3_FILE), "--publish")
+    call_command("questionnaire_diff", "IMP-CORE", "2", "3")
+    out = capsys.readouterr().out
+    assert "LEAD-09" in out and "indicator context rules changed" in out
