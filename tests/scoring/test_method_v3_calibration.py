@@ -7,10 +7,11 @@ the source and no mission scored itself this way. Bands are the shipped IMP-CORE
 
 import dataclasses
 
-from scoring.method_v3 import CRITICAL_CAP, MISSION, BandOverride, ScoringInput, score_assessment
+from missions.context import DEFAULT_PROFILE
+from scoring.method_v3 import CRITICAL_CAP, MISSION, BandOverride
 from tests.scoring.v3_core import (
     COMPONENTS,
-    QUESTIONNAIRE,
+    core_questionnaire,
     every,
     in_band_answers,
     indicator,
@@ -50,20 +51,18 @@ def test_drc_human_rights_component_decides_mainstreaming_against_military_view(
 def test_lebanon_no_triple_hatted_deputy_is_not_asked_about_one():
     """UNIFIL, Lebanon. A peacekeeping operation whose Resident and Humanitarian Coordinator
     role sits with the Special Coordinator for Lebanon (UNSCOL), not with a deputy head of
-    UNIFIL (UN public pages on both offices). Reading: the context profile leaves out LEAD-02
-    and LEAD-05, which assume a triple-hatted deputy; v2 would have forced shortfalls."""
-    not_asked = {"LEAD-02", "LEAD-05"}
-    indicators = tuple(
-        dataclasses.replace(i, applies=False, applies_reason="no triple-hatted deputy")
-        if i.code in not_asked
-        else i
-        for i in QUESTIONNAIRE.indicators
+    UNIFIL (UN public pages on both offices), and humanitarian coordination runs outside it.
+    Reading: the context profile (no triple-hatted deputy, no humanitarian operation under the
+    mission) leaves out LEAD-02 and LEAD-09, which assume a triple-hatted deputy, and the
+    humanitarian-space safeguards; v2 would have forced shortfalls."""
+    questionnaire = core_questionnaire(
+        dataclasses.replace(DEFAULT_PROFILE, leadership="none", humanitarian_operation=False)
     )
-    questionnaire = dataclasses.replace(QUESTIONNAIRE, indicators=indicators)
-    answers = tuple(a for a in in_band_answers() if a.indicator_code not in not_asked)
-    columns = (*COMPONENTS, MISSION)
-    result = score_assessment(ScoringInput(questionnaire, columns, columns, answers))
+    result = score(in_band_answers(questionnaire=questionnaire), questionnaire=questionnaire)
+    not_asked = {"LEAD-02", "LEAD-09", *(f"HUM-0{n}" for n in (1, 2, 3, 5, 6))}
     assert {i.code for i in result.indicators if not i.applicable} == not_asked
+    lead_02 = indicator(result, "LEAD-02")
+    assert lead_02.not_applicable_reason.startswith("Not asked because no deputy SRSG")
     assert result.mission.shortfall == ()
     assert (result.headline.alignment, result.headline.coverage) == (100.0, 1.0)
 
@@ -74,7 +73,7 @@ def test_liberia_drawdown_override_carried_forward_shows_no_false_decline():
     handed to national and UN country team actors over several quarters. Reading: the focal
     point lowers the bands of joint planning and ownership in the drawdown; the same answers the
     next quarter, the overrides carried, give the same findings (v2: five new shortfalls)."""
-    codes = ("PLAN-01", "PLAN-02", "PLAN-04", "OWN-01", "OWN-03")
+    codes = ("PLAN-01", "PLAN-02", "PLAN-04", "PLAN-07", "PLAN-08")
     answers = in_band_answers(**{c.replace("-", "_"): every(c, 3) for c in codes})
     rationale = "Drawdown: joint planning handed to national authorities and the UN country team."
     first = score(answers, overrides=tuple(BandOverride(c, 2, 3, rationale) for c in codes))
@@ -129,6 +128,10 @@ def test_haiti_2010_respondents_na_without_reason_does_not_hide_the_humanitarian
     }
     result = score(in_band_answers(**na))
     hum = next(d for d in result.dimensions if d.key == "HUM")
-    assert hum.alignment < 100.0
+    # The humanitarian voice still decides the safeguards, but where fewer than half the
+    # expected answers were given they are insufficient (HUM-04, HUM-06 and HUM-07 keep enough):
+    # the dimension shows as not sufficient, not as 100 %.
+    assert (hum.sufficient_count, hum.applicable, hum.sufficient) == (3, 7, False)
     assert indicator(result, "HUM-01").per_component["political"] == "na_pending"
-    assert result.headline.uncapped_alignment < 100.0
+    assert indicator(result, "HUM-01").expected == 5
+    assert result.headline.coverage < 1.0

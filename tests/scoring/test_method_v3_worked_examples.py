@@ -42,8 +42,8 @@ def test_one_humanitarian_breach_is_a_critical_finding_that_caps_the_headline():
     assert result.headline.critical_count == 1
     assert result.mission.critical == ("HUM-02",)
     assert result.headline.alignment == CRITICAL_CAP
-    # The uncapped figure stays in the drill-down: v2's 99.07, one step over of 54 indicators.
-    assert result.headline.uncapped_alignment == pytest.approx(99.074, abs=1e-3)
+    # The uncapped figure stays in the drill-down: what v2 would have put on the slide.
+    assert result.headline.uncapped_alignment == pytest.approx(99.107, abs=1e-3)
     assert indicator(result, "HUM-02").status == "critical"
     assert indicator(result, "HUM-02").flag == "over_integration"
 
@@ -95,20 +95,23 @@ def test_respondents_na_to_every_hum_indicator_does_not_make_the_dimension_disap
     na_everywhere = {f"HUM_0{n}": every(f"HUM-0{n}", "na") for n in range(1, 7)}
     result = score(in_band_answers(**na_everywhere))
     hum = next(d for d in result.dimensions if d.key == "HUM")
-    assert (hum.applicable, hum.sufficient_count, hum.sufficient) == (6, 0, False)
-    # Every unanswered cell read at the costlier end of the scale.
-    assert hum.alignment == pytest.approx(45.83, abs=0.01)
-    assert result.headline.coverage == pytest.approx(44 / 50)
-    # The four safeguards are unverified: the headline is capped.
-    assert result.headline.unverified_count == 4
+    # HUM-07 (not asked of anyone here by N/A) is the one sufficient indicator left.
+    assert (hum.applicable, hum.sufficient_count, hum.sufficient) == (7, 1, False)
+    # Every unanswered cell read at the costlier end of the scale: the voice at 5 on the five
+    # humanitarian safeguards (2 steps over 2-3 or 3-3: 50 each), at 1 on HUM-04 (3 steps under
+    # 4-4: 25), HUM-07 answered in band (100): (5 x 50 + 25 + 100) / 7.
+    assert hum.alignment == pytest.approx(375 / 7)
+    assert result.headline.coverage == pytest.approx(49 / 55)
+    # The six safeguards are unverified: the headline is capped.
+    assert result.headline.unverified_count == 6
     assert result.headline.alignment == CRITICAL_CAP
 
 
 def test_na_with_a_reason_is_not_expected_but_earns_nothing():
-    with_reason = {f"HUM_0{n}": every(f"HUM-0{n}", "na:No view of it") for n in range(1, 7)}
+    with_reason = {f"HUM_0{n}": every(f"HUM-0{n}", "na:No view of it") for n in range(1, 8)}
     result = score(in_band_answers(**with_reason))
-    hum_01 = indicator(result, "HUM-01")
-    assert (hum_01.expected, hum_01.sufficient, hum_01.alignment) == (0, False, 50.0)
+    hum_07 = indicator(result, "HUM-07")  # band 4-5: every cell read at step 1
+    assert (hum_07.expected, hum_07.sufficient, hum_07.alignment) == (0, False, 25.0)
     # On a safeguard a respondent's N/A counts only once the focal point confirms it.
     assert indicator(result, "HUM-02").expected == 4
     assert indicator(result, "HUM-02").status == "unverified"
@@ -131,24 +134,26 @@ def test_a_silent_humanitarian_component_leaves_its_safeguards_unverified():
     responded = tuple(c for c in (*COMPONENTS, MISSION) if c != "humanitarian")
     answers = tuple(a for a in in_band_answers() if a.component != "humanitarian")
     result = score(answers, responded=responded)
-    assert result.mission.unverified == ("HUM-02", "HUM-05", "HUM-06")
+    assert result.mission.unverified == ("HUM-01", "HUM-02", "HUM-03", "HUM-05", "HUM-06")
     for code in result.mission.unverified:
         assert indicator(result, code).sufficient is False
     assert result.not_responded == ("humanitarian",)
     assert result.headline.alignment == CRITICAL_CAP
 
 
+DRAWDOWN_CODES = ("PLAN-01", "PLAN-02", "PLAN-04", "PLAN-07", "OWN-01")
+
+
 def _drawdown_overrides(carried_from=""):
     return tuple(
         BandOverride(code, 2, 3, "Drawdown: joint structures are being handed over.", carried_from)
-        for code in ("PLAN-01", "PLAN-02", "PLAN-04", "PLAN-05", "OWN-01")
+        for code in DRAWDOWN_CODES
     )
 
 
 def test_an_override_carried_forward_gives_identical_findings_next_quarter():
     """v2: overrides lapsed after a quarter: identical drawdown answers, five new shortfalls."""
-    drawdown = in_band_answers(**{code.replace("-", "_"): every(code, 2) for code in (
-        "PLAN-01", "PLAN-02", "PLAN-04", "PLAN-05", "OWN-01")})  # fmt: skip
+    drawdown = in_band_answers(**{c.replace("-", "_"): every(c, 2) for c in DRAWDOWN_CODES})
     this_quarter = score(drawdown, overrides=_drawdown_overrides(), phase="drawdown")
     next_quarter = score(drawdown, overrides=_drawdown_overrides("2026-Q3"), phase="drawdown")
     assert [i.status for i in next_quarter.indicators] == [
@@ -163,7 +168,7 @@ def test_an_override_carried_forward_gives_identical_findings_next_quarter():
 
 def test_result_records_which_band_applied_and_why():
     result = score(in_band_answers())
-    assert indicator(result, "HUM-02").band_reason == "default band"
+    assert indicator(result, "HUM-02").band_reason == "The default band."
     assert indicator(result, "HUM-02").band_source == "questionnaire"
 
 
@@ -201,3 +206,14 @@ def test_a_safeguard_without_voice_is_refused():
     questionnaire = dataclasses.replace(QUESTIONNAIRE, indicators=(bad,))
     with pytest.raises(ValueError, match="safeguard needs voice"):
         score_assessment(ScoringInput(questionnaire, (), (), ()))
+
+
+def test_an_unanswered_cell_is_read_at_the_costlier_end_for_the_alignment():
+    hum_07 = indicator(score(in_band_answers(HUM_07={"rule_of_law": None})), "HUM-07")
+    # Five at 4 (band 4-5), one silent read at 1: mean 3.5, half a step under.
+    assert (hum_07.value, hum_07.status, hum_07.alignment, hum_07.settled) == (
+        4.0,
+        "in_band",
+        87.5,
+        False,
+    )

@@ -1,9 +1,9 @@
-"""IMP-CORE as method v3 reads it, for the v3 worked examples and calibration cases.
+"""IMP-CORE v3 as method v3 reads it, for the v3 worked examples and calibration cases.
 
-The bands are the shipped ones of `questionnaires/data/imp-core-v2.yaml`, read from the file, with
-the v3 marks IMP-CORE v3 adds (issue 23): the humanitarian-space indicators are safeguards with
-the humanitarian component's voice, HUM-04 (independent human rights reporting) with the human
-rights component's; MS-01..04, RES-01 and ACC-07 are external context.
+The shipped file (`questionnaires/data/imp-core-v3.yaml`) resolved for a context profile by the
+service's own code (``scoring.inputs_v3``): the default profile is a triple-hatted peacekeeping
+operation in consolidation with a protection mandate, a humanitarian operation and a country
+team, the host state not a party to the conflict (``missions.context.DEFAULT_PROFILE``).
 """
 
 from __future__ import annotations
@@ -11,19 +11,20 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import yaml
-
+from missions.context import DEFAULT_PROFILE, ContextProfile
+from questionnaires.formats import spec_from_file
+from scoring.inputs_v3 import questionnaire_def_v3_from_spec
 from scoring.method_v3 import (
     MISSION,
     AnswerValue,
-    DimensionDef,
     IndicatorDef,
     QuestionnaireDef,
     ScoringInput,
     score_assessment,
 )
 
-CORE = Path(__file__).resolve().parents[2] / "questionnaires" / "data" / "imp-core-v2.yaml"
+CORE = Path(__file__).resolve().parents[2] / "questionnaires" / "data" / "imp-core-v3.yaml"
+SPEC = spec_from_file(CORE)
 COMPONENTS = (
     "political",
     "military",
@@ -34,38 +35,10 @@ COMPONENTS = (
     "human_rights",
     "rule_of_law",
 )
-SAFEGUARDS = {
-    "HUM-02": ("humanitarian",),
-    "HUM-05": ("humanitarian",),
-    "HUM-06": ("humanitarian",),
-    "HUM-04": ("human_rights",),
-}
-EXTERNAL = {"MS-01", "MS-02", "MS-03", "MS-04", "RES-01", "ACC-07"}
 
 
-def core_questionnaire() -> QuestionnaireDef:
-    data = yaml.safe_load(CORE.read_text(encoding="utf-8"))
-    dimensions, indicators = [], []
-    for dimension in data["dimensions"]:
-        dimensions.append(DimensionDef(dimension["code"], float(dimension.get("weight", 1.0))))
-        for item in dimension["indicators"]:
-            applies_to = tuple(item["applies_to"])
-            indicators.append(
-                IndicatorDef(
-                    code=item["code"],
-                    dimension_code=dimension["code"],
-                    coherence_level=item["coherence_level"],
-                    weight=float(item["weight"]),
-                    band_min=item["target"]["min"],
-                    band_max=item["target"]["max"],
-                    band_reason="default band",
-                    applies_to=(MISSION,) if applies_to == ("mission",) else applies_to,
-                    safeguard=item["code"] in SAFEGUARDS,
-                    voice=SAFEGUARDS.get(item["code"], ()),
-                    external=item["code"] in EXTERNAL,
-                )
-            )
-    return QuestionnaireDef(tuple(dimensions), tuple(indicators))
+def core_questionnaire(profile: ContextProfile = DEFAULT_PROFILE) -> QuestionnaireDef:
+    return questionnaire_def_v3_from_spec(dimensions=SPEC.dimensions, profile=profile)
 
 
 QUESTIONNAIRE = core_questionnaire()
@@ -77,13 +50,17 @@ def scope(indicator: IndicatorDef, components: tuple[str, ...] = COMPONENTS) -> 
 
 
 def in_band_answers(
-    components: tuple[str, ...] = COMPONENTS, **changes: dict[str, object]
+    components: tuple[str, ...] = COMPONENTS,
+    questionnaire: QuestionnaireDef = QUESTIONNAIRE,
+    **changes: dict[str, object],
 ) -> tuple[AnswerValue, ...]:
     """Every asked component at the lower end of each band, except ``changes``:
     ``{"HUM_02": {"political": 5, "humanitarian": "dk", "police": None}}`` (None: no answer;
     "na:reason" for an N/A with a reason)."""
     answers = []
-    for indicator in QUESTIONNAIRE.indicators:
+    for indicator in questionnaire.indicators:
+        if not indicator.applies:
+            continue
         changed = changes.get(indicator.code.replace("-", "_"), {})
         for component in scope(indicator, components):
             cell = changed.get(component, indicator.band_min)
@@ -107,11 +84,12 @@ def score(
     answers: tuple[AnswerValue, ...],
     components: tuple[str, ...] = COMPONENTS,
     responded: tuple[str, ...] | None = None,
+    questionnaire: QuestionnaireDef = QUESTIONNAIRE,
     **options: object,
 ):
     columns = (*components, MISSION)
     data = ScoringInput(
-        QUESTIONNAIRE,
+        questionnaire,
         columns,
         columns if responded is None else responded,
         answers,
