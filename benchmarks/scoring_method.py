@@ -126,9 +126,8 @@ def synthetic_assessment(rng: random.Random, questionnaire: QuestionnaireDef) ->
     )
 
 
-def as_v3(data: ScoringInput) -> method_v3.ScoringInput:
-    """The same assessment as method v3 reads it (see the module docstring)."""
-    questionnaire = data.questionnaire
+def questionnaire_v3(questionnaire: QuestionnaireDef) -> method_v3.QuestionnaireDef:
+    """The synthetic questionnaire with v3's marks (see the module docstring)."""
     indicators = tuple(
         method_v3.IndicatorDef(
             i.code,
@@ -145,6 +144,12 @@ def as_v3(data: ScoringInput) -> method_v3.ScoringInput:
         )
         for n, i in enumerate(questionnaire.indicators)
     )
+    return method_v3.QuestionnaireDef(questionnaire.dimensions, indicators)
+
+
+def as_v3(data: ScoringInput, questionnaire: method_v3.QuestionnaireDef) -> method_v3.ScoringInput:
+    """The same assessment as method v3 reads it, against one shared v3 questionnaire (as the
+    service scores a batch against one definition)."""
     answers = tuple(
         method_v3.AnswerValue(
             a.component,
@@ -163,7 +168,7 @@ def as_v3(data: ScoringInput) -> method_v3.ScoringInput:
         for n, o in enumerate(data.overrides)
     )
     return method_v3.ScoringInput(
-        method_v3.QuestionnaireDef(questionnaire.dimensions, indicators),
+        questionnaire,
         data.components,
         data.responded,
         answers,
@@ -193,7 +198,8 @@ def main() -> None:
     inputs: list[Any] = [synthetic_assessment(rng, questionnaire) for _ in range(args.assessments)]
     score: Callable[[Any], Any] = METHODS[args.method].score
     if args.method == 3:
-        inputs = [as_v3(data) for data in inputs]
+        shared = questionnaire_v3(questionnaire)
+        inputs = [as_v3(data, shared) for data in inputs]
 
     for data in inputs[:200]:  # warm-up
         score(data)
