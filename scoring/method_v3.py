@@ -39,6 +39,7 @@ from scoring.method_v2 import (
     DimensionDef,
     _AsDict,
     _builder,
+    band_distance,
 )
 from scoring.method_v3_input import (
     _CONFIRMED,
@@ -267,14 +268,6 @@ def score_assessment(data: ScoringInput) -> AssessmentResult:
     )
 
 
-def _distance(value: float, band_min: int, band_max: int) -> float:
-    if value < band_min:
-        return value - band_min
-    if value > band_max:
-        return value - band_max
-    return 0.0
-
-
 def _indicator_result(
     indicator: IndicatorDef,
     override: BandOverride | None,
@@ -353,7 +346,7 @@ def _indicator_result(
     total = sum(read_steps)
     if read_steps:
         value = total / len(read_steps)
-        distance = _distance(value, band_min, band_max)
+        distance = band_distance(value, band_min, band_max)
     if applicable:
         if read_unanswered == 0 and distance is not None:
             alignment = 100.0 - POINTS_PER_STEP * abs(distance)
@@ -364,7 +357,8 @@ def _indicator_result(
             low = (total + read_unanswered) / n
             high = (total + 5 * read_unanswered) / n
             worst = max(
-                abs(_distance(low, band_min, band_max)), abs(_distance(high, band_min, band_max))
+                abs(band_distance(low, band_min, band_max)),
+                abs(band_distance(high, band_min, band_max)),
             )
             alignment = 100.0 - POINTS_PER_STEP * worst
     flag = None

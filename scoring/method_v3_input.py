@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
+from scoring import method_v2
 from scoring.method_v1 import DONT_KNOW, NOT_APPLICABLE, STEP, STEPS
-from scoring.method_v2 import MISSION, DimensionDef, _check_band
+from scoring.method_v2 import MISSION, DimensionDef
 
 # --- input -------------------------------------------------------------------------------------
 
@@ -132,40 +134,18 @@ def _plan(questionnaire: QuestionnaireDef) -> _Plan:
 
 
 def _check(questionnaire: QuestionnaireDef) -> None:
-    codes = [d.code for d in questionnaire.dimensions]
-    if len(set(codes)) != len(codes):
-        raise ValueError("duplicate dimension code in questionnaire")
-    if len({i.code for i in questionnaire.indicators}) != len(questionnaire.indicators):
-        raise ValueError("duplicate indicator code in questionnaire")
-    for dimension in questionnaire.dimensions:
-        if not dimension.weight > 0:
-            raise ValueError(f"dimension {dimension.code}: weight must be positive")
-    known = set(codes)
+    """v2's checks (codes, weights, dimensions, bands: the same fields), then v3's own."""
+    method_v2._check(cast(Any, questionnaire))
     for indicator in questionnaire.indicators:
-        if indicator.dimension_code not in known:
-            raise ValueError(f"indicator {indicator.code}: unknown dimension")
-        if not indicator.weight > 0:
-            raise ValueError(f"indicator {indicator.code}: weight must be positive")
         if indicator.safeguard and not indicator.voice:
             raise ValueError(f"indicator {indicator.code}: a safeguard needs voice components")
-        _check_band(indicator.code, indicator.band_min, indicator.band_max)
 
 
 def _overrides(
     known: Mapping[str, IndicatorDef], overrides: Iterable[BandOverride]
 ) -> dict[str, BandOverride]:
-    resolved: dict[str, BandOverride] = {}
-    for override in overrides:
-        code = override.indicator_code
-        if code not in known:
-            raise ValueError(f"band override for unknown indicator {code!r}")
-        if code in resolved:
-            raise ValueError(f"two band overrides for {code}")
-        if not override.rationale.strip():
-            raise ValueError(f"band override for {code} without a rationale")
-        _check_band(code, override.band_min, override.band_max)
-        resolved[code] = override
-    return resolved
+    """The overrides by indicator code, checked as v2 checks them (the same fields)."""
+    return cast(dict[str, BandOverride], method_v2._overrides(known, cast(Any, overrides)))
 
 
 def _answer_cells(
