@@ -24,7 +24,7 @@ TRACKED = {
     Response: ["status"],
     Answer: ["choice", "evidence", "tag_codes", "other_tags"],
     DimensionTarget: ["target_step"],
-    IndicatorBandOverride: ["band_min", "band_max", "rationale"],
+    IndicatorBandOverride: ["band_min", "band_max", "rationale", "carried_from"],
     IndicatorNotApplicable: ["reason", "carried_forward"],
 }
 

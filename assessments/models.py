@@ -189,8 +189,10 @@ class DimensionTarget(models.Model):
 
 
 class IndicatorBandOverride(models.Model):
-    """The focal point's target band for one indicator this quarter, replacing the file's
-    default band; only with a written rationale. No row means the default band applies."""
+    """The focal point's target band for one indicator, replacing the file's default band;
+    only with a written rationale. No row means the default band applies. Carried forward to
+    the next quarter's assessment with its rationale until withdrawn (cleared), like an N/A
+    declaration; ``carried_from`` names the quarter it was set in ("" when set this quarter)."""
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="band_overrides"
@@ -199,6 +201,7 @@ class IndicatorBandOverride(models.Model):
     band_min = models.PositiveSmallIntegerField(_("target band from"), validators=STEP_VALIDATORS)
     band_max = models.PositiveSmallIntegerField(_("target band to"), validators=STEP_VALIDATORS)
     rationale = models.TextField(_("rationale"), max_length=REASON_MAX_LENGTH)
+    carried_from = models.CharField(_("carried from the quarter"), max_length=7, blank=True)
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -245,9 +245,10 @@ def _locked_overrides(assessment: Assessment, codes: list[str]) -> dict[str, Ind
 def band_override_set(
     *, assessment: Assessment, by: User, bands: list[BandInput], phase: str | None = None
 ) -> list[IndicatorBandOverride]:
-    """Override the target band of one or more indicators for this quarter only, each with
-    a written rationale, and record the mission's phase with them (``phase``, or the one
-    already recorded). All or nothing; a band changed since the user's page was built, to
+    """Override the target band of one or more indicators, each with a written rationale,
+    and record the mission's phase with them (``phase``, or the one already recorded). The
+    override is carried forward to later quarters until cleared; changing a carried one makes
+    it this quarter's. All or nothing; a band changed since the user's page was built, to
     other values, is a conflict and nothing is saved."""
     assessment = _locked_assessment(assessment)
     if not permissions.can_manage(by, assessment):
@@ -295,6 +296,7 @@ def band_override_set(
         override.band_min = item.band_min
         override.band_max = item.band_max
         override.rationale = rationale
+        override.carried_from = ""
         override.revision += 1
         override.updated_by = account_of(by)
         history_author_set(override, by=by)

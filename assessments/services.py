@@ -27,6 +27,7 @@ from assessments.models import (
     Assessment,
     AssessmentStatus,
     DimensionTarget,
+    IndicatorBandOverride,
     IndicatorNotApplicable,
     Response,
     ResponseStatus,
@@ -175,12 +176,33 @@ def assessment_open(
 
 
 def _carry_forward_declarations(previous: Assessment, assessment: Assessment) -> None:
-    """Last quarter's N/A declarations continue until withdrawn, matched by indicator code
-    so they survive a new questionnaire version. Band overrides are for one quarter only
-    and are not carried."""
+    """Last quarter's N/A declarations and band overrides continue until withdrawn, matched
+    by indicator code so they survive a new questionnaire version. An override keeps its
+    rationale and says which quarter it was set in, so identical answers in an unchanged
+    context give identical findings (no false decline when a quarter turns)."""
     indicators = {
         i.code: i for i in Indicator.objects.filter(questionnaire_id=assessment.questionnaire_id)
     }
+    overrides = IndicatorBandOverride.objects.filter(assessment=previous).select_related(
+        "indicator", "assessment__period"
+    )
+    bulk_create_with_history(
+        [
+            IndicatorBandOverride(
+                assessment=assessment,
+                indicator=indicators[row.indicator.code],
+                band_min=row.band_min,
+                band_max=row.band_max,
+                rationale=row.rationale,
+                carried_from=row.carried_from or row.assessment.period.label,
+                revision=1,
+                updated_by=row.updated_by,
+            )
+            for row in overrides
+            if row.indicator.code in indicators
+        ],
+        IndicatorBandOverride,
+    )
     declarations = IndicatorNotApplicable.objects.filter(assessment=previous).select_related(
         "indicator"
     )

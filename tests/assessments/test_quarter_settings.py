@@ -4,6 +4,7 @@ quarter with a rationale, and the mission's phase. Every change is in the histor
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from assessments.activity import assessment_activity
 from assessments.models import IndicatorBandOverride, IndicatorNotApplicable
@@ -139,8 +140,8 @@ def test_declarations_carry_forward_to_the_next_quarter_until_withdrawn(
     ) in activity
 
 
-def test_overrides_are_not_carried_forward(
-    personas, questionnaire_v2, military_respondent_a, previous_period, current_period
+def test_overrides_carry_forward_with_their_rationale_until_withdrawn(
+    client, personas, questionnaire_v2, military_respondent_a, previous_period, current_period
 ):
     last = assessment_open(
         mission=personas.mission_a, period=previous_period, questionnaire=questionnaire_v2
@@ -154,8 +155,47 @@ def test_overrides_are_not_carried_forward(
     now = assessment_open(
         mission=personas.mission_a, period=current_period, questionnaire=questionnaire_v2
     )
-    assert not IndicatorBandOverride.objects.filter(assessment=now).exists()
+    (carried,) = IndicatorBandOverride.objects.filter(assessment=now)
+    assert (carried.indicator.code, carried.band_min, carried.band_max, carried.rationale) == (
+        "HUM-01",
+        3,
+        3,
+        "Joint protection planning required.",
+    )
+    assert carried.carried_from == previous_period.label
+    assert carried.indicator.questionnaire == questionnaire_v2
     assert now.phase == "consolidation"
+    client.force_login(personas.focal_point_a)
+    board = client.get(reverse("assessments:board", args=[now.pk])).content.decode()
+    assert f"carried from {previous_period.label}" in board
+
+
+def test_changing_a_carried_override_makes_it_this_quarters_and_clearing_withdraws_it(
+    personas, questionnaire_v2, military_respondent_a, previous_period, current_period
+):
+    last = assessment_open(
+        mission=personas.mission_a, period=previous_period, questionnaire=questionnaire_v2
+    )
+    band_override_set(
+        assessment=last,
+        by=personas.focal_point_a,
+        bands=[
+            BandInput("HUM-01", 3, 3, "Joint protection planning required."),
+            BandInput("LEAD-01", 4, 4, "Joint leadership team in place."),
+        ],
+        phase="consolidation",
+    )
+    now = assessment_open(
+        mission=personas.mission_a, period=current_period, questionnaire=questionnaire_v2
+    )
+    band_override_set(
+        assessment=now,
+        by=personas.focal_point_a,
+        bands=[BandInput("HUM-01", 2, 3, "Protection planning handed over.")],
+    )
+    band_override_clear(assessment=now, by=personas.focal_point_a, indicator_codes=["LEAD-01"])
+    (kept,) = IndicatorBandOverride.objects.filter(assessment=now)
+    assert (kept.indicator.code, kept.band_min, kept.carried_from) == ("HUM-01", 2, "")
 
 
 def test_history_shows_declaration_and_withdrawal(personas, assessment_a_v2):
