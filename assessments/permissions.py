@@ -117,3 +117,13 @@ def can_reopen(user: User, assessment: Assessment) -> bool:
     if assessment.status == AssessmentStatus.APPROVED:
         return user_is_administrator(user)
     return False
+
+
+def can_set_context_profile(user: User, assessment: Assessment) -> bool:
+    """The mission's context profile from this quarter on: the focal point while the quarter
+    is open; an administrator at any time (a correction, with a reason)."""
+    if user_is_administrator(user):
+        return True
+    return assessment.status == AssessmentStatus.OPEN and is_focal_point(
+        user, assessment.mission_id
+    )

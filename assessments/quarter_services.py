@@ -27,8 +27,10 @@ from assessments.models import (
 )
 from assessments.selectors import questionnaire_has_bands
 from assessments.services import WorkflowError, _locked_assessment, _require_open
+from missions.context import ContextProfile
 from missions.models import MissionPhase
 from missions.roles import User, account_of
+from missions.services import context_profile_set
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Indicator
 
@@ -348,3 +350,27 @@ def band_override_clear(
         history_author_set(override, by=by)
         override.delete()
     return len(current)
+
+
+# --- The mission's context profile ----------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_context_profile_set(
+    *, assessment: Assessment, by: User, profile: ContextProfile, reason: str
+) -> bool:
+    """Record the mission's context profile from the assessment's quarter on (it carries
+    forward), and keep the quarter's recorded phase (read by scoring method v2) the profile's
+    phase. True when the profile changed. ``ValidationError`` names the field."""
+    assessment = _locked_assessment(assessment)
+    if not permissions.can_set_context_profile(by, assessment):
+        raise PermissionDenied
+    recorded = context_profile_set(
+        mission=assessment.mission,
+        period=assessment.period,
+        profile=profile,
+        reason=reason,
+        by=by,
+    )
+    _phase_set(assessment, by, profile.phase)
+    return recorded is not None

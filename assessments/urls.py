@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import context_views, views
 
 app_name = "assessments"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:assessment_id>/bands/", views.bands_update, name="bands"),
     path("<int:assessment_id>/bands/clear/", views.bands_clear, name="bands_clear"),
     path("<int:assessment_id>/phase/", views.phase_update, name="phase"),
+    path(
+        "<int:assessment_id>/context/",
+        context_views.context_profile_page,
+        name="context_profile",
+    ),
     path(
         "<int:assessment_id>/not-applicable/",
         views.not_applicable_declare,

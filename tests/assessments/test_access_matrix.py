@@ -16,6 +16,7 @@ from assessments.models import (
     IndicatorNotApplicable,
     Response,
 )
+from missions.models import MissionContextProfile
 from questionnaires.services import questionnaire_clone
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,12 @@ EXPECTED = {
         "POST": [403, 400, 404, 404, 403, 400],
     },
     "phase": {"GET": [405, 405, 404, 404, 405, 405], "POST": [403, 400, 404, 404, 403, 400]},
+    # The mission's context profile: read by all who see the mission; recorded by the focal
+    # point (while open) and the administrator; the tampering POST lacks its fields (400).
+    "context_profile": {
+        "GET": [200, 200, 404, 404, 200, 200],
+        "POST": [403, 400, 404, 404, 403, 400],
+    },
     "not_applicable": {
         "GET": [405, 405, 404, 404, 405, 405],
         "POST": [403, 400, 404, 404, 403, 400],
@@ -114,6 +121,7 @@ def _state() -> tuple:
         list(Assessment.objects.order_by("pk").values_list("phase")),
         list(IndicatorBandOverride.objects.order_by("pk").values_list("band_min", "revision")),
         list(IndicatorNotApplicable.objects.order_by("pk").values_list("indicator_id", "reason")),
+        list(MissionContextProfile.objects.order_by("pk").values_list("phase", "reason")),
     )
 
 

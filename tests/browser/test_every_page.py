@@ -48,6 +48,7 @@ PAGES = [
     ("dashboards:profile", "respondent_a"),  # the mission's own view, peers anonymous
     ("assessments:board", "focal_point_a"),
     ("assessments:activity", "focal_point_a"),
+    ("assessments:context_profile", "focal_point_a"),  # with the focal point's form
     ("actions:create", "focal_point_a"),  # on an approved quarter (ARGUMENTS_FOR below)
     ("actions:detail", "focal_point_a"),  # with its edit and note forms
     ("actions:followup", "focal_point_a"),
