@@ -234,3 +234,16 @@ def test_a_last_login_update_does_not_revoke_tokens(client, personas):
 
 def _in_days(days: int) -> str:
     return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def test_deleting_a_user_with_an_authenticator_and_tokens_leaves_a_consistent_log(personas):
+    """The second factor's deletion (a cascade) sends the access change for an account being
+    deleted: whatever it revokes or logs must not point at the deleted account (the database
+    constraints are checked at the end of the test)."""
+    analyst = personas.analyst
+    TOTPDevice.objects.create(user=analyst, name="phone", confirmed=True)
+    token_for(analyst, second_factor_verified=True)
+    analyst_id = analyst.pk
+    analyst.delete()
+    assert not ApiToken.objects.exists()
+    assert not SecurityEvent.objects.filter(user_id=analyst_id).exists()
