@@ -368,6 +368,14 @@ CONTENT_SECURITY_POLICY = {
 }
 # /healthz answers plain HTTP to the load balancer inside the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Anyone gets the status of /healthz alone; its details (database, Redis, worker mode) need a
+# staff session with the second factor or this token (Authorization: Bearer …). Empty: no token.
+HEALTH_MONITORING_TOKEN = env_str("HEALTH_MONITORING_TOKEN", "")
+if HEALTH_MONITORING_TOKEN and len(HEALTH_MONITORING_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "HEALTH_MONITORING_TOKEN must be at least 32 characters. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
 
 # --- Product ------------------------------------------------------------------
 CLASSIFICATION_MARKING = env_str("CLASSIFICATION_MARKING", "UN CONFIDENTIAL")
@@ -452,6 +460,13 @@ WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
 WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 5, minimum=1)
 # Only for tests and development: also accept http:// URLs on this machine (127.0.0.1).
 WEBHOOK_ALLOW_LOCAL_HTTP = env_bool("WEBHOOK_ALLOW_LOCAL_HTTP", default=False)
+# Webhooks never reach internal addresses (loopback, private, link-local, cloud metadata, …)
+# except these networks, e.g. "10.20.0.5/32" for a receiver inside the organisation's network.
+WEBHOOK_INTERNAL_RECEIVERS = env_list("WEBHOOK_INTERNAL_RECEIVERS", [])
+# Fernet keys (comma-separated, newest first) that encrypt webhook signing secrets at rest;
+# older keys still decrypt. Generate one with: python -c "from cryptography.fernet import
+# Fernet; print(Fernet.generate_key().decode())". Empty: a key derived from SECRET_KEY.
+WEBHOOK_SECRET_KEYS = env_list("WEBHOOK_SECRET_KEYS", [])
 # The address the application is reached at, for the links in webhook events.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 

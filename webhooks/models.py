@@ -1,6 +1,6 @@
 """Webhooks that administrators configure, and the log of what was sent to them."""
 
-import secrets
+import ipaddress
 import uuid
 from urllib.parse import urlsplit
 
@@ -8,6 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from webhooks.network import address_allowed
+from webhooks.secret_box import webhook_secret_encrypt, webhook_secret_new
 
 
 class WebhookEventKind(models.TextChoices):
@@ -18,32 +21,50 @@ class WebhookEventKind(models.TextChoices):
 
 
 def _new_secret() -> str:
-    return secrets.token_urlsafe(32)
+    """A new signing secret, stored encrypted (``webhooks.secret_box``)."""
+    return webhook_secret_encrypt(webhook_secret_new())
+
+
+def _internal_host(host: str) -> bool:
+    """An address written in the URL that webhooks may not reach (host names are checked
+    after resolution, at every attempt: ``webhooks.network``)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return not address_allowed(ipaddress.ip_address("127.0.0.1"))
+    try:
+        return not address_allowed(ipaddress.ip_address(host))
+    except ValueError:
+        return False
 
 
 def validate_webhook_url(url: str) -> None:
     """HTTPS only; plain HTTP to this machine only where WEBHOOK_ALLOW_LOCAL_HTTP is on
-    (tests and development)."""
+    (tests and development); never an internal address unless WEBHOOK_INTERNAL_RECEIVERS
+    lists it."""
     parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return
-    if (
+    host = parts.hostname or ""
+    secure = parts.scheme == "https" and host
+    local = (
         settings.WEBHOOK_ALLOW_LOCAL_HTTP
         and parts.scheme == "http"
-        and parts.hostname in ("127.0.0.1", "localhost")
-    ):
-        return
-    raise ValidationError(_("A webhook URL must start with https://."))
+        and host in ("127.0.0.1", "localhost")
+    )
+    if not (secure or local):
+        raise ValidationError(_("A webhook URL must start with https://."))
+    if _internal_host(host):
+        raise ValidationError(
+            _(
+                "A webhook cannot be sent to an internal address (loopback, private, "
+                "link-local or metadata) unless it is listed as an allowed internal receiver."
+            )
+        )
 
 
 class Webhook(models.Model):
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(_("URL"), max_length=500, validators=[validate_webhook_url])
+    # Made by the server, shown once to the administrator, stored encrypted.
     secret = models.CharField(
-        _("signing secret"),
-        max_length=100,
-        default=_new_secret,
-        help_text=_("Shared with the receiver, who checks the HMAC-SHA256 signature with it."),
+        _("signing secret (encrypted)"), max_length=300, default=_new_secret, editable=False
     )
     events = models.JSONField(
         _("events"),

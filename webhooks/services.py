@@ -10,8 +10,6 @@ import datetime
 import json
 import logging
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +29,13 @@ from webhooks.models import (
     WebhookAttempt,
     WebhookDelivery,
     WebhookEventKind,
+)
+from webhooks.network import post_pinned
+from webhooks.secret_box import (
+    InvalidToken,
+    webhook_secret_decrypt,
+    webhook_secret_encrypt,
+    webhook_secret_new,
 )
 from webhooks.signing import signature
 
@@ -154,24 +159,6 @@ class AttemptOutcome:
     retry_in: int | None  # seconds until the next attempt; None: no more attempts
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
-    """POST without following redirects; (status code, error text)."""
-
-    class _NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            return None
-
-    opener = urllib.request.build_opener(_NoRedirect)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (https only, validated)
-    try:
-        with opener.open(request, timeout=settings.WEBHOOK_TIMEOUT) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        return None, str(getattr(error, "reason", error))[:300]
-
-
 def webhook_delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
     """Send the delivery once, log the attempt, and say whether and when to try again.
     Safe to run twice: a delivery that succeeded or failed for good is not sent again."""
@@ -194,16 +181,21 @@ def webhook_delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
         delivery.save(update_fields=["attempts", "last_attempt_at"])
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = int(time.time())
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        "X-Imp-Event": delivery.event,
-        "X-Imp-Delivery": str(delivery.event_id),
-        "X-Imp-Timestamp": str(timestamp),
-        "X-Imp-Signature": signature(secret=webhook.secret, timestamp=timestamp, body=body),
-    }
     started = time.monotonic()
-    status_code, error = _post(webhook.url, body, headers)
+    try:
+        secret = webhook_secret_decrypt(webhook.secret)
+    except InvalidToken:
+        status_code, error = None, "signing secret cannot be decrypted (WEBHOOK_SECRET_KEYS)"
+    else:
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "X-Imp-Event": delivery.event,
+            "X-Imp-Delivery": str(delivery.event_id),
+            "X-Imp-Timestamp": str(timestamp),
+            "X-Imp-Signature": signature(secret=secret, timestamp=timestamp, body=body),
+        }
+        status_code, error = post_pinned(webhook.url, body, headers)
     duration_ms = int((time.monotonic() - started) * 1000)
     delivered = status_code is not None and 200 <= status_code < 300
     with transaction.atomic():
@@ -255,3 +247,14 @@ def webhook_deliveries_sweep(*, older_than: datetime.timedelta | None = None) ->
     for delivery_id in stale.values_list("pk", flat=True)[:500]:
         sent += bool(_send(delivery_id))
     return sent
+
+
+@transaction.atomic
+def webhook_secret_rotate(*, webhook: Webhook) -> str:
+    """A new signing secret for the webhook, stored encrypted; returned in clear to be shown
+    once (the old one stops signing at once)."""
+    secret = webhook_secret_new()
+    webhook.secret = webhook_secret_encrypt(secret)
+    webhook.save(update_fields=["secret"])
+    logger.info("webhook %s: new signing secret", webhook.pk)
+    return secret

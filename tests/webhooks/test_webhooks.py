@@ -22,6 +22,7 @@ from assessments.services import (
 )
 from tests.assessments.conftest import ALL_INDICATORS
 from webhooks.models import DeliveryStatus, Webhook, WebhookDelivery, validate_webhook_url
+from webhooks.secret_box import webhook_secret_decrypt
 from webhooks.services import webhook_deliveries_sweep
 from webhooks.signing import signature, signature_valid
 
@@ -69,6 +70,7 @@ def receiver():
 @pytest.fixture(autouse=True)
 def _webhook_settings(settings):
     settings.WEBHOOK_ALLOW_LOCAL_HTTP = True
+    settings.WEBHOOK_INTERNAL_RECEIVERS = ["127.0.0.1/32"]  # the receiver below
     settings.WEBHOOK_RETRY_BACKOFF = 0
     settings.WEBHOOK_MAX_ATTEMPTS = 3
     settings.WEBHOOK_DISABLE_AFTER = 2
@@ -113,7 +115,7 @@ def test_workflow_and_scoring_events_arrive_signed_and_without_answers(
     for request in receiver.received:
         headers, body = request["headers"], request["body"]
         assert signature_valid(
-            secret=hook.secret,
+            secret=webhook_secret_decrypt(hook.secret),
             timestamp=headers["X-Imp-Timestamp"],
             body=body,
             header=headers["X-Imp-Signature"],
