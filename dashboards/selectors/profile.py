@@ -15,6 +15,7 @@ from dashboards.selectors.common import (
     missing_reason,
     mission_ref,
     peer_points_sql,
+    peer_rows_eligible,
     period_key,
     period_list,
     plotted,
@@ -317,6 +318,7 @@ def index_peer_points(
     if field not in ("index", "alignment"):
         raise ValueError(f"no peer distribution of {field!r}")
     rows = ScoreSet.objects.filter(
+        peer_rows_eligible(rule),
         method_version=METHOD_VERSION_LABEL,
         period_id__in=[p.id for p in periods],
         sufficient=True,
