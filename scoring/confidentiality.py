@@ -27,6 +27,7 @@ scorecard and the deck, ``dashboards.selectors.profile``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -73,14 +74,14 @@ def _thin(restrictions: Mapping[int, int], mission_field: str, counted_field: st
     return thin
 
 
-def indicator_values_shown(qs: QuerySet, restrictions: Mapping[int, int]) -> QuerySet:
+def indicator_values_shown(qs: QuerySet[Any], restrictions: Mapping[int, int]) -> QuerySet[Any]:
     """``IndicatorScore`` rows with ``shown_value``, ``shown_distance`` and ``shown_spread``:
     the stored figure, or NULL where the reader may not see it."""
     hidden = _thin(restrictions, "score_set__mission_id", "counted")
     return _shown(qs, hidden, INDICATOR_VALUE_FIELDS, restricted=bool(restrictions))
 
 
-def dimension_values_shown(qs: QuerySet, restrictions: Mapping[int, int]) -> QuerySet:
+def dimension_values_shown(qs: QuerySet[Any], restrictions: Mapping[int, int]) -> QuerySet[Any]:
     """``DimensionScore`` rows with ``shown_<field>`` for each of ``DIMENSION_VALUE_FIELDS``:
     the stored figure, or NULL where the reader may not see it."""
     if not restrictions:
@@ -111,9 +112,14 @@ def dimension_values_shown(qs: QuerySet, restrictions: Mapping[int, int]) -> Que
     return _shown(qs, hidden, DIMENSION_VALUE_FIELDS, restricted=True)
 
 
-def _shown(qs: QuerySet, hidden: Q, fields: Iterable[str], *, restricted: bool) -> QuerySet:
+def _shown(
+    qs: QuerySet[Any], hidden: Q, fields: Iterable[str], *, restricted: bool
+) -> QuerySet[Any]:
+    annotated: QuerySet[Any]
     if not restricted:
-        return qs.annotate(**{f"shown_{name}": F(name) for name in fields})
-    return qs.annotate(
-        **{f"shown_{name}": Case(When(hidden, then=None), default=F(name)) for name in fields}
-    )
+        annotated = qs.annotate(**{f"shown_{name}": F(name) for name in fields})
+    else:
+        annotated = qs.annotate(
+            **{f"shown_{name}": Case(When(hidden, then=None), default=F(name)) for name in fields}
+        )
+    return annotated
