@@ -155,24 +155,10 @@ def peer_points_from_values(
     points = []
     for period in periods:
         sample = list(values.get(period.id, ()))
-        if not sample:
-            points.append(
-                peer_point(
-                    rule=rule, period=period, count=0, median=None, q1=None, q3=None, scale=scale
-                )
-            )
-            continue
-        q1, median, q3 = quartiles(sample)
+        q1, median, q3 = quartiles(sample) if sample else (None, None, None)
+        figures = {"median": median, "q1": q1, "q3": q3}
         points.append(
-            peer_point(
-                rule=rule,
-                period=period,
-                count=len(sample),
-                median=median,
-                q1=q1,
-                q3=q3,
-                scale=scale,
-            )
+            peer_point(rule=rule, period=period, count=len(sample), scale=scale, **figures)
         )
     return tuple(points)
 
