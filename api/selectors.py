@@ -22,7 +22,7 @@ from dashboards.disclosure import peer_rule, withheld_label
 from dashboards.selectors import barrier_counts, mission_profile
 from dashboards.types import PeerPoint
 from exports import rows
-from exports.permissions import data_scope_mission_ids
+from exports.permissions import data_scope_answer_components, data_scope_mission_ids
 from exports.rows import DataScope
 from exports.tables import TABLES
 from missions.models import Period
@@ -164,8 +164,13 @@ def keyset_page(
 
 
 def user_data_scope(*, user: User) -> DataScope:
-    """The missions a data export by ``user`` covers; the API reads no answers."""
-    return DataScope(mission_ids=data_scope_mission_ids(user))
+    """The missions a data export by ``user`` covers, and where the user is component-level
+    (their score figures follow ``scoring.confidentiality``); the API reads no answers."""
+    mission_ids = data_scope_mission_ids(user)
+    return DataScope(
+        mission_ids=mission_ids,
+        answer_components=data_scope_answer_components(user, mission_ids),
+    )
 
 
 # --- score tables (the data export's) ----------------------------------------------------------

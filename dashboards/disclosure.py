@@ -35,6 +35,10 @@ from dashboards.types import PeerPoint, PeriodRef
 K_PEERS = 5
 K_QUARTILES = 10
 ANALYST_MIN_PEERS = 3
+# Mission staff's peer figures are rounded to bins of a tenth of the scale: 10 points of an
+# index or alignment (0–100), 0.4 of a step (1–5). See docs/security.md.
+PEER_BIN_SHARE = 0.1
+INDEX_SCALE = (0.0, 100.0)
 
 # Why a figure is not shown (``PeerPoint.withheld``).
 SHOWN = ""
@@ -51,9 +55,21 @@ class PeerRule:
     min_quartiles: int
     show_count: bool
     exclude_own_missions: bool
+    # Published figures are rounded to bins of this share of the measure's scale (0: exact).
+    coarsening: float = 0.0
+    # Only approved assessments of closed quarters make up the distribution.
+    closed_approved_only: bool = False
 
 
-MISSION_STAFF = PeerRule("mission_staff", K_PEERS, K_QUARTILES, False, True)
+MISSION_STAFF = PeerRule(
+    "mission_staff",
+    K_PEERS,
+    K_QUARTILES,
+    False,
+    True,
+    coarsening=PEER_BIN_SHARE,
+    closed_approved_only=True,
+)
 ANALYSTS = PeerRule("analysts", ANALYST_MIN_PEERS, ANALYST_MIN_PEERS, True, False)
 
 
@@ -92,14 +108,32 @@ def peer_point(
     median: float | None,
     q1: float | None,
     q3: float | None,
+    scale: tuple[float, float] = INDEX_SCALE,
 ) -> PeerPoint:
-    """The figures of one quarter's distribution of ``count`` peers that ``rule`` lets show."""
+    """The figures of one quarter's distribution of ``count`` peers that ``rule`` lets show,
+    coarsened as ``rule`` says on a measure of ``scale``."""
     shown_count = count if rule.show_count else None
     if count < rule.min_median or median is None:
         return PeerPoint(period, None, None, None, shown_count, FEW_PEERS)
+
+    def published(value: float | None) -> float | None:
+        return coarsened(value, rule=rule, scale=scale)
+
     if count < rule.min_quartiles:
-        return PeerPoint(period, median, None, None, shown_count, FEW_FOR_QUARTILES)
-    return PeerPoint(period, median, q1, q3, shown_count, SHOWN)
+        return PeerPoint(period, published(median), None, None, shown_count, FEW_FOR_QUARTILES)
+    return PeerPoint(period, published(median), published(q1), published(q3), shown_count, SHOWN)
+
+
+def coarsened(
+    value: float | None, *, rule: PeerRule, scale: tuple[float, float] = INDEX_SCALE
+) -> float | None:
+    """``value`` rounded to the centre of its bin of ``rule.coarsening`` × the scale's span
+    (unchanged for a rule without coarsening): 0–100 figures to the nearest 10."""
+    if value is None or not rule.coarsening:
+        return value
+    low, high = scale
+    width = (high - low) * rule.coarsening
+    return round(low + round((value - low) / width) * width, 6)
 
 
 def quartiles(sample: Sequence[float]) -> tuple[float, float, float]:
@@ -111,20 +145,20 @@ def quartiles(sample: Sequence[float]) -> tuple[float, float, float]:
 
 
 def peer_points_from_values(
-    *, rule: PeerRule, values: Mapping[int, Sequence[float]], periods: Iterable[PeriodRef]
+    *,
+    rule: PeerRule,
+    values: Mapping[int, Sequence[float]],
+    periods: Iterable[PeriodRef],
+    scale: tuple[float, float] = INDEX_SCALE,
 ) -> tuple[PeerPoint, ...]:
     """``peer_point`` per quarter from the peers' values keyed by period id."""
     points = []
     for period in periods:
         sample = list(values.get(period.id, ()))
-        if not sample:
-            points.append(
-                peer_point(rule=rule, period=period, count=0, median=None, q1=None, q3=None)
-            )
-            continue
-        q1, median, q3 = quartiles(sample)
+        q1, median, q3 = quartiles(sample) if sample else (None, None, None)
+        figures = {"median": median, "q1": q1, "q3": q3}
         points.append(
-            peer_point(rule=rule, period=period, count=len(sample), median=median, q1=q1, q3=q3)
+            peer_point(rule=rule, period=period, count=len(sample), scale=scale, **figures)
         )
     return tuple(points)
 

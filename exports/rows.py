@@ -19,6 +19,11 @@ from missions.models import Mission, Period
 from missions.periods import quarter_label
 from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
 from questionnaires.translations import text_in
+from scoring.confidentiality import (
+    dimension_values_shown,
+    figure_restrictions,
+    indicator_values_shown,
+)
 from scoring.flags import flag_key
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore, ScoreSet
@@ -47,6 +52,11 @@ class DataScope:
                 response__assessment__mission_id=mission_id, response__component__in=components
             )
         return allowed
+
+    def figure_restrictions(self) -> dict[int, int]:
+        """Per mission where the reader is component-level, how many components they answer
+        for: their figures follow ``scoring.confidentiality``."""
+        return figure_restrictions(self.answer_components)
 
     def missions(self) -> QuerySet[Mission]:
         qs = Mission.objects.all()
@@ -329,27 +339,29 @@ DIMENSION_SCORE_FIELDS = (
     "score_set__period__quarter",
     "score_set__method_version",
     "dimension_code",
-    "score",
+    "shown_score",
     "target",
-    "gap",
+    "shown_gap",
     "gap_flag",
     "completeness",
     "sufficient",
-    "divergence",
+    "shown_divergence",
     "divergence_flag",
     "band_min",
     "band_max",
-    "alignment",
-    "shortfall",
-    "shortfall_count",
-    "over_integration",
-    "over_integration_count",
+    "shown_alignment",
+    "shown_shortfall",
+    "shown_shortfall_count",
+    "shown_over_integration",
+    "shown_over_integration_count",
 )
 
 
 def dimension_score_queryset(scope: DataScope) -> QuerySet:
-    """The rows of the current result of each assessment in ``scope``, unordered."""
-    return _current_scores(DimensionScore.objects.all(), scope)
+    """The rows of the current result of each assessment in ``scope``, unordered, with the
+    figures a component-level reader may not see read as NULL (``shown_*``)."""
+    rows = _current_scores(DimensionScore.objects.all(), scope)
+    return dimension_values_shown(rows, scope.figure_restrictions())
 
 
 def dimension_score_row(values: tuple) -> tuple:
@@ -396,22 +408,23 @@ INDICATOR_SCORE_FIELDS = (
     "dimension_code",
     "indicator_code",
     "applicable",
-    "value",
+    "shown_value",
     "band_min",
     "band_max",
     "band_overridden",
     "rationale",
-    "distance",
+    "shown_distance",
     "flag",
     "sufficient",
     "counted",
     "expected",
-    "spread",
+    "shown_spread",
 )
 
 
 def indicator_score_queryset(scope: DataScope) -> QuerySet:
-    return _current_scores(IndicatorScore.objects.all(), scope)
+    rows = _current_scores(IndicatorScore.objects.all(), scope)
+    return indicator_values_shown(rows, scope.figure_restrictions())
 
 
 def indicator_score_row(values: tuple) -> tuple:

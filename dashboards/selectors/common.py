@@ -17,7 +17,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.utils import timezone
 
+from assessments.models import AssessmentStatus
 from dashboards.disclosure import PeerRule, peer_point, peer_points_from_values
 from dashboards.types import (
     INSUFFICIENT,
@@ -170,6 +172,21 @@ class Percentile(Aggregate):
         if fraction not in (0.25, 0.5, 0.75):  # a literal in the SQL: only these three
             raise ValueError("fraction must be 0.25, 0.5 or 0.75")
         super().__init__(expression, fraction=fraction, **extra)
+
+
+def peer_rows_eligible(rule: PeerRule, prefix: str = "") -> Q:
+    """The stored results that may make up ``rule``'s peer distributions (``prefix`` leads
+    from the rows to their ``ScoreSet``): for mission staff, approved assessments of quarters
+    already closed, so that no figure moves while a quarter is open and ``?period=`` reaches
+    no open quarter's peers."""
+    if not rule.closed_approved_only:
+        return Q()
+    return Q(
+        **{
+            f"{prefix}assessment__status": AssessmentStatus.APPROVED,
+            f"{prefix}period__closes_on__lt": timezone.localdate(),
+        }
+    )
 
 
 def peer_points_sql(

@@ -6,14 +6,21 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Model, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
-from dashboards.disclosure import peer_group, peer_points_from_values, peer_rule, withheld_notes
+from dashboards.disclosure import (
+    PeerRule,
+    peer_group,
+    peer_points_from_values,
+    peer_rule,
+    withheld_notes,
+)
 from dashboards.selectors.common import (
     MISSION_FIELDS,
     dimension_catalogue,
     mission_ref,
+    peer_rows_eligible,
     period_key,
     period_list,
     plotted,
@@ -53,9 +60,11 @@ def compare_peer_groups() -> list[tuple[str, str]]:
     )
 
 
-def _measure_rows(measure: str, chosen_ids: list[int], peer: str) -> QuerySet[Any, tuple[Any, ...]]:
-    """(mission id, kind, region, demo, period id, value, sufficient) of the measure for the chosen
-    missions and the peer group, in one query."""
+def _measure_rows(
+    measure: str, chosen_ids: list[int], peer: str, rule: PeerRule
+) -> QuerySet[Any, tuple[Any, ...]]:
+    """(mission id, kind, region, demo, period id, value, sufficient, may be a peer) of the
+    measure for the chosen missions and the peer group, in one query."""
     model: type[Model]
     extra: dict[str, str]
     if measure in (INDEX, ALIGNMENT):
@@ -84,7 +93,19 @@ def _measure_rows(measure: str, chosen_ids: list[int], peer: str) -> QuerySet[An
         demo=F(f"{prefix}mission__is_demo"),
         row_period=F(f"{prefix}period_id"),
         value=value,
-    ).values_list("row_mission", "kind", "region", "demo", "row_period", "value", "sufficient")
+        peer_eligible=ExpressionWrapper(peer_rows_eligible(rule, prefix), BooleanField())
+        if rule.closed_approved_only
+        else Value(True),
+    ).values_list(
+        "row_mission",
+        "kind",
+        "region",
+        "demo",
+        "row_period",
+        "value",
+        "sufficient",
+        "peer_eligible",
+    )
     return measured
 
 
@@ -121,7 +142,7 @@ def compare_series(
     }
     peer_field, _sep, peer_value = peer.partition(":")
     rule = peer_rule(sees_all_missions=user_sees_all_missions(user))
-    rows = list(_measure_rows(measure, list(chosen), peer))
+    rows = list(_measure_rows(measure, list(chosen), peer, rule))
     # With no mission chosen, the group is real missions unless there are none (a demo install).
     subjects = [m.is_demo for m in chosen.values()] or [all(row[3] for row in rows)]
     own = (
@@ -133,7 +154,7 @@ def compare_series(
     values: dict[tuple[int, int], float | None] = {}
     group_values: dict[int, list[float]] = defaultdict(list)
     seen_periods: set[int] = set()
-    for mission_id, kind, region, demo, period_id, value, sufficient in rows:
+    for mission_id, kind, region, demo, period_id, value, sufficient, eligible in rows:
         shown = plotted(value, sufficient)
         if mission_id in chosen:
             values[(mission_id, period_id)] = shown
@@ -142,6 +163,7 @@ def compare_series(
             (peer == "all" or {"kind": kind, "region": region}[peer_field] == peer_value)
             and demo == group.demo
             and mission_id not in group.excluded_mission_ids
+            and eligible
         )
         if member and shown is not None:
             group_values[period_id].append(shown)
@@ -155,14 +177,15 @@ def compare_series(
     if quarters:
         periods = periods[-quarters:]
     ordered = sorted(chosen.values(), key=lambda m: m.code)
-    points = peer_points_from_values(rule=rule, values=group_values, periods=periods)
+    scale = (0.0, 100.0) if measure in (INDEX, ALIGNMENT) else (1.0, 5.0)
+    points = peer_points_from_values(rule=rule, values=group_values, periods=periods, scale=scale)
     versions = _version_changes(list(chosen), periods) if measure in (INDEX, ALIGNMENT) else ()
     return Comparison(
         measure=measure,
         measure_label=measures[measure],
         peer=peer,
         peer_label=groups[peer],
-        scale=(0.0, 100.0) if measure in (INDEX, ALIGNMENT) else (1.0, 5.0),
+        scale=scale,
         periods=tuple(periods),
         lines=tuple(
             CompareLine(mission, tuple(values.get((mission.id, p.id)) for p in periods))

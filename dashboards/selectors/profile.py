@@ -15,6 +15,7 @@ from dashboards.selectors.common import (
     missing_reason,
     mission_ref,
     peer_points_sql,
+    peer_rows_eligible,
     period_key,
     period_list,
     plotted,
@@ -41,8 +42,15 @@ from dashboards.types import (
 )
 from missions.models import Component, MissionPhase, Period
 from missions.roles import User, user_sees_all_missions
-from missions.selectors import mission_list_visible_to
+from missions.selectors import answer_components_readable_by, mission_list_visible_to
 from questionnaires.models import CoherenceLevel
+from scoring.confidentiality import (
+    DIMENSION_VALUE_FIELDS,
+    INDICATOR_VALUE_FIELDS,
+    dimension_values_shown,
+    figure_restrictions,
+    indicator_values_shown,
+)
 from scoring.flags import flag_key
 from scoring.method import COHERENCE_LEVELS, METHOD_VERSION_LABEL, method_number
 from scoring.models import (
@@ -143,9 +151,14 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
     shown = [p for p in periods if period_key(first) <= period_key(p) <= period_key(period)]
     previous = previous_quarter(period, periods)
 
+    # A command (no user) writes for HQ, like an analyst.
+    own = None if user is None else answer_components_readable_by(user=user, mission_id=mission_id)
+    restrictions = figure_restrictions(None if own is None else [(mission_id, own)])
     scores = {
-        (row["score_set__period_id"], row["dimension_code"]): row
-        for row in DimensionScore.objects.filter(score_set_id__in=set_ids).values(*DIMENSION_FIELDS)
+        (row["score_set__period_id"], row["dimension_code"]): _shown_row(row)
+        for row in dimension_values_shown(
+            DimensionScore.objects.filter(score_set_id__in=set_ids), restrictions
+        ).values(*DIMENSION_FIELDS, *_shown_names(DIMENSION_VALUE_FIELDS))
     }
     dimensions = with_unknown_codes(catalogue, (code for _p, code in scores))
     rule = peer_rule(sees_all_missions=user_sees_all_missions(user))
@@ -184,7 +197,7 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         peer_notes=tuple(withheld_notes(peer, rule=rule)),
         peer_count_shown=rule.show_count,
         coherence_levels=_levels(set_ids, period, previous),
-        components=_components(current["id"] if current else None, dimensions),
+        components=_components(current["id"] if current else None, dimensions, own),
         top_barriers=top_barriers,
         top_enablers=top_enablers,
         tags_quarters=TAGS_QUARTERS,
@@ -195,9 +208,26 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         method_version=current["method_version"] if current else "",
         alignment_trend=tuple(plotted_row(sets.get(p.id), "alignment") for p in shown),
         versions=quarter_versions(sets, shown),
-        indicator_flags=_indicator_flags(current["id"] if current else None, dimensions),
+        indicator_flags=_indicator_flags(
+            current["id"] if current else None, dimensions, restrictions
+        ),
         alignment_peer=index_peer_points(shown, rule=rule, group=group, field="alignment"),
     )
+
+
+def _shown_names(fields: Iterable[str]) -> tuple[str, ...]:
+    return tuple(f"shown_{name}" for name in fields)
+
+
+def _shown_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row with its figures as ``scoring.confidentiality`` lets the reader see them."""
+    shown = {
+        name[len("shown_") :]: value for name, value in row.items() if name.startswith("shown_")
+    }
+    return {
+        **{name: value for name, value in row.items() if not name.startswith("shown_")},
+        **shown,
+    }
 
 
 def _without_scores(mission: MissionRef) -> MissionProfile:
@@ -288,6 +318,7 @@ def index_peer_points(
     if field not in ("index", "alignment"):
         raise ValueError(f"no peer distribution of {field!r}")
     rows = ScoreSet.objects.filter(
+        peer_rows_eligible(rule),
         method_version=METHOD_VERSION_LABEL,
         period_id__in=[p.id for p in periods],
         sufficient=True,
@@ -329,14 +360,19 @@ def _levels(
 
 
 def _components(
-    score_set_id: int | None, dimensions: tuple[DimensionInfo, ...]
+    score_set_id: int | None,
+    dimensions: tuple[DimensionInfo, ...],
+    own: frozenset[str] | None,
 ) -> tuple[ComponentView, ...]:
+    """Each component's own profile; a component-level reader sees their own components'
+    only (``scoring.confidentiality``)."""
     if score_set_id is None:
         return ()
+    rows = ComponentDimensionScore.objects.filter(score_set_id=score_set_id)
+    if own is not None:
+        rows = rows.filter(component__in=own)
     scores: dict[str, dict[str, float | None]] = defaultdict(dict)
-    for component, code, score in ComponentDimensionScore.objects.filter(
-        score_set_id=score_set_id
-    ).values_list("component", "dimension_code", "score"):
+    for component, code, score in rows.values_list("component", "dimension_code", "score"):
         scores[component][code] = score
     labels = dict(Component.choices)
     order = {value: position for position, value in enumerate(Component.values)}
@@ -351,17 +387,22 @@ def _components(
 
 
 def _indicator_flags(
-    score_set_id: int | None, dimensions: tuple[DimensionInfo, ...]
+    score_set_id: int | None,
+    dimensions: tuple[DimensionInfo, ...],
+    restrictions: dict[int, int],
 ) -> tuple[IndicatorFlag, ...]:
     """The applicable indicators of the profiled quarter with their bands and flags, in
     dimension order (empty for a method-1 result, which stored none)."""
     if score_set_id is None:
         return ()
     order = {d.code: position for position, d in enumerate(dimensions)}
-    values = IndicatorScore.objects.filter(score_set_id=score_set_id, applicable=True).values(
-        *INDICATOR_SCORE_FIELDS
+    values = indicator_values_shown(
+        IndicatorScore.objects.filter(score_set_id=score_set_id, applicable=True), restrictions
+    ).values(*INDICATOR_SCORE_FIELDS, *_shown_names(INDICATOR_VALUE_FIELDS))
+    rows = sorted(
+        map(_shown_row, values),
+        key=lambda r: (order.get(r["dimension_code"], 99), r["indicator_code"]),
     )
-    rows = sorted(values, key=lambda r: (order.get(r["dimension_code"], 99), r["indicator_code"]))
     return tuple(
         IndicatorFlag(
             code=row["indicator_code"],

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from exports.csv_zip import data_csv_zip_write
-from exports.permissions import data_scope_mission_ids
+from exports.permissions import data_scope_answer_components, data_scope_mission_ids
 from exports.tables import DataScope
 from tests.api.conftest import token_for
 
@@ -44,7 +44,12 @@ def _get(url: str, key: str, accept: str = "text/csv") -> tuple[str, dict]:
 def _export_rows(user, table: str, tmp_path) -> list[list[str]]:
     mission_ids = data_scope_mission_ids(user)
     path = tmp_path / f"export-{user.pk}.zip"
-    data_csv_zip_write(path=path, scope=DataScope(mission_ids=mission_ids))
+    # As the data export job builds its scope: a respondent's figures follow the component rule.
+    scope = DataScope(
+        mission_ids=mission_ids,
+        answer_components=data_scope_answer_components(user, mission_ids),
+    )
+    data_csv_zip_write(path=path, scope=scope)
     with zipfile.ZipFile(path) as archive:
         text = archive.read(f"{table}.csv").decode()
     return list(csv.reader(io.StringIO(text)))

@@ -249,3 +249,53 @@ def test_leaving_while_a_save_is_on_its_way_still_saves_the_latest_typing(page, 
             break
         page.wait_for_timeout(200)
     assert _saved(assessment_a) == {"LEAD-01": ("", "Last words before leaving")}
+
+
+# The production settings a browser can meet on a plain-HTTP live server: cookies marked
+# Secure (chromium keeps them for localhost), HSTS, DEBUG off.
+PRODUCTION_SECURITY = {
+    "DEBUG": False,
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+    "SECURE_HSTS_SECONDS": 31536000,
+}
+
+
+def refused_save_then_typing_elsewhere(page, assessment, screenshot) -> None:
+    """Issue 25: tab A saves step 1 with Save; tab B, opened before, picks 5 and presses
+    Save and is refused; typing evidence in another field of tab B sends nothing, and the
+    saved answer stays 1 until tab B keeps mine or theirs (here: theirs)."""
+    tab_a, tab_b = _two_tabs(page, assessment)
+    tab_a.bring_to_front()
+    tab_a.locator("label[for='LEAD-01-choice-1']").click()
+    tab_a.get_by_role("button", name="Save", exact=True).click()
+    tab_a.wait_for_load_state()
+    assert _saved(assessment)["LEAD-01"] == ("1", "")
+
+    tab_b.bring_to_front()
+    tab_b.locator("label[for='LEAD-01-choice-5']").click()
+    tab_b.get_by_role("button", name="Save", exact=True).click()
+    tab_b.get_by_text("Someone else saved some of these answers").wait_for()
+    tab_b.wait_for_load_state()
+    screenshot(tab_b, "refused-save")
+
+    sent = []
+    tab_b.on("request", lambda request: sent.append((request.method, request.url)))
+    tab_b.get_by_label("Evidence (what shows this?)").nth(1).fill("Typed in another field")
+    tab_b.wait_for_timeout(AUTOSAVE_WOULD_HAVE_RUN_MS)
+    assert _saved(assessment)["LEAD-01"] == ("1", "")
+    assert not [url for method, url in sent if method == "POST"], sent
+
+    _row(tab_b, "LEAD-01").get_by_role("button", name="Keep theirs").click()
+    assert tab_b.locator("#LEAD-01-choice-1").is_checked()
+    tab_b.get_by_text(SAVED).wait_for()
+    assert _saved(assessment)["LEAD-01"] == ("1", "")
+    assert _saved(assessment)["LEAD-02"] == ("", "Typed in another field")
+
+
+def test_a_save_refused_by_the_save_button_pauses_autosave_under_production_settings(
+    page, assessment_a, screenshot, settings
+):
+    for name, value in PRODUCTION_SECURITY.items():
+        setattr(settings, name, value)
+    refused_save_then_typing_elsewhere(page, assessment_a, screenshot)

@@ -251,8 +251,10 @@ def test_a_mission_user_cannot_work_out_any_peers_value(
     truth = sorted(values.values())
     for figures in _figures_of(shown):
         pinned = pinned_values(n, figures)
-        for index, value in pinned.items():  # the attack is sound: what it pins is true
-            assert value == pytest.approx(truth[index], abs=1e-6)
+        for index, value in pinned.items():
+            # The attack is sound up to the coarsening: published figures are rounded to the
+            # nearest 10 (issue 25), so what it pins is only known within ±5.
+            assert abs(value - truth[index]) <= 5 + 1e-6
         assert not (pinned and n < K_PEERS), f"{n} peers: {pinned} recovered from {figures}"
         assert len(pinned) <= 1, f"{n} peers: {pinned} recovered from {figures}"
         # The rule itself: a median from 5 peers, quartiles from 10.

@@ -1,0 +1,125 @@
+"""Which stored figures a component-level reader may see: one rule for every surface.
+
+A respondent reads only their own component's answers (``answer_components_readable_by``).
+A figure that aggregates components must not give the others' answers back: where their
+component and one other answered an indicator, ``2 × value − own step`` is the other's
+answer, and with two others the value and the spread pin both. So, for a reader who may not
+read every component's answers of the mission ("component-level"):
+
+- an indicator's value, distance to the band and spread are shown only when at least
+  ``MIN_OTHER_COMPONENTS`` = 3 components other than the reader's answered it (counted as
+  ``counted`` less every component the reader answers for, so a reader whose component did
+  not answer is treated as if it had: never fewer hidden);
+- a dimension's score, gap, divergence and alignment figures are shown only when every
+  indicator that went into it is shown *and* at least 3 other components have a profile on
+  the dimension (a dimension mean over visible indicators and one hidden one would give
+  the hidden value back);
+- another component's own profile (its score per dimension) is never shown;
+- the flags (shortfall, over-integration, contested, divergent) stay: they say that there
+  is a finding, not what anyone answered.
+
+Analysts, administrators and the mission's focal points read every answer anyway and see
+every figure. The rule is applied in SQL, where the stored rows are read, by the data export
+and the API (``exports.rows``) and by the mission profile (pages, chart CSVs, the PDF
+scorecard and the deck, ``dashboards.selectors.profile``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from scoring.models import ComponentDimensionScore, IndicatorScore
+
+MIN_OTHER_COMPONENTS = 3
+
+# The stored fields that carry a value; the flags beside them stay.
+INDICATOR_VALUE_FIELDS = ("value", "distance", "spread")
+DIMENSION_VALUE_FIELDS = (
+    "score",
+    "gap",
+    "divergence",
+    "alignment",
+    "shortfall",
+    "over_integration",
+    "shortfall_count",
+    "over_integration_count",
+)
+
+
+def aggregate_shown(*, counted: int, own_components: Iterable[str] | None) -> bool:
+    """Whether a figure over ``counted`` components may be shown to a reader who answers for
+    ``own_components`` (``None``: a reader of every component's answers)."""
+    if own_components is None:
+        return True
+    return counted - len(set(own_components)) >= MIN_OTHER_COMPONENTS
+
+
+def figure_restrictions(
+    answer_components: Iterable[tuple[int, Iterable[str]]] | None,
+) -> dict[int, int]:
+    """Mission id → how many components the reader answers for, for the missions where the
+    reader is component-level (from ``answer_components_readable_by`` per mission)."""
+    return {mission_id: len(set(own)) for mission_id, own in (answer_components or ())}
+
+
+def _thin(restrictions: Mapping[int, int], mission_field: str, counted_field: str) -> Q:
+    """Rows of restricted missions with fewer than 3 other components counted."""
+    thin = Q(pk__in=[])
+    for mission_id, own in restrictions.items():
+        thin |= Q(**{mission_field: mission_id, f"{counted_field}__lt": own + MIN_OTHER_COMPONENTS})
+    return thin
+
+
+def indicator_values_shown(qs: QuerySet[Any], restrictions: Mapping[int, int]) -> QuerySet[Any]:
+    """``IndicatorScore`` rows with ``shown_value``, ``shown_distance`` and ``shown_spread``:
+    the stored figure, or NULL where the reader may not see it."""
+    hidden = _thin(restrictions, "score_set__mission_id", "counted")
+    return _shown(qs, hidden, INDICATOR_VALUE_FIELDS, restricted=bool(restrictions))
+
+
+def dimension_values_shown(qs: QuerySet[Any], restrictions: Mapping[int, int]) -> QuerySet[Any]:
+    """``DimensionScore`` rows with ``shown_<field>`` for each of ``DIMENSION_VALUE_FIELDS``:
+    the stored figure, or NULL where the reader may not see it."""
+    if not restrictions:
+        return _shown(qs, Q(pk__in=[]), DIMENSION_VALUE_FIELDS, restricted=False)
+    thin_indicator = IndicatorScore.objects.filter(
+        _thin(restrictions, "score_set__mission_id", "counted"),
+        score_set_id=OuterRef("score_set_id"),
+        dimension_code=OuterRef("dimension_code"),
+        applicable=True,
+    )
+    profiles = (
+        ComponentDimensionScore.objects.filter(
+            score_set_id=OuterRef("score_set_id"),
+            dimension_code=OuterRef("dimension_code"),
+            score__isnull=False,
+        )
+        .order_by()
+        .values("score_set_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = qs.annotate(
+        _thin_indicator=Exists(thin_indicator),
+        _profiles=Coalesce(Subquery(profiles), Value(0)),
+    )
+    hidden = Q(_thin_indicator=True) | _thin(restrictions, "score_set__mission_id", "_profiles")
+    hidden &= Q(score_set__mission_id__in=list(restrictions))
+    return _shown(qs, hidden, DIMENSION_VALUE_FIELDS, restricted=True)
+
+
+def _shown(
+    qs: QuerySet[Any], hidden: Q, fields: Iterable[str], *, restricted: bool
+) -> QuerySet[Any]:
+    annotated: QuerySet[Any]
+    if not restricted:
+        annotated = qs.annotate(**{f"shown_{name}": F(name) for name in fields})
+    else:
+        annotated = qs.annotate(
+            **{f"shown_{name}": Case(When(hidden, then=None), default=F(name)) for name in fields}
+        )
+    return annotated
