@@ -26,6 +26,7 @@ from typing import cast
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from pptx.chart.data import CategoryChartData, ChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
@@ -299,7 +300,7 @@ def _heat_table(deck: Deck, slide: Slide, chosen: Portfolio, rows: list[Portfoli
         _("Alignment"),
         _("Shortfall"),
         _("Over-int."),
-        _("Complete"),
+        pgettext("deck column", "Complete"),
     ]
     width = deck.width - 2 * MARGIN
     frame = slide.shapes.add_table(

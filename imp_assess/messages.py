@@ -154,23 +154,32 @@ def questionnaire_files() -> list[Path]:
 
 def questionnaire_texts(path: Path, language: str = "fr") -> list[tuple[str, str]]:
     """(where, text) of every text under a ``translations: <language>:`` of the file."""
-    found: list[tuple[str, str]] = []
+    return [(where, text) for where, _english, text in questionnaire_pairs(path, language)]
 
-    def texts(node: object, where: str) -> None:
+
+def questionnaire_pairs(path: Path, language: str = "fr") -> list[tuple[str, str, str]]:
+    """(where, English text, translated text) of every text under a ``translations:
+    <language>:`` of the file, the English being the item's own field of the same key."""
+    found: list[tuple[str, str, str]] = []
+
+    def texts(node: object, english: object, where: str) -> None:
         if isinstance(node, str):
-            found.append((where, node))
+            found.append((where, english if isinstance(english, str) else "", node))
         elif isinstance(node, dict):
+            source = english if isinstance(english, dict) else {}
             for key, value in node.items():
-                texts(value, f"{where}.{key}")
+                texts(value, source.get(key), f"{where}.{key}")
         elif isinstance(node, list):
+            source_list = english if isinstance(english, list) else []
             for index, value in enumerate(node):
-                texts(value, f"{where}[{index}]")
+                match = source_list[index] if index < len(source_list) else None
+                texts(value, match, f"{where}[{index}]")
 
     def walk(node: object, where: str) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
                 if key == "translations" and isinstance(value, dict) and language in value:
-                    texts(value[language], f"{where}.{language}")
+                    texts(value[language], node, f"{where}.{language}")
                 else:
                     walk(value, f"{where}.{node.get('code', key)}")
         elif isinstance(node, list):
