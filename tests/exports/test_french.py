@@ -84,6 +84,8 @@ def test_worker_writes_the_data_workbook_in_the_requesters_language(known_data, 
     assert "Exportation de données imp-assess" in cells
     assert "Code de la mission (voir le tableau des missions)." in cells
     assert "imp-assess data export" not in cells
+    # The classification marking is an official label: the French one, from the settings.
+    assert "NATIONS UNIES — CONFIDENTIEL" in cells and "UN CONFIDENTIAL" not in cells
 
 
 def _deck_texts(path) -> str:
@@ -119,3 +121,4 @@ def test_french_deck_uses_french_quarters_dates_and_numbers(known_data, tmp_path
     # A decimal point (not a version such as imp-score-2.0) is English: French writes 3,4.
     assert not re.search(r"(?<![-\w.])\d+\.\d+\b", text), "decimal points in a French deck"
     assert "Données extraites" in text and "Taux de réponse" in text
+    assert "NATIONS UNIES — CONFIDENTIEL" in text and "UN CONFIDENTIAL" not in text
