@@ -17,7 +17,7 @@ from actions.models import (
     ActionStatus,
 )
 from actions.selectors import FlaggedIndicator
-from missions.periods import quarter_label, quarter_next, quarter_parse
+from missions.periods import quarter_display, quarter_label, quarter_next, quarter_parse
 
 # How far ahead a due quarter may be chosen.
 DUE_QUARTERS_AHEAD = 8
@@ -29,7 +29,7 @@ def _due_choices(start: tuple[int, int], current: tuple[int, int] | None = None)
         quarters.append(quarter_next(*quarters[-1]))
     if current is not None and current not in quarters:
         quarters.append(current)
-    return [(quarter_label(*q), quarter_label(*q)) for q in sorted(quarters)]
+    return [(quarter_label(*q), quarter_display(*q)) for q in sorted(quarters)]
 
 
 class _NamedErrors(forms.Form):

@@ -74,7 +74,7 @@ class Assessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.mission.code} {self.period.label}"
+        return f"{self.mission.code} {self.period.display}"
 
     @property
     def is_open(self) -> bool:

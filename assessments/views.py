@@ -19,6 +19,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments import permissions
 from assessments.activity import assessment_activity
@@ -425,7 +426,12 @@ def copy_forward(request: HttpRequest, scope: _ResponseScope) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(n)d answers copied from last quarter into unanswered indicators.") % {"n": copied},
+            ngettext(
+                "%(n)d answer copied from last quarter into an unanswered indicator.",
+                "%(n)d answers copied from last quarter into unanswered indicators.",
+                copied,
+            )
+            % {"n": copied},
         )
     return redirect("assessments:answer", assessment.pk, scope.component, dimension.code)
 
@@ -605,7 +611,9 @@ def targets_update(request: HttpRequest, assessment: Assessment) -> HttpResponse
 
     def save(data) -> str:
         changed = dimension_targets_set(assessment=assessment, by=request.user, targets=data)
-        return _("%(n)d target steps changed.") % {"n": changed}
+        return ngettext("%(n)d target step changed.", "%(n)d target steps changed.", changed) % {
+            "n": changed
+        }
 
     form = TargetsForm(request.POST, targets=assessment_targets(assessment=assessment))
     return _board_form_post(request, assessment, form=form, form_name="targets_form", action=save)
@@ -703,7 +711,11 @@ def bands_update(request: HttpRequest, assessment: Assessment) -> HttpResponse:
         written = band_override_set(
             assessment=assessment, by=request.user, bands=form.to_inputs(), phase=data["phase"]
         )
-        return _("%(n)d target bands overridden for this quarter.") % {"n": len(written)}
+        return ngettext(
+            "%(n)d target band overridden for this quarter.",
+            "%(n)d target bands overridden for this quarter.",
+            len(written),
+        ) % {"n": len(written)}
 
     form = BandOverrideForm(request.POST, dimensions=assessment_bands(assessment=assessment))
     return _board_form_post(request, assessment, form=form, form_name="band_form", action=save)
@@ -719,7 +731,11 @@ def bands_clear(request: HttpRequest, assessment: Assessment) -> HttpResponse:
             indicator_codes=form.indicator_codes(),
             base_revisions=data["revisions"],
         )
-        return _("%(n)d target bands back to the questionnaire's default.") % {"n": cleared}
+        return ngettext(
+            "%(n)d target band back to the questionnaire's default.",
+            "%(n)d target bands back to the questionnaire's default.",
+            cleared,
+        ) % {"n": cleared}
 
     form = BandClearForm(request.POST, dimensions=assessment_bands(assessment=assessment))
     return _board_form_post(

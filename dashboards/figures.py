@@ -269,7 +269,7 @@ def figure_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") -
         traces,
         layout=_layout(
             _("Portfolio %(period)s: %(measure)s by dimension")
-            % {"period": portfolio.period.label, "measure": measure_title},
+            % {"period": portfolio.period.display, "measure": measure_title},
             height=140 + 24 * max(len(missions), 3) + (40 if measure == "flags" else 0),
             margin={"l": 140, "r": 20, "t": 90, "b": 30 + (40 if measure == "flags" else 0)},
             xaxis={"domain": [0, 0.86], "side": "top", "type": "category"},
@@ -352,7 +352,7 @@ def figure_cycle_board(board: CycleBoard) -> go.Figure:
     return go.Figure(
         traces,
         layout=_layout(
-            _("Assessment cycle %(period)s") % {"period": board.period.label},
+            _("Assessment cycle %(period)s") % {"period": board.period.display},
             height=300,
             barmode="stack",
             margin={"l": 110, "r": 20, "t": 60, "b": 70},
@@ -372,8 +372,12 @@ def figure_cycle_board(board: CycleBoard) -> go.Figure:
 
 
 def _profile_title(profile: MissionProfile, what: str) -> str:
-    period = profile.period.label if profile.period else _("no result")
-    return f"{profile.mission.label}, {period}: {what}"
+    period = profile.period.display if profile.period else _("no result")
+    return _("%(mission)s, %(quarter)s: %(what)s") % {
+        "mission": profile.mission.label,
+        "quarter": period,
+        "what": what,
+    }
 
 
 def figure_radar(profile: MissionProfile) -> go.Figure:
@@ -385,7 +389,7 @@ def figure_radar(profile: MissionProfile) -> go.Figure:
     def loop(values: list) -> list:
         return values + values[:1]
 
-    previous = profile.previous_period.label if profile.previous_period else _("none")
+    previous = profile.previous_period.display if profile.previous_period else _("none")
     traces = [
         go.Scatterpolar(
             r=loop([d.target for d in profile.dimensions]),
@@ -478,7 +482,7 @@ def figure_index_trend(profile: MissionProfile, last_n: int | None = None) -> go
     peer = list(profile.peer)
     if last_n:
         periods, index, peer = periods[-last_n:], index[-last_n:], peer[-last_n:]
-    xs = [p.label for p in periods]
+    xs = [p.display for p in periods]
     traces = list(_peer_traces(peer, xs, _("comparable missions, anonymous")))
     traces.append(
         go.Scatter(
@@ -510,7 +514,7 @@ def figure_index_trend(profile: MissionProfile, last_n: int | None = None) -> go
 def version_note(version: QuarterVersion) -> str:
     """ "Method imp-score-2.0 · IMP-CORE v2 from 2026-Q1": the label of a version change."""
     return _("From %(period)s: method %(method)s, questionnaire %(questionnaire)s") % {
-        "period": version.period.label,
+        "period": version.period.display,
         "method": version.method_version,
         "questionnaire": version.questionnaire,
     }
@@ -567,7 +571,7 @@ def figure_alignment_trend(profile: MissionProfile, last_n: int | None = None) -
     peer = list(profile.alignment_peer)
     if last_n:
         peer = peer[-last_n:]
-    xs = [p.label for p in periods]
+    xs = [p.display for p in periods]
     shapes, notes = version_markers(versions, xs)
     traces = list(_peer_traces(peer, xs, _("target alignment, anonymous"))) if peer else []
     traces += [
@@ -665,7 +669,7 @@ def figure_indicator_flags(profile: MissionProfile) -> go.Figure:
 def figure_dimension_trends(profile: MissionProfile, last_n: int | None = None) -> go.Figure:
     """Each dimension's score over the quarters; missing quarters are gaps."""
     periods = list(profile.periods)[-last_n:] if last_n else list(profile.periods)
-    xs = [p.label for p in periods]
+    xs = [p.display for p in periods]
     traces = []
     for position, trend in enumerate(profile.dimension_trends):
         values = list(trend.values)[-len(xs) :] if xs else []
@@ -916,7 +920,7 @@ def figure_compare(comparison: Comparison) -> go.Figure:
     """The chosen missions' lines over the quarters, before the peer group's median and
     inter-quartile band, with a marker where a questionnaire (or method) version changes.
     Missing quarters are gaps."""
-    xs = [p.label for p in comparison.periods]
+    xs = [p.display for p in comparison.periods]
     traces = list(_peer_traces(comparison.peer_points, xs, comparison.peer_label))
     for position, line in enumerate(comparison.lines):
         traces.append(

@@ -32,7 +32,7 @@ class QuarterField(forms.ModelChoiceField):
         )
 
     def label_from_instance(self, obj: Period) -> str:
-        return obj.label
+        return obj.display
 
 
 def _kind_field() -> forms.ChoiceField:

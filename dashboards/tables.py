@@ -117,7 +117,7 @@ def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") ->
                 "alignment with the points and indicators lost to shortfall and "
                 "over-integration"
             )
-            % {"what": header, "period": portfolio.period.label},
+            % {"what": header, "period": portfolio.period.display},
             columns=(
                 _("Mission"),
                 *(d.code for d in portfolio.dimensions),
@@ -149,7 +149,7 @@ def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") ->
             "%(what)s per mission and dimension in %(period)s, and the integration level "
             "(higher is not better)"
         )
-        % {"what": header, "period": portfolio.period.label},
+        % {"what": header, "period": portfolio.period.display},
         columns=(_("Mission"), *(d.code for d in portfolio.dimensions), _("Integration level")),
         rows=tuple(
             (
@@ -164,7 +164,7 @@ def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") ->
 
 def table_cycle_board(board: CycleBoard) -> Table:
     return Table(
-        caption=_("Missions per assessment state in %(period)s") % {"period": board.period.label},
+        caption=_("Missions per assessment state in %(period)s") % {"period": board.period.display},
         columns=(_("State"), _("On time"), _("Overdue")),
         rows=tuple((cycle_state_label(c.state), c.on_time, c.overdue) for c in board.counts),
     )
@@ -244,7 +244,7 @@ def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Tab
         ),
         columns=(_("Quarter"), profile.mission.label, *_peer_columns(shown), _("Version change")),
         rows=tuple(
-            (p.label, _value(index), *_peer_cells(peer, shown), notes.get(p.id, ""))
+            (p.display, _value(index), *_peer_cells(peer, shown), notes.get(p.id, ""))
             for p, index, peer in rows
         ),
     )
@@ -279,7 +279,7 @@ def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) ->
         ),
         rows=tuple(
             (
-                p.label,
+                p.display,
                 _value(value),
                 _value(level),
                 version.method_version if version else _missing("no_result"),
@@ -300,7 +300,7 @@ def table_indicator_flags(profile: MissionProfile) -> Table:
             "(shortfall), positive above it (over-integration)."
         )
         % {
-            "period": profile.period.label if profile.period else "",
+            "period": profile.period.display if profile.period else "",
             "phase": profile.phase or _("not recorded"),
             "method": profile.method_version,
         },
@@ -342,7 +342,7 @@ def table_dimension_trends(profile: MissionProfile, last_n: int | None = None) -
         caption=_("Dimension scores per quarter"),
         columns=(_("Quarter"), *(t.code for t in profile.dimension_trends)),
         rows=tuple(
-            (period.label, *(_value(t.values[i]) for t in profile.dimension_trends))
+            (period.display, *(_value(t.values[i]) for t in profile.dimension_trends))
             for i, period in enumerate(periods)
             if i >= start
         ),
@@ -466,7 +466,7 @@ def table_compare(comparison: Comparison) -> Table:
         ),
         rows=tuple(
             (
-                period.label,
+                period.display,
                 *(_value(line.values[i]) for line in comparison.lines),
                 *_peer_cells(comparison.peer_points[i], comparison.peer_count_shown),
                 notes.get(period.id, ""),

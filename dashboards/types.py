@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from missions.labels import demo_mark, demo_marked
-from missions.periods import quarter_label
+from missions.periods import quarter_display, quarter_label
 from questionnaires.models import TagKind
 from scoring.flags import OVER_INTEGRATION, SHORTFALL
 from scoring.method import METHODS
@@ -67,6 +67,11 @@ class PeriodRef:
     @property
     def label(self) -> str:
         return quarter_label(self.year, self.quarter)
+
+    @property
+    def display(self) -> str:
+        """As people read it in the active language (``T3 2026`` in French)."""
+        return quarter_display(self.year, self.quarter)
 
 
 @dataclass(frozen=True)

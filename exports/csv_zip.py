@@ -14,12 +14,12 @@ import io
 import zipfile
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
 from exports.progress import Progress
 from exports.tables import TABLES, DataScope, readme_lines
 from imp_assess.cells import cell_text
+from imp_assess.marking import classification_marking
 
 BATCH = 5000
 
@@ -64,7 +64,7 @@ def data_csv_zip_write(
     counts: dict[str, int] = {}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         lines = readme_lines(
-            scope=scope, generated_at=generated_at, marking=settings.CLASSIFICATION_MARKING
+            scope=scope, generated_at=generated_at, marking=classification_marking()
         )
         _write_csv(archive, "README.csv", ("item", "value", "meaning"), lines, None)
         for table in TABLES:

@@ -23,9 +23,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
-from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from pptx.chart.data import CategoryChartData, ChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
@@ -51,6 +52,8 @@ from exports.deck_template import (
 )
 from exports.progress import Progress
 from imp_assess.cells import xml_safe
+from imp_assess.dates import datetime_long
+from imp_assess.marking import classification_marking
 from missions.models import Mission
 from missions.roles import User
 from scoring.flags import INSUFFICIENT, OVER_INTEGRATION, SHORTFALL, flag_style
@@ -77,11 +80,23 @@ def _rgb(colour: str) -> RGBColor:
 
 
 def _number(value: float | None, digits: int = 0) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+    """In the active language's format: 3.4 in English, 3,4 in French."""
+    return "—" if value is None else number_format(value, decimal_pos=digits, use_l10n=True)
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f} %"
+    if value is None:
+        return "—"
+    return _("%(value)s %%") % {"value": _number(value * 100)}
+
+
+def _points(points: float | None, count: int | None) -> str:
+    """ "12 points (3 indicators)": a flag's total distance and its number of indicators."""
+    if count is None:
+        return _("%(points)s points") % {"points": _number(points)}
+    return ngettext(
+        "%(points)s points (%(count)d indicator)", "%(points)s points (%(count)d indicators)", count
+    ) % {"points": _number(points), "count": count}
 
 
 def demo_label() -> str:
@@ -285,7 +300,7 @@ def _heat_slides(deck: Deck, chosen: Portfolio, notes: Sequence[str]) -> None:
     pages = max(1, math.ceil(len(rows) / HEAT_ROWS))
     for page in range(pages):
         part = rows[page * HEAT_ROWS : (page + 1) * HEAT_ROWS]
-        title = _("Portfolio %(quarter)s: scores and findings") % {"quarter": chosen.period.label}
+        title = _("Portfolio %(quarter)s: scores and findings") % {"quarter": chosen.period.display}
         if pages > 1:
             title += f" ({page + 1}/{pages})"
         slide = deck.slide(title, demo=any(r.mission.is_demo for r in part), notes=notes)
@@ -299,7 +314,7 @@ def _heat_table(deck: Deck, slide: Slide, chosen: Portfolio, rows: list[Portfoli
         _("Alignment"),
         _("Shortfall"),
         _("Over-int."),
-        _("Complete"),
+        pgettext("deck column", "Complete"),
     ]
     width = deck.width - 2 * MARGIN
     frame = slide.shapes.add_table(
@@ -403,15 +418,14 @@ def _provenance(profile: MissionProfile, generated_at: datetime.datetime) -> lis
         _("Mission: %(mission)s; quarter: %(quarter)s")
         % {
             "mission": profile.mission.label,
-            "quarter": profile.period.label if profile.period else _("no result"),
+            "quarter": profile.period.display if profile.period else _("no result"),
         },
         _("Questionnaire version: %(version)s")
         % {"version": version.questionnaire if version else "—"},
         _("Scoring method version: %(version)s")
         % {"version": profile.method_version or (version.method_version if version else "—")},
         _("Completeness: %(completeness)s") % {"completeness": _percent(profile.completeness)},
-        _("Data extracted: %(when)s")
-        % {"when": timezone.localtime(generated_at).strftime("%Y-%m-%d %H:%M %Z")},
+        _("Data extracted: %(when)s") % {"when": datetime_long(generated_at, zone=True)},
         _("Source: the dashboards' mission profile (stored scores, not recomputed)."),
     ]
 
@@ -426,7 +440,7 @@ def _profile_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> Non
     width = deck.width - 2 * MARGIN
     chart_width = int(width * 0.6)
     chart_height = deck.height - TOP - FOOTER_HEIGHT - Inches(0.3)
-    previous = profile.previous_period.label if profile.previous_period else _("none")
+    previous = profile.previous_period.display if profile.previous_period else _("none")
     _chart(
         deck,
         slide,
@@ -468,9 +482,8 @@ def _profile_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> Non
         # In the flag's colours when there is a finding; plain text when there is none.
         deck.text(
             slide,
-            f"{style.symbol} {style.label}: "
-            + _("%(points)s points (%(count)s indicators)")
-            % {"points": _number(points), "count": "—" if count is None else count},
+            _("%(flag)s: %(findings)s")
+            % {"flag": f"{style.symbol} {style.label}", "findings": _points(points, count)},
             top=top,
             height=Inches(0.5),
             left=left,
@@ -574,7 +587,7 @@ def _trend_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> None:
             slide,
             name=f"trend-{mission.code}",
             kind=XL_CHART_TYPE.LINE_MARKERS,
-            categories=[p.label for p in periods],
+            categories=[p.display for p in periods],
             series=series,
             box=(
                 MARGIN,
@@ -712,7 +725,12 @@ def _actions_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> Non
     if len(lines) > len(shown):
         deck.text(
             slide,
-            _("%(n)d more actions in the application.") % {"n": len(lines) - len(shown)},
+            ngettext(
+                "%(n)d more action in the application.",
+                "%(n)d more actions in the application.",
+                len(lines) - len(shown),
+            )
+            % {"n": len(lines) - len(shown)},
             top=TOP + int(Inches(0.5)) * (len(shown) + 1) + int(Inches(0.1)),
             height=Inches(0.4),
             size=10,
@@ -744,7 +762,7 @@ def briefing_deck_write(
     chosen = dataclasses.replace(full, rows=tuple(r for r in full.rows if r.mission.id in wanted))
     deck = Deck(
         presentation=presentation_from_template(active_template_bytes()),
-        marking=str(settings.CLASSIFICATION_MARKING),
+        marking=classification_marking(),
         generated_at=generated_at,
     )
     profiles = [
@@ -754,20 +772,22 @@ def briefing_deck_write(
     provenance = {p.mission.id: _provenance(p, generated_at) for p in profiles}
     any_demo = any(row.mission.is_demo for row in chosen.rows)
     summary = [
-        _("Briefing deck, quarter %(quarter)s, %(n)d missions.")
-        % {"quarter": chosen.period.label, "n": len(ordered)},
+        ngettext(
+            "Briefing deck, quarter %(quarter)s, %(n)d mission.",
+            "Briefing deck, quarter %(quarter)s, %(n)d missions.",
+            len(ordered),
+        )
+        % {"quarter": chosen.period.display, "n": len(ordered)},
         *(f"— {'; '.join(lines[:4])}" for lines in provenance.values()),
-        _("Data extracted: %(when)s")
-        % {"when": timezone.localtime(generated_at).strftime("%Y-%m-%d %H:%M %Z")},
+        _("Data extracted: %(when)s") % {"when": datetime_long(generated_at, zone=True)},
         _("Source: the dashboards' portfolio and mission profiles (stored scores)."),
     ]
     deck.title_slide(
-        _("Briefing deck %(quarter)s") % {"quarter": chosen.period.label},
+        _("Briefing deck %(quarter)s") % {"quarter": chosen.period.display},
         "\n".join(
             [
                 ", ".join(row.mission.label for row in chosen.rows),
-                _("Generated %(when)s")
-                % {"when": timezone.localtime(generated_at).strftime("%Y-%m-%d %H:%M")},
+                _("Generated %(when)s") % {"when": datetime_long(generated_at)},
                 deck.marking,
             ]
         ),

@@ -20,7 +20,7 @@ class MissionMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, period: Period) -> str:
-        return period.label
+        return period.display
 
 
 class ScorecardForm(forms.Form):

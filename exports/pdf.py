@@ -14,7 +14,6 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from exports.figure_renderer import figure_batch, figure_svg
 from exports.findings import CardFindings, pack_findings, scorecard_findings
 from exports.progress import Progress
 from imp_assess.cells import xml_safe
+from imp_assess.marking import classification_marking
 from missions.roles import user_sees_all_missions
 from scoring.method import METHOD_VERSION_LABEL
 
@@ -222,7 +222,7 @@ def _document(template: str, context: dict, figures: FigureStore):
 def _common(generated_at, title: str) -> dict:
     return {
         "generated_at": generated_at,
-        "marking": settings.CLASSIFICATION_MARKING,
+        "marking": classification_marking(),
         "method_version": METHOD_VERSION_LABEL,
         "document_title": title,
     }

@@ -20,7 +20,6 @@ import datetime
 import math
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -31,6 +30,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from exports.progress import Progress
 from exports.tables import TABLES, DataScope, readme_lines
 from imp_assess.cells import cell_text
+from imp_assess.marking import classification_marking
 from scoring.flags import FLAG_STYLES
 
 BATCH = 2000
@@ -161,7 +161,7 @@ def data_xlsx_write(
     readme.column_dimensions["B"].width = 28
     readme.column_dimensions["C"].width = 90
     for line in readme_lines(
-        scope=scope, generated_at=generated_at, marking=settings.CLASSIFICATION_MARKING
+        scope=scope, generated_at=generated_at, marking=classification_marking()
     ):
         readme.append([_safe(value) for value in line])
 

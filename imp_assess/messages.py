@@ -4,19 +4,26 @@ complete and current with the sources.
 ``make messages`` (``python -m imp_assess.messages update``) extracts every marked string into
 the catalogues and lists what is left to translate; ``python -m imp_assess.messages check``
 (and ``tests/i18n/test_catalogue.py`` in ``make test``) fails on an untranslated or fuzzy entry,
-or on a catalogue whose msgids differ from a fresh extraction. Development and test only
-(polib is a development requirement).
+or on a catalogue whose msgids differ from a fresh extraction. ``python -m imp_assess.messages
+typography`` lists the French texts (catalogues and questionnaire files) whose spacing breaks
+the French rules of ``imp_assess.typography``; ``typography --fix`` fixes the catalogues (run it
+after merging or translating). Development and test only (polib is a development requirement).
 """
 
 import os
+import shutil
+import subprocess  # noqa: S404
 import sys
 import tempfile
 from pathlib import Path
 
 import polib
+import yaml
 from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import override_settings
+
+from imp_assess.typography import french_spacing, french_spacing_problems
 
 # The languages whose catalogues must be complete (English is the source language).
 TRANSLATED = ("fr",)
@@ -137,12 +144,104 @@ def translations(language: str, domain: str = "django") -> dict[str, str]:
     }
 
 
+def _msgstrs(entry: polib.POEntry) -> list[str]:
+    return [entry.msgstr, *entry.msgstr_plural.values()] if entry.msgid_plural else [entry.msgstr]
+
+
+def questionnaire_files() -> list[Path]:
+    return sorted((_root() / "questionnaires" / "data").glob("*.yaml"))
+
+
+def questionnaire_texts(path: Path, language: str = "fr") -> list[tuple[str, str]]:
+    """(where, text) of every text under a ``translations: <language>:`` of the file."""
+    return [(where, text) for where, _english, text in questionnaire_pairs(path, language)]
+
+
+def questionnaire_pairs(path: Path, language: str = "fr") -> list[tuple[str, str, str]]:
+    """(where, English text, translated text) of every text under a ``translations:
+    <language>:`` of the file, the English being the item's own field of the same key."""
+    found: list[tuple[str, str, str]] = []
+
+    def texts(node: object, english: object, where: str) -> None:
+        if isinstance(node, str):
+            found.append((where, english if isinstance(english, str) else "", node))
+        elif isinstance(node, dict):
+            source = english if isinstance(english, dict) else {}
+            for key, value in node.items():
+                texts(value, source.get(key), f"{where}.{key}")
+        elif isinstance(node, list):
+            source_list = english if isinstance(english, list) else []
+            for index, value in enumerate(node):
+                match = source_list[index] if index < len(source_list) else None
+                texts(value, match, f"{where}[{index}]")
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "translations" and isinstance(value, dict) and language in value:
+                    texts(value[language], node, f"{where}.{language}")
+                else:
+                    walk(value, f"{where}.{node.get('code', key)}")
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, where)
+
+    walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.stem)
+    return found
+
+
+def typography_problems(language: str = "fr") -> list[str]:
+    """French texts with a breaking space where a no-break space belongs."""
+    problems = []
+    for domain in DOMAINS:
+        for entry in polib.pofile(str(catalogue_path(language, domain))):
+            for text in _msgstrs(entry):
+                problems += [
+                    f"{domain}.po {entry.msgid[:60]!r}: {place!r}"
+                    for place in french_spacing_problems(text)
+                ]
+    for path in questionnaire_files():
+        for where, text in questionnaire_texts(path, language):
+            problems += [f"{where}: {place!r}" for place in french_spacing_problems(text)]
+    return problems
+
+
+def typography_fix(language: str = "fr") -> int:
+    """Put the no-break spaces into the language's catalogues; the number of entries fixed.
+    (The questionnaire files are checked, not rewritten: fix them by hand.)"""
+    fixed = 0
+    for domain in DOMAINS:
+        path = catalogue_path(language, domain)
+        catalogue = polib.pofile(str(path), wrapwidth=79)
+        changed = False
+        for entry in catalogue:
+            if entry.msgid_plural:
+                spaced = {k: french_spacing(v) for k, v in entry.msgstr_plural.items()}
+                if spaced != entry.msgstr_plural:
+                    entry.msgstr_plural, changed, fixed = spaced, True, fixed + 1
+            elif french_spacing(entry.msgstr) != entry.msgstr:
+                entry.msgstr, changed, fixed = french_spacing(entry.msgstr), True, fixed + 1
+        if changed:
+            catalogue.save()
+            if shutil.which("msgcat"):  # gettext's own line wrapping, as makemessages writes it
+                subprocess.run(["msgcat", str(path), "-o", str(path)], check=True)  # noqa: S603,S607
+    return fixed
+
+
 def main(argv: list[str]) -> int:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imp_assess.settings")
     django.setup()
     command = argv[1] if len(argv) > 1 else "check"
+    if command == "typography":
+        if "--fix" in argv:
+            print(f"{typography_fix('fr')} French entries given their no-break spaces")
+        spacing = typography_problems("fr")
+        for problem in spacing:
+            print(problem)
+        print(f"{len(spacing)} French typography problem(s)")
+        return 1 if spacing else 0
     if command == "update":
         extract()
     problems = [p for language in TRANSLATED for p in untranslated(language)]

@@ -379,6 +379,11 @@ if HEALTH_MONITORING_TOKEN and len(HEALTH_MONITORING_TOKEN) < 32:
 
 # --- Product ------------------------------------------------------------------
 CLASSIFICATION_MARKING = env_str("CLASSIFICATION_MARKING", "UN CONFIDENTIAL")
+# The marking in the other languages of the interface (imp_assess.marking); a language not
+# listed shows CLASSIFICATION_MARKING.
+CLASSIFICATION_MARKINGS = {
+    "fr": env_str("CLASSIFICATION_MARKING_FR", "NATIONS UNIES — CONFIDENTIEL"),
+}
 
 # Exports (scorecards, briefing packs, data). Files go through Django's storage API (the
 # "exports" alias) and are served only through a view that checks who asks, never by URL.
@@ -435,10 +440,12 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": "format",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "imp-assess API",
-    "DESCRIPTION": "Read-only access to missions, quarters, questionnaires, assessments and "
-    "scores for analysts' tools (docs/api.md). Authenticate with a personal access token: "
-    "`Authorization: Bearer <token>`.",
+    "TITLE": _("imp-assess API"),
+    "DESCRIPTION": _(
+        "Read-only access to missions, quarters, questionnaires, assessments and "
+        "scores for analysts' tools (docs/api.md). Authenticate with a personal access token: "
+        "`Authorization: Bearer <token>`."
+    ),
     "VERSION": "1",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.http import HttpRequest
 
+from imp_assess.marking import classification_marking
 from missions.roles import user_is_administrator, user_is_analyst, user_sees_all_missions
 from missions.selectors import mission_list_visible_to, mission_memberships_for_user
 
@@ -45,5 +45,5 @@ def navigation(request: HttpRequest) -> dict:
             if user_sees_all_missions(user)
             else any(member_of)
         ),
-        "classification_marking": settings.CLASSIFICATION_MARKING,
+        "classification_marking": classification_marking(),
     }

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from missions.periods import quarter_label
+from missions.periods import quarter_display, quarter_label
 
 
 class MissionKind(models.TextChoices):
@@ -83,7 +84,13 @@ class Period(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(
-        _("quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)]
+        _("quarter"),
+        choices=[
+            (1, pgettext_lazy("quarter of the year", "Q1")),
+            (2, pgettext_lazy("quarter of the year", "Q2")),
+            (3, pgettext_lazy("quarter of the year", "Q3")),
+            (4, pgettext_lazy("quarter of the year", "Q4")),
+        ],
     )
     # The answering window: opens on the open date, due on the due date (an assessment still
     # open after it is overdue). Defaults: missions.periods.quarter_default_dates.
@@ -114,11 +121,17 @@ class Period(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        return self.display
 
     @property
     def label(self) -> str:
+        """The quarter's code, ``2026-Q3`` (URLs, files, the API)."""
         return quarter_label(self.year, self.quarter)
+
+    @property
+    def display(self) -> str:
+        """The quarter as people read it in the active language (``T3 2026`` in French)."""
+        return quarter_display(self.year, self.quarter)
 
 
 class MembershipRole(models.TextChoices):

@@ -1,11 +1,17 @@
 """Quarters as plain values: labels ("2026-Q3"), parsing, arithmetic and dates.
 
 The one home of quarter arithmetic; ``missions.models.Period`` and every other app use it.
-No Django import, so the pure scoring and dashboard types can use it too.
+No Django import but translation, so the pure scoring and dashboard types can use it too.
+
+The label ``2026-Q3`` is the quarter's code (URLs, file names, the API, data exports);
+``quarter_display`` is the quarter as a person reads it in the active language (``T3 2026``
+in French).
 """
 
 import datetime
 import re
+
+from django.utils.translation import pgettext
 
 _QUARTER_LABEL = re.compile(r"(\d{4})-Q([1-4])", re.IGNORECASE)
 
@@ -13,6 +19,22 @@ _QUARTER_LABEL = re.compile(r"(\d{4})-Q([1-4])", re.IGNORECASE)
 def quarter_label(year: int, quarter: int) -> str:
     """``2026-Q3``."""
     return f"{year}-Q{quarter}"
+
+
+def quarter_display(year: int, quarter: int) -> str:
+    """The quarter as people read it in the active language: ``2026-Q3``, ``T3 2026``."""
+    return pgettext("quarter shown to people", "%(year)d-Q%(quarter)d") % {
+        "year": year,
+        "quarter": quarter,
+    }
+
+
+def quarter_display_of(label: str) -> str:
+    """``quarter_display`` of a code like ``2026-Q3``; any other text unchanged."""
+    try:
+        return quarter_display(*quarter_parse(label))
+    except ValueError:
+        return label
 
 
 def quarter_parse(label: str) -> tuple[int, int]:

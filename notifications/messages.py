@@ -9,11 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.selectors import scope_label
+from imp_assess.dates import date_long
+from missions.periods import quarter_display_of
 from missions.roles import User
 from notifications.models import Notification, NotificationKind
 
@@ -55,7 +57,7 @@ class Message:
 
 
 def _date(iso: str) -> str:
-    return formats.date_format(datetime.date.fromisoformat(iso), "DATE_FORMAT")
+    return date_long(datetime.date.fromisoformat(iso))
 
 
 def _board(notification: Notification) -> str:
@@ -67,7 +69,11 @@ def _reminder(n: Notification, data: dict[str, Any]) -> Message:
     days = int(data["days_left"])
     return Message(
         subject=_("Reminder: %(mission)s %(period)s is due on %(due)s")
-        % {"mission": data["mission"], "period": data["period"], "due": _date(data["due_on"])},
+        % {
+            "mission": data["mission"],
+            "period": quarter_display_of(data["period"]),
+            "due": _date(data["due_on"]),
+        },
         paragraphs=[
             ngettext(
                 "The %(period)s assessment of %(mission)s is due in %(days)d day, on %(due)s.",
@@ -75,7 +81,7 @@ def _reminder(n: Notification, data: dict[str, Any]) -> Message:
                 days,
             )
             % {
-                "period": data["period"],
+                "period": quarter_display_of(data["period"]),
                 "mission": data["mission"],
                 "days": days,
                 "due": _date(data["due_on"]),
@@ -101,14 +107,22 @@ def _reminder(n: Notification, data: dict[str, Any]) -> Message:
 def _overdue(n: Notification, data: dict[str, Any]) -> Message:
     return Message(
         subject=_("Overdue: %(mission)s %(period)s was due on %(due)s")
-        % {"mission": data["mission"], "period": data["period"], "due": _date(data["due_on"])},
+        % {
+            "mission": data["mission"],
+            "period": quarter_display_of(data["period"]),
+            "due": _date(data["due_on"]),
+        },
         paragraphs=[
             _(
                 "The %(period)s assessment of %(mission)s was due on %(due)s and is not "
                 "submitted yet. Chase the components that have not finished, or submit "
                 "with a written justification for each of them."
             )
-            % {"period": data["period"], "mission": data["mission"], "due": _date(data["due_on"])}
+            % {
+                "period": quarter_display_of(data["period"]),
+                "mission": data["mission"],
+                "due": _date(data["due_on"]),
+            }
         ],
         path=_board(n),
         link_label=_("Open the assessment board"),
@@ -118,13 +132,13 @@ def _overdue(n: Notification, data: dict[str, Any]) -> Message:
 def _complete(n: Notification, data: dict[str, Any]) -> Message:
     return Message(
         subject=_("Every component has answered: %(mission)s %(period)s")
-        % {"mission": data["mission"], "period": data["period"]},
+        % {"mission": data["mission"], "period": quarter_display_of(data["period"])},
         paragraphs=[
             _(
                 "Every component of %(mission)s has completed its %(period)s response. "
                 "The assessment is ready for you to review and submit."
             )
-            % {"mission": data["mission"], "period": data["period"]}
+            % {"mission": data["mission"], "period": quarter_display_of(data["period"])}
         ],
         path=_board(n),
         link_label=_("Review and submit"),
@@ -143,10 +157,10 @@ def _reopened(n: Notification, data: dict[str, Any]) -> Message:
     )
     return Message(
         subject=_("Reopened: %(mission)s %(period)s")
-        % {"mission": data["mission"], "period": data["period"]},
+        % {"mission": data["mission"], "period": quarter_display_of(data["period"])},
         paragraphs=[
             _("The %(period)s assessment of %(mission)s was reopened for changes.")
-            % {"period": data["period"], "mission": data["mission"]},
+            % {"period": quarter_display_of(data["period"]), "mission": data["mission"]},
             _("Reason given: %(reason)s") % {"reason": data["reason"]},
         ],
         path=path,
@@ -184,7 +198,11 @@ def _digest(n: Notification, data: dict[str, Any]) -> Message:
                 [
                     Item(
                         _("%(mission)s: %(action)s (due %(quarter)s)")
-                        % {"mission": mission, "action": action, "quarter": quarter},
+                        % {
+                            "mission": mission,
+                            "action": action,
+                            "quarter": quarter_display_of(quarter),
+                        },
                         path,
                     )
                     for mission, action, quarter, path in data["actions_overdue"]

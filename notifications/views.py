@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imp_assess.http import found_then_method
@@ -58,7 +59,15 @@ def notification_read(request: HttpRequest, notification: Notification) -> HttpR
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     count = notifications_mark_all_read(by=request.user)
-    messages.success(request, _("%(count)d notification(s) marked as read.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked as read.",
+            "%(count)d notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("notifications:list")
 
 

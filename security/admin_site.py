@@ -5,13 +5,14 @@ from django.contrib.admin import AdminSite
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from security.permissions import second_factor_required
 
 
 class ImpAdminSite(OTPAdminSite):
-    site_header = "imp-assess administration"
+    site_header = _("imp-assess administration")
     site_title = "imp-assess"
 
     def __init__(self, name: str = "admin"):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from exports import permissions
@@ -45,19 +45,27 @@ def _describe(kind: str, *, missions: list[Mission] | None, period: Period | Non
     if kind in (ExportKind.BRIEFING_PACK, ExportKind.BRIEFING_DECK):
         missions, period = cast(list[Mission], missions), cast(Period, period)
         template = (
-            _("Briefing pack %(quarter)s, %(n)d missions: %(codes)s")
+            ngettext(
+                "Briefing pack %(quarter)s, %(n)d mission: %(codes)s",
+                "Briefing pack %(quarter)s, %(n)d missions: %(codes)s",
+                len(missions),
+            )
             if kind == ExportKind.BRIEFING_PACK
-            else _("Briefing deck %(quarter)s, %(n)d missions: %(codes)s")
+            else ngettext(
+                "Briefing deck %(quarter)s, %(n)d mission: %(codes)s",
+                "Briefing deck %(quarter)s, %(n)d missions: %(codes)s",
+                len(missions),
+            )
         )
         return template % {
-            "quarter": period.label,
+            "quarter": period.display,
             "n": len(missions),
             "codes": ", ".join(m.code for m in missions)[:200],
         }
     scope = (
         _("all missions")
         if missions is None
-        else _("%(n)d missions: %(codes)s")
+        else ngettext("%(n)d mission: %(codes)s", "%(n)d missions: %(codes)s", len(missions))
         % {"n": len(missions), "codes": ", ".join(m.code for m in missions)[:200]}
     )
     fmt = "XLSX" if kind == ExportKind.DATA_XLSX else "CSV"

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -24,4 +25,4 @@ def signed(value, digits: int = 1) -> str:
 def percent(value) -> str:
     if value is None:
         return "—"
-    return f"{round(float(value) * 100):d} %"
+    return _("%(value)s %%") % {"value": round(float(value) * 100)}

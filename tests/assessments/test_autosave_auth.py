@@ -67,7 +67,7 @@ def test_the_answer_page_gives_the_script_its_translated_messages_and_storage_ke
     script = client.get(catalogue, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert (
         json.dumps(
-            "Vous avez été déconnecté — reconnectez-vous dans un autre onglet ; "
+            "Vous avez été déconnecté — reconnectez-vous dans un autre onglet\u202f; "
             "votre saisie est conservée ici."
         )
         in script

@@ -103,7 +103,7 @@ def test_copy_forward_page_sends_its_revisions_and_a_stale_one_copies_nothing(
         )
     ) == [("LEAD-02", "5")]
     current = client.post(url, {"LEAD-01-revision": "0", "LEAD-02-revision": "1"}, follow=True)
-    assert "1 answers copied" in current.content.decode()
+    assert "1 answer copied" in current.content.decode()
     assert (
         Answer.objects.get(indicator__code="LEAD-01", response__assessment=assessment_a).choice
         == "2"

@@ -147,7 +147,7 @@ def test_one_quarter_from_opening_to_briefing(
         page.goto(f"/assessments/{assessment.pk}/")
         page.locator("#id_PLAN").select_option("3")
         page.get_by_role("button", name="Save targets").click()
-        page.get_by_text("1 target steps changed").wait_for()
+        page.get_by_text("1 target step changed").wait_for()
         page.get_by_role("button", name="Submit the assessment").click()
         page.get_by_text("Assessment submitted").wait_for()
         screenshot(page, "04-focal-point-submitted")

@@ -1,6 +1,8 @@
 """Exports in French: the scorecard PDF's headings, and a job written in the language its
 requester read the site in (kept on the job), whatever the worker's own language."""
 
+import re
+
 import pytest
 from django.utils import translation
 from openpyxl import load_workbook
@@ -82,3 +84,41 @@ def test_worker_writes_the_data_workbook_in_the_requesters_language(known_data, 
     assert "Exportation de données imp-assess" in cells
     assert "Code de la mission (voir le tableau des missions)." in cells
     assert "imp-assess data export" not in cells
+    # The classification marking is an official label: the French one, from the settings.
+    assert "NATIONS UNIES — CONFIDENTIEL" in cells and "UN CONFIDENTIAL" not in cells
+
+
+def _deck_texts(path) -> str:
+    from pptx import Presentation
+
+    texts = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts.extend(cell.text for row in shape.table.rows for cell in row.cells)
+        texts.append(slide.notes_slide.notes_text_frame.text)
+    return "\n".join(texts)
+
+
+def test_french_deck_uses_french_quarters_dates_and_numbers(known_data, tmp_path):
+    from exports.deck import briefing_deck_write
+
+    personas, period = known_data.personas, known_data.current_period
+    path = tmp_path / "diaporama.pptx"
+    with translation.override("fr"):
+        briefing_deck_write(
+            path=path,
+            user=personas.analyst,
+            mission_ids=[personas.mission_a.pk, personas.mission_b.pk],
+            period_id=period.pk,
+        )
+    text = _deck_texts(path)
+    assert f"T{period.quarter}\u00a0{period.year}" in text
+    assert period.label not in text  # the code 2026-Q3 is for URLs and files
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), "ISO dates in a French deck"
+    # A decimal point (not a version such as imp-score-2.0) is English: French writes 3,4.
+    assert not re.search(r"(?<![-\w.])\d+\.\d+\b", text), "decimal points in a French deck"
+    assert "Données extraites" in text and "Taux de réponse" in text
+    assert "NATIONS UNIES — CONFIDENTIEL" in text and "UN CONFIDENTIAL" not in text

@@ -132,6 +132,17 @@ def _untranslated(html: str, english, data_texts) -> list[str]:
     return hits
 
 
+_QUARTER_CODE = re.compile(r"\b20\d\d-Q[1-4]\b")
+
+
+def _quarter_codes(html: str) -> list[str]:
+    """Quarter codes ("2026-Q3") in the text a person reads; French shows "T3 2026" (the code
+    stays in URLs, file names and form values, which are not read text)."""
+    parser = _VisibleText()
+    parser.feed(html)
+    return [chunk.strip()[:120] for chunk in parser.chunks if _QUARTER_CODE.search(chunk)]
+
+
 def _whole_words(text: str, match: re.Match) -> bool:
     before = text[match.start() - 1] if match.start() else " "
     after = text[match.end()] if match.end() < len(text) else " "
@@ -197,8 +208,20 @@ def test_every_page_shows_no_english_string_in_french(
                 f"{persona or 'anonymous'} {name}: {hit}"
                 for hit in _untranslated(html, english_strings, data_texts)
             ]
+            problems += [
+                f"{persona or 'anonymous'} {name}: quarter code {hit!r} (French says T3 2026)"
+                for hit in _quarter_codes(html)
+            ]
     assert pages_checked >= len(PAGES), pages_checked
     assert not problems, "English on French pages:\n" + "\n".join(sorted(set(problems)))
+
+
+def test_the_check_finds_a_quarter_code_in_read_text():
+    html = (
+        '<html lang="fr"><body><p>Évaluation 2026-Q3</p><p>T3 2026</p>'
+        '<a href="/x/2026-Q3/">T3 2026</a><option value="2026-Q2">T2 2026</option></body></html>'
+    )
+    assert _quarter_codes(html) == ["Évaluation 2026-Q3"]
 
 
 def test_the_check_finds_an_english_string():

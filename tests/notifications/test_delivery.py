@@ -128,7 +128,8 @@ def test_the_e_mail_is_written_in_the_recipient_language(personas, q3_a, monkeyp
     notification_email_send.delay(notification.pk)
     (message,) = mail.outbox
     assert message.extra_headers["Content-Language"] == "fr"
-    assert "1 octobre 2026" in message.body  # the date, as French readers write it
+    assert "1er octobre 2026" in message.body  # the date, as French readers write it
+    assert "T3\u00a02026" in message.body and "2026-Q3" not in message.body
 
 
 def _french(build):

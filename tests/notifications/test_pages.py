@@ -61,7 +61,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(
 def test_mark_all_as_read(client, personas, reopened):
     client.force_login(personas.respondent_a)
     response = client.post(reverse("notifications:read_all"), follow=True)
-    assert "1 notification(s) marked as read." in response.content.decode()
+    assert "1 notification marked as read." in response.content.decode()
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
 
