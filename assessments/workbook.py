@@ -54,8 +54,10 @@ FIRST_ROW = 4
 # Columns (1-based): code, statement, steps 1–5, then the editable ones, then the band.
 COL_CODE, COL_STATEMENT, COL_STEP_1 = 1, 2, 3
 COL_ANSWER, COL_EVIDENCE, COL_TAGS, COL_OTHER, COL_BAND = 8, 9, 10, 11, 12
-META_KEYS = ("format", "assessment", "response", "mission", "period", "component")
-META_KEYS += ("questionnaire", "version", "language")
+META_KEYS: tuple[str, ...] = (
+    *("format", "assessment", "response", "mission", "period", "component"),
+    *("questionnaire", "version", "language"),
+)
 META_ENTRIES_ROW = 12  # indicator, sheet, row, revision from here down
 CHOICES_COLUMN = "D"  # the drop-down's labels, rows 1–7 of the hidden sheet
 _TAG_SEPARATORS = re.compile(r"[,;\n]+")
@@ -179,8 +181,9 @@ def _dimension_sheet(book: Workbook, dimension: Dimension, rows: list[WorkbookIn
     for offset, tag in enumerate(rows[0].tags, start=1):
         sheet.cell(tags_row + offset, 1, tag.code)
         sheet.cell(tags_row + offset, 2, f"{tag.get_kind_display()}: {tag.text('label')}")
-    for column, width in zip("ABCDEFGHIJKL", (12, 50, *[30] * 5, 24, 50, 30, 30, 12), strict=True):
-        sheet.column_dimensions[column].width = width
+    widths = (12, 50, *[30] * 5, 24, 50, 30, 30, 12)
+    for letter, width in zip("ABCDEFGHIJKL", widths, strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(FIRST_ROW, COL_STEP_1)
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False  # widths may be changed; contents stay locked
