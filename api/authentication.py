@@ -8,6 +8,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from api.models import ApiToken
+from api.permissions import token_sign_in_holds
 from api.selectors import api_token_for_key
 from api.services import api_token_used
 
@@ -28,6 +29,13 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
         token = api_token_for_key(key=key, now=timezone.now())
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+        if not token_sign_in_holds(token):
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "This token was created without the second factor, which this account now "
+                    "needs: sign in with it and create a new token."
+                )
+            )
         api_token_used(token=token)
         return token.user, token
 

@@ -23,6 +23,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Whether the session that created the token had passed the second factor: a token made
+    # without it stops working once its user needs one (``api.permissions.token_sign_in_holds``).
+    second_factor_verified = models.BooleanField(_("made with the second factor"), default=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -1,5 +1,7 @@
-"""Requests per token (or signed-in user) and period, counted in the default cache (Redis in
-production, local memory in the embedded default); over the rate: 429 with Retry-After."""
+"""Requests per user (or, without one, per address) and period, counted in the default cache
+(Redis in production, local memory in the embedded default); over the rate: 429 with
+Retry-After. All of a user's tokens and their signed-in browser share one allowance: a second
+token does not start a fresh count."""
 
 from typing import Any
 
@@ -13,7 +15,7 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         if isinstance(request.auth, ApiToken):
-            ident = f"token-{request.auth.pk}"
+            ident = f"user-{request.auth.user_id}"
         elif request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:

@@ -14,6 +14,7 @@ from api.forms import ApiTokenForm
 from api.models import ApiToken
 from api.selectors import api_token_of_user, api_tokens_for_user
 from api.services import api_token_create, api_token_revoke
+from security.permissions import user_is_verified
 
 
 @login_required
@@ -30,6 +31,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                     user=request.user,
                     name=form.cleaned_data["name"],
                     expires_on=form.cleaned_data["expires_on"],
+                    second_factor_verified=user_is_verified(request.user),
                 )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from exports.deck_template import EXTENSIONS as TEMPLATE_EXTENSIONS
-from exports.deck_template import DeckTemplateInvalid, deck_template_check
+from exports.deck_template import DeckTemplateInvalid, deck_template_checked
 from exports.models import DeckTemplate, ExportJob
 from exports.services import deck_template_delete, deck_template_save
 
@@ -56,7 +56,7 @@ class DeckTemplateForm(forms.ModelForm):
             if not upload.name.lower().endswith(TEMPLATE_EXTENSIONS):
                 raise forms.ValidationError(_("Upload a .potx or .pptx file."))
             try:
-                deck_template_check(upload)
+                return deck_template_checked(upload, name=upload.name)
             except DeckTemplateInvalid as error:
                 raise forms.ValidationError(str(error)) from None
         return upload
@@ -68,8 +68,8 @@ class DeckTemplateAdmin(admin.ModelAdmin):
     without an active one, the default template that ships with the product is used."""
 
     form = DeckTemplateForm
-    list_display = ["name", "is_active", "uploaded_by", "uploaded_at"]
-    readonly_fields = ["uploaded_by", "uploaded_at"]
+    list_display = ["name", "is_active", "is_checked", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["is_checked", "uploaded_by", "uploaded_at"]
 
     def save_model(self, request, obj, form, change) -> None:
         deck_template_save(template=obj, by=request.user)

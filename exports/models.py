@@ -126,6 +126,9 @@ class DeckTemplate(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("The briefing deck uses the active template.")
     )
+    # Set when the stored file is the one rebuilt from a checked upload (``imp_assess.ooxml``);
+    # a deck never opens a template without it (those stored before uploads were checked).
+    is_checked = models.BooleanField(_("checked"), default=False, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -368,6 +368,14 @@ CONTENT_SECURITY_POLICY = {
 }
 # /healthz answers plain HTTP to the load balancer inside the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Anyone gets the status of /healthz alone; its details (database, Redis, worker mode) need a
+# staff session with the second factor or this token (Authorization: Bearer …). Empty: no token.
+HEALTH_MONITORING_TOKEN = env_str("HEALTH_MONITORING_TOKEN", "")
+if HEALTH_MONITORING_TOKEN and len(HEALTH_MONITORING_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "HEALTH_MONITORING_TOKEN must be at least 32 characters. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
 
 # --- Product ------------------------------------------------------------------
 CLASSIFICATION_MARKING = env_str("CLASSIFICATION_MARKING", "UN CONFIDENTIAL")

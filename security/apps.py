@@ -8,6 +8,7 @@ class SecurityConfig(AppConfig):
 
     def ready(self) -> None:
         from security import (  # noqa: F401 (connect the audit receivers, register checks)
+            access_changes,
             checks,
             receivers,
         )

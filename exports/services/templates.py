@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from exports.deck_template import deck_template_check
+from exports.deck_template import CheckedDeckTemplate, deck_template_checked
 from exports.models import DeckTemplate
 from exports.services.common import logger
 from missions.roles import User
@@ -15,10 +15,13 @@ def deck_template_save(*, template: DeckTemplate, by: User | None) -> DeckTempla
     """Save an uploaded (or edited) template; an active one replaces the active one.
 
     The file goes through the exports storage (``DeckTemplate.file``); raises
-    ``exports.deck_template.DeckTemplateInvalid`` when python-pptx cannot use it.
+    ``exports.deck_template.DeckTemplateInvalid`` when it is refused. A new upload is stored
+    as the template rebuilt from its checked parts, never as uploaded.
     """
     if template.file and not getattr(template.file, "_committed", True):
-        deck_template_check(template.file)
+        if not isinstance(template.file.file, CheckedDeckTemplate):
+            template.file = deck_template_checked(template.file, name=template.file.name or "")
+        template.is_checked = True
     if template.is_active:
         DeckTemplate.objects.filter(is_active=True).exclude(pk=template.pk).update(is_active=False)
     if template.pk is None and by is not None and by.is_authenticated:

@@ -80,9 +80,12 @@ def small(personas, questionnaire):  # noqa: F811
     return data
 
 
-def token_for(user, name: str = "BI tool") -> str:
+def token_for(user, name: str = "BI tool", *, second_factor_verified: bool = False) -> str:
     _token, key = api_token_create(
-        user=user, name=name, expires_on=timezone.localdate() + datetime.timedelta(days=30)
+        user=user,
+        name=name,
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+        second_factor_verified=second_factor_verified,
     )
     return key
 

@@ -1,5 +1,5 @@
 """Personal access tokens: shown once, stored hashed, expiry at most a year, revocation,
-the security log, and throttling per token."""
+the security log, throttling per user and at most ten active tokens per user."""
 
 import datetime
 
@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ApiToken
+from api.permissions import TOKEN_MAX_ACTIVE
 from api.services import api_token_create
 from api.throttling import TokenRateThrottle
 from security.models import EventKind, SecurityEvent
@@ -47,6 +48,7 @@ def test_a_year_is_allowed(personas):
         user=personas.analyst,
         name="yearly",
         expires_on=timezone.localdate() + datetime.timedelta(days=365),
+        second_factor_verified=False,
     )
     assert token.pk
 
@@ -101,13 +103,39 @@ def test_security_log_records_creation_first_use_of_the_day_and_revocation(clien
     assert "Excel" in client.get(reverse("api:tokens")).content.decode()
 
 
-def test_throttling_per_token_answers_429_with_retry_after(client, personas, monkeypatch):
+def test_throttling_per_user_answers_429_with_retry_after(client, personas, monkeypatch):
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"api": "3/min"})
-    first, second = token_for(personas.analyst), token_for(personas.respondent_a)
+    first, other_users = token_for(personas.analyst), token_for(personas.respondent_a)
     url = reverse("api:periods")
     assert [client.get(url, **bearer(first)).status_code for _ in range(3)] == [200] * 3
     refused = client.get(url, **bearer(first))
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= 60
-    # Another token has its own allowance.
-    assert client.get(url, **bearer(second)).status_code == 200
+    # Another user has their own allowance.
+    assert client.get(url, **bearer(other_users)).status_code == 200
+
+
+def test_a_second_token_does_not_reset_the_users_allowance(client, personas, monkeypatch):
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"api": "3/min"})
+    first, second = token_for(personas.analyst), token_for(personas.analyst, name="second")
+    url = reverse("api:periods")
+    assert [client.get(url, **bearer(first)).status_code for _ in range(3)] == [200] * 3
+    assert client.get(url, **bearer(second)).status_code == 429
+    client.force_login(personas.analyst)  # nor does the user's browser session
+    assert client.get(url).status_code == 429
+
+
+def test_a_user_holds_at_most_ten_active_tokens(client, personas):
+    for number in range(TOKEN_MAX_ACTIVE):
+        token_for(personas.analyst, name=f"tool {number}")
+    client.force_login(personas.analyst)
+    expires = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    refused = client.post(reverse("api:tokens"), {"name": "eleventh", "expires_on": expires})
+    assert refused.status_code == 400
+    assert "you already have 10 active tokens" in refused.content.decode()
+    assert ApiToken.objects.filter(user=personas.analyst).count() == TOKEN_MAX_ACTIVE
+    # A revoked (or expired) token frees a place.
+    oldest = ApiToken.objects.filter(user=personas.analyst).last()
+    client.post(reverse("api:token_revoke", args=[oldest.pk]))
+    created = client.post(reverse("api:tokens"), {"name": "eleventh", "expires_on": expires})
+    assert created.status_code == 200 and "imp_" in created.content.decode()

@@ -380,7 +380,7 @@ def test_a_new_active_template_replaces_the_old_one_and_bad_files_are_refused(cl
         url, {"name": "Bad", "file": SimpleUploadedFile("t.pptx", b"not a zip"), "is_active": "on"}
     )
     assert refused.status_code == 200
-    assert "This is not a PowerPoint file" in refused.content.decode()
+    assert "This is not a valid PowerPoint (.pptx, .potx) file." in refused.content.decode()
     wrong = client.post(
         url, {"name": "Bad", "file": SimpleUploadedFile("t.txt", b"text"), "is_active": "on"}
     )
