@@ -7,7 +7,7 @@ component, the questionnaire version, the language and each answer's revision wh
 file was made, so an upload is matched to its response and a later change on the server
 is a conflict, never overwritten.
 
-Reading trusts nothing in the file: the package is checked first (``package_check``), then
+Reading trusts nothing in the file: the package is checked first (``package_checked``), then
 every editable cell is validated and all errors are returned together.
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -41,6 +40,7 @@ from assessments.selectors import (
     response_applicable_indicators,
 )
 from assessments.services import AnswerInput
+from imp_assess.ooxml import OoxmlRefused, ooxml_check, ooxml_write
 from questionnaires.models import Dimension, DimensionTag, Indicator
 from questionnaires.selectors import dimension_tags
 
@@ -232,42 +232,21 @@ def workbook_build(source: WorkbookSource) -> bytes:
     return out.getvalue()
 
 
-def package_check(data: bytes) -> None:
-    """Refuse, before any parsing, what is not a plain workbook: too large (the file, or its
-    parts as really unpacked, whatever the archive claims), macros, links to other files,
-    or XML with a document type (entity expansion)."""
+def package_checked(data: bytes) -> bytes:
+    """The workbook rebuilt from the parts the hardened reader checked (``imp_assess.ooxml``:
+    real bytes counted while unpacking, no document types, macros, ActiveX, embedded objects
+    or external links), after refusing a file over the upload limit."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise WorkbookRefused(
             _("The file is larger than %(n)d MB.") % {"n": MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
     try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-        names = package.namelist()
-        unpacked = 0
-        for name in names:
-            lowered = name.lower()
-            if "vbaproject" in lowered or "activex" in lowered:
-                raise WorkbookRefused(_("The file contains macros; save it as a plain .xlsx."))
-            if lowered.startswith("xl/externallinks/"):
-                raise WorkbookRefused(
-                    _("The file links to other files; remove the links and upload it again.")
-                )
-            with package.open(name) as part:
-                head = b""
-                while chunk := part.read(64 * 1024):
-                    if not head:
-                        head = chunk[:2048]
-                    unpacked += len(chunk)
-                    if unpacked > MAX_UNPACKED_BYTES:
-                        raise WorkbookRefused(_("The file is too large once unpacked."))
-            if lowered.endswith((".xml", ".rels")) and b"<!DOCTYPE" in head.upper():
-                raise WorkbookRefused(_("The file contains XML this application does not read."))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError):
-        raise WorkbookRefused(_("This is not an Excel workbook (.xlsx).")) from None
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise WorkbookRefused(_("This is not an Excel workbook (.xlsx)."))
-    if b"macroenabled" in package.read("[Content_Types].xml").lower():
-        raise WorkbookRefused(_("The file contains macros; save it as a plain .xlsx."))
+        parts = ooxml_check(
+            data, max_bytes=MAX_UNPACKED_BYTES, max_xml_bytes=MAX_UNPACKED_BYTES, kind="xlsx"
+        )
+    except OoxmlRefused as refusal:
+        raise WorkbookRefused(str(refusal)) from None
+    return ooxml_write(parts)
 
 
 def _text(value) -> str:
@@ -319,9 +298,9 @@ def workbook_read(data: bytes, *, tags_by_indicator: dict[str, set[str]]) -> Wor
     ``tags_by_indicator``: the tag codes each indicator of the response may carry. Raises
     ``WorkbookRefused`` when the file as a whole cannot be read; cell errors are listed in
     ``errors`` (all of them), with no inputs worth saving when there is any."""
-    package_check(data)
+    checked = package_checked(data)
     try:
-        book = load_workbook(io.BytesIO(data), data_only=False, keep_vba=False, keep_links=False)
+        book = load_workbook(io.BytesIO(checked), data_only=False, keep_vba=False, keep_links=False)
     except Exception:  # openpyxl raises many kinds on a broken package
         raise WorkbookRefused(_("This Excel workbook cannot be read.")) from None
     content = WorkbookContent(meta=_meta(book))

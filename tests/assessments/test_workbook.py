@@ -270,7 +270,7 @@ def test_a_file_that_is_not_a_workbook_is_refused(client, personas, assessment_a
     client.force_login(personas.respondent_a)
     reply = _upload(client, assessment_a, b"not a zip at all")
     assert reply.status_code == 400
-    assert "not an Excel workbook" in reply.content.decode()
+    assert "This is not a valid Excel (.xlsx) file." in reply.content.decode()
 
 
 def test_a_file_over_the_size_limit_is_refused(client, personas, assessment_a, settings):
@@ -290,16 +290,28 @@ def _repacked(data: bytes, extra: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+EXTERNAL_LINK = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    b'.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
+    b'formats.org/officeDocument/2006/relationships/externalLinkPath" Target="file:///C:/o.xlsx"'
+    b' TargetMode="External"/></Relationships>'
+)
+
+
 @pytest.mark.parametrize(
     ("part", "message"),
     [
-        ("xl/vbaProject.bin", "macros"),
-        ("xl/externalLinks/externalLink1.xml", "links to other files"),
+        ("xl/vbaProject.bin", "macros"),  # the hardened reader's words
+        (
+            "xl/externalLinks/_rels/externalLink1.xml.rels",
+            "links to content outside it",
+        ),
     ],
 )
 def test_macros_and_external_links_are_refused(client, personas, assessment_a, part, message):
     client.force_login(personas.respondent_a)
-    data = _repacked(_download(client, assessment_a), {part: b"<x/>"})
+    content = EXTERNAL_LINK if part.endswith(".rels") else b"<x/>"
+    data = _repacked(_download(client, assessment_a), {part: content})
     reply = _upload(client, assessment_a, data)
     assert reply.status_code == 400
     assert message in reply.content.decode()
