@@ -5,13 +5,14 @@ A conflicted page keeps the user's values and the revisions it was built on, so 
 it sends can overwrite the other person's answer until the user has chosen.
 """
 
+from collections.abc import Iterable
+
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from assessments.models import Answer, Response
 from assessments.selectors import response_answers
-from questionnaires.models import Dimension
 
 
 def saved_answer_json(answer: Answer | None) -> dict:
@@ -29,14 +30,14 @@ def saved_answer_json(answer: Answer | None) -> dict:
     }
 
 
-def with_keep_choices(post: QueryDict, response: Response, dimension: Dimension) -> QueryDict:
-    """Apply the user's per-indicator choice after a conflict (``<code>-keep``).
+def with_keep_choices(post: QueryDict, response: Response, codes: Iterable[str]) -> QueryDict:
+    """Apply the user's per-indicator choice after a conflict (``<code>-keep``) for the
+    indicators ``codes`` (a page's, or a workbook's conflicted ones).
 
     "theirs" replaces the page's values by the saved ones (nothing is written);
     "mine" takes the saved revision the user was shown (``<code>-saved_revision``) as
     the base, so the save overwrites that version on purpose, and only that version.
     """
-    codes = [i.code for i in dimension.indicators.all()]
     keep = {code: post.get(f"{code}-keep") for code in codes if post.get(f"{code}-keep")}
     if not keep:
         return post

@@ -14,6 +14,7 @@ from assessments.models import (
 )
 from assessments.quarter_services import BandInput
 from assessments.services import AnswerInput
+from assessments.workbook import MAX_UPLOAD_BYTES
 from missions.models import MissionPhase
 from questionnaires.models import Indicator, IntegrationStep
 
@@ -324,3 +325,29 @@ class CopyForwardForm(forms.Form):
         return {
             name.removesuffix("-revision"): value or 0 for name, value in self.cleaned_data.items()
         }
+
+
+class WorkbookUploadForm(forms.Form):
+    """A response's workbook filled offline; its size is counted from the bytes received."""
+
+    workbook = forms.FileField(
+        label=_("Filled workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        data = upload.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(n)d MB.") % {"n": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        self._bytes = data
+        return upload
+
+    def file_bytes(self) -> bytes:
+        return self._bytes

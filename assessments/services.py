@@ -324,9 +324,14 @@ def _validate_inputs(response: Response, answers: Iterable[AnswerInput]) -> dict
 
 @transaction.atomic
 def response_answers_save(
-    *, response: Response, by: User, answers: list[AnswerInput], force: bool = False
+    *,
+    response: Response,
+    by: User,
+    answers: list[AnswerInput],
+    force: bool = False,
+    reason: str | None = None,
 ) -> SaveResult:
-    """Save a page of answers at once, or nothing.
+    """Save a page of answers at once, or nothing; ``reason`` goes into their history.
 
     An answer whose revision moved on since the user's page was built, and whose
     saved values differ from what the user sends, is a conflict: nothing is saved
@@ -373,7 +378,7 @@ def response_answers_save(
         answer.other_tags = item.other_tags
         answer.revision += 1
         answer.updated_by = account_of(by)
-        history_author_set(answer, by=by)
+        history_author_set(answer, by=by, reason=reason)
         answer.save()
         result.saved.append(answer)
     if result.saved and response.status == ResponseStatus.COMPLETE:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import context_views, views
+from assessments import context_views, views, workbook_views
 
 app_name = "assessments"
 
@@ -33,6 +33,22 @@ urlpatterns = [
         name="not_applicable_withdraw",
     ),
     path("<int:assessment_id>/<slug:component>/", views.response_entry, name="response"),
+    # Before the dimension pattern, which would read "workbook" as a dimension code.
+    path(
+        "<int:assessment_id>/<slug:component>/workbook/",
+        workbook_views.workbook_page,
+        name="workbook",
+    ),
+    path(
+        "<int:assessment_id>/<slug:component>/workbook/download/",
+        workbook_views.workbook_download,
+        name="workbook_download",
+    ),
+    path(
+        "<int:assessment_id>/<slug:component>/workbook/resolve/",
+        workbook_views.workbook_resolve,
+        name="workbook_resolve",
+    ),
     path(
         "<int:assessment_id>/<slug:component>/complete/",
         views.response_complete,

@@ -211,7 +211,9 @@ def answer_page(
             assessment,
             response,
             dimension,
-            with_keep_choices(request.POST, response, dimension),
+            with_keep_choices(
+                request.POST, response, dimension_indicator_codes(dimension=dimension)
+            ),
             component=component,
         )
         status, conflicts, _revisions = _save_page(request, response, forms)
@@ -328,7 +330,10 @@ def _login_required_json(view):
 def answer_autosave(request: HttpRequest, scope: _ResponseScope) -> HttpResponse:
     assessment, response, dimension = _answerable(request, scope)
     forms = _answer_forms(
-        assessment, response, dimension, with_keep_choices(request.POST, response, dimension)
+        assessment,
+        response,
+        dimension,
+        with_keep_choices(request.POST, response, dimension_indicator_codes(dimension=dimension)),
     )
     status, conflicts, revisions = _save_page(request, response, forms)
     body: dict[str, Any] = {"status": {200: "saved", 400: "invalid", 409: "conflict"}[status]}

@@ -283,3 +283,67 @@ def login_name(slug: str, component: str) -> str:
     if component == Component.POLITICAL:
         return f"{slug}-respondent"
     return f"{slug}-{component.replace('_', '-')}"
+
+
+# Fictional people's names for the demo accounts, so pages show a person, not a login.
+_GIVEN_NAMES = (
+    "Amina",
+    "Tomás",
+    "Mei",
+    "Kwame",
+    "Leila",
+    "Sergei",
+    "Priya",
+    "Jean-Baptiste",
+    "Fatou",
+    "Lars",
+    "Nadia",
+    "Kenji",
+    "Chiara",
+    "Olusegun",
+    "Ana",
+    "Youssef",
+    "Ingrid",
+    "Ravi",
+    "Thandiwe",
+    "Mateo",
+    "Hana",
+    "Dmitri",
+    "Grace",
+    "Omar",
+)
+_FAMILY_NAMES = (
+    "Diallo",
+    "Herrera",
+    "Lin",
+    "Mensah",
+    "Haddad",
+    "Volkov",
+    "Raman",
+    "Mbeki",
+    "Ndiaye",
+    "Lindqvist",
+    "Karimi",
+    "Sato",
+    "Bellini",
+    "Adeyemi",
+    "Costa",
+    "Benali",
+    "Haugen",
+    "Iyer",
+    "Dlamini",
+    "Rojas",
+    "Novak",
+    "Petrov",
+    "Achieng",
+    "Farouk",
+)
+
+
+def demo_person_name(index: int) -> tuple[str, str]:
+    """(first name, last name) of the ``index``-th demo account: fixed, so a re-seeded demo
+    shows the same people."""
+    return (
+        _GIVEN_NAMES[index % len(_GIVEN_NAMES)],
+        _FAMILY_NAMES[(index * 7 + index // len(_FAMILY_NAMES)) % len(_FAMILY_NAMES)],
+    )

@@ -18,7 +18,7 @@ from actions.models import Action, ActionStatus
 from actions.selectors import assessment_flagged_indicators
 from actions.services import action_create, action_note_add, action_update
 from assessments.models import Assessment
-from demo.scenario import V2_QUARTERS, DemoMission, demo_missions, login_name
+from demo.scenario import V2_QUARTERS, DemoMission, demo_missions, demo_person_name, login_name
 from demo.synthetic import SyntheticAnswers, SyntheticHistory
 from missions.models import Component, Membership, MembershipRole, Mission, Period
 from missions.periods import (
@@ -183,14 +183,21 @@ def _demo_people(*, missions: int) -> list[DemoLogin]:
     logins: list[DemoLogin] = []
 
     def user(username: str, **extra: object) -> Account:
+        first_name, last_name = demo_person_name(len(logins))
         account, created = Account.objects.get_or_create(
-            username=username, defaults={"password": password_hash, **extra}
+            username=username,
+            defaults={
+                "password": password_hash,
+                "first_name": first_name,
+                "last_name": last_name,
+                **extra,
+            },
         )
         return account
 
-    user("admin", is_staff=True, is_superuser=True, first_name="Demo", last_name="Administrator")
+    user("admin", is_staff=True, is_superuser=True)
     logins.append(DemoLogin("admin", "administrator"))
-    analyst = user("analyst", first_name="Demo", last_name="Analyst")
+    analyst = user("analyst")
     analyst.groups.add(Group.objects.get_or_create(name=ANALYST_GROUP)[0])
     logins.append(DemoLogin("analyst", "HQ analyst (all missions, read-only)"))
 
@@ -209,7 +216,7 @@ def _demo_people(*, missions: int) -> list[DemoLogin]:
             for component in scenario.components
         ]
         for username, role, component in staff:
-            account = user(username, first_name="Demo", last_name=f"{mission.code} {role}")
+            account = user(username)
             Membership.objects.get_or_create(
                 user=account, mission=mission, role=role, component=component
             )

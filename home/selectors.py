@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from actions.models import Action
 from actions.selectors import action_is_overdue, open_actions_for_mission
@@ -45,6 +46,7 @@ from missions.selectors import mission_list_visible_to, period_current
 from notifications.models import EmailState, Notification
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator
+from questionnaires.selectors import texts_by_code
 from scoring.flags import OVER_INTEGRATION, SHORTFALL
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import IndicatorScore, ScoreSet
@@ -57,6 +59,33 @@ FAILED_JOBS_WINDOW = datetime.timedelta(days=7)
 SCORING_OVERDUE_AFTER = datetime.timedelta(hours=1)
 # How many of the largest alignment changes the analyst's home lists.
 TOP_CHANGES = 5
+
+
+def roles_in_words(
+    *, memberships: Sequence[Membership], is_administrator: bool, is_analyst: bool
+) -> list[str]:
+    """What the user is, in words, for the greeting: "Focal point, Mission A",
+    "Respondent for the political component, Mission B", "HQ analyst"."""
+    words = []
+    for membership in memberships:
+        mission = membership.mission.name
+        if membership.component:
+            words.append(
+                _("Respondent for the %(component)s component, %(mission)s")
+                % {"component": membership.get_component_display().lower(), "mission": mission}
+            )
+        elif membership.role == MembershipRole.FOCAL_POINT:
+            words.append(_("Focal point, %(mission)s") % {"mission": mission})
+        else:
+            words.append(
+                _("%(role)s, %(mission)s")
+                % {"role": membership.get_role_display(), "mission": mission}
+            )
+    if is_analyst:
+        words.append(_("HQ analyst"))
+    if is_administrator:
+        words.append(_("Administrator"))
+    return words
 
 
 def _days_left(due_on: datetime.date, today: datetime.date) -> int:
@@ -243,6 +272,8 @@ class IndicatorFinding:
     band_min: int
     band_max: int
     distance: float | None
+    # The indicator's statement in the active language, so a finding reads as more than a code.
+    statement: str = ""
 
 
 @dataclass(frozen=True)
@@ -308,8 +339,12 @@ def _previous_findings(assessment: Assessment) -> tuple[str, list[IndicatorFindi
         sufficient=True,
         flag__in=(SHORTFALL, OVER_INTEGRATION),
     ).order_by("dimension_code", "indicator_code")
+    statements = texts_by_code(
+        Indicator.objects.filter(questionnaire_id=previous.questionnaire_id), "statement"
+    )
     return previous.period.label, [
         IndicatorFinding(
+            statement=statements.get(r.indicator_code, ""),
             code=r.indicator_code,
             dimension_code=r.dimension_code,
             flag=r.flag,

@@ -31,6 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_administrator": is_administrator,
         "is_analyst": is_analyst,
         "since": since,
+        "roles_in_words": selectors.roles_in_words(
+            memberships=memberships, is_administrator=is_administrator, is_analyst=is_analyst
+        ),
         "changes": selectors.changes_since(user=user, since=since) if memberships else [],
     }
     if MembershipRole.RESPONDENT in roles:

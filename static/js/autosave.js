@@ -8,6 +8,8 @@
      refused CSRF token (JSON 403): the typing is kept in localStorage, the user is
      told, and saving resumes when they come back to the tab, type or press "Try
      saving again"; a page loaded later offers the kept typing again.
+   - Offline (the request fails): the typing is kept in localStorage and sent again with a
+     back-off, at once when the browser says the link is back ("online").
    - Leaving the page while something is unsaved asks first.
    All text comes from Django's JavaScript catalog (jsi18n, loaded by the page before
    this file): gettext() and interpolate(); makemessages -d djangojs finds it here. */
@@ -308,6 +310,11 @@
     if (signedOut && dirty) { signedOut = false; schedule(0); }
   }
   window.addEventListener("focus", comeBack);
+  // The link is back (a team site's connection drops for hours): send the kept typing now
+  // rather than at the end of the back-off; the server's revisions still decide conflicts.
+  window.addEventListener("online", function () {
+    if (dirty && !inFlight && !blocked()) { failures = 0; schedule(0); }
+  });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") {
       comeBack();

@@ -66,6 +66,17 @@ EXPECTED = {
         "GET": [405, 405, 404, 404, 405, 405],
         "POST": [403, 400, 404, 404, 403, 400],
     },
+    # The offline workbook of a response: only who may answer it; the tampering POST sends
+    # no file (400) and no conflict choice (400).
+    "workbook": {"GET": [200, 403, 404, 404, 403, 403], "POST": [400, 403, 404, 404, 403, 403]},
+    "workbook_download": {
+        "GET": [200, 403, 404, 404, 403, 403],
+        "POST": [405, 405, 404, 404, 405, 405],
+    },
+    "workbook_resolve": {
+        "GET": [405, 405, 404, 404, 405, 405],
+        "POST": [400, 403, 404, 404, 403, 403],
+    },
     # actions:create, recording an action: only once the assessment is submitted (this one is
     # open); tests/actions/test_access.py has the matrix on a submitted one.
     "create": {"GET": [403, 403, 404, 404, 403, 403], "POST": [403, 403, 404, 404, 403, 403]},

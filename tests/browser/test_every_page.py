@@ -39,6 +39,7 @@ PAGES = [
     ("assessments:response", "respondent_a"),  # redirects to the first dimension
     ("assessments:answer", "respondent_a"),
     ("assessments:complete", "respondent_a"),
+    ("assessments:workbook", "respondent_a"),
     ("password_change", "respondent_a"),
     ("password_change_done", "respondent_a"),
     ("notifications:list", "respondent_a"),  # with a reminder in it
@@ -95,6 +96,8 @@ NOT_PAGES = {
     "assessments:highlights": "POST only",
     "assessments:autosave": "POST only (JSON)",
     "assessments:copy_forward": "POST only",
+    "assessments:workbook_download": "an .xlsx download (tests/assessments/test_workbook.py)",
+    "assessments:workbook_resolve": "POST only",
     "exports:scorecard": "POST only (a PDF download)",
     "exports:mission_scorecard": "a PDF download",
     "exports:briefing_pack": "POST only",

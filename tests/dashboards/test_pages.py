@@ -248,7 +248,7 @@ def test_a_mission_without_scores_says_so(analyst, small):
 
 def test_pages_load_plotly_from_local_static_files_and_no_inline_script(analyst, small):
     page = analyst.get(reverse("dashboards:portfolio")).content.decode()
-    assert "/static/vendor/plotly/plotly.min.js" in page
+    assert "/static/vendor/plotly-dashboards/plotly-dashboards.min.js" in page
     assert "cdn" not in page.lower()
     scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", page)
     assert scripts and all('type="application/json"' in attrs for attrs in scripts)
@@ -270,4 +270,6 @@ def test_layout_stops_plotly_injecting_its_map_librarys_style(analyst, small):
     page = analyst.get(reverse("dashboards:portfolio")).content.decode()
     assert f'id="{MAPLIBRE_STYLE_ID}"' in page
     # The style-attribute shim loads before plotly.js (both deferred, so in this order).
-    assert page.index("dashboards/plotly-csp.js") < page.index("vendor/plotly/plotly.min.js")
+    assert page.index("dashboards/plotly-csp.js") < page.index(
+        "vendor/plotly-dashboards/plotly-dashboards.min.js"
+    )

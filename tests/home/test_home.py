@@ -193,7 +193,9 @@ def test_focal_point_sees_components_bands_readiness_and_last_quarter_flags(
         "Not ready to submit: waiting for Whole mission (focal point), Military, Political" in html
     )
     assert f"Findings of {previous_period.label}" in html
-    assert "▼ shortfall</span> LEAD-02" in html and "▲ over-integration</span> HUM-01" in html
+    # Each finding says what the indicator is about, not only its code.
+    assert "▼ shortfall</span> <strong>LEAD-02</strong> Statement of LEAD-02." in html
+    assert "▲ over-integration</span> <strong>HUM-01</strong> Statement of HUM-01." in html
     assert reverse("assessments:board", args=[assessment_a_v2.pk]) in html
     assert reverse("dashboards:profile", args=[personas.mission_a.pk]) in html
 
@@ -374,3 +376,14 @@ def test_respondent_sees_actions_agreed_on_indicators_they_answer(
     assert "action agreed on LEAD-01, which you answer:" in _html(client, military_respondent_a)
     # Another mission's respondent hears nothing of it.
     assert "Joint planning retreat" not in _html(client, personas.respondent_b)
+
+
+def test_greeting_shows_the_persons_name_and_roles_in_words(client, personas, assessment_a_v2):
+    personas.focal_point_a.first_name, personas.focal_point_a.last_name = "Amina", "Diallo"
+    personas.focal_point_a.save()
+    html = _html(client, personas.focal_point_a)
+    assert "Welcome, Amina Diallo" in html
+    assert "Focal point, Mission A" in html
+    html = _html(client, personas.respondent_a)
+    assert "Respondent for the political component, Mission A" in html
+    assert "focal_point" not in _html(client, personas.focal_point_a).split("</h1>")[0]
