@@ -4,14 +4,13 @@ the reason for each change, and the focal point's form."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from assessments import permissions
-from assessments.models import Assessment
 from assessments.quarter_services import assessment_context_profile_set
-from assessments.selectors import assessment_get_for_user
+from assessments.views import _get_assessment_for_user
 from missions.forms import ContextProfileForm
 from missions.selectors import (
     context_profile_for,
@@ -19,13 +18,6 @@ from missions.selectors import (
     context_profile_is_recorded,
 )
 from questionnaires.context import profile_clause
-
-
-def _get_assessment_for_user(request: HttpRequest, assessment_id: int) -> Assessment:
-    try:
-        return assessment_get_for_user(user=request.user, assessment_id=assessment_id)
-    except Assessment.DoesNotExist:
-        raise Http404 from None
 
 
 @login_required

@@ -18,8 +18,9 @@ from assessments.models import (
 from missions.models import MISSION_WIDE, RESPONSE_SCOPE_CHOICES, Membership, MembershipRole, Period
 from missions.periods import quarter_previous
 from missions.roles import User, account_of
-from missions.selectors import mission_list_visible_to, period_current
+from missions.selectors import context_profile_for, mission_list_visible_to, period_current
 from questionnaires.applicability import applies_to_component
+from questionnaires.context import indicator_applies
 from questionnaires.models import Dimension, Indicator, Questionnaire
 
 
@@ -73,15 +74,30 @@ def assessment_declared_not_applicable(
     }
 
 
+def assessment_not_asked_by_profile(*, assessment: Assessment) -> set[int]:
+    """Ids of the indicators the mission's context profile rules out this quarter (IMP-CORE
+    v3 ``applies_when``): not asked of anyone, so never expected. Empty for v1 and v2."""
+    profile = context_profile_for(mission=assessment.mission, period=assessment.period)
+    return {
+        indicator.pk
+        for indicator in Indicator.objects.filter(
+            questionnaire_id=assessment.questionnaire_id, rules__has_key="applies_when"
+        ).only("pk", "code", "rules", "target_min", "target_max")
+        if not indicator_applies(indicator, profile)[0]
+    }
+
+
 def response_applicable_indicators(*, assessment: Assessment, component: str) -> list[Indicator]:
     """The indicators asked of ``component`` (or of the focal point for MISSION_WIDE), in
-    questionnaire order. Declared-N/A indicators are included: the page shows the reason."""
+    questionnaire order. Declared-N/A indicators are included: the page shows the reason.
+    Indicators the context profile rules out are not asked."""
+    not_asked = assessment_not_asked_by_profile(assessment=assessment)
     return [
         indicator
         for indicator in Indicator.objects.filter(questionnaire_id=assessment.questionnaire_id)
         .select_related("dimension")
         .order_by("dimension__order", "order")
-        if applies_to_component(indicator.applies_to, component)
+        if applies_to_component(indicator.applies_to, component) and indicator.pk not in not_asked
     ]
 
 
@@ -90,12 +106,16 @@ def dimension_indicators_for(
 ) -> tuple[list[Indicator], list[IndicatorNotApplicable]]:
     """What the answering page of ``dimension`` shows ``component``: the indicators to
     answer, and the declarations of those the focal point declared not applicable for
-    the mission (shown with their reason instead of the question)."""
-    asked = [
-        indicator
-        for indicator in dimension.indicators.order_by("order")
-        if applies_to_component(indicator.applies_to, component)
-    ]
+    the mission (shown with their reason instead of the question). An indicator the context
+    profile decides carries its reason as ``asked_because`` ("Asked because …"); one the
+    profile rules out is not asked."""
+    profile = context_profile_for(mission=assessment.mission, period=assessment.period)
+    asked = []
+    for indicator in dimension.indicators.order_by("order"):
+        applies, reason = indicator_applies(indicator, profile)
+        if applies and applies_to_component(indicator.applies_to, component):
+            indicator.asked_because = reason  # type: ignore[attr-defined]
+            asked.append(indicator)
     declared = {
         row.indicator_id: row
         for row in IndicatorNotApplicable.objects.filter(
@@ -123,7 +143,7 @@ def assessment_expected_cells(
         IndicatorNotApplicable.objects.filter(assessment=assessment).values_list(
             "indicator_id", flat=True
         )
-    )
+    ) | assessment_not_asked_by_profile(assessment=assessment)
     indicators = list(
         Indicator.objects.filter(questionnaire_id=assessment.questionnaire_id)
         .order_by("dimension__order", "order")
@@ -195,7 +215,7 @@ def assessment_progress(
         IndicatorNotApplicable.objects.filter(assessment=assessment).values_list(
             "indicator_id", flat=True
         )
-    )
+    ) | assessment_not_asked_by_profile(assessment=assessment)
     responses = {r.component: r for r in assessment.responses.filter(component__in=components)}
     answered = set(
         Answer.objects.filter(response__assessment=assessment, response__component__in=components)

@@ -80,12 +80,13 @@ def profile_problems(data: dict[str, Any]) -> list[str]:
         ):
             problems.append(
                 f"{key}: unknown value {data[key]!r}; use one of "
-                f"{', '.join(map(_yaml_word, allowed))}"
+                f"{', '.join(map(value_word, allowed))}"
             )
     return problems
 
 
-def _yaml_word(value: Any) -> str:
+def value_word(value: Any) -> str:
+    """A profile value as a file writes it (``true``, ``start_up``)."""
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 

@@ -8,7 +8,14 @@ from openpyxl import Workbook
 
 from imp_assess.cells import cell_text
 from questionnaires.quotes import Report, report_at
-from questionnaires.spec import QuestionnaireSpec, SpecInvalid, spec_from_data, translatable_items
+from questionnaires.rules_spec import BandSourceSpec
+from questionnaires.spec import (
+    IndicatorSpec,
+    QuestionnaireSpec,
+    SpecInvalid,
+    spec_from_data,
+    translatable_items,
+)
 from questionnaires.steps import STEP_NAMES
 
 
@@ -94,6 +101,8 @@ def spec_to_xlsx(spec: QuestionnaireSpec, path: Path) -> None:
     header = ["Dimension", "Code", "Coherence level", "Weight", "Statement", "Guidance"]
     header += [f"Step {step}: {name}" for step, name in STEP_NAMES.items()] + ["Source"]
     header += ["Answered by", "Target band from", "Target band to", "Basis", "Quote", "Note"]
+    header += ["Asked when", "Band source", "Bands by phase", "Bands by profile", "Safeguard"]
+    header += ["Voice", "Voice rationale", "External context"]
     indicators.append(header)
     for dim, ind in spec.indicators():
         indicators.append(
@@ -109,6 +118,7 @@ def spec_to_xlsx(spec: QuestionnaireSpec, path: Path) -> None:
             + [ind.source, _answered_by(ind.applies_to)]
             + [ind.target.min if ind.target else None, ind.target.max if ind.target else None]
             + [ind.basis, ind.quote, ind.note]
+            + _context_cells(ind)
         )
 
     tags = _SafeSheet(workbook.create_sheet("Barriers and enablers"))
@@ -155,6 +165,42 @@ def translation_rows(spec: QuestionnaireSpec) -> list[tuple[str, str, str, dict[
                     (location, field, english, {k: v.get(field, "") for k, v in done.items()})
                 )
     return rows
+
+
+def _band_source_text(source: BandSourceSpec | None) -> str:
+    if source is None:
+        return ""
+    if source.basis == "report":
+        return f"report, {source.source}: “{source.quote}”"
+    return f"practice: {source.practice}"
+
+
+def _when_text(when: dict) -> str:
+    return "; ".join(f"{key} = {value}" for key, value in when.items())
+
+
+def _context_cells(ind: IndicatorSpec) -> list:
+    """The v3 columns: applicability by profile, band sources, phase and profile bands,
+    safeguard and external context, as reviewers read them."""
+    phases = [
+        f"{phase}: {band.min}–{band.max} ({_band_source_text(band.band_source)})"
+        for phase, band in ind.target_by_phase.items()
+    ]
+    rules = [
+        f"when {_when_text(rule.when)}: {rule.target.min}–{rule.target.max}, {rule.reason} "
+        f"({_band_source_text(rule.band_source)})"
+        for rule in ind.band_when
+    ]
+    return [
+        _when_text(ind.applies_when),
+        _band_source_text(ind.band_source),
+        "\n".join(phases),
+        "\n".join(rules),
+        "yes" if ind.safeguard else "",
+        ", ".join(ind.voice),
+        ind.voice_rationale,
+        "yes" if ind.context else "",
+    ]
 
 
 def _answered_by(applies_to: list[str]) -> str:

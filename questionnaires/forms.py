@@ -13,14 +13,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ValidationError
 
-from missions.models import RESPONSE_SCOPE_CHOICES
+from missions.models import RESPONSE_SCOPE_CHOICES, Component
 from questionnaires.models import DimensionTag, GlossaryTerm, Indicator, Questionnaire
 from questionnaires.selectors import questionnaire_file_rules
 from questionnaires.spec import GlossarySpec, IndicatorSpec, TagSpec
 
 SOURCING_FIELDS = ["basis", "source", "quote", "basis_note"]
 # Spec keys that are named differently in the model.
-_MODEL_FIELD = {"note": "basis_note", "rubric": None}
+_MODEL_FIELD = {
+    "note": "basis_note",
+    "rubric": None,
+    "applies_when": "rules",
+    "band_source": "rules",
+    "target_by_phase": "rules",
+    "band_when": "rules",
+    "context": "is_external",
+}
 
 
 class _SpecCheckedForm(forms.ModelForm):
@@ -90,7 +98,18 @@ class IndicatorAdminForm(_SpecCheckedForm):
             "guidance",
             *SOURCING_FIELDS,
             *(f"rubric_{step}" for step in range(1, 6)),
+            "rules",
+            "safeguard",
+            "voice",
+            "voice_rationale",
+            "is_external",
         ]
+        help_texts = {
+            "rules": _(
+                "IMP-CORE v3 context rules as JSON: applies_when, band_source, target_by_phase, "
+                "band_when (docs/questionnaire.md)."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +120,18 @@ class IndicatorAdminForm(_SpecCheckedForm):
     def _questionnaire(self) -> Questionnaire | None:
         dimension = self.cleaned_data.get("dimension") or getattr(self.instance, "dimension", None)
         return dimension.questionnaire if dimension is not None else None
+
+    voice = forms.MultipleChoiceField(
+        label=_("components whose view decides"),
+        choices=Component.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a safeguard: the components whose view decides over-integration."),
+    )
+
+    def clean_voice(self) -> list[str]:
+        ticked = set(self.cleaned_data["voice"])
+        return [code for code, _label in Component.choices if code in ticked]
 
     def clean_applies_to(self) -> list[str]:
         # Keep the order of the choices, not of the ticks, so equal lists compare equal.
@@ -124,6 +155,25 @@ class IndicatorAdminForm(_SpecCheckedForm):
             "guidance": data.get("guidance"),
             "rubric": {step: data.get(f"rubric_{step}") for step in range(1, 6)},
             **_sourcing(data),
+            **self._context_data(data),
+        }
+
+    def _context_data(self, data: dict[str, Any]) -> dict[str, Any]:
+        rules = data.get("rules") or {}
+        if not isinstance(rules, dict):
+            self.add_error("rules", _("Give the context rules as a JSON object."))
+            rules = {}
+        safeguard = bool(data.get("safeguard"))
+        if safeguard and not (data.get("voice") and data.get("voice_rationale")):
+            self.add_error(
+                "voice", _("A safeguard names the components whose view decides, and why.")
+            )
+        return {
+            **rules,
+            "safeguard": safeguard,
+            "voice": data.get("voice") or [],
+            "voice_rationale": data.get("voice_rationale") or "",
+            "context": "external" if data.get("is_external") else None,
         }
 
 

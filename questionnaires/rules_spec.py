@@ -20,17 +20,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from missions.context import PHASES, PROFILE_VALUES
+from missions.context import PHASES, PROFILE_VALUES, value_word
 from questionnaires.applicability import COMPONENT_CODES
 from questionnaires.steps import STEPS
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-def _yaml_word(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def condition_problems(when: dict[str, Any]) -> list[str]:
@@ -52,7 +48,7 @@ def condition_problems(when: dict[str, Any]) -> list[str]:
             if not known:
                 problems.append(
                     f"{key}: unknown value {value!r}; use one of "
-                    f"{', '.join(map(_yaml_word, allowed))}"
+                    f"{', '.join(map(value_word, allowed))}"
                 )
     return problems
 

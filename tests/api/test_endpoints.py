@@ -2,8 +2,10 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from missions.models import Mission
@@ -160,3 +162,21 @@ def test_actions_list_is_the_data_exports_actions_table(client, small, analyst_k
     assert len(first["results"]) == 1 and first["next"]
     second = client.get(first["next"], **bearer(analyst_key)).json()
     assert [r["mission"] for r in second["results"]] == ["MSN-B"] and second["next"] is None
+
+
+def test_questionnaire_definition_carries_the_v3_context_fields(client, small, analyst_key):
+    v3 = Path(__file__).resolve().parents[2] / "questionnaires/data/imp-core-v3.yaml"
+    call_command("questionnaire_load", str(v3), "--publish")
+    listed = _rows(client, reverse("api:questionnaires"), analyst_key)
+    version = next(row for row in listed if row.get("version") == 3)
+    definition = client.get(
+        reverse("api:questionnaire", args=[version["id"]]), **bearer(analyst_key)
+    ).json()
+    indicators = {i["code"]: i for d in definition["dimensions"] for i in d["indicators"]}
+    assert indicators["LEAD-02"]["applies_when"] == {"leadership": "triple_hatted"}
+    assert indicators["HUM-01"]["safeguard"] is True
+    assert indicators["HUM-01"]["voice"] == ["humanitarian"]
+    assert indicators["HUM-01"]["band_when"][0]["when"] == {"host_state_party": True}
+    assert indicators["HUM-01"]["band_source"]["basis"] == "report"
+    assert indicators["MS-01"]["context"] == "external"
+    assert "start_up" in indicators["PLAN-01"]["target_by_phase"]

@@ -111,4 +111,4 @@ def test_the_v2_board_has_no_phase_form_any_more(client, personas, assessment_a_
     client.force_login(personas.focal_point_a)
     page = client.get(reverse("assessments:board", args=[assessment_a_v2.pk])).content.decode()
     assert reverse("assessments:phase", args=[assessment_a_v2.pk]) not in page
-    assert "the phase is part of the mission" in page
+    assert "The phase is part of the mission" in page

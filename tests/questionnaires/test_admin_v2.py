@@ -3,6 +3,7 @@ the file format; a published version shows them read-only; publishing checks the
 
 import pytest
 from django.core.management import call_command
+from django.forms import JSONField
 from django.urls import reverse
 
 from questionnaires.models import GlossaryTerm, Indicator, Questionnaire
@@ -40,6 +41,8 @@ def _form_data(response) -> dict:
                 continue
             if isinstance(value, list | tuple):
                 data[form.add_prefix(name)] = [str(item) for item in value]
+            elif isinstance(field, JSONField) and isinstance(value, str):
+                data[form.add_prefix(name)] = value  # already the text the page shows
             else:
                 data[form.add_prefix(name)] = field.prepare_value(value)
     return data
@@ -194,3 +197,43 @@ def test_publishing_a_draft_whose_bands_are_incomplete_is_refused(
     assert "LEAD-02 › target: missing: once one indicator has a target band" in html
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_admin_edits_the_v3_context_rules_safeguard_and_external_context(
+    client, personas, draft_v3
+):
+    client.force_login(personas.admin)
+    indicator = Indicator.objects.get(questionnaire=draft_v3, code="HUM-01")
+    rules = (
+        '{"applies_when": {"humanitarian_operation": true}, "target_by_phase": '
+        '{"start_up": {"min": 1, "max": 2}}}'
+    )
+    response = _indicator_change(
+        client,
+        indicator,
+        rules=rules,
+        safeguard="on",
+        voice=["humanitarian"],
+        voice_rationale="Access depends on perceived neutrality.",
+        is_external="on",
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    indicator.refresh_from_db()
+    assert indicator.rules["applies_when"] == {"humanitarian_operation": True}
+    assert indicator.safeguard and indicator.voice == ["humanitarian"] and indicator.is_external
+
+
+def test_admin_refuses_an_unknown_profile_key_and_a_safeguard_without_voice(
+    client, personas, draft_v3
+):
+    client.force_login(personas.admin)
+    indicator = Indicator.objects.get(questionnaire=draft_v3, code="HUM-01")
+    response = _indicator_change(
+        client, indicator, rules='{"applies_when": {"deputy": "none"}}', safeguard="on"
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert any("unknown profile key 'deputy'" in error for error in errors["rules"])
+    assert "voice" in errors
+    indicator.refresh_from_db()
+    assert indicator.rules == {} and not indicator.safeguard

@@ -95,7 +95,7 @@ def test_xlsx_export_has_applicability_band_basis_quote_and_glossary(
     workbook = load_workbook(tmp_path / "test-v2.xlsx", read_only=True)
     assert workbook.sheetnames[-1] == "Glossary"
     rows = list(workbook["Indicators"].iter_rows(values_only=True))
-    assert rows[0][11:] == (
+    assert rows[0][11:18] == (
         "Source",
         "Answered by",
         "Target band from",
@@ -107,7 +107,7 @@ def test_xlsx_export_has_applicability_band_basis_quote_and_glossary(
     by_code = {row[1]: row for row in rows[1:]}
     assert by_code["LEAD-01"][12:16] == ("political, military", 3, 4, "report")
     assert by_code["LEAD-01"][16] == "form follows function"
-    assert by_code["LEAD-02"][12:] == (
+    assert by_code["LEAD-02"][12:18] == (
         "mission",
         2,
         2,
@@ -121,3 +121,30 @@ def test_xlsx_export_has_applicability_band_basis_quote_and_glossary(
     assert tags[1][6].startswith("absence of a methodical attempt")
     glossary = list(workbook["Glossary"].iter_rows(values_only=True))
     assert [row[0] for row in glossary[1:]] == ["DSRSG/RC/HC", "IMTF"]
+
+
+def test_xlsx_export_has_the_v3_context_columns(tmp_path):
+    v3 = Path(__file__).resolve().parents[2] / "questionnaires/data/imp-core-v3.yaml"
+    call_command("questionnaire_load", str(v3))
+    call_command("questionnaire_export", "IMP-CORE", "3", "--out", str(tmp_path))
+    workbook = load_workbook(tmp_path / "imp-core-v3.xlsx", read_only=True)
+    rows = list(workbook["Indicators"].iter_rows(values_only=True))
+    header = rows[0]
+    assert header[18:] == (
+        "Asked when",
+        "Band source",
+        "Bands by phase",
+        "Bands by profile",
+        "Safeguard",
+        "Voice",
+        "Voice rationale",
+        "External context",
+    )
+    by_code = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert by_code["LEAD-02"]["Asked when"] == "leadership = triple_hatted"
+    hum = by_code["HUM-01"]
+    assert hum["Band source"].startswith("report, Executive summary, para. 17")
+    assert hum["Bands by profile"].startswith("when host_state_party = True: 2–2")
+    assert (hum["Safeguard"], hum["Voice"]) == ("yes", "humanitarian")
+    assert by_code["MS-01"]["External context"] == "yes"
+    assert by_code["PLAN-10"]["Bands by phase"].startswith("start_up: 1–3 (practice:")

@@ -4,13 +4,14 @@ The file is read with PyYAML directly, not through the loader, so these checks h
 content whatever the loader does with it. See docs/questionnaire.md ("Sources and quotes").
 """
 
-import functools
 import os
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+
+from questionnaires.quotes import Report, cited_places, normalise, report_at
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT.parent / "shared" / "seeds" / "integrated-missions-revisited-oslo-2007.txt"
@@ -38,12 +39,6 @@ COMPONENTS = {
 }
 MISSION_WIDE = ["mission"]
 DIMENSION_CODES = ["LEAD", "POL", "HUM", "RES", "PLAN", "PART", "OWN", "ACC", "MS"]
-SECTION_HEADINGS = [
-    "1. Introduction",
-    "1.1 Structure",
-    "1.2 Defining integration",
-    "1.3 Integration is not an end in itself",
-]
 
 # The file format agreed with the loader (issue 11): no other keys are allowed.
 TOP_KEYS = {
@@ -115,93 +110,30 @@ IMPERATIVES = {"check", "watch", "make", "ensure", "note", "answer", "choose", "
 # --------------------------------------------------------------------------- the seed text
 
 
-def normalise(text: str) -> str:
-    """Runs of whitespace, line breaks included, count as one space."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def seed_places(text: str) -> dict[str, str]:
-    """The citable places of the report: executive summary paragraphs and sections.
-
-    Paragraphs are the blocks between blank lines. A block that starts in lower case continues
-    the paragraph before it (a page break in the source), so it counts once, as the header of
-    imp-core-v2.yaml says. Keys: "para. N" and the section headings.
-    """
-    blocks = [normalise(block) for block in re.split(r"\n\s*\n", text) if block.strip()]
-    merged: list[str] = []
-    for block in blocks:
-        if merged and block[0].islower():
-            merged[-1] += " " + block
-        else:
-            merged.append(block)
-    first = next(n for n, b in enumerate(merged) if b.startswith("The final and concluding"))
-    places: dict[str, str] = {}
-    current = None
-    paragraph = 0
-    for block in merged[first:]:
-        if block in SECTION_HEADINGS or block == "FOOTNOTES":
-            current = block
-            places[current] = ""
-        elif current is None:
-            paragraph += 1
-            places[f"para. {paragraph}"] = block
-        else:
-            places[current] += " " + block
-    return places
-
-
-@functools.cache
-def _seed_raw_text() -> str | None:
-    return SEED.read_text(encoding="utf-8") if SEED.is_file() else None
-
-
-def seed_raw_text() -> str:
+def report() -> Report:
     """The report's text. The report ships beside the repository (``../shared/seeds/``), not in
     it: on a clone without it the tests that need it skip, saying so, unless
     ``REQUIRE_SHARED=1`` (``.ci/run``), where its absence fails them."""
-    text = _seed_raw_text()
-    if text is None:
+    found = report_at(SEED)
+    if found is None:
         reason = f"the report's text is not beside this clone ({SEED} is absent)"
         if os.environ.get("REQUIRE_SHARED") == "1":
             pytest.fail(f"REQUIRE_SHARED=1: {reason}")
         pytest.skip(reason)
-    return text
+    return found
 
 
 def seed_text() -> str:
-    return normalise(seed_raw_text())
+    return report().text
 
 
 def seed_places_of_report() -> dict[str, str]:
-    return seed_places(seed_raw_text())
-
-
-def cited_places(source: str) -> set[str]:
-    """The places a source note cites: "Executive summary, paras. 16-17; 1.3 ..." → {...}."""
-    places = {heading for heading in SECTION_HEADINGS if heading in source}
-    for match in re.finditer(r"paras?\.\s*(\d+(?:\s*(?:-|–|,|and)\s*\d+)*)", source):
-        for part in re.split(r"\s*(?:,|and)\s*", match.group(1)):
-            bounds = re.split(r"\s*[-–]\s*", part.strip())
-            low, high = int(bounds[0]), int(bounds[-1])
-            places.update(f"para. {n}" for n in range(low, high + 1))
-    return places
+    return report().places
 
 
 def quote_problem(quote: str, source: str) -> str | None:
-    """Why a quote does not hold up against the report, or None when it does."""
-    wanted = normalise(quote)
-    if wanted not in seed_text():
-        return f"not found in the report: {quote!r}"
-    places = cited_places(source)
-    if not places:
-        return f"source {source!r} cites no paragraph or section"
-    report_places = seed_places_of_report()
-    unknown = places - report_places.keys()
-    if unknown:
-        return f"source {source!r} cites places the report does not have: {sorted(unknown)}"
-    if not any(wanted in report_places[place] for place in places):
-        return f"{quote!r} is in the report but not in {sorted(places)}"
-    return None
+    """The one quote check (questionnaires.quotes), which the loader runs on v3 files too."""
+    return report().quote_problem(quote, source)
 
 
 # --------------------------------------------------------------------------- the file
