@@ -21,7 +21,7 @@ the questionnaire workbook, the PDFs). Pure functions, no Django: any layer may 
 Speed: a data export passes millions of cells through ``cell_text``. Most are printable ASCII
 (codes, quarter labels, English evidence), for which NFKC changes nothing and the only
 characters skipped before a trigger are spaces, and which hold no XML-illegal character: those
-take a short path with the same result (``tests/platform/test_cells_fast_path.py`` compares
+take a short path with the same result (``tests/exports/test_cells_fast_path.py`` compares
 both paths on random text).
 """
 
