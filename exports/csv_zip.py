@@ -43,7 +43,15 @@ def _write_csv(archive: zipfile.ZipFile, name: str, header, rows, progress) -> i
         writer = csv.writer(text)
         writer.writerow([csv_cell(value) for value in header])
         for row in rows:
-            writer.writerow([csv_cell(value) for value in row])
+            # csv_cell, written out: one function call less per cell of a million rows.
+            writer.writerow(
+                [
+                    cell_text(value)
+                    if value.__class__ is str
+                    else (("TRUE" if value else "FALSE") if value.__class__ is bool else value)
+                    for value in row
+                ]
+            )
             written += 1
             if progress is not None and written % BATCH == 0:
                 progress.advance(BATCH)

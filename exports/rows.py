@@ -453,11 +453,25 @@ def indicator_score_row(values: tuple) -> tuple:
     )
 
 
+_PHASE = "score_set__detail__phase"
+_PHASE_AT = INDICATOR_SCORE_FIELDS.index(_PHASE)
+_FIELDS_BUT_PHASE = tuple(field for field in INDICATOR_SCORE_FIELDS if field != _PHASE)
+
+
 def indicator_score_rows(scope: DataScope) -> Iterator[tuple]:
     """One row per indicator finding of the current method (method 2 and later), with the
     band that applied, its source and rationale, and the phase recorded with the result."""
     qs = indicator_score_queryset(scope).order_by(*_SCORE_ORDER)
-    for values in qs.values_list(*INDICATOR_SCORE_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+    # The phase sits in each result's detail, a large JSON document: reading it once per
+    # result instead of once per row (tens of rows each) saves the database from decoding it
+    # 220,000 times on a full export.
+    phases = dict(
+        ScoreSet.objects.filter(pk__in=qs.values("score_set_id")).values_list("pk", "detail__phase")
+    )
+    for score_set_id, *values in qs.values_list("score_set_id", *_FIELDS_BUT_PHASE).iterator(
+        chunk_size=CHUNK_SIZE
+    ):
+        values.insert(_PHASE_AT, phases.get(score_set_id))
         yield indicator_score_row(values)
 
 

@@ -175,7 +175,7 @@ def data_xlsx_write(
         flags = [i for i, column in enumerate(table.columns) if column.flag]
         style_ids = flag_style_ids(sheet) if flags else {}
         for row in table.rows(scope):
-            values = [_safe(value) for value in row]
+            values = [cell_text(value) if value.__class__ is str else value for value in row]
             for i in flags:
                 if values[i] in style_ids:
                     values[i] = Styled(values[i], style_ids[values[i]])

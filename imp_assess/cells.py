@@ -17,6 +17,12 @@ the questionnaire workbook, the PDFs). Pure functions, no Django: any layer may 
    spaces, byte-order marks) are skipped first. Such text gets a leading single quote, which
    spreadsheets show as text and a reader can strip. Numbers, booleans, dates and empty values
    are left alone.
+
+Speed: a data export passes millions of cells through ``cell_text``. Most are printable ASCII
+(codes, quarter labels, English evidence), for which NFKC changes nothing and the only
+characters skipped before a trigger are spaces, and which hold no XML-illegal character: those
+take a short path with the same result (``tests/exports/test_cells_fast_path.py`` compares
+both paths on random text).
 """
 
 from __future__ import annotations
@@ -65,5 +71,11 @@ def cell_text(value):
     """Both rules: what every text cell of a CSV or XLSX file goes through. The formula check
     comes first, so that it looks through control characters before they are replaced."""
     if isinstance(value, str):
+        if value.isascii() and value.isprintable():
+            # U+0020–U+007E only: NFKC leaves it as it is, the space is the only character
+            # skipped before a trigger, and XML 1.0 allows every one of them.
+            if value.lstrip(" ").startswith(FORMULA_TRIGGERS):
+                return "'" + value
+            return value
         return xml_safe(neutralise(value))
     return value

@@ -1,5 +1,10 @@
 """On a machine without a working chromium, PDF exports fail within seconds with the reason,
-the exports page says so beforehand, and nothing hangs (it used to, for ever)."""
+the exports page says so beforehand, and nothing hangs (it used to, for ever).
+
+The time bounds here are generous on purpose: the behaviour is "fails instead of waiting for
+ever" (the hanging stub sleeps 120 s), not a figure, and a busy machine (two cores shared by
+many processes) can take several seconds to start Python or answer a request. How fast it
+fails on a quiet machine is for a benchmark to say."""
 
 import json
 import os
@@ -21,6 +26,8 @@ pytestmark = pytest.mark.django_db
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MESSAGE = "PDF exports need chromium: apt-get install chromium"
+# Less than the hanging stub's 120 s, far more than the 3 s start limit (see the module doc).
+NEVER_HANGS = 60
 
 # Renders one figure with each broken browser, in a fresh process with no browser on the PATH.
 SCRIPT = textwrap.dedent(
@@ -75,14 +82,15 @@ def test_the_renderer_without_a_browser_fails_within_seconds(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # Django set-up plus three cases on a busy machine
     )
     assert run.returncode == 0, run.stderr[-3000:]
     results = json.loads(run.stdout.strip().splitlines()[-1])
     for case, (outcome, seconds) in results.items():
         assert outcome.startswith(MESSAGE), (case, outcome)
-        assert seconds < 10, (case, seconds)
-    assert results["missing"][1] < 1  # no browser at all: not even an attempt
+        assert seconds < NEVER_HANGS, (case, seconds)
+    # No browser at all: not even an attempt (an attempt waits the 3 s start limit).
+    assert results["missing"][1] < 3
     assert "did not start" in results["dies"][0]
     assert "did not start within 3 s" in results["hangs"][0]
 
@@ -101,7 +109,7 @@ def test_a_pdf_export_without_chromium_fails_at_once_with_the_reason(client, kno
             "exports:mission_scorecard", args=[personas.mission_a.pk, known_data.current_period.pk]
         )
     )
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < NEVER_HANGS
     job = ExportJob.objects.get()
     assert job.status == ExportStatus.FAILED
     assert job.error == MESSAGE

@@ -434,7 +434,7 @@ def test_libreoffice_impress_opens_the_deck_and_the_first_slides_render(analyst_
         ],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,  # a generous bound: LibreOffice starts slowly on a busy machine
         check=False,
     )
     pdf = tmp_path / "deck.pdf"
