@@ -46,7 +46,8 @@ def test_answer_page_in_french_shows_the_french_statement_guidance_rubric_and_ta
     html = client.get(_answer_url(assessment, "political", "LEAD")).content.decode()
 
     lead01 = Indicator.objects.get(questionnaire=v2, code="LEAD-01")
-    assert f"LEAD-01: {_fr(lead01, 'statement')}" in html
+    # French puts a no-break space before the colon (docs/i18n.md, typography).
+    assert f"LEAD-01\u00a0: {_fr(lead01, 'statement')}" in html
     assert _fr(lead01, "guidance") in html
     for step in range(1, 6):
         assert _fr(lead01, f"rubric_{step}") in html
