@@ -24,6 +24,7 @@ from dashboards.disclosure import PeerRule, peer_point, peer_points_from_values
 from dashboards.types import (
     INSUFFICIENT,
     NO_RESULT,
+    ContextChange,
     DimensionInfo,
     MissionRef,
     PeerPoint,
@@ -33,7 +34,7 @@ from dashboards.types import (
 from missions.models import Mission, Period
 from missions.periods import quarter_previous
 from missions.roles import User
-from missions.selectors import mission_list_visible_to
+from missions.selectors import context_profile_histories, mission_list_visible_to
 from questionnaires.models import (
     Dimension,
     DimensionTag,
@@ -244,3 +245,28 @@ def quarter_versions(
         versions.append(QuarterVersion(period, *key, changed=before is not None and key != before))
         before = key
     return tuple(versions)
+
+
+def context_changes(
+    missions: Mapping[int, str], shown: list[PeriodRef]
+) -> tuple[ContextChange, ...]:
+    """The recordings that changed a context profile of ``missions`` (id -> code) in a quarter
+    of ``shown`` after its first (a change before the trend starts has no "before" to mark),
+    oldest first. One query."""
+    positions = {period.id: position for position, period in enumerate(shown)}
+    found = []
+    for mission_id, records in context_profile_histories(mission_ids=list(missions)).items():
+        for record in records:
+            position = positions.get(record.period.pk)
+            if not record.changed or not position:
+                continue
+            found.append(
+                ContextChange(
+                    period=shown[position],
+                    mission_code=missions[mission_id],
+                    changed=tuple((key, record.profile.value(key)) for key in record.changed),
+                    reason=record.reason,
+                )
+            )
+    found.sort(key=lambda change: (positions[change.period.id], change.mission_code))
+    return tuple(found)

@@ -18,6 +18,7 @@ from dashboards.disclosure import (
 )
 from dashboards.selectors.common import (
     MISSION_FIELDS,
+    context_changes,
     dimension_catalogue,
     mission_ref,
     peer_rows_eligible,
@@ -195,6 +196,7 @@ def compare_series(
         peer_notes=tuple(withheld_notes(points, rule=rule)),
         peer_count_shown=rule.show_count,
         versions=versions,
+        context_changes=context_changes({m.id: m.code for m in ordered}, periods),
     )
 
 

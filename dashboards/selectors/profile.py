@@ -11,6 +11,7 @@ from django.db.models import Sum
 from dashboards.disclosure import PeerGroup, PeerRule, peer_group, peer_rule, withheld_notes
 from dashboards.selectors.common import (
     MISSION_FIELDS,
+    context_changes,
     dimension_catalogue,
     missing_reason,
     mission_ref,
@@ -212,6 +213,7 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
             current["id"] if current else None, dimensions, restrictions
         ),
         alignment_peer=index_peer_points(shown, rule=rule, group=group, field="alignment"),
+        context_changes=context_changes({mission.id: mission.code}, shown),
     )
 
 
