@@ -20,7 +20,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from assessments.models import AssessmentStatus
-from dashboards.disclosure import PeerRule, peer_point, peer_points_from_values
+from dashboards.disclosure import PeerGroup, PeerRule, peer_point, peer_points_from_values
+from dashboards.models import PeerSnapshotValue
 from dashboards.types import (
     INSUFFICIENT,
     NO_RESULT,
@@ -188,6 +189,27 @@ def peer_rows_eligible(rule: PeerRule, prefix: str = "") -> Q:
             f"{prefix}period__closes_on__lt": timezone.localdate(),
         }
     )
+
+
+def frozen_peer_values(
+    periods: list[PeriodRef],
+    *,
+    measure: str,
+    group: PeerGroup,
+    cut: tuple[str, str] | None = None,
+) -> QuerySet[PeerSnapshotValue]:
+    """The frozen values of ``measure`` (``dashboards.models``) that make up ``group``'s
+    distributions in ``periods``: a quarter without a snapshot (still open, or closed since
+    the last freezing run) has none. ``cut``: ("kind" or "region", value), the missions' kind
+    or region as they were when the quarter was frozen."""
+    rows = PeerSnapshotValue.objects.filter(
+        period_id__in=[p.id for p in periods], measure=measure, is_demo=group.demo
+    )
+    if cut is not None:
+        rows = rows.filter(**{cut[0]: cut[1]})
+    if group.excluded_mission_ids:
+        rows = rows.exclude(mission_id__in=group.excluded_mission_ids)
+    return rows
 
 
 def peer_points_sql(

@@ -13,6 +13,7 @@ from dashboards.selectors.common import (
     MISSION_FIELDS,
     context_changes,
     dimension_catalogue,
+    frozen_peer_values,
     missing_reason,
     mission_ref,
     peer_points_sql,
@@ -319,6 +320,9 @@ def index_peer_points(
     the target alignment) over the peer group, per quarter, as far as ``rule`` lets it show."""
     if field not in ("index", "alignment"):
         raise ValueError(f"no peer distribution of {field!r}")
+    if rule.frozen_only:
+        frozen = frozen_peer_values(periods, measure=field, group=group)
+        return peer_points_sql(frozen, "value", periods, rule=rule)
     rows = ScoreSet.objects.filter(
         peer_rows_eligible(rule),
         method_version=METHOD_VERSION_LABEL,
