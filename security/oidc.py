@@ -22,6 +22,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
@@ -253,14 +254,20 @@ class OrganisationBackend(OIDCAuthenticationBackend):
         except RoleMappingError as exc:
             raise SignInRefused(Refusal.MAPPING_BROKEN, str(exc), subject=str(subject)) from None
         self.claims = claims
-        self.result = organisation_account_sign_in(
-            issuer=settings.OIDC_ISSUER,
-            subject=str(subject),
-            claims=claims,
-            provider_roles=roles,
-            granted=roles_granted(mapping, roles),
-            request=getattr(self, "request", None),
-        )
+        sign_in = {
+            "issuer": settings.OIDC_ISSUER,
+            "subject": str(subject),
+            "claims": claims,
+            "provider_roles": roles,
+            "granted": roles_granted(mapping, roles),
+            "request": getattr(self, "request", None),
+        }
+        try:
+            self.result = organisation_account_sign_in(**sign_in)
+        except IntegrityError:
+            # The same person's first sign-in in two tabs at once: the other one made the
+            # account; this one finds it.
+            self.result = organisation_account_sign_in(**sign_in)
         return self.result.user
 
 

@@ -348,3 +348,18 @@ def test_the_provider_refusing_the_sign_in(client, oidc_settings, oidc_provider)
     state = parse_qs(urlsplit(_start(client)).query)["state"][0]
     response = client.get(reverse("oidc_callback"), {"error": "access_denied", "state": state})
     _assert_refused(response, "provider_error")
+
+
+def test_a_sign_in_started_too_long_ago_is_refused(client, oidc_settings, oidc_provider):
+    _person(oidc_provider, "slow", roles=["ImpAssess.HQAnalyst"])
+    callback = oidc_provider.authorize(_start(client), "slow")
+    session = client.session
+    for entry in session["oidc_states"].values():
+        entry["added_on"] -= 16 * 60  # the person left the provider's page open for 16 minutes
+    session.save()
+    _assert_refused(client.get(_callback_path(callback)), "state_unknown")
+
+
+def test_the_login_page_starts_the_keyboard_at_the_organisation_button(client, oidc_settings):
+    page = client.get(reverse("login")).content.decode()
+    assert "autofocus" not in page
