@@ -5,8 +5,9 @@ authorization code flow with nonce, userinfo, end_session) runs in a thread. Two
 added around it here:
 - PKCE is required: the authorization request must carry an S256 code challenge, and the token
   request the verifier that matches it (the mock does not check PKCE by itself);
-- a test can make the token endpoint hand out an ID token for another audience, signed with the
-  provider's own key (what a token meant for another application looks like).
+- a test can make the token endpoint hand out an ID token with other claims (another audience,
+  issuer or expiry), signed with the provider's own key: what a token meant for another
+  application, or a stale one, looks like.
 
 Without the package the tests skip, saying why; with REQUIRE_SERVICE_TESTS=1 (CI) they fail.
 """
@@ -76,8 +77,8 @@ def _s256(verifier: str) -> str:
 class Provider:
     url: str
     server: object
-    # Set by a test: the audience the next ID tokens are re-signed for.
-    audience_override: str | None = None
+    # Set by a test: claims the next ID tokens are re-signed with (e.g. another audience).
+    claims_override: dict[str, object] = field(default_factory=dict)
     challenges: dict[str, str] = field(default_factory=dict)
     token_requests: list[dict[str, str]] = field(default_factory=list)
 
@@ -122,12 +123,12 @@ def _add_pkce_and_tampering(app, provider: Provider) -> None:
         if (
             request.path == "/oauth2/token"
             and response.status_code == 200
-            and provider.audience_override
+            and provider.claims_override
         ):
             body = response.get_json()
             key = flask.g.oidc_provider_mock_storage.jwk
             claims = authlib_jwt.decode(body["id_token"], key)
-            claims["aud"] = provider.audience_override
+            claims.update(provider.claims_override)
             header = {"alg": "RS256", "kid": key.as_dict()["kid"]}
             body["id_token"] = authlib_jwt.encode(header, dict(claims), key).decode()
             response.set_data(flask.json.dumps(body))
@@ -166,7 +167,7 @@ def oidc_settings(settings, oidc_provider, tmp_path: Path):
     settings.OIDC_SUBJECT_CLAIM = "oid"
     settings.OIDC_MFA_ACR_VALUES = []
     cache.clear()  # the provider's metadata is cached
-    oidc_provider.audience_override = None
+    oidc_provider.claims_override = {}
     yield settings
-    oidc_provider.audience_override = None
+    oidc_provider.claims_override = {}
     cache.clear()

@@ -5,6 +5,7 @@ multi-factor assertion, break-glass local sign-in, sign-out at the provider, and
 a page in the user's language, a security-log entry, nothing created."""
 
 import datetime
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -333,7 +334,7 @@ def test_code_already_used_at_the_provider(client, oidc_settings, oidc_provider)
 
 def test_token_for_another_audience(client, oidc_settings, oidc_provider):
     _person(oidc_provider, "aud", roles=["ImpAssess.HQAnalyst"])
-    oidc_provider.audience_override = "another-application"
+    oidc_provider.claims_override = {"aud": "another-application"}
     _assert_refused(sign_in(client, oidc_provider, "aud"), "wrong_audience")
     assert any("another-application" in d for d in _events("login_failed"))
 
@@ -363,3 +364,21 @@ def test_a_sign_in_started_too_long_ago_is_refused(client, oidc_settings, oidc_p
 def test_the_login_page_starts_the_keyboard_at_the_organisation_button(client, oidc_settings):
     page = client.get(reverse("login")).content.decode()
     assert "autofocus" not in page
+
+
+def test_an_expired_id_token_is_refused_and_the_clock_skew_is_allowed(
+    client, oidc_settings, oidc_provider
+):
+    _person(oidc_provider, "stale", roles=["ImpAssess.HQAnalyst"])
+    now = int(time.time())
+    oidc_provider.claims_override = {"exp": now - 600}
+    _assert_refused(sign_in(client, oidc_provider, "stale"), "token_expired")
+    # Expired 30 seconds ago by the provider's clock: within OIDC_CLOCK_SKEW (60 s), accepted.
+    oidc_provider.claims_override = {"exp": now - 30}
+    assert sign_in(Client(), oidc_provider, "stale")["Location"] == reverse("home")
+
+
+def test_an_id_token_from_another_issuer_is_refused(client, oidc_settings, oidc_provider):
+    _person(oidc_provider, "iss", roles=["ImpAssess.HQAnalyst"])
+    oidc_provider.claims_override = {"iss": "https://login.example.org/another-tenant/v2.0"}
+    _assert_refused(sign_in(client, oidc_provider, "iss"), "wrong_issuer")
