@@ -31,6 +31,7 @@ try:
     import flask
     import oidc_provider_mock
     import werkzeug.serving
+    from authlib.jose import RSAKey
     from authlib.jose import jwt as authlib_jwt
 
     _IMPORT_ERROR = ""
@@ -79,6 +80,8 @@ class Provider:
     server: object
     # Set by a test: claims the next ID tokens are re-signed with (e.g. another audience).
     claims_override: dict[str, object] = field(default_factory=dict)
+    # Set by a test: sign the next ID tokens with a key that is not in the provider's JWKS.
+    foreign_key: bool = False
     challenges: dict[str, str] = field(default_factory=dict)
     token_requests: list[dict[str, str]] = field(default_factory=list)
 
@@ -123,14 +126,15 @@ def _add_pkce_and_tampering(app, provider: Provider) -> None:
         if (
             request.path == "/oauth2/token"
             and response.status_code == 200
-            and provider.claims_override
+            and (provider.claims_override or provider.foreign_key)
         ):
             body = response.get_json()
             key = flask.g.oidc_provider_mock_storage.jwk
             claims = authlib_jwt.decode(body["id_token"], key)
             claims.update(provider.claims_override)
             header = {"alg": "RS256", "kid": key.as_dict()["kid"]}
-            body["id_token"] = authlib_jwt.encode(header, dict(claims), key).decode()
+            signer = RSAKey.generate_key(is_private=True) if provider.foreign_key else key
+            body["id_token"] = authlib_jwt.encode(header, dict(claims), signer).decode()
             response.set_data(flask.json.dumps(body))
         return response
 
@@ -168,6 +172,8 @@ def oidc_settings(settings, oidc_provider, tmp_path: Path):
     settings.OIDC_MFA_ACR_VALUES = []
     cache.clear()  # the provider's metadata is cached
     oidc_provider.claims_override = {}
+    oidc_provider.foreign_key = False
     yield settings
     oidc_provider.claims_override = {}
+    oidc_provider.foreign_key = False
     cache.clear()

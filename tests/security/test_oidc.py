@@ -382,3 +382,12 @@ def test_an_id_token_from_another_issuer_is_refused(client, oidc_settings, oidc_
     _person(oidc_provider, "iss", roles=["ImpAssess.HQAnalyst"])
     oidc_provider.claims_override = {"iss": "https://login.example.org/another-tenant/v2.0"}
     _assert_refused(sign_in(client, oidc_provider, "iss"), "wrong_issuer")
+
+
+def test_an_id_token_not_signed_by_the_providers_key_is_refused(
+    client, oidc_settings, oidc_provider
+):
+    _person(oidc_provider, "forged", roles=["ImpAssess.Administrator"])
+    oidc_provider.foreign_key = True
+    _assert_refused(sign_in(client, oidc_provider, "forged"), "invalid_token")
+    assert any("InvalidSignatureError" in d for d in _events("login_failed"))
