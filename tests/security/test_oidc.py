@@ -126,6 +126,7 @@ def test_a_person_without_any_mapped_role_sees_only_whom_to_ask(
     page = client.get(reverse("oidc_no_access"))
     assert page.status_code == 200
     assert "the DPO helpdesk" in page.content.decode()
+    assert 'id="main-nav"' not in page.content.decode()  # no menu to anything else
     for path in ("/", "/assessments/", "/dashboards/", "/security/"):
         assert client.get(path)["Location"] == reverse("oidc_no_access"), path
 
