@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "security.middleware.SessionPolicyMiddleware",
     "security.middleware.SecondFactorMiddleware",
+    "security.middleware.NoRoleMiddleware",
     "security.middleware.RefusedAccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -245,7 +246,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out username + address pairs
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, closed to all but the break-glass accounts when
+    # LOCAL_PASSWORD_LOGIN=0.
+    "security.backends.LocalPasswordBackend",
+    # Organisation sign-in (OpenID Connect): answers only its own callback view.
+    "security.oidc.OrganisationBackend",
 ]
 # Login throttling (django-axes): lock a username + address pair after N failures.
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
@@ -277,6 +282,46 @@ SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 3600, mini
 OTP_REQUIRED_FOR_HQ = env_bool("OTP_REQUIRED_FOR_HQ", default=not DEBUG)
 OTP_TOTP_ISSUER = "imp-assess"
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365, minimum=1)
+# --- Organisation sign-in (OpenID Connect; security/oidc.py, docs/deployment.md) ---------
+# On only when the issuer and client id are set; otherwise the login page is the local form.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_DISCOVERY_URL = env_str("OIDC_DISCOVERY_URL", "") or (
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else ""
+)
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+# The claim that carries the provider's app roles (Entra: "roles") or groups ("groups").
+OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "roles")
+# The stable subject an account is keyed by: "sub" (any provider) or "oid" (Entra ID).
+OIDC_SUBJECT_CLAIM = env_str("OIDC_SUBJECT_CLAIM", "sub")
+OIDC_ROLE_MAPPING_FILE = env_str("OIDC_ROLE_MAPPING_FILE", "")
+# acr values that mean a multi-factor sign-in (besides "mfa" in amr); empty: amr only.
+OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR", [])
+# Seconds of clock difference with the provider accepted on exp, iat and nbf.
+OIDC_CLOCK_SKEW = env_int("OIDC_CLOCK_SKEW", 60, minimum=0)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
+# Whom a signed-in person without any imp-assess role should ask (shown on their page).
+OIDC_ACCESS_CONTACT = env_str("OIDC_ACCESS_CONTACT", "")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+if OIDC_ENABLED:
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("OIDC_CLIENT_SECRET must be set when OIDC_CLIENT_ID is.")
+    if not OIDC_ROLE_MAPPING_FILE or not Path(OIDC_ROLE_MAPPING_FILE).is_file():
+        raise ImproperlyConfigured(
+            f"OIDC_ROLE_MAPPING_FILE={OIDC_ROLE_MAPPING_FILE!r} must name the role mapping "
+            "file (YAML) when OIDC_CLIENT_ID is set (docs/deployment.md)."
+        )
+    if not OIDC_ISSUER.startswith(("https://", "http://")):
+        raise ImproperlyConfigured("OIDC_ISSUER must start with https://.")
+# Local password sign-in; 0 keeps it only for the break-glass accounts named below.
+LOCAL_PASSWORD_LOGIN = env_bool("LOCAL_PASSWORD_LOGIN", default=True)
+BREAK_GLASS_ACCOUNTS = env_list("BREAK_GLASS_ACCOUNTS", [])
+
 CSRF_FAILURE_VIEW = "imp_assess.views.csrf_failure"  # JSON 403 for fetch/XHR
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

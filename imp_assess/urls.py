@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from health.views import healthz
 from home.views import home
 from imp_assess import views
+from security import oidc_views
 from security import views as security_views
 
 urlpatterns = [
@@ -14,12 +14,12 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     # The messages of static/js (djangojs catalogue), served as a script file (CSP: no inline).
     path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs"), name="javascript_catalog"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", oidc_views.login, name="login"),
+    path("accounts/logout/", oidc_views.logout, name="logout"),
+    # --- Organisation sign-in (OpenID Connect; 404 unless configured) ---
+    path("accounts/oidc/start/", oidc_views.oidc_start, name="oidc_start"),
+    path("accounts/oidc/callback/", oidc_views.oidc_callback, name="oidc_callback"),
+    path("accounts/oidc/no-access/", oidc_views.oidc_no_access, name="oidc_no_access"),
     # --- Password change and reset (security app) ---
     path("accounts/password/change/", security_views.password_change, name="password_change"),
     path(

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core import checks
 
+from security.oidc_mapping import RoleMappingError, role_mapping_load
+
 
 @checks.register(checks.Tags.security, deploy=True)
 def account_settings_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
@@ -33,4 +35,27 @@ def account_settings_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
                 id="security.W003",
             )
         )
+    if settings.OIDC_ENABLED and settings.LOCAL_PASSWORD_LOGIN:
+        messages.append(
+            checks.Info(
+                "Organisation sign-in is on and local password sign-in is open to everyone.",
+                hint="Set LOCAL_PASSWORD_LOGIN=0 and BREAK_GLASS_ACCOUNTS to keep local "
+                "passwords for the break-glass administrators only.",
+                id="security.I004",
+            )
+        )
     return messages
+
+
+@checks.register(checks.Tags.security)
+def role_mapping_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """The organisation sign-in's role mapping file must be readable and understood."""
+    if not settings.OIDC_ENABLED:
+        return []
+    try:
+        role_mapping_load(settings.OIDC_ROLE_MAPPING_FILE)
+    except RoleMappingError as exc:
+        return [
+            checks.Error(str(exc), hint="docs/deployment.md: the role mapping", id="security.E005")
+        ]
+    return []

@@ -17,6 +17,8 @@ from security.models import EventKind
 from security.permissions import second_factor_required
 from security.services import security_event_record
 
+# The session flag organisation sign-in sets for a person without any role (security.oidc).
+NO_ROLE_SESSION_KEY = "imp_oidc_no_role"
 LOGIN_AT = "imp_login_at"
 SEEN_AT = "imp_seen_at"
 # Only write the session when the last activity moved by this much (fewer writes).
@@ -113,6 +115,36 @@ class SecondFactorMiddleware:
             and second_factor_required(user)
         ):
             return redirect(f"{reverse('two_factor')}?next={request.path}")
+        return self.get_response(request)
+
+
+# What a person whom the role mapping gives no role may reach at organisation sign-in: the
+# page that says whom to ask, signing out, the language switcher.
+_NO_ROLE_ALLOWED_PREFIXES = (
+    "/accounts/oidc/",
+    "/accounts/logout/",
+    "/security/language/",
+    "/jsi18n/",
+    "/static/",
+    "/healthz",
+)
+
+
+class NoRoleMiddleware:
+    """After organisation sign-in without any role: only the page that says whom to ask."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.session.get(NO_ROLE_SESSION_KEY)
+            and not request.path.startswith(_NO_ROLE_ALLOWED_PREFIXES)
+        ):
+            return redirect("oidc_no_access")
         return self.get_response(request)
 
 

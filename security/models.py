@@ -3,6 +3,14 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, DeviceManager
+
+
+class OrganisationSignInDeviceManager(DeviceManager):
+    def devices_for_user(self, user, confirmed=None):
+        # Never one the user set up: the local rule "whoever has a device must use it"
+        # does not apply to the provider's multi-factor sign-in.
+        return self.none()
 
 
 class EventKind(models.TextChoices):
@@ -67,3 +75,50 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.language or '-'}"
+
+
+class OrganisationIdentity(models.Model):
+    """The organisation account (OpenID Connect) an account was made for at its first
+    sign-in: the provider's issuer and the stable subject (``oid`` or ``sub``), never the
+    e-mail. A local account is linked to one only by an administrator (the admin)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_identity",
+        verbose_name=_("user"),
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("first sign-in (UTC)"), auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("last sign-in (UTC)"), null=True, blank=True)
+    # The provider roles or groups of the last sign-in, as received (for the admin).
+    provider_roles = models.JSONField(_("provider roles"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation identity")
+        verbose_name_plural = _("organisation identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="organisation_identity_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"
+
+
+class OrganisationSignInDevice(Device):
+    """The second factor the organisation's provider asserted (``amr`` has ``mfa``, or the
+    configured ``acr``). Not a device the user holds: it verifies no code, and is not counted
+    as one the user set up (``user_has_device``); the sign-in puts it in the session, as a
+    TOTP check does, so the second-factor rule reads the session as verified."""
+
+    objects = OrganisationSignInDeviceManager()
+
+    class Meta:
+        verbose_name = _("organisation sign-in with multi-factor")
+        verbose_name_plural = _("organisation sign-ins with multi-factor")
+
+    def verify_token(self, token) -> bool:
+        return False

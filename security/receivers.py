@@ -22,7 +22,9 @@ def _login(sender, request, user, **kwargs):
 
         mark_login(request)
         request.session[SESSION_LANGUAGE] = user_chosen_language(user)
-    security_event_record(kind=EventKind.LOGIN, user=user, request=request)
+    # The organisation sign-in says how the person came in (and whether with multi-factor).
+    detail = getattr(request, "_imp_login_detail", "") if request is not None else ""
+    security_event_record(kind=EventKind.LOGIN, user=user, request=request, detail=detail)
 
 
 @receiver(user_logged_out)

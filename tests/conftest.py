@@ -25,6 +25,7 @@ from tests.factories import (
     MissionFactory,
     UserFactory,
 )
+from tests.oidc_provider import oidc_provider, oidc_settings  # noqa: F401 (shared fixtures)
 
 SERVICES_CONFIGURED = os.environ.get("DATABASE_URL", "").startswith(
     ("postgres://", "postgresql://")

@@ -78,6 +78,11 @@ NOT_PAGES = {
     "healthz": "plain-text health check",
     "favicon": "a redirect to an image (checked below)",
     "logout": "POST only",
+    "oidc_start": "a redirect to the organisation's provider; 404 unless it is configured "
+    "(tests/security/test_oidc.py, tests/browser/test_oidc.py)",
+    "oidc_callback": "back from the provider (tests/security/test_oidc.py)",
+    "oidc_no_access": "needs an organisation sign-in without a role; axe runs on it in "
+    "tests/browser/test_oidc.py",
     "language_set": "POST only, the header's language switcher (tests/i18n)",
     "javascript_catalog": "a script, the JavaScript translation catalogue (tests/i18n)",
     "assessments:targets": "POST only",

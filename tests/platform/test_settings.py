@@ -129,3 +129,29 @@ def test_embedded_default_runs_tasks_eagerly_without_redis(settings):
         pytest.skip("REDIS_URL is set: this run uses the real broker")
     assert settings.CELERY_TASK_ALWAYS_EAGER is True
     assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def test_organisation_sign_in_is_on_only_with_its_settings_and_fails_loudly_without_a_part(
+    tmp_path,
+):
+    assert _setting("OIDC_ENABLED", **PRODUCTION) == "False"
+    oidc = {"OIDC_ISSUER": "https://login.example.org/tenant/v2.0", "OIDC_CLIENT_ID": "imp"}
+    result = _manage("check", **PRODUCTION, **oidc)
+    assert result.returncode != 0
+    assert "OIDC_CLIENT_SECRET must be set" in result.stderr
+    result = _manage("check", **PRODUCTION, **oidc, OIDC_CLIENT_SECRET="s")
+    assert result.returncode != 0
+    assert "OIDC_ROLE_MAPPING_FILE" in result.stderr
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("ImpAssess.HQAnalyst: [hq_analyst]\n", encoding="utf-8")
+    full = {**PRODUCTION, **oidc, "OIDC_CLIENT_SECRET": "s", "OIDC_ROLE_MAPPING_FILE": str(mapping)}
+    assert _setting("OIDC_ENABLED", **full) == "True"
+    assert _setting("OIDC_DISCOVERY_URL", **full) == (
+        "'https://login.example.org/tenant/v2.0/.well-known/openid-configuration'"
+    )
+    # A mapping file it cannot understand stops `check`, naming the entry.
+    mapping.write_text("ImpAssess.HQAnalyst: [superuser]\n", encoding="utf-8")
+    result = _manage("check", **full)
+    assert result.returncode != 0
+    assert "security.E005" in result.stderr
+    assert "'superuser' is not a role" in result.stderr
