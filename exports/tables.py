@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exports import rows
 from exports.rows import DataScope
+from imp_assess.typography import join_clauses, labelled
 from missions.models import Mission
 from scoring.method import METHOD_VERSION_LABEL
 
@@ -344,8 +345,8 @@ def readme_lines(*, scope: DataScope, generated_at, marking: str) -> list[tuple]
         lines.append(
             (
                 str(_("Answers")),
-                "; ".join(
-                    f"{codes[m].code}: {', '.join(components) or '—'}"
+                join_clauses(
+                    labelled(codes[m].code, ", ".join(components) or "—")
                     for m, components in scope.answer_components
                     if m in codes
                 ),
