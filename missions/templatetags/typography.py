@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -24,3 +25,12 @@ def join_clauses(items: Iterable[Any], autoescape: bool = True) -> SafeString:
 def list_separator() -> str:
     """``{% list_separator %}``: "; " between the items a template lists ("\u202f; " in French)."""
     return _list_separator()
+
+
+@register.filter
+def grouped(value: Any) -> str:
+    """``{{ n|grouped }}``: 12,500 in English, 12 500 (U+202F) in French, for a count a
+    person reads (``USE_THOUSAND_SEPARATOR`` is off: ids and years print as they are)."""
+    if value is None or value == "":
+        return ""
+    return number_format(value, force_grouping=True)

@@ -10,7 +10,9 @@ import pytest
 from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.formats import number_format
 
+from dashboards.figures import separators
 from imp_assess.typography import join_clauses, labelled, list_separator
 from missions.context import DEFAULT_PROFILE
 from questionnaires.context import IndicatorRules, indicator_applies
@@ -90,3 +92,14 @@ def test_no_template_writes_a_literal_list_semicolon(pattern):
         if re.search(pattern, path.read_text(encoding="utf-8"))
     ]
     assert not found, f"use {{% list_separator %}} or |join_clauses: {found}"
+
+
+def test_french_groups_thousands_with_a_narrow_no_break_space():
+    template = Template("{% load typography %}{{ n|grouped }} {{ year }}")
+    context = Context({"n": 1234567, "year": 2026})
+    assert template.render(context) == "1,234,567 2026"
+    with translation.override("fr"):
+        assert number_format(12500, force_grouping=True) == f"12{NNBSP}500"
+        assert number_format(3.4, decimal_pos=1) == "3,4"
+        assert template.render(context) == f"1{NNBSP}234{NNBSP}567 2026"  # a year is not grouped
+        assert separators() == f",{NNBSP}"  # Plotly's decimal and thousands separators
