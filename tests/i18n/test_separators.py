@@ -6,13 +6,16 @@ typography (issue 28): "a; b" in English, "a\u202f; b" in French, through one he
 import re
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
 from django.utils.formats import number_format
 
+from dashboards.charts import _chart
 from dashboards.figures import separators
+from dashboards.tables import Table
 from imp_assess.typography import join_clauses, labelled, list_separator
 from missions.context import DEFAULT_PROFILE
 from questionnaires.context import IndicatorRules, indicator_applies
@@ -103,3 +106,12 @@ def test_french_groups_thousands_with_a_narrow_no_break_space():
         assert number_format(3.4, decimal_pos=1) == "3,4"
         assert template.render(context) == f"1{NNBSP}234{NNBSP}567 2026"  # a year is not grouped
         assert separators() == f",{NNBSP}"  # Plotly's decimal and thousands separators
+
+
+def test_chart_hover_labels_put_the_french_colon_after_a_value():
+    figure = go.Figure(go.Scatter(x=[1], y=[2], hovertemplate="%{x}: %{y:.1f}<extra></extra>"))
+    table = Table(caption="", columns=(), rows=())
+    assert _chart("t", figure, table).figure["data"][0]["hovertemplate"].startswith("%{x}: ")
+    with translation.override("fr"):
+        hover = _chart("t", figure, table).figure["data"][0]["hovertemplate"]
+    assert hover == f"%{{x}}{NBSP}: %{{y:.1f}}<extra></extra>"
