@@ -17,6 +17,7 @@ from actions.models import (
     ActionStatus,
 )
 from actions.selectors import FlaggedIndicator
+from imp_assess.typography import labelled
 from missions.periods import quarter_display, quarter_label, quarter_next, quarter_parse
 
 # How far ahead a due quarter may be chosen.
@@ -116,7 +117,7 @@ class ActionCreateForm(_ActionFields):
             *((d.code, f"{d.code} — {d.title}") for d in dimensions),
         ]
         self.fields["barriers"].choices = [  # type: ignore[attr-defined]
-            (t.code, f"{t.dimension.code}: {t.label}") for t in barriers
+            (t.code, labelled(t.dimension.code, t.label)) for t in barriers
         ]
 
 

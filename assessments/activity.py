@@ -17,6 +17,7 @@ from assessments.models import (
     IndicatorNotApplicable,
     Response,
 )
+from imp_assess.typography import join_clauses, labelled
 from missions.models import RESPONSE_SCOPE_CHOICES
 
 TRACKED = {
@@ -49,7 +50,7 @@ def _show(value, model_field=None) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
+        return join_clauses(labelled(k, v) for k, v in value.items())
     return str(value)
 
 

@@ -41,6 +41,7 @@ from assessments.selectors import (
 )
 from assessments.services import AnswerInput
 from imp_assess.ooxml import OoxmlRefused, ooxml_check, ooxml_write
+from imp_assess.typography import labelled
 from questionnaires.models import Dimension, DimensionTag, Indicator
 from questionnaires.selectors import dimension_tags
 
@@ -180,7 +181,7 @@ def _dimension_sheet(book: Workbook, dimension: Dimension, rows: list[WorkbookIn
     sheet.cell(tags_row, 1, _("Barriers and enablers of this dimension")).font = Font(bold=True)
     for offset, tag in enumerate(rows[0].tags, start=1):
         sheet.cell(tags_row + offset, 1, tag.code)
-        sheet.cell(tags_row + offset, 2, f"{tag.get_kind_display()}: {tag.text('label')}")
+        sheet.cell(tags_row + offset, 2, labelled(tag.get_kind_display(), tag.text("label")))
     widths = (12, 50, *[30] * 5, 24, 50, 30, 30, 12)
     for letter, width in zip("ABCDEFGHIJKL", widths, strict=True):
         sheet.column_dimensions[letter].width = width

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from django.utils.translation import pgettext
 
 from dashboards import figures, tables
 from dashboards.tables import Table
@@ -25,10 +27,31 @@ class Chart:
         return f"{self.key}-figure"
 
 
+# "%{x}: %{y}" in a hover label: the colon after a value, which French spaces (U+00A0).
+_VALUE_COLON = re.compile(r"\}: ")
+
+
+def _hover_typography(data: dict) -> None:
+    """The hover labels' colons in the active language's typography ("%{x}\u00a0: %{y}")."""
+    colon = pgettext("label suffix", ":")
+    if colon == ":":
+        return
+    for trace in data.get("data", []):
+        template = trace.get("hovertemplate")
+        if isinstance(template, str):
+            trace["hovertemplate"] = _VALUE_COLON.sub("}" + colon + " ", template)
+        elif isinstance(template, list | tuple):
+            trace["hovertemplate"] = [
+                _VALUE_COLON.sub("}" + colon + " ", t) if isinstance(t, str) else t
+                for t in template
+            ]
+
+
 def _chart(key: str, figure: go.Figure, table: Table) -> Chart:
     """On the page the title is a real heading above the chart, so the figure drops its own
     (the PDF exports keep it)."""
     data = figure.to_plotly_json()
+    _hover_typography(data)
     layout = data["layout"]
     title = layout.pop("title", {}).get("text", key)
     layout.setdefault("margin", {})

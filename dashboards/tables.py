@@ -33,6 +33,7 @@ from dashboards.types import (
     PortfolioRow,
 )
 from imp_assess.cells import cell_text
+from imp_assess.typography import join_clauses, labelled
 from scoring.flags import IN_BAND, OVER_INTEGRATION, SHORTFALL, flag_style
 
 
@@ -100,14 +101,14 @@ def flag_text(cell: PortfolioCell):
     if cell.missing or cell.alignment is None:
         return _missing(cell.missing or INSUFFICIENT)
     parts = [
-        f"{flag_style(key).symbol} {flag_style(key).label}: {count}"
+        labelled(f"{flag_style(key).symbol} {flag_style(key).label}", count)
         for key, count in (
             (OVER_INTEGRATION, cell.over_integration_count),
             (SHORTFALL, cell.shortfall_count),
         )
         if count
     ]
-    return "; ".join(parts) or f"{flag_style(IN_BAND).symbol} {flag_style(IN_BAND).label}"
+    return join_clauses(parts) or f"{flag_style(IN_BAND).symbol} {flag_style(IN_BAND).label}"
 
 
 def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") -> Table:

@@ -55,6 +55,7 @@ from exports.progress import Progress
 from imp_assess.cells import xml_safe
 from imp_assess.dates import datetime_long
 from imp_assess.marking import classification_marking
+from imp_assess.typography import join_clauses
 from missions.models import Mission
 from missions.roles import User
 from scoring.flags import INSUFFICIENT, OVER_INTEGRATION, SHORTFALL, flag_style
@@ -779,7 +780,7 @@ def briefing_deck_write(
             len(ordered),
         )
         % {"quarter": chosen.period.display, "n": len(ordered)},
-        *(f"— {'; '.join(lines[:4])}" for lines in provenance.values()),
+        *(f"— {join_clauses(lines[:4])}" for lines in provenance.values()),
         _("Data extracted: %(when)s") % {"when": datetime_long(generated_at, zone=True)},
         _("Source: the dashboards' portfolio and mission profiles (stored scores)."),
     ]

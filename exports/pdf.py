@@ -239,7 +239,7 @@ def _scorecard_document(*, user, mission_id: int, period_id: int, generated_at):
     )
     title = _("Scorecard %(mission)s %(quarter)s") % {
         "mission": card.mission.code,
-        "quarter": card.period.label if card.period else "",
+        "quarter": card.period.display if card.period else "",
     }
     context = {**_common(generated_at, title), "card": card}
     return _document("exports/pdf/scorecard.html", context, figures)
@@ -269,7 +269,7 @@ def _portfolio_document(*, user, mission_ids: list[int], period_id: int, generat
         heatmap = figure_portfolio_heatmap(chosen, measure="score")
         height = heatmap.layout.height or 140 + 24 * len(chosen.rows)
         heatmap_url = figures.add("portfolio.svg", heatmap, (HEATMAP_WIDTH, height))
-    title = _("Briefing pack %(quarter)s") % {"quarter": chosen.period.label}
+    title = _("Briefing pack %(quarter)s") % {"quarter": chosen.period.display}
     headlines = pack_findings(mission_ids=mission_ids, period_id=period_id)
     context = {
         **_common(generated_at, title),

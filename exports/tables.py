@@ -7,14 +7,18 @@ with them.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exports import rows
 from exports.rows import DataScope
+from imp_assess.dates import datetime_long
+from imp_assess.typography import join_clauses, labelled
 from missions.models import Mission
 from scoring.method import METHOD_VERSION_LABEL
 
@@ -328,6 +332,13 @@ TABLES: tuple[Table, ...] = (
 )
 
 
+def _written_out_utc(moment) -> str:
+    """For the README's reader: "2 December 2026, 04:11", « 2 décembre 2026 04:11 » in French
+    (the data sheets keep ISO 8601)."""
+    with timezone.override(datetime.UTC):
+        return datetime_long(moment)
+
+
 def readme_lines(*, scope: DataScope, generated_at, marking: str) -> list[tuple]:
     """The README table: what the export holds and what every column means."""
     missions = scope.missions()
@@ -335,7 +346,7 @@ def readme_lines(*, scope: DataScope, generated_at, marking: str) -> list[tuple]
     lines: list[tuple] = [
         (str(_("imp-assess data export")), None, None),
         (str(_("Classification")), marking, None),
-        (str(_("Generated at (UTC)")), rows.iso(generated_at), None),
+        (str(_("Generated at (UTC)")), _written_out_utc(generated_at), None),
         (str(_("Scoring-method version")), METHOD_VERSION_LABEL, None),
         (str(_("Missions")), missions.count(), None),
     ]
@@ -344,8 +355,8 @@ def readme_lines(*, scope: DataScope, generated_at, marking: str) -> list[tuple]
         lines.append(
             (
                 str(_("Answers")),
-                "; ".join(
-                    f"{codes[m].code}: {', '.join(components) or '—'}"
+                join_clauses(
+                    labelled(codes[m].code, ", ".join(components) or "—")
                     for m, components in scope.answer_components
                     if m in codes
                 ),

@@ -213,6 +213,10 @@ def data_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _percent_points(points: int) -> str:
+    return _("%(value)s %%") % {"value": points}
+
+
 def _status_payload(job: ExportJob, *, can_download: bool) -> dict:
     finished_file = job.status == ExportStatus.DONE and can_download
     return {
@@ -220,6 +224,8 @@ def _status_payload(job: ExportJob, *, can_download: bool) -> dict:
         "status": job.status,
         "status_label": job.get_status_display(),
         "progress": job.progress,
+        # "45%", « 45 % » in French: the page shows it as it is (no typography in the script)
+        "progress_label": _percent_points(job.progress),
         "error": job.error,
         "finished": job.is_finished,
         "download_url": reverse("exports:download", args=[job.pk]) if finished_file else None,

@@ -5,9 +5,17 @@ space (U+00A0) before ":" and inside « », a narrow no-break space (U+202F) bef
 Pure functions over strings, so the same rules check (tests/i18n/test_typography.py) and fix
 (``python -m imp_assess.messages typography --fix``) the catalogues and the questionnaires'
 French texts.
+
+``join_clauses`` and ``labelled`` put lists and "label: value" pairs that code assembles (not a
+translator) into the active language's typography: "a; b" and "Answers: x" in English,
+"a\u202f; b" and "Réponses\u00a0: x" in French. Code joins clauses with them, never with
+``"; ".join`` or ``f"{label}: {value}"``, when the text is shown to people.
 """
 
 import re
+from collections.abc import Iterable
+
+from django.utils.translation import get_language, pgettext
 
 NO_BREAK_SPACE = "\u00a0"
 NARROW_NO_BREAK_SPACE = "\u202f"
@@ -47,3 +55,19 @@ def french_spacing_problems(text: str) -> list[str]:
     return [
         text[max(0, match.start() - 12) : match.end() + 12] for match in _PROBLEM.finditer(text)
     ]
+
+
+def list_separator(language: str | None = None) -> str:
+    """What separates the clauses of a list: "; ", and "\u202f; " in French."""
+    language = language or get_language() or ""
+    return f"{NARROW_NO_BREAK_SPACE}; " if language.startswith("fr") else "; "
+
+
+def join_clauses(parts: Iterable[object], language: str | None = None) -> str:
+    """``"a; b"`` in the active language's typography (``"a\u202f; b"`` in French)."""
+    return list_separator(language).join(str(part) for part in parts)
+
+
+def labelled(label: object, value: object) -> str:
+    """``"label: value"``, ``"label\u00a0: value"`` in French (the catalogue's label suffix)."""
+    return pgettext("label suffix", "%(label)s: %(value)s") % {"label": label, "value": value}

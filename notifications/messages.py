@@ -3,6 +3,7 @@
 gets their own language."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,15 +19,13 @@ from imp_assess.dates import date_long
 from missions.periods import quarter_display_of
 from missions.roles import User
 from notifications.models import Notification, NotificationKind
+from security.languages import user_language
 
 
 def recipient_language(user: User) -> str:
     """The language a user reads: their profile's language where they chose one, else the
-    site's default (settings.LANGUAGE_CODE)."""
-    profile = getattr(user, "profile", None)  # a missing profile raises AttributeError: None
-    language = getattr(profile, "language", "") or ""
-    known = {code for code, _name in settings.LANGUAGES}
-    return language if language in known else settings.LANGUAGE_CODE
+    site's default (settings.LANGUAGE_CODE): ``security.languages.user_language``."""
+    return user_language(user)
 
 
 def absolute_url(path: str) -> str:
@@ -168,9 +167,17 @@ def _reopened(n: Notification, data: dict[str, Any]) -> Message:
     )
 
 
+# The digest's rows are computed once for every analyst with the quarter's code
+# ("MSN-A 2026-Q3"); each recipient reads the quarter in their language (T3 2026).
+_QUARTER_CODE = re.compile(r"\b\d{4}-Q[1-4]\b")
+
+
 def _assessment_items(rows: list[list[Any]]) -> list[Item]:
     return [
-        Item(str(label), reverse("assessments:board", kwargs={"assessment_id": pk}))
+        Item(
+            _QUARTER_CODE.sub(lambda code: quarter_display_of(code.group(0)), str(label)),
+            reverse("assessments:board", kwargs={"assessment_id": pk}),
+        )
         for pk, label in rows
     ]
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from imp_assess.typography import join_clauses
 from missions.context import ContextProfile
 from questionnaires.translations import text_in
 
@@ -143,9 +144,9 @@ def indicator_applies(
         return True, ""
     failed = [key for key, wanted in rules.applies_when.items() if not _holds(profile, key, wanted)]
     if failed:
-        clauses = "; ".join(profile_clause(key, profile.value(key)) for key in failed)
+        clauses = join_clauses(profile_clause(key, profile.value(key)) for key in failed)
         return False, gettext("Not asked because %(conditions)s.") % {"conditions": clauses}
-    clauses = "; ".join(profile_clause(key, profile.value(key)) for key in rules.applies_when)
+    clauses = join_clauses(profile_clause(key, profile.value(key)) for key in rules.applies_when)
     return True, gettext("Asked because %(conditions)s.") % {"conditions": clauses}
 
 

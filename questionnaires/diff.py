@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from imp_assess.typography import join_clauses
 from questionnaires.spec import (
     DimensionSpec,
     GlossarySpec,
@@ -113,7 +114,7 @@ def _sourcing_changes(before: SourcedSpec, after: SourcedSpec) -> str:
     if before.source != after.source:
         parts.append(f"source {before.source or '—'!r} → {after.source or '—'!r}")
     parts += [name for name in ("quote", "note") if getattr(before, name) != getattr(after, name)]
-    return "; ".join(parts)
+    return join_clauses(parts)
 
 
 def _questionnaire_changes(old: QuestionnaireSpec, new: QuestionnaireSpec) -> list[Change]:
@@ -195,7 +196,7 @@ def _same_indicator_changes(
     if before.coherence_level != after.coherence_level:
         moves.append(f"coherence level {before.coherence_level} → {after.coherence_level}")
     if moves:
-        changes.append(Change(ChangeKind.MOVED, code, "; ".join(moves)))
+        changes.append(Change(ChangeKind.MOVED, code, join_clauses(moves)))
     if before.weight != after.weight:
         changes.append(Change(ChangeKind.REWEIGHTED, code, f"{before.weight} → {after.weight}"))
     if set(before.applies_to) != set(after.applies_to):  # who answers; the order means nothing
@@ -231,14 +232,14 @@ def _context_changes(code: str, before: IndicatorSpec, after: IndicatorSpec) -> 
         if was.get(key) != now.get(key)
     ]
     if rules:
-        changes.append(Change(ChangeKind.CONTEXT_RULES_CHANGED, code, "; ".join(rules)))
+        changes.append(Change(ChangeKind.CONTEXT_RULES_CHANGED, code, join_clauses(rules)))
     markings = [
         f"{key} {getattr(before, key) or '—'} → {getattr(after, key) or '—'}"
         for key in ("safeguard", "voice", "voice_rationale", "context")
         if getattr(before, key) != getattr(after, key)
     ]
     if markings:
-        changes.append(Change(ChangeKind.MARKING_CHANGED, code, "; ".join(markings)))
+        changes.append(Change(ChangeKind.MARKING_CHANGED, code, join_clauses(markings)))
     return changes
 
 
@@ -293,7 +294,7 @@ def _glossary_changes(old: QuestionnaireSpec, new: QuestionnaireSpec) -> list[Ch
         if sourcing:
             parts.append(sourcing)
         if parts:
-            changes.append(Change(ChangeKind.GLOSSARY_CHANGED, term, "; ".join(parts)))
+            changes.append(Change(ChangeKind.GLOSSARY_CHANGED, term, join_clauses(parts)))
     return changes
 
 
@@ -322,7 +323,7 @@ def _translation_changes(old: QuestionnaireSpec, new: QuestionnaireSpec) -> list
             if fields:
                 parts.append(f"{language}: {', '.join(fields)}")
         if parts:
-            changes.append(Change(ChangeKind.TRANSLATION_CHANGED, key, "; ".join(parts)))
+            changes.append(Change(ChangeKind.TRANSLATION_CHANGED, key, join_clauses(parts)))
     return changes
 
 

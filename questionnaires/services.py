@@ -1,4 +1,5 @@
-"""Writes of questionnaire definitions. A published version never changes."""
+"""Writes of questionnaire definitions. A published version never changes what is answered
+and scored; its translations may be added or corrected."""
 
 import enum
 from dataclasses import dataclass
@@ -35,6 +36,9 @@ class QuestionnaireLocked(Exception):
 class LoadAction(enum.StrEnum):
     CREATED = "created"
     UPDATED = "updated"
+    # A published (or retired) version given translations: its texts in other languages
+    # changed, nothing it is scored or answered on did.
+    TRANSLATED = "translations updated"
     UNCHANGED = "unchanged"
 
 
@@ -132,6 +136,58 @@ def _store_content(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> 
     )
 
 
+def _without_translations(data: Any) -> Any:
+    """A spec's data without its translations and languages: what a published version fixes."""
+    if isinstance(data, dict):
+        return {
+            key: _without_translations(value)
+            for key, value in data.items()
+            if key not in ("translations", "languages")
+        }
+    if isinstance(data, list):
+        return [_without_translations(value) for value in data]
+    return data
+
+
+def _only_translations_differ(stored: QuestionnaireSpec, spec: QuestionnaireSpec) -> bool:
+    return bool(_without_translations(stored.as_data()) == _without_translations(spec.as_data()))
+
+
+def _store_translations(*, questionnaire: Questionnaire, spec: QuestionnaireSpec) -> None:
+    """Give the stored items of ``questionnaire`` the translations of ``spec``, whose other
+    content is the same (so codes, and the glossary's order, match one to one)."""
+    questionnaire.languages, questionnaire.translations = (
+        list(spec.languages),
+        _translations(spec),
+    )
+    questionnaire.save(update_fields=["languages", "translations"])
+    dims = {d.code: d for d in spec.dimensions}
+    indicators = {i.code: i for _, i in spec.indicators()}
+    tags = {
+        (d.code, t.code): t for d in spec.dimensions for t in (*d.barrier_tags, *d.enabler_tags)
+    }
+    changed_dims = list(questionnaire.dimensions.all())
+    for dim in changed_dims:
+        dim.translations = _translations(dims[dim.code])
+    changed_indicators = list(questionnaire.indicators.all())
+    for ind in changed_indicators:
+        ind.translations = _translations(indicators[ind.code])
+    changed_tags = list(
+        DimensionTag.objects.filter(dimension__questionnaire=questionnaire).select_related(
+            "dimension"
+        )
+    )
+    for tag in changed_tags:
+        tag.translations = _translations(tags[(tag.dimension.code, tag.code)])
+    changed_terms = list(questionnaire.glossary.order_by("order"))
+    for term, entry in zip(changed_terms, spec.glossary, strict=True):
+        term.translations = _translations(entry)
+    Dimension.objects.bulk_update(changed_dims, ["translations"])
+    Indicator.objects.bulk_update(changed_indicators, ["translations"])
+    DimensionTag.objects.bulk_update(changed_tags, ["translations"])
+    GlossaryTerm.objects.bulk_update(changed_terms, ["translations"])
+
+
 def _ensure_editable(questionnaire: Questionnaire) -> None:
     if not questionnaire.is_editable:
         raise QuestionnaireLocked(
@@ -146,7 +202,8 @@ def questionnaire_load(*, spec: QuestionnaireSpec, publish: bool = False) -> Loa
     """Store ``spec`` as its code and version.
 
     Identical content is a no-op; a draft is replaced; a published or retired
-    version refuses any change (``QuestionnaireLocked``).
+    version takes new or corrected translations (``TRANSLATED``: what is answered and
+    scored stays as it is) and refuses any other change (``QuestionnaireLocked``).
     """
     existing = (
         Questionnaire.objects.select_for_update(of=("self",))
@@ -154,10 +211,14 @@ def questionnaire_load(*, spec: QuestionnaireSpec, publish: bool = False) -> Loa
         .first()
     )
     if existing is not None:
-        if questionnaire_spec(questionnaire=existing) == spec:
+        stored = questionnaire_spec(questionnaire=existing)
+        if stored == spec:
             if publish and existing.is_editable:
                 questionnaire_publish(questionnaire=existing)
             return LoadResult(existing, LoadAction.UNCHANGED)
+        if not existing.is_editable and _only_translations_differ(stored, spec):
+            _store_translations(questionnaire=existing, spec=spec)
+            return LoadResult(existing, LoadAction.TRANSLATED)
         _ensure_editable(existing)
         existing.title, existing.description = spec.title, spec.description
         existing.languages, existing.translations = list(spec.languages), _translations(spec)

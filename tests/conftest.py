@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from missions.models import Component, MembershipRole, Mission
 from tests.browser_support import (  # noqa: F401 (shared fixtures)
@@ -33,6 +34,15 @@ SERVICES_CONFIGURED = os.environ.get("DATABASE_URL", "").startswith(
 SKIP_REASON = "service test: needs PostgreSQL and Redis; set DATABASE_URL=postgres://… and REDIS_URL=redis://…"
 
 _service_outcomes = {"passed": 0, "failed": 0, "skipped": 0}
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in French leaves French active in the thread (the middleware activates the
+    reader's language): back to the default language after each test, so the next one does
+    not depend on the order the tests ran in."""
+    yield
+    translation.deactivate()
 
 
 def pytest_collection_modifyitems(config, items):

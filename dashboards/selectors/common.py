@@ -32,6 +32,7 @@ from dashboards.types import (
     PeriodRef,
     QuarterVersion,
 )
+from imp_assess.typography import labelled
 from missions.models import Mission, Period
 from missions.periods import quarter_previous
 from missions.roles import User
@@ -142,7 +143,7 @@ def barrier_choices() -> list[tuple[str, str]]:
         )
     )
     # In the reader's language, like every questionnaire text.
-    found = {tag.code: f"{tag.dimension.code}: {tag.text('label')}" for tag in tags}
+    found = {tag.code: labelled(tag.dimension.code, tag.text("label")) for tag in tags}
     return list(found.items())
 
 

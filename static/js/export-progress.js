@@ -15,9 +15,9 @@
     if (label) { label.textContent = data.status_label; }
     if (bar) {
       bar.value = data.progress;
-      bar.textContent = data.progress + "\u00a0%";
+      bar.textContent = data.progress_label;
     }
-    if (percent) { percent.textContent = data.progress + "\u00a0%"; }
+    if (percent) { percent.textContent = data.progress_label; }
   }
 
   function poll() {

@@ -1,5 +1,6 @@
 """The questionnaire reads in the respondent's language (issue 16): IMP-CORE v2 in French when
-the browser or the language cookie asks for it, IMP-CORE v1 (English only) in English."""
+the browser or the language cookie asks for it; IMP-CORE v1 too since it has its French
+(issue 28), so quarters answered on v1 read in French."""
 
 from pathlib import Path
 
@@ -80,9 +81,7 @@ def test_answer_page_follows_the_browser_language_and_english_stays_english(
     assert _fr(hum, "statement") not in english
 
 
-def test_an_english_only_version_reads_in_english_for_a_french_reader(
-    client, personas, shipped, current_period
-):
+def test_imp_core_v1_reads_in_french_for_a_french_reader(client, personas, shipped, current_period):
     v1, _v2 = shipped
     assessment = assessment_open(
         mission=personas.mission_b, period=current_period, questionnaire=v1
@@ -91,10 +90,23 @@ def test_an_english_only_version_reads_in_english_for_a_french_reader(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     component = personas.respondent_b.mission_memberships.get().component
     html = client.get(_answer_url(assessment, component, "LEAD")).content.decode()
-    lead01 = Indicator.objects.get(questionnaire=v1, code="LEAD-01")
-    assert lead01.translations == {}
-    assert escape(lead01.statement) in html
-    assert escape(lead01.rubric_3) in html
+    lead02 = Indicator.objects.get(questionnaire=v1, code="LEAD-02")
+    # v1's own wording (not v2's), in French
+    assert lead02.translations["fr"]["rubric_5"].startswith(
+        "Intégration complète\u00a0: les rôles, les pouvoirs et les liens hiérarchiques forment "
+        "une structure de gestion unique et claire"
+    )
+    assert _fr(lead02, "statement") in html and _fr(lead02, "rubric_5") in html
+    assert escape(lead02.statement) not in html and escape(lead02.rubric_5) not in html
+    lead = Dimension.objects.get(questionnaire=v1, code="LEAD")
+    assert _fr(lead, "title") == "Direction et gestion" and _fr(lead, "title") in html
+    tors = DimensionTag.objects.get(dimension=lead, code="LEAD-E-TORS")
+    assert _fr(tors, "label") in html and escape(tors.label) not in html
+
+    detail = client.get(reverse("questionnaire_detail", args=[v1.pk])).content.decode()
+    assert _fr(v1, "title") in detail and _fr(v1, "description") in detail
+    ms = Dimension.objects.get(questionnaire=v1, code="MS")
+    assert _fr(ms, "description") in detail and escape(ms.description) not in detail
 
 
 def test_glossary_and_questionnaire_pages_read_in_french(client, personas, shipped):

@@ -56,6 +56,6 @@ def test_respondent_dimension_board_and_profile_in_french(
     page.goto(f"/dashboards/missions/{small.a.pk}/")
     expect(page.locator("#radar-plot.js-plotly-plot svg.main-svg").first).to_be_visible()
     separators = page.evaluate("document.getElementById('radar-plot')._fullLayout.separators")
-    assert separators == ",\u00a0"  # decimal comma, non-breaking space for thousands
+    assert separators == ",\u202f"  # decimal comma, narrow no-break space for thousands
     expect(page.get_by_role("region", name="Synthèse")).to_be_visible()
     screenshot(page, "fr-profile")

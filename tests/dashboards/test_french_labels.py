@@ -38,7 +38,7 @@ def test_data_export_rows_carry_the_texts_in_the_requesters_language(shipped):
         dims = {(row[1], row[3]): row[4] for row in dimension_rows(scope)}
         inds = {(row[1], row[3]): row for row in indicator_rows(scope)}
     assert dims[(2, "POL")] == "Stratégie politique et continuum de la paix"
-    assert dims[(1, "POL")] == "Political strategy and the peace continuum"  # v1: English only
+    assert dims[(1, "POL")] == "Stratégie politique et continuum de la paix"  # v1 too (issue 28)
     statement, *_rubric, source = inds[(2, "RES-04")][6:]
     assert statement.startswith("Les projets à effet rapide (PER) sont planifiés")
     assert source.startswith("Executive summary")  # a citation, never translated

@@ -1,9 +1,11 @@
 """Exports in French: the scorecard PDF's headings, and a job written in the language its
 requester read the site in (kept on the job), whatever the worker's own language."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -102,12 +104,17 @@ def _deck_texts(path) -> str:
     return "\n".join(texts)
 
 
+# The first of a month: French writes « 1er octobre 2026 ».
+FIRST_OF_OCTOBER = datetime.datetime(2026, 10, 1, 9, 30, tzinfo=datetime.UTC)
+_DECIMAL_POINT = re.compile(r"(?<![-\w.])\d+\.\d+\b")  # 3.4, not imp-score-2.0 nor 1.2.3
+
+
 def test_french_deck_uses_french_quarters_dates_and_numbers(known_data, tmp_path):
     from exports.deck import briefing_deck_write
 
     personas, period = known_data.personas, known_data.current_period
     path = tmp_path / "diaporama.pptx"
-    with translation.override("fr"):
+    with translation.override("fr"), time_machine.travel(FIRST_OF_OCTOBER, tick=False):
         briefing_deck_write(
             path=path,
             user=personas.analyst,
@@ -119,6 +126,43 @@ def test_french_deck_uses_french_quarters_dates_and_numbers(known_data, tmp_path
     assert period.label not in text  # the code 2026-Q3 is for URLs and files
     assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), "ISO dates in a French deck"
     # A decimal point (not a version such as imp-score-2.0) is English: French writes 3,4.
-    assert not re.search(r"(?<![-\w.])\d+\.\d+\b", text), "decimal points in a French deck"
+    assert not _DECIMAL_POINT.search(text), "decimal points in a French deck"
+    assert re.search(r"\b\d+,\d\b", text), "no decimal comma in a French deck"
+    assert "Données extraites le 1er octobre 2026 09:30 UTC" in text
     assert "Données extraites" in text and "Taux de réponse" in text
     assert "NATIONS UNIES — CONFIDENTIEL" in text and "UN CONFIDENTIAL" not in text
+
+
+@pytest.mark.usefixtures("requires_chromium")
+def test_french_scorecard_pdf_uses_french_quarters_dates_and_numbers(known_data, tmp_path):
+    personas, period = known_data.personas, known_data.current_period
+    path = tmp_path / "fiche.pdf"
+    with translation.override("fr"), time_machine.travel(FIRST_OF_OCTOBER, tick=False):
+        scorecard_pdf_write(
+            path=path,
+            user=personas.analyst,
+            mission_id=personas.mission_a.pk,
+            period_id=period.pk,
+        )
+    text = _pypdf_text(path)
+    reader = PdfReader(path)
+    quarter = f"T{period.quarter}\u00a0{period.year}"
+    # the running title and the document's title: « Fiche de résultats MSN T3 2026 »
+    assert str(reader.metadata.title).endswith(quarter), reader.metadata.title
+    assert quarter in text.replace(" ", "\u00a0") or f"T{period.quarter} {period.year}" in text
+    assert f"{period.year}-Q" not in text, "a quarter code in a French PDF"
+    assert "01/10/2026" in text and "2026-10-01" not in text
+    assert not _DECIMAL_POINT.search(text), "decimal points in a French PDF"
+    assert re.search(r"\b\d+,\d\b", text), "no decimal comma in a French PDF"
+
+
+def test_french_data_workbook_readme_writes_the_date_out_in_french(known_data, tmp_path):
+    with translation.override("fr"):
+        job = export_job_request(by=known_data.personas.analyst, kind=ExportKind.DATA_XLSX)
+    destination = tmp_path / "donnees.xlsx"
+    with time_machine.travel(FIRST_OF_OCTOBER, tick=False):
+        done = export_job_run(job_id=job.pk, destination=destination)
+    assert done is not None and done.status == "done", done and done.error
+    readme = load_workbook(destination, read_only=True)["README"]
+    rows = {row[0]: row[1:2] for row in readme.iter_rows(values_only=True) if row and row[0]}
+    assert rows["Produit le (UTC)"] == ("1er octobre 2026 09:30",)

@@ -104,10 +104,16 @@ def test_the_job_page_polls_a_running_job(known_data, client):
         "status": "running",
         "status_label": "Running",
         "progress": 42,
+        "progress_label": "42 %",
         "error": "",
         "finished": False,
         "download_url": None,
     }
+    # In French the page and the script show « 42 % » with the no-break space of the catalogue.
+    french = client.get(reverse("exports:status", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.json()["progress_label"] == "42\u00a0%"
+    page = client.get(reverse("exports:job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert '<span id="export-percent">42\u00a0%</span>' in page.content.decode()
 
 
 def test_progress_counts_map_onto_whole_percentages():

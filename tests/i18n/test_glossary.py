@@ -105,3 +105,11 @@ def test_step_is_echelon_outside_planning_stages(pairs):
         if re.match(r"étapes?\s*\(?\d", match.group(0)) or "étape basse" in french
     ]
     assert not problems, "\n".join(problems)
+
+
+def test_every_questionnaire_version_with_french_is_checked(pairs):
+    """IMP-CORE v1 has its French too (issue 28): its texts are among those checked here."""
+    files = {where.split(".", 1)[0] for where, _english, _french in pairs}
+    assert {"imp-core-v1", "imp-core-v2", "imp-core-v3"} <= files
+    v1 = [french for where, _english, french in pairs if where.startswith("imp-core-v1.")]
+    assert len(v1) == 498

@@ -4,7 +4,13 @@ here. `python -m imp_assess.messages typography --fix` fixes the catalogues."""
 
 import pytest
 
-from imp_assess.messages import TRANSLATED, main, typography_problems
+from imp_assess.messages import (
+    TRANSLATED,
+    main,
+    questionnaire_files,
+    questionnaire_texts,
+    typography_problems,
+)
 from imp_assess.typography import french_spacing, french_spacing_problems
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -53,3 +59,8 @@ def test_typography_command_exits_zero_when_the_french_is_clean(capsys, monkeypa
     monkeypatch.setattr("django.setup", lambda: None)
     assert main(["messages", "typography"]) == 0
     assert "0 French typography problem(s)" in capsys.readouterr().out
+
+
+def test_every_questionnaire_version_has_its_french_checked():
+    counts = {path.stem: len(questionnaire_texts(path)) for path in questionnaire_files()}
+    assert counts["imp-core-v1"] == 498 and counts["imp-core-v2"] == 570

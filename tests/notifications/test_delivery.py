@@ -3,7 +3,6 @@ logged, retried with backoff, and given up after a few attempts."""
 
 import datetime
 import smtplib
-import types
 
 import pytest
 import time_machine
@@ -21,6 +20,7 @@ from notifications.services.recording import (
     notification_record,
 )
 from notifications.tasks import EMAIL_RETRY, notification_email_send
+from security.models import UserProfile
 from tests.notifications.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -116,9 +116,9 @@ def test_an_e_mail_whose_task_was_lost_is_sent_by_the_sweeper(personas, q3_a, mo
 def test_the_recipient_language_is_the_profile_language_else_the_site_default(personas):
     user = personas.respondent_a
     assert recipient_language(user) == "en"
-    user.profile = types.SimpleNamespace(language="fr")
+    profile = UserProfile.objects.create(user=user, language="fr")  # chosen in the header
     assert recipient_language(user) == "fr"
-    user.profile = types.SimpleNamespace(language="xx")  # not a language of the site
+    UserProfile.objects.filter(pk=profile.pk).update(language="xx")  # not a site language
     assert recipient_language(user) == "en"
 
 
@@ -134,7 +134,7 @@ def test_the_e_mail_is_written_in_the_recipient_language(personas, q3_a, monkeyp
 
 def _french(build):
     def with_profile(notification):
-        notification.user.profile = types.SimpleNamespace(language="fr")
+        UserProfile.objects.update_or_create(user=notification.user, defaults={"language": "fr"})
         return build(notification)
 
     return with_profile

@@ -119,3 +119,17 @@ def test_the_digest_content_is_read_in_a_constant_number_of_queries(
             assessment_open(mission=personas.mission_a, period=period)
     with django_assert_max_num_queries(4):
         selectors.digest_content(today=timezone.localdate())
+
+
+def test_a_french_analysts_digest_reads_quarters_and_colons_in_french(
+    personas, quarter_states, run_days
+):
+    from security.models import UserProfile
+
+    a, _b, _c = quarter_states
+    UserProfile.objects.update_or_create(user=personas.analyst, defaults={"language": "fr"})
+    run_days(digest_send_task, D(2026, 10, 5), D(2026, 10, 5))
+    (message,) = mail.outbox
+    assert "5 octobre 2026" in message.subject
+    assert f"MSN-A T3\u00a02026\u00a0: http://127.0.0.1:8000/assessments/{a.pk}/" in message.body
+    assert "2026-Q3" not in message.body

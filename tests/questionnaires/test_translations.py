@@ -189,12 +189,58 @@ def test_imp_core_v2_is_declared_bilingual_and_complete_in_french():
         assert ind.translations["fr"].statement != ind.statement, ind.code
 
 
-def test_imp_core_v1_stays_english_only_and_loads():
+def test_imp_core_v1_is_declared_bilingual_and_complete_in_french():
     spec = spec_from_file(V1_FILE)
-    assert spec.languages == ["en"] and translation_gaps(spec) == {}
+    assert spec.languages == ["en", "fr"]
+    assert translation_gaps(spec) == {"fr": []}
+    assert translatable_count(spec) == 498
     call_command("questionnaire_load", str(V1_FILE), "--publish")
     lead01 = Indicator.objects.get(questionnaire__version=1, code="LEAD-01")
-    assert lead01.text("statement", "fr") == lead01.statement
+    with translation.override("fr"):
+        assert lead01.text("statement").startswith("L’équipe de direction de la mission")
+
+
+def _english_only(path: Path) -> dict:
+    """The file's data as it was before its French: no ``translations``, English only."""
+
+    def strip(node):
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k != "translations"}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    data = strip(yaml.safe_load(path.read_text(encoding="utf-8")))
+    data["languages"] = ["en"]
+    return data
+
+
+def test_a_published_v1_without_french_takes_the_french_and_nothing_else(write_yaml):
+    """Where v1 was published before it had French, loading the bilingual file stores the
+    French; an English change to a published version is still refused."""
+    call_command("questionnaire_load", str(write_yaml(_english_only(V1_FILE))), "--publish")
+    v1 = Questionnaire.objects.get(code="IMP-CORE", version=1)
+    lead01 = Indicator.objects.get(questionnaire=v1, code="LEAD-01")
+    assert lead01.translations == {}
+    before = {i.pk: (i.statement, i.target_min, i.weight) for i in v1.indicators.all()}
+
+    out = StringIO()
+    call_command("questionnaire_load", str(V1_FILE), stdout=out)
+    assert "IMP-CORE version 1: translations updated" in out.getvalue()
+    v1.refresh_from_db()
+    assert v1.status == "published" and v1.languages == ["en", "fr"]
+    assert questionnaire_spec(questionnaire=v1) == spec_from_file(V1_FILE)
+    assert {i.pk: (i.statement, i.target_min, i.weight) for i in v1.indicators.all()} == before
+    tag = DimensionTag.objects.get(dimension__questionnaire=v1, code="LEAD-E-TORS")
+    assert tag.text("label", "fr") == "Mandats convenus pour les fonctions de direction"
+    call_command("questionnaire_load", str(V1_FILE), stdout=(again := StringIO()))
+    assert "unchanged" in again.getvalue()
+
+    reworded = yaml.safe_load(V1_FILE.read_text(encoding="utf-8"))
+    reworded["dimensions"][0]["indicators"][0]["statement"] = "Another statement."
+    with pytest.raises(CommandError, match="cannot change"):
+        call_command("questionnaire_load", str(write_yaml(reworded)))
+    assert Indicator.objects.get(pk=lead01.pk).statement == lead01.statement
 
 
 def test_imp_core_v2_loads_and_reads_in_french():
@@ -216,21 +262,24 @@ FRENCH_STEP_NAMES = {
 }
 
 
-def test_imp_core_v2_french_rubric_steps_start_with_the_french_step_name():
-    for _, ind in spec_from_file(V2_FILE).indicators():
+@pytest.mark.parametrize("path", [V1_FILE, V2_FILE], ids=["v1", "v2"])
+def test_imp_core_french_rubric_steps_start_with_the_french_step_name(path):
+    for _, ind in spec_from_file(path).indicators():
         for step, text in ind.translations["fr"].rubric.items():
             assert text.startswith(f"{FRENCH_STEP_NAMES[step]}\u00a0: "), (ind.code, step)
 
 
-def test_imp_core_v2_french_is_not_the_english_copied():
-    spec = spec_from_file(V2_FILE)
+@pytest.mark.parametrize("path", [V1_FILE, V2_FILE], ids=["v1", "v2"])
+def test_imp_core_french_is_not_the_english_copied(path):
+    spec = spec_from_file(path)
     same = [
         (location, field)
         for location, item in translatable_items(spec)
         for field, english in item.texts().items()
         if english and item.translations["fr"].flat().get(field) == english
     ]
-    assert same == [("glossary[17] IAP", "term")]  # the acronym French UN texts use too
+    # the acronym French UN texts use too (v1 has no glossary)
+    assert same == ([("glossary[17] IAP", "term")] if path == V2_FILE else [])
 
 
 def test_xlsx_export_of_v2_has_a_translations_sheet_with_every_text(tmp_path):
@@ -247,10 +296,13 @@ def test_xlsx_export_of_v2_has_a_translations_sheet_with_every_text(tmp_path):
     )
 
 
-def test_xlsx_export_of_an_english_only_version_has_no_translations_sheet(tmp_path):
-    call_command("questionnaire_load", str(V1_FILE))
-    call_command("questionnaire_export", "IMP-CORE", "1", "--out", str(tmp_path))
-    workbook = load_workbook(tmp_path / "imp-core-v1.xlsx", read_only=True)
+def test_xlsx_export_of_an_english_only_version_has_no_translations_sheet(
+    tmp_path, write_yaml, small_v2_data
+):
+    call_command("questionnaire_load", str(write_yaml(small_v2_data)))
+    call_command("questionnaire_export", "TEST", "2", "--out", str(tmp_path))
+    (exported,) = tmp_path.glob("*.xlsx")
+    workbook = load_workbook(exported, read_only=True)
     assert "Translations" not in workbook.sheetnames
 
 

@@ -11,7 +11,8 @@ from questionnaires.translations import language_name
 class Command(BaseCommand):
     help = (
         "Validate a questionnaire YAML file and store it as its code and version. "
-        "Reloading identical content changes nothing; a published version refuses changes."
+        "Reloading identical content changes nothing; a published version takes new "
+        "translations and refuses any other change."
     )
 
     def add_arguments(self, parser):
