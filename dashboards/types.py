@@ -329,9 +329,10 @@ class ContextChange:
 
     @property
     def clauses(self) -> str:
+        from imp_assess.typography import join_clauses
         from questionnaires.context import profile_clause
 
-        return "; ".join(profile_clause(key, value) for key, value in self.changed)
+        return join_clauses(profile_clause(key, value) for key, value in self.changed)
 
 
 @dataclass(frozen=True)
