@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from assessments import permissions
 from assessments.activity import assessment_activity
+from assessments.board import board_components, board_dimensions
 from assessments.forms import (
     BandClearForm,
     BandOverrideForm,
@@ -66,6 +67,7 @@ from assessments.services import (
 from assessments.views import _get_assessment_for_user, _refuse_unless
 from imp_assess.http import found_then_method
 from missions.models import MISSION_WIDE
+from missions.selectors import context_profile_is_recorded
 from questionnaires.selectors import (
     questionnaire_indicators,
 )
@@ -114,6 +116,31 @@ def _board_context(request, assessment, **forms) -> dict:
         for dim in scores.dimensions:
             for ind in dim.get("indicators", []):
                 ind["agreed_actions"] = actions_panel.by_indicator.get(ind.get("code"), [])
+    indicators = list(questionnaire_indicators(questionnaire=assessment.questionnaire))
+    band_initial = {"phase": assessment.phase, "revisions": revisions}
+    # Forms sent back with errors go to the dimension they came from (its ``dimension``
+    # field), unfolded; one without it shows its errors above the dimensions.
+    bound = {
+        name: forms[name]
+        for name in ("band_form", "not_applicable_form")
+        if forms.get(name) is not None
+    }
+    dimensions = board_dimensions(
+        indicators=indicators,
+        bands=bands,
+        scores=scores,
+        declared=declared,
+        band_form=lambda group: BandOverrideForm(
+            dimensions=[group],
+            initial=band_initial,
+            auto_id=f"band-{group.dimension.code}-%s",
+        ),
+        not_applicable_form=lambda asked: NotApplicableForm(
+            indicators=asked, auto_id=f"na-{asked[0].dimension.code}-%s" if asked else "na-%s"
+        ),
+        bound=bound,
+    )
+    placed = {name for d in dimensions for name, form in bound.items() if getattr(d, name) is form}
     return {
         "assessment": assessment,
         "progress": progress,
@@ -132,12 +159,15 @@ def _board_context(request, assessment, **forms) -> dict:
         "phase_form": forms.get("phase_form") or PhaseForm(initial={"phase": assessment.phase}),
         "declared_not_applicable": list(declared.values()),
         "not_applicable_form": forms.get("not_applicable_form")
-        or NotApplicableForm(
-            indicators=[
-                i
-                for i in questionnaire_indicators(questionnaire=assessment.questionnaire)
-                if i.code not in declared
-            ]
+        or NotApplicableForm(indicators=[i for i in indicators if i.code not in declared]),
+        "components": board_components(progress, readable=readable),
+        "dimensions": dimensions,
+        # Errors of a form that names no dimension (a hand-made request), shown above them.
+        "unplaced_band_form": "band_form" in bound and "band_form" not in placed,
+        "unplaced_not_applicable_form": "not_applicable_form" in bound
+        and "not_applicable_form" not in placed,
+        "context_profile_recorded": context_profile_is_recorded(
+            mission=assessment.mission, period=assessment.period
         ),
         "submit_form": forms.get("submit_form") or SubmitForm(incomplete_components=incomplete),
         "reopen_form": forms.get("reopen_form") or ReasonForm(),
