@@ -25,6 +25,7 @@ class ComponentState:
     started: bool
     complete: bool
     viewable: bool  # the user may open the response (component confidentiality)
+    respondents: tuple[str, ...] = ()  # who answers for it, by name (for the focal point)
 
     @property
     def missing(self) -> int:
@@ -37,9 +38,14 @@ class ComponentState:
 
 
 def board_components(
-    progress: Iterable[ResponseProgress], *, readable: frozenset[str] | None
+    progress: Iterable[ResponseProgress],
+    *,
+    readable: frozenset[str] | None,
+    respondents: Mapping[str, list[str]] | None = None,
 ) -> list[ComponentState]:
-    """Each expected component, those that block submission first (in the board's order)."""
+    """Each expected component, those that block submission first (in the board's order),
+    with the names of its respondents when ``respondents`` is given."""
+    respondents = respondents or {}
     states = [
         ComponentState(
             component=p.component,
@@ -49,6 +55,7 @@ def board_components(
             started=p.response is not None,
             complete=p.response is not None and p.response.status == ResponseStatus.COMPLETE,
             viewable=readable is None or p.component in readable,
+            respondents=tuple(respondents.get(p.component, [])),
         )
         for p in progress
     ]

@@ -67,7 +67,7 @@ from assessments.services import (
 from assessments.views import _get_assessment_for_user, _refuse_unless
 from imp_assess.http import found_then_method
 from missions.models import MISSION_WIDE
-from missions.selectors import context_profile_is_recorded
+from missions.selectors import context_profile_is_recorded, mission_respondent_names
 from questionnaires.selectors import (
     questionnaire_indicators,
 )
@@ -160,7 +160,14 @@ def _board_context(request, assessment, **forms) -> dict:
         "declared_not_applicable": list(declared.values()),
         "not_applicable_form": forms.get("not_applicable_form")
         or NotApplicableForm(indicators=[i for i in indicators if i.code not in declared]),
-        "components": board_components(progress, readable=readable),
+        "components": board_components(
+            progress,
+            readable=readable,
+            # Whom to chase: only the people who manage the quarter see the names.
+            respondents=mission_respondent_names(mission=assessment.mission)
+            if permissions.can_manage(user, assessment)
+            else None,
+        ),
         "dimensions": dimensions,
         # Errors of a form that names no dimension (a hand-made request), shown above them.
         "unplaced_band_form": "band_form" in bound and "band_form" not in placed,

@@ -144,6 +144,14 @@ def test_the_board_names_people_by_their_names(client, personas, assessment_a_v2
     html = _board(client, personas.analyst, assessment_a_v2)
     row = re.search(r'<tr id="band-LEAD-01">(.*?)</tr>', html, re.S).group(1)
     assert "Amina Diallo" in row and "focal_point_a" not in row
+    # The focal point sees who answers for each component, by name, to know whom to chase.
+    personas.respondent_a.first_name, personas.respondent_a.last_name = "Kofi", "Mensah"
+    personas.respondent_a.save()
+    blockers = _section(_board(client, personas.focal_point_a, assessment_a_v2), "blockers")
+    political = re.search(r'<tr data-component="political".*?</tr>', blockers, re.S).group(0)
+    assert "Kofi Mensah" in political and "respondent_a" not in political
+    analyst_view = _section(_board(client, personas.analyst, assessment_a_v2), "blockers")
+    assert "Kofi Mensah" not in analyst_view
 
 
 def test_the_board_reads_in_french(client, personas, assessment_a_v2):
