@@ -24,6 +24,11 @@ from missions.periods import quarter_label, quarter_of
 from missions.roles import User
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import Dimension, DimensionTag, Indicator, TagKind
+from scoring.confidentiality import (
+    dimension_values_shown,
+    indicator_values_shown,
+    reader_restrictions,
+)
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import DimensionScore, IndicatorScore
@@ -159,15 +164,21 @@ def _line(action: Action, *, page_quarter: Quarter, today_quarter: Quarter) -> A
     )
 
 
-def assessment_flagged_indicators(*, assessment: Assessment) -> list[FlaggedIndicator]:
+def assessment_flagged_indicators(
+    *, assessment: Assessment, user: User | None
+) -> list[FlaggedIndicator]:
     """The indicators the current scoring method flagged in this assessment (shortfall or
-    over-integration with enough answers), in questionnaire order. One query."""
-    rows = IndicatorScore.objects.filter(
-        score_set__assessment=assessment,
-        score_set__method_version=METHOD_VERSION_LABEL,
-        sufficient=True,
-        flag__in=(SHORTFALL, OVER_INTEGRATION),
-    ).values_list("indicator_code", "dimension_code", "value", "band_min", "band_max", "flag")
+    over-integration with enough answers), in questionnaire order, with the values ``user``
+    may see (``scoring.confidentiality``; None: for HQ). One query (two for a user)."""
+    rows = indicator_values_shown(
+        IndicatorScore.objects.filter(
+            score_set__assessment=assessment,
+            score_set__method_version=METHOD_VERSION_LABEL,
+            sufficient=True,
+            flag__in=(SHORTFALL, OVER_INTEGRATION),
+        ),
+        reader_restrictions(user=user, mission_id=assessment.mission_id),
+    ).values_list("indicator_code", "dimension_code", "shown_value", "band_min", "band_max", "flag")
     order = {
         code: i
         for i, code in enumerate(
@@ -224,7 +235,7 @@ def board_actions_panel(
     return BoardActions(
         agreed_here=[line for line in lines if not line.carried_forward],
         carried=[line for line in lines if line.carried_forward],
-        flagged=assessment_flagged_indicators(assessment=assessment),
+        flagged=assessment_flagged_indicators(assessment=assessment, user=user),
         can_record=permissions.can_record_action(user, assessment),
         can_edit=permissions.can_edit_mission_actions(user, assessment.mission_id),
         by_indicator=_by_indicator(lines),
@@ -392,6 +403,8 @@ class SeriesPoint:
     quarter: str
     value: float | None
     flag: str  # scoring.flags display key, "" when no stored score
+    # A stored value the user may not see (``scoring.confidentiality``).
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -429,40 +442,62 @@ class FollowUpRow:
     series: list[FollowUpSeries]
 
 
-def action_followup(*, mission_id: int, today: datetime.date | None = None) -> list[FollowUpRow]:
+def action_followup(
+    *, mission_id: int, user: User | None, today: datetime.date | None = None
+) -> list[FollowUpRow]:
     """Each of the mission's actions with its indicators' values from the quarter it was
-    agreed in to the latest scored quarter. Three queries."""
+    agreed in to the latest scored quarter, as ``user`` may see them
+    (``scoring.confidentiality``; None: for HQ). Three queries (four for a user)."""
     actions = list(_actions().filter(mission_id=mission_id))
     if not actions:
         return []
-    indicator_rows = IndicatorScore.objects.filter(
-        score_set__mission_id=mission_id, score_set__method_version=METHOD_VERSION_LABEL
+    restrictions = reader_restrictions(user=user, mission_id=mission_id)
+    indicator_rows = indicator_values_shown(
+        IndicatorScore.objects.filter(
+            score_set__mission_id=mission_id, score_set__method_version=METHOD_VERSION_LABEL
+        ),
+        restrictions,
     ).values_list(
         "indicator_code",
         "score_set__period__year",
         "score_set__period__quarter",
-        "value",
+        "shown_value",
         "flag",
         "sufficient",
+        "value",
     )
-    indicators: dict[str, list[tuple[Quarter, float | None, str]]] = {}
-    for code, year, quarter, value, flag, sufficient in indicator_rows:
+    indicators: dict[str, list[tuple[Quarter, float | None, str, bool]]] = {}
+    for code, year, quarter, value, flag, sufficient, stored in indicator_rows:
         indicators.setdefault(code, []).append(
-            ((year, quarter), value, flag_key(flag, sufficient=sufficient))
+            (
+                (year, quarter),
+                value,
+                flag_key(flag, sufficient=sufficient),
+                value is None and stored is not None,
+            )
         )
-    dimension_rows = DimensionScore.objects.filter(
-        score_set__mission_id=mission_id, score_set__method_version=METHOD_VERSION_LABEL
+    dimension_rows = dimension_values_shown(
+        DimensionScore.objects.filter(
+            score_set__mission_id=mission_id, score_set__method_version=METHOD_VERSION_LABEL
+        ),
+        restrictions,
     ).values_list(
         "dimension_code",
         "score_set__period__year",
         "score_set__period__quarter",
-        "alignment",
+        "shown_alignment",
         "sufficient",
+        "alignment",
     )
-    dimensions: dict[str, list[tuple[Quarter, float | None, str]]] = {}
-    for code, year, quarter, alignment, sufficient in dimension_rows:
+    dimensions: dict[str, list[tuple[Quarter, float | None, str, bool]]] = {}
+    for code, year, quarter, alignment, sufficient, stored in dimension_rows:
         dimensions.setdefault(code, []).append(
-            ((year, quarter), alignment if sufficient else None, "")
+            (
+                (year, quarter),
+                alignment if sufficient else None,
+                "",
+                bool(sufficient and alignment is None and stored is not None),
+            )
         )
     today_quarter = _today_quarter(today)
     rows = []
@@ -480,8 +515,8 @@ def action_followup(*, mission_id: int, today: datetime.date | None = None) -> l
                 code=code,
                 measure=measure,
                 points=[
-                    SeriesPoint(quarter_label(*quarter), value, flag)
-                    for quarter, value, flag in sorted(found)
+                    SeriesPoint(quarter_label(*quarter), value, flag, withheld)
+                    for quarter, value, flag, withheld in sorted(found)
                     if quarter >= since
                 ],
             )

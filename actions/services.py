@@ -77,7 +77,7 @@ def _links(
 ) -> tuple[str, list[str], list[str]]:
     """The dimension, indicators and barriers, checked against the quarter's findings and the
     questionnaire version of the assessment."""
-    flagged = {f.code: f for f in assessment_flagged_indicators(assessment=assessment)}
+    flagged = {f.code: f for f in assessment_flagged_indicators(assessment=assessment, user=None)}
     indicators = list(dict.fromkeys(indicator_codes))
     unflagged = [code for code in indicators if code not in flagged]
     if unflagged:

@@ -60,12 +60,14 @@ def _service_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _create_form(assessment: Assessment, data: Any = None, initial: Any = None) -> ActionCreateForm:
+def _create_form(
+    request: HttpRequest, assessment: Assessment, data: Any = None, initial: Any = None
+) -> ActionCreateForm:
     period = assessment.period
     return ActionCreateForm(
         data,
         initial=initial,
-        flagged=assessment_flagged_indicators(assessment=assessment),
+        flagged=assessment_flagged_indicators(assessment=assessment, user=request.user),
         dimensions=dimensions_of(questionnaire_id=assessment.questionnaire_id),
         barriers=barrier_tags(questionnaire_id=assessment.questionnaire_id),
         members=mission_members(mission_id=assessment.mission_id),
@@ -81,7 +83,7 @@ def action_create_page(request: HttpRequest, assessment_id: int) -> HttpResponse
         raise PermissionDenied
     status = 200
     if request.method == "POST":
-        form = _create_form(assessment, request.POST)
+        form = _create_form(request, assessment, request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -104,7 +106,7 @@ def action_create_page(request: HttpRequest, assessment_id: int) -> HttpResponse
         status = 400
     else:
         code = request.GET.get("indicator", "")
-        form = _create_form(assessment, initial={"indicators": [code]} if code else None)
+        form = _create_form(request, assessment, initial={"indicators": [code]} if code else None)
     return render(
         request,
         "actions/create.html",
@@ -196,7 +198,7 @@ def followup_page(request: HttpRequest, mission: Mission) -> HttpResponse:
         "actions/followup.html",
         {
             "mission": mission,
-            "rows": action_followup(mission_id=mission.pk),
+            "rows": action_followup(mission_id=mission.pk, user=request.user),
             "can_edit": permissions.can_edit_mission_actions(request.user, mission.pk),
         },
     )

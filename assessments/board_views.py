@@ -75,7 +75,8 @@ from questionnaires.selectors import (
 
 def _scores_readable_by(scores, readable: frozenset[str] | None):
     """The drill-down's per-component answers cut to the components the user may read
-    (component confidentiality); aggregates (mean, spread, scores) stay as they are."""
+    (component confidentiality); the aggregates that would give them back were withheld by
+    the provider (``scoring.confidentiality``)."""
     if scores is None or readable is None:
         return scores
     dimensions = []
@@ -109,7 +110,9 @@ def _board_context(request, assessment, **forms) -> dict:
     revisions = revisions_field_value(assessment_band_revisions(assessment=assessment))
     declared = assessment_declared_not_applicable(assessment=assessment)
     mission_response = next((p.response for p in progress if p.component == MISSION_WIDE), None)
-    scores = _scores_readable_by(board_scores(assessment=assessment), readable)
+    scores = _scores_readable_by(
+        board_scores(assessment=assessment, own_components=readable), readable
+    )
     actions_panel = board_actions(assessment=assessment, user=user)
     if scores is not None and actions_panel is not None:
         # The drill-down shows each indicator's agreed actions beside it.

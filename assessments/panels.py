@@ -14,16 +14,19 @@ _scores_provider: ScoresProvider | None = None
 
 
 def board_scores_provider_register(provider: ScoresProvider) -> None:
-    """Register ``provider(*, assessment)``, which returns the board's scores (or None)."""
+    """Register ``provider(*, assessment, own_components)``, which returns the board's scores
+    (or None)."""
     global _scores_provider
     _scores_provider = provider
 
 
-def board_scores(*, assessment: Any) -> Any:
-    """The scores the board shows for ``assessment``; None when no provider is registered."""
+def board_scores(*, assessment: Any, own_components: frozenset[str] | None) -> Any:
+    """The scores the board shows for ``assessment`` to a reader of ``own_components``'
+    answers (None: every component's), with the figures that would give another component's
+    answers back withheld; None when no provider is registered."""
     if _scores_provider is None:
         return None
-    return _scores_provider(assessment=assessment)
+    return _scores_provider(assessment=assessment, own_components=own_components)
 
 
 # The board's actions panel and the answering page's notes beside each indicator, filled by

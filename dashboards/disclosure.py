@@ -59,6 +59,9 @@ class PeerRule:
     coarsening: float = 0.0
     # Only approved assessments of closed quarters make up the distribution.
     closed_approved_only: bool = False
+    # The distribution is read from the quarter's frozen snapshot only (``dashboards.models``,
+    # taken when the quarter closes, never changed): a quarter without one shows nothing.
+    frozen_only: bool = False
 
 
 MISSION_STAFF = PeerRule(
@@ -69,6 +72,7 @@ MISSION_STAFF = PeerRule(
     True,
     coarsening=PEER_BIN_SHARE,
     closed_approved_only=True,
+    frozen_only=True,
 )
 ANALYSTS = PeerRule("analysts", ANALYST_MIN_PEERS, ANALYST_MIN_PEERS, True, False)
 

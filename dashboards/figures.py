@@ -19,6 +19,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dashboards.markers import trend_markers
 from dashboards.types import (
     APPROVED,
     IN_PROGRESS,
@@ -31,7 +32,6 @@ from dashboards.types import (
     MissionProfile,
     PeerPoint,
     Portfolio,
-    QuarterVersion,
 )
 from scoring.flags import (
     FLAG_KEYS,
@@ -54,7 +54,6 @@ DIVERGING = [
     [0.5, "#f7f7f7"],
     [1.0, flag_style(SHORTFALL).colour],
 ]
-VERSION_LINE = "#555555"
 PORTFOLIO_MEASURES = ("alignment", "flags", "score", "gap")
 MISSING_COLOUR = "#d9d9d9"
 PEER_BAND = "rgba(90, 90, 90, 0.18)"
@@ -495,7 +494,9 @@ def figure_index_trend(profile: MissionProfile, last_n: int | None = None) -> go
             hovertemplate="%{x}: %{y:.1f}<extra>" + profile.mission.label + "</extra>",
         )
     )
-    shapes, notes = version_markers(profile.versions[-len(xs) :] if xs else (), xs)
+    shapes, notes = trend_markers(
+        profile.versions[-len(xs) :] if xs else (), profile.context_changes, periods
+    )
     return go.Figure(
         traces,
         layout=_layout(
@@ -509,52 +510,6 @@ def figure_index_trend(profile: MissionProfile, last_n: int | None = None) -> go
             annotations=notes,
         ),
     )
-
-
-def version_note(version: QuarterVersion) -> str:
-    """ "Method imp-score-2.0 · IMP-CORE v2 from 2026-Q1": the label of a version change."""
-    return _("From %(period)s: method %(method)s, questionnaire %(questionnaire)s") % {
-        "period": version.period.display,
-        "method": version.method_version,
-        "questionnaire": version.questionnaire,
-    }
-
-
-def version_markers(
-    versions: Sequence[QuarterVersion | None], xs: list[str]
-) -> tuple[list[dict], list[dict]]:
-    """A dotted vertical line before each quarter whose method or questionnaire version differs
-    from the quarter before, with a label naming the new versions (shapes, annotations)."""
-    shapes, notes = [], []
-    for position, version in enumerate(versions):
-        if version is None or not version.changed or position >= len(xs):
-            continue
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": position - 0.5,
-                "x1": position - 0.5,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": VERSION_LINE, "dash": "dot", "width": 2},
-            }
-        )
-        notes.append(
-            {
-                "x": position - 0.5,
-                "xref": "x",
-                "y": 1,
-                "yref": "paper",
-                "yanchor": "bottom",
-                "xanchor": "left",
-                "text": "⇢ " + version_note(version),
-                "showarrow": False,
-                "font": {"size": 10, "color": VERSION_LINE},
-            }
-        )
-    return shapes, notes
 
 
 def figure_alignment_trend(profile: MissionProfile, last_n: int | None = None) -> go.Figure:
@@ -572,7 +527,7 @@ def figure_alignment_trend(profile: MissionProfile, last_n: int | None = None) -
     if last_n:
         peer = peer[-last_n:]
     xs = [p.display for p in periods]
-    shapes, notes = version_markers(versions, xs)
+    shapes, notes = trend_markers(versions, profile.context_changes, periods)
     traces = list(_peer_traces(peer, xs, _("target alignment, anonymous"))) if peer else []
     traces += [
         go.Scatter(
@@ -937,7 +892,12 @@ def figure_compare(comparison: Comparison) -> go.Figure:
         )
     low, high = comparison.scale
     pad = 0 if comparison.measure in ("index", "alignment") else 0.5
-    shapes, notes = version_markers(list(comparison.versions), xs)
+    shapes, notes = trend_markers(
+        list(comparison.versions),
+        comparison.context_changes,
+        comparison.periods,
+        with_mission=True,
+    )
     return go.Figure(
         traces,
         layout=_layout(

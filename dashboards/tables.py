@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from dashboards.disclosure import peer_rule, withheld_label
-from dashboards.figures import cycle_state_label, version_note
+from dashboards.figures import cycle_state_label
+from dashboards.markers import context_notes, version_note
 from dashboards.types import (
     CYCLE_STATES,
     IN_PROGRESS,
@@ -26,6 +27,7 @@ from dashboards.types import (
     CycleBoard,
     MissionProfile,
     PeerPoint,
+    PeriodRef,
     Portfolio,
     PortfolioCell,
     PortfolioRow,
@@ -237,14 +239,27 @@ def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Tab
     if last_n:
         rows = rows[-last_n:]
     notes = _version_notes(profile)
+    context = _context_column(profile)
     return Table(
         caption=_(
             "Integration level per quarter (higher is not better), with the anonymous "
             "distribution of comparable missions"
         ),
-        columns=(_("Quarter"), profile.mission.label, *_peer_columns(shown), _("Version change")),
+        columns=(
+            _("Quarter"),
+            profile.mission.label,
+            *_peer_columns(shown),
+            _("Version change"),
+            *context.columns,
+        ),
         rows=tuple(
-            (p.display, _value(index), *_peer_cells(peer, shown), notes.get(p.id, ""))
+            (
+                p.display,
+                _value(index),
+                *_peer_cells(peer, shown),
+                notes.get(p.id, ""),
+                *context.cells(p),
+            )
             for p, index, peer in rows
         ),
     )
@@ -252,6 +267,27 @@ def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Tab
 
 def _version_notes(profile: MissionProfile | Comparison) -> dict[int, str]:
     return {v.period.id: version_note(v) for v in profile.version_changes}
+
+
+@dataclass(frozen=True)
+class _ContextColumn:
+    """The "Context profile change" column of a trend table: present only when the trend has a
+    change of context profile (the trend figure draws it as a marker)."""
+
+    notes: dict[int, str]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (_("Context profile change"),) if self.notes else ()
+
+    def cells(self, period: PeriodRef) -> tuple[str, ...]:
+        return (self.notes.get(period.id, ""),) if self.notes else ()
+
+
+def _context_column(trend: MissionProfile | Comparison) -> _ContextColumn:
+    shown = {period.id for period in trend.periods[1:]}
+    changes = [change for change in trend.context_changes if change.period.id in shown]
+    return _ContextColumn(context_notes(changes, with_mission=isinstance(trend, Comparison)))
 
 
 def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) -> Table:
@@ -263,6 +299,7 @@ def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) ->
     rows = list(zip(profile.periods, alignment, profile.index_trend, versions, peer, strict=True))
     if last_n:
         rows = rows[-last_n:]
+    context = _context_column(profile)
     return Table(
         caption=_(
             "Target alignment and integration level per quarter, with the scoring method and "
@@ -275,6 +312,7 @@ def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) ->
             _("Method version"),
             _("Questionnaire"),
             _("Version change"),
+            *context.columns,
             *_peer_columns(shown),
         ),
         rows=tuple(
@@ -285,6 +323,7 @@ def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) ->
                 version.method_version if version else _missing("no_result"),
                 version.questionnaire if version else _missing("no_result"),
                 version_note(version) if version and version.changed else "",
+                *context.cells(p),
                 *(_peer_cells(point, shown) if point else ()),
             )
             for p, value, level, version, point in rows
@@ -455,6 +494,7 @@ def table_gaps_ranked(profile: MissionProfile) -> Table:
 
 def table_compare(comparison: Comparison) -> Table:
     notes = _version_notes(comparison)
+    context = _context_column(comparison)
     return Table(
         caption=_("%(measure)s per quarter, with the distribution of %(group)s")
         % {"measure": comparison.measure_label, "group": comparison.peer_label},
@@ -463,6 +503,7 @@ def table_compare(comparison: Comparison) -> Table:
             *(line.mission.label for line in comparison.lines),
             *_peer_columns(comparison.peer_count_shown),
             _("Version change"),
+            *context.columns,
         ),
         rows=tuple(
             (
@@ -470,6 +511,7 @@ def table_compare(comparison: Comparison) -> Table:
                 *(_value(line.values[i]) for line in comparison.lines),
                 *_peer_cells(comparison.peer_points[i], comparison.peer_count_shown),
                 notes.get(period.id, ""),
+                *context.cells(period),
             )
             for i, period in enumerate(comparison.periods)
         ),

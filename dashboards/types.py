@@ -21,6 +21,7 @@ Conventions shared by every class:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from missions.labels import demo_mark, demo_marked
 from missions.periods import quarter_display, quarter_label
@@ -313,6 +314,27 @@ class QuarterVersion:
 
 
 @dataclass(frozen=True)
+class ContextChange:
+    """A recording that changed a mission's context profile, in a quarter a trend shows.
+
+    What is asked and the band each indicator is read against follow the profile, so figures on
+    either side may differ for that reason alone: trends mark the quarter, like a version
+    change. ``changed`` holds the profile keys that changed with their new values (worded in
+    the reader's language by ``clauses``, so a cached result serves every language)."""
+
+    period: PeriodRef
+    mission_code: str
+    changed: tuple[tuple[str, Any], ...]
+    reason: str
+
+    @property
+    def clauses(self) -> str:
+        from questionnaires.context import profile_clause
+
+        return "; ".join(profile_clause(key, value) for key, value in self.changed)
+
+
+@dataclass(frozen=True)
 class MissionProfile:
     """One mission in one quarter, with its history. What a mission leader reads.
 
@@ -358,6 +380,8 @@ class MissionProfile:
     versions: tuple[QuarterVersion | None, ...] = ()  # aligned with ``periods``; None = no result
     indicator_flags: tuple[IndicatorFlag, ...] = ()
     alignment_peer: tuple[PeerPoint, ...] = ()  # as ``peer``, of the target alignment
+    # Context-profile changes within ``periods`` (after the first shown quarter), oldest first.
+    context_changes: tuple[ContextChange, ...] = ()
 
     @property
     def no_result(self) -> bool:
@@ -423,6 +447,8 @@ class Comparison:
     # Aligned with ``periods``: the new versions where a chosen mission's method or
     # questionnaire version changes (``QuarterVersion.changed``), else None.
     versions: tuple[QuarterVersion | None, ...] = ()
+    # Context-profile changes of the chosen missions within ``periods``, oldest first.
+    context_changes: tuple[ContextChange, ...] = ()
 
     @property
     def version_changes(self) -> tuple[QuarterVersion, ...]:

@@ -18,6 +18,7 @@ from actions.models import Action, ActionStatus
 from actions.selectors import assessment_flagged_indicators
 from actions.services import action_create, action_note_add, action_update
 from assessments.models import Assessment
+from dashboards.services import peer_snapshots_take_due
 from demo.scenario import V2_QUARTERS, DemoMission, demo_missions, demo_person_name, login_name
 from demo.synthetic import SyntheticAnswers, SyntheticHistory
 from missions.models import Component, Membership, MembershipRole, Mission, Period
@@ -116,6 +117,9 @@ def demo_seed(
             for assessment_id in to_score:
                 assessment_scores_compute(assessment_id=assessment_id)
             _demo_actions(periods, scenarios)
+            # The past quarters are closed: freeze their peer figures now, as the hourly task
+            # would (quarters frozen already are kept as they are).
+            peer_snapshots_take_due()
     return logins
 
 
@@ -149,7 +153,9 @@ def _demo_actions(periods: list[Period], scenarios: dict[str, DemoMission]) -> N
             assessment = Assessment.objects.filter(mission=mission, period=period).first()
             if assessment is None:
                 continue
-            flagged = {f.code for f in assessment_flagged_indicators(assessment=assessment)}
+            flagged = {
+                f.code for f in assessment_flagged_indicators(assessment=assessment, user=None)
+            }
             on_indicator = planned.indicator_code in flagged
             due = (period.year, period.quarter)
             for _i in range(planned.due_after):

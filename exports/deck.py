@@ -41,7 +41,8 @@ from pptx.table import _Cell
 from pptx.util import Emu, Inches, Pt
 
 from actions.selectors import actions_for_quarter
-from dashboards.figures import BARRIER_COLOUR, ENABLER_COLOUR, PEER_LINE, version_note
+from dashboards.figures import BARRIER_COLOUR, ENABLER_COLOUR, PEER_LINE
+from dashboards.markers import version_note
 from dashboards.selectors import mission_profile, portfolio
 from dashboards.types import MissionProfile, Portfolio, PortfolioRow
 from exports.deck_template import (

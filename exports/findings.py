@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
 from missions.models import RESPONSE_SCOPE_CHOICES
+from missions.roles import User
+from missions.selectors import answer_components_readable_by
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL, method_number
 from scoring.models import ScoreSet
@@ -57,14 +59,20 @@ def _style(flag: str | None, *, sufficient: bool):
             "text_colour": style.text_colour, "symbol": style.symbol}  # fmt: skip
 
 
-def scorecard_findings(*, assessment: Assessment) -> CardFindings | None:
-    """The current method's result, else the newest stored one of an older method; None when
-    the quarter has no stored result."""
+def scorecard_findings(*, assessment: Assessment, user: User | None) -> CardFindings | None:
+    """The current method's result, else the newest stored one of an older method, as
+    ``user`` may see it (``scoring.confidentiality``; None: a command, for HQ); None when the
+    quarter has no stored result."""
     methods = assessment_score_methods(assessment=assessment)
     if not methods:
         return None
     version = METHOD_VERSION_LABEL if METHOD_VERSION_LABEL in methods else methods[0]
-    scores = assessment_scores(assessment=assessment, method_version=version)
+    own = (
+        None
+        if user is None
+        else answer_components_readable_by(user=user, mission_id=assessment.mission_id)
+    )
+    scores = assessment_scores(assessment=assessment, method_version=version, own_components=own)
     result = scores.score_set
     if result is None:  # (not with a method listed above)
         return None

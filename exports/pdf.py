@@ -119,7 +119,7 @@ def scorecard_prepare(
         .only("highlights", "questionnaire__code", "questionnaire__version")
         .first()
     )
-    result = scorecard_findings(assessment=assessment) if assessment else None
+    result = scorecard_findings(assessment=assessment, user=user) if assessment else None
     if result is not None and result.method == 1:
         profile = _profile_from_v1(profile, result)
     radar_url = trend_url = None

@@ -47,6 +47,7 @@ from notifications.models import EmailState, Notification
 from questionnaires.applicability import applies_to_component
 from questionnaires.models import Dimension, Indicator
 from questionnaires.selectors import texts_by_code
+from scoring.confidentiality import indicator_values_shown, reader_restrictions
 from scoring.flags import OVER_INTEGRATION, SHORTFALL
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import IndicatorScore, ScoreSet
@@ -329,15 +330,20 @@ def _latest_assessment(mission: Mission, period: Period | None) -> Assessment | 
     )
 
 
-def _previous_findings(assessment: Assessment) -> tuple[str, list[IndicatorFinding]]:
+def _previous_findings(assessment: Assessment, user: Account) -> tuple[str, list[IndicatorFinding]]:
+    """The previous quarter's flagged indicators, with the figures ``user`` may see
+    (``scoring.confidentiality``)."""
     previous = assessment_previous(mission_id=assessment.mission_id, period=assessment.period)
     if previous is None:
         return "", []
-    rows = IndicatorScore.objects.filter(
-        score_set__assessment=previous,
-        score_set__method_version=METHOD_VERSION_LABEL,
-        sufficient=True,
-        flag__in=(SHORTFALL, OVER_INTEGRATION),
+    rows = indicator_values_shown(
+        IndicatorScore.objects.filter(
+            score_set__assessment=previous,
+            score_set__method_version=METHOD_VERSION_LABEL,
+            sufficient=True,
+            flag__in=(SHORTFALL, OVER_INTEGRATION),
+        ),
+        reader_restrictions(user=user, mission_id=assessment.mission_id),
     ).order_by("dimension_code", "indicator_code")
     statements = texts_by_code(
         Indicator.objects.filter(questionnaire_id=previous.questionnaire_id), "statement"
@@ -348,10 +354,10 @@ def _previous_findings(assessment: Assessment) -> tuple[str, list[IndicatorFindi
             code=r.indicator_code,
             dimension_code=r.dimension_code,
             flag=r.flag,
-            value=r.value,
+            value=r.shown_value,
             band_min=r.band_min,
             band_max=r.band_max,
-            distance=r.distance,
+            distance=r.shown_distance,
         )
         for r in rows
     ]
@@ -412,7 +418,7 @@ def focal_point_missions(
         if assessment.status == AssessmentStatus.OPEN:
             entry.blocked_by = [c.label for c in entry.components if not c.complete]
             entry.ready_to_submit = not entry.blocked_by and bool(entry.components)
-        entry.previous_period, entry.previous_findings = _previous_findings(assessment)
+        entry.previous_period, entry.previous_findings = _previous_findings(assessment, user)
         entry.actions_due = [
             ActionDue(action=action, overdue=action_is_overdue(action, today=today))
             for action in open_actions_for_mission(mission=mission)

@@ -39,6 +39,13 @@ BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
+    "peer-snapshots": {
+        "task": "dashboards.tasks.peer_snapshots_take_task",
+        # Freezes each quarter's peer values the day after its due date (hourly, so a missed
+        # run is caught up within the hour; a quarter is frozen once).
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
     "notifications-deadlines": {
         "task": "notifications.tasks.deadlines_notify_task",
         # Reminders 7 and 2 days before due dates, overdue notices the day after; each

@@ -156,22 +156,30 @@ def context_profile_is_recorded(*, mission: Mission, period: Period) -> bool:
 def context_profile_history(*, mission: Mission) -> list[ContextProfileRecord]:
     """Every recording of the mission's profile, oldest first, each with the keys it changed
     (the first recording changes the keys where it differs from the default profile)."""
-    records = []
-    before = DEFAULT_PROFILE
-    for row in _profile_rows([mission.pk]):
+    return context_profile_histories(mission_ids=[mission.pk]).get(mission.pk, [])
+
+
+def context_profile_histories(
+    *, mission_ids: Iterable[int]
+) -> dict[int, list[ContextProfileRecord]]:
+    """``context_profile_history`` of many missions in one query, by mission id (a mission
+    that recorded nothing is absent)."""
+    histories: dict[int, list[ContextProfileRecord]] = {}
+    before: dict[int, ContextProfile] = {}
+    for row in _profile_rows(mission_ids):
         profile = _profile_of(row)
-        records.append(
+        histories.setdefault(row.mission_id, []).append(
             ContextProfileRecord(
                 period=row.period,
                 profile=profile,
                 reason=row.reason,
                 set_by=row.set_by.get_username() if row.set_by else "",
                 set_at=row.set_at,
-                changed=tuple(profile.differences(before)),
+                changed=tuple(profile.differences(before.get(row.mission_id, DEFAULT_PROFILE))),
             )
         )
-        before = profile
-    return records
+        before[row.mission_id] = profile
+    return histories
 
 
 def context_profile_changes(*, mission: Mission) -> list[ContextProfileRecord]:

@@ -20,8 +20,10 @@ read every component's answers of the mission ("component-level"):
 
 Analysts, administrators and the mission's focal points read every answer anyway and see
 every figure. The rule is applied in SQL, where the stored rows are read, by the data export
-and the API (``exports.rows``) and by the mission profile (pages, chart CSVs, the PDF
-scorecard and the deck, ``dashboards.selectors.profile``).
+and the API (``exports.rows``), by the mission profile (pages, chart CSVs, the PDF scorecard
+and the deck, ``dashboards.selectors.profile``), by the focal point's home page and the
+actions' flagged indicators and follow-up (``reader_restrictions``); and on a stored result's
+drill-down by the board's score panel (``detail_figures_shown``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from missions.selectors import answer_components_readable_by
 from scoring.models import ComponentDimensionScore, IndicatorScore
 
 MIN_OTHER_COMPONENTS = 3
@@ -123,3 +126,67 @@ def _shown(
             **{f"shown_{name}": Case(When(hidden, then=None), default=F(name)) for name in fields}
         )
     return annotated
+
+
+def reader_restrictions(*, user: Any, mission_id: int) -> dict[int, int]:
+    """``figure_restrictions`` for ``user`` reading ``mission_id`` (empty for a reader of
+    every component's answers; ``user=None``, a command, writes for HQ)."""
+    if user is None:
+        return {}
+    own = answer_components_readable_by(user=user, mission_id=mission_id)
+    return figure_restrictions(None if own is None else [(mission_id, own)])
+
+
+# The keys of the board's drill-down (a stored result's ``detail``, shaped by
+# ``scoring.selectors.assessment_scores``) that carry figures; the flags beside them stay.
+DETAIL_INDICATOR_FIGURES = (
+    "value",
+    "distance",
+    "spread",
+    "stdev",
+    "minimum",
+    "maximum",
+    "alignment",
+)
+DETAIL_DIMENSION_FIGURES = (
+    "score",
+    "gap",
+    "divergence",
+    "divergence_stdev",
+    "alignment",
+    "shortfall",
+    "over_integration",
+    "integration_level",
+    "main_distance",
+)
+
+
+def detail_figures_shown(
+    dimensions: list[dict[str, Any]],
+    *,
+    own_components: Iterable[str] | None,
+    profiles: Mapping[str, int],
+) -> list[dict[str, Any]]:
+    """The board's dimensions with the figures a reader answering for ``own_components``
+    may not see set to None and ``withheld`` set, by the rule of this module (``profiles``:
+    dimension code → components with a profile score on it). Unchanged for a reader of every
+    component's answers."""
+    if own_components is None:
+        return dimensions
+    own = set(own_components)
+    shown = []
+    for dim in dimensions:
+        indicators = []
+        any_hidden = False
+        for ind in dim.get("indicators", []):
+            visible = aggregate_shown(counted=ind.get("counted") or 0, own_components=own)
+            if not visible and ind.get("applicable", True):
+                any_hidden = True
+            if not visible:
+                ind = {**ind, **dict.fromkeys(DETAIL_INDICATOR_FIGURES), "withheld": True}
+            indicators.append(ind)
+        profiled = aggregate_shown(counted=profiles.get(dim.get("code", ""), 0), own_components=own)
+        if any_hidden or not profiled:
+            dim = {**dim, **dict.fromkeys(DETAIL_DIMENSION_FIGURES), "withheld": True}
+        shown.append({**dim, "indicators": indicators})
+    return shown

@@ -1,8 +1,10 @@
 """Reads of stored scores for one assessment (the board's score panel and drill-down)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -10,10 +12,11 @@ from assessments.models import Assessment
 from missions.models import RESPONSE_SCOPE_CHOICES, MissionPhase
 from questionnaires.models import CoherenceLevel
 from questionnaires.selectors import texts_by_code
+from scoring.confidentiality import detail_figures_shown
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL, method_number
 from scoring.method_v2 import MIN_COMPLETENESS, OVERRIDDEN_BAND
-from scoring.models import ScoreSet
+from scoring.models import ComponentDimensionScore, ScoreSet
 
 # The stored figures of one indicator finding (``IndicatorScore``), in this order: what the
 # scoring service stores, and what the profile page and the data exports read.
@@ -61,6 +64,8 @@ class AssessmentScores:
     # (component label, the focal point's justification) for components that did not respond.
     not_responded: list[tuple[str, str]] = field(default_factory=list)
     phase: str = ""  # the mission's phase this quarter, translated
+    # Some figures withheld from a component-level reader (``scoring.confidentiality``).
+    withheld: bool = False
 
     @property
     def nothing_to_score(self) -> bool:
@@ -105,10 +110,18 @@ def insufficient_because(*, completeness: float | None, sufficient: bool) -> str
 
 
 def assessment_scores(
-    *, assessment: Assessment, method_version: str = METHOD_VERSION_LABEL
+    *,
+    assessment: Assessment,
+    method_version: str = METHOD_VERSION_LABEL,
+    own_components: Iterable[str] | None = None,
 ) -> AssessmentScores:
     """The stored result of the current method (or of ``method_version``, for a quarter that
-    only an older method scored), shaped for display with its drill-down."""
+    only an older method scored), shaped for display with its drill-down.
+
+    ``own_components``: for a reader who may read only these components' answers
+    (``answer_components_readable_by``), the indicator and dimension figures that would give
+    another component's answers back are withheld (``scoring.confidentiality``); None: a
+    reader of every component's answers."""
     score_set = (
         ScoreSet.objects.filter(assessment=assessment, method_version=method_version)
         .only(
@@ -167,7 +180,15 @@ def assessment_scores(
             {**level, "label": level_labels.get(level["level"], level["level"])}
             for level in detail.get("coherence_levels", [])
         ]
-        return AssessmentScores(score_set, pending, dimensions, levels, method=method)
+        dimensions = _figures_shown(score_set, dimensions, own_components)
+        return AssessmentScores(
+            score_set,
+            pending,
+            dimensions,
+            levels,
+            method=method,
+            withheld=any(dim.get("withheld") for dim in dimensions),
+        )
 
     dimensions = []
     for dim in detail.get("dimensions", []):
@@ -204,12 +225,14 @@ def assessment_scores(
     ]
     findings = detail.get("findings", {})
     justifications = detail.get("not_responded_justifications", {})
+    dimensions = _figures_shown(score_set, dimensions, own_components)
     return AssessmentScores(
         score_set,
         pending,
         dimensions,
         levels,
         method=method,
+        withheld=any(dim.get("withheld") for dim in dimensions),
         findings=findings,
         flag_summary=flag_summary(
             shortfall=len(findings.get("shortfall_indicators", [])),
@@ -221,6 +244,23 @@ def assessment_scores(
         ],
         phase=str(dict(MissionPhase.choices).get(detail.get("phase", ""), "")),
     )
+
+
+def _figures_shown(
+    score_set: ScoreSet, dimensions: list[dict[str, Any]], own_components: Iterable[str] | None
+) -> list[dict[str, Any]]:
+    """``dimensions`` as a reader answering for ``own_components`` may see them (one query for
+    the components' profiles, only for such a reader)."""
+    if own_components is None:
+        return dimensions
+    profiles = dict(
+        ComponentDimensionScore.objects.filter(score_set=score_set, score__isnull=False)
+        .order_by()
+        .values("dimension_code")
+        .annotate(n=Count("pk"))
+        .values_list("dimension_code", "n")
+    )
+    return detail_figures_shown(dimensions, own_components=own_components, profiles=profiles)
 
 
 def assessment_score_methods(*, assessment: Assessment) -> list[str]:

@@ -20,10 +20,12 @@ from django.db.models import (
 from django.utils import timezone
 
 from assessments.models import AssessmentStatus
-from dashboards.disclosure import PeerRule, peer_point, peer_points_from_values
+from dashboards.disclosure import PeerGroup, PeerRule, peer_point, peer_points_from_values
+from dashboards.models import PeerSnapshotValue
 from dashboards.types import (
     INSUFFICIENT,
     NO_RESULT,
+    ContextChange,
     DimensionInfo,
     MissionRef,
     PeerPoint,
@@ -33,7 +35,7 @@ from dashboards.types import (
 from missions.models import Mission, Period
 from missions.periods import quarter_previous
 from missions.roles import User
-from missions.selectors import mission_list_visible_to
+from missions.selectors import context_profile_histories, mission_list_visible_to
 from questionnaires.models import (
     Dimension,
     DimensionTag,
@@ -189,6 +191,27 @@ def peer_rows_eligible(rule: PeerRule, prefix: str = "") -> Q:
     )
 
 
+def frozen_peer_values(
+    periods: list[PeriodRef],
+    *,
+    measure: str,
+    group: PeerGroup,
+    cut: tuple[str, str] | None = None,
+) -> QuerySet[PeerSnapshotValue]:
+    """The frozen values of ``measure`` (``dashboards.models``) that make up ``group``'s
+    distributions in ``periods``: a quarter without a snapshot (still open, or closed since
+    the last freezing run) has none. ``cut``: ("kind" or "region", value), the missions' kind
+    or region as they were when the quarter was frozen."""
+    rows = PeerSnapshotValue.objects.filter(
+        period_id__in=[p.id for p in periods], measure=measure, is_demo=group.demo
+    )
+    if cut is not None:
+        rows = rows.filter(**{cut[0]: cut[1]})
+    if group.excluded_mission_ids:
+        rows = rows.exclude(mission_id__in=group.excluded_mission_ids)
+    return rows
+
+
 def peer_points_sql(
     rows: QuerySet[Any], field: str, periods: list[PeriodRef], *, rule: PeerRule
 ) -> tuple[PeerPoint, ...]:
@@ -244,3 +267,28 @@ def quarter_versions(
         versions.append(QuarterVersion(period, *key, changed=before is not None and key != before))
         before = key
     return tuple(versions)
+
+
+def context_changes(
+    missions: Mapping[int, str], shown: list[PeriodRef]
+) -> tuple[ContextChange, ...]:
+    """The recordings that changed a context profile of ``missions`` (id -> code) in a quarter
+    of ``shown`` after its first (a change before the trend starts has no "before" to mark),
+    oldest first. One query."""
+    positions = {period.id: position for position, period in enumerate(shown)}
+    found = []
+    for mission_id, records in context_profile_histories(mission_ids=list(missions)).items():
+        for record in records:
+            position = positions.get(record.period.pk)
+            if not record.changed or not position:
+                continue
+            found.append(
+                ContextChange(
+                    period=shown[position],
+                    mission_code=missions[mission_id],
+                    changed=tuple((key, record.profile.value(key)) for key in record.changed),
+                    reason=record.reason,
+                )
+            )
+    found.sort(key=lambda change: (positions[change.period.id], change.mission_code))
+    return tuple(found)

@@ -18,7 +18,9 @@ from dashboards.disclosure import (
 )
 from dashboards.selectors.common import (
     MISSION_FIELDS,
+    context_changes,
     dimension_catalogue,
+    frozen_peer_values,
     mission_ref,
     peer_rows_eligible,
     period_key,
@@ -93,7 +95,10 @@ def _measure_rows(
         demo=F(f"{prefix}mission__is_demo"),
         row_period=F(f"{prefix}period_id"),
         value=value,
-        peer_eligible=ExpressionWrapper(peer_rows_eligible(rule, prefix), BooleanField())
+        # Mission staff's peers come from the frozen snapshots, never from these rows.
+        peer_eligible=Value(False)
+        if rule.frozen_only
+        else ExpressionWrapper(peer_rows_eligible(rule, prefix), BooleanField())
         if rule.closed_approved_only
         else Value(True),
     ).values_list(
@@ -125,8 +130,8 @@ def compare_series(
     N quarters. The peer distribution covers the comparable missions of the group,
     anonymously, as far as ``dashboards.disclosure`` lets the user see it (demo missions are
     peers of demo missions only). On the index and alignment, ``versions`` marks the quarters
-    where a chosen mission's questionnaire version changes. Five queries (six for mission
-    staff).
+    where a chosen mission's questionnaire version changes. Five queries (seven for mission
+    staff: their own missions, and the frozen peer values).
     """
     measures = dict(compare_measures())
     groups = dict(compare_peer_groups())
@@ -169,6 +174,13 @@ def compare_series(
             group_values[period_id].append(shown)
             seen_periods.add(period_id)
     every_period = period_list()
+    if rule.frozen_only:
+        cut = None if peer == "all" else (peer_field, peer_value)
+        for period_id, value in frozen_peer_values(
+            every_period, measure=measure, group=group, cut=cut
+        ).values_list("period_id", "value"):
+            group_values[period_id].append(value)
+            seen_periods.add(period_id)
     with_data = [p for p in every_period if p.id in seen_periods]
     periods = []
     if with_data:  # every quarter from the first with data to the last, gaps included
@@ -195,6 +207,7 @@ def compare_series(
         peer_notes=tuple(withheld_notes(points, rule=rule)),
         peer_count_shown=rule.show_count,
         versions=versions,
+        context_changes=context_changes({m.id: m.code for m in ordered}, periods),
     )
 
 

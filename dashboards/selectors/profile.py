@@ -11,7 +11,9 @@ from django.db.models import Sum
 from dashboards.disclosure import PeerGroup, PeerRule, peer_group, peer_rule, withheld_notes
 from dashboards.selectors.common import (
     MISSION_FIELDS,
+    context_changes,
     dimension_catalogue,
+    frozen_peer_values,
     missing_reason,
     mission_ref,
     peer_points_sql,
@@ -212,6 +214,7 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
             current["id"] if current else None, dimensions, restrictions
         ),
         alignment_peer=index_peer_points(shown, rule=rule, group=group, field="alignment"),
+        context_changes=context_changes({mission.id: mission.code}, shown),
     )
 
 
@@ -317,6 +320,9 @@ def index_peer_points(
     the target alignment) over the peer group, per quarter, as far as ``rule`` lets it show."""
     if field not in ("index", "alignment"):
         raise ValueError(f"no peer distribution of {field!r}")
+    if rule.frozen_only:
+        frozen = frozen_peer_values(periods, measure=field, group=group)
+        return peer_points_sql(frozen, "value", periods, rule=rule)
     rows = ScoreSet.objects.filter(
         peer_rows_eligible(rule),
         method_version=METHOD_VERSION_LABEL,

@@ -49,7 +49,10 @@ def agreed(personas, quarters):
 
 def test_followup_values_from_the_agreed_quarter_to_now(personas, quarters, agreed):
     lead, hum, later = agreed
-    rows = {row.line.action.pk: row for row in action_followup(mission_id=personas.mission_a.pk)}
+    rows = {
+        row.line.action.pk: row
+        for row in action_followup(mission_id=personas.mission_a.pk, user=None)
+    }
     labels = [p.label for p in quarters.periods]
     (lead_series,) = rows[lead.pk].series
     assert lead_series.code == "LEAD-01" and lead_series.measure == "value"
@@ -72,8 +75,11 @@ def test_followup_values_from_the_agreed_quarter_to_now(personas, quarters, agre
 
 
 def test_followup_page_shows_the_numbers_and_marks_overdue(client, personas, quarters, agreed):
+    """To the focal point, who reads every component's answers (a respondent sees only the
+    values that cannot give another component's answer back:
+    ``tests/security/test_component_figures_surfaces.py``)."""
     lead, _hum, _later = agreed
-    client.force_login(personas.respondent_a)
+    client.force_login(personas.focal_point_a)
     page = client.get(reverse("actions:followup", args=[personas.mission_a.pk])).content.decode()
     row = page[page.index(f'data-action="{lead.pk}"') :].split("</tr>")[0]
     assert row.startswith(f'data-action="{lead.pk}" class="action-overdue"')
@@ -85,14 +91,14 @@ def test_followup_page_shows_the_numbers_and_marks_overdue(client, personas, qua
 
 def test_followup_query_count_does_not_grow_with_actions(personas, quarters, agreed):
     with CaptureQueriesContext(connection) as few:
-        action_followup(mission_id=personas.mission_a.pk)
+        action_followup(mission_id=personas.mission_a.pk, user=None)
     for _i in range(5):
         action_create(
             assessment=quarters.assessments[2], by=None, description="more", owner="x",
             dimension_code="LEAD", due=(2099, 1),
         )  # fmt: skip
     with CaptureQueriesContext(connection) as many:
-        rows = action_followup(mission_id=personas.mission_a.pk)
+        rows = action_followup(mission_id=personas.mission_a.pk, user=None)
     assert len(rows) == 8
     assert len(few) == len(many) == 3
 

@@ -6,11 +6,13 @@ dimensions LEAD and HUM, tags LEAD-B-ROLES (barrier) and LEAD-E-RETREAT (enabler
 """
 
 import datetime
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment, AssessmentStatus, Response, ResponseStatus
@@ -28,6 +30,14 @@ from tests.assessments.conftest import questionnaire  # noqa: F401 (fixture)
 from tests.factories import MissionFactory, PeriodFactory
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def peer_figures_freeze() -> str:
+    """Close the books as the hourly task does: freeze every closed quarter's peer values
+    (``manage.py peer_figures_freeze``); mission staff see peer figures only from these."""
+    out = io.StringIO()
+    call_command("peer_figures_freeze", stdout=out)
+    return out.getvalue()
 
 
 @pytest.fixture(autouse=True)

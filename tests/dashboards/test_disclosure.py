@@ -34,7 +34,7 @@ from dashboards.disclosure import K_PEERS, K_QUARTILES
 from exports import pdf
 from missions.models import Mission
 from scoring.models import ScoreSet
-from tests.dashboards.conftest import score_set
+from tests.dashboards.conftest import peer_figures_freeze, score_set
 from tests.factories import MissionFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +183,7 @@ def _peer_world(personas, questionnaire, n: int, *, own_index: float, seed: int)
             MissionFactory(code=f"DEMO-{i}", is_demo=True), period, questionnaire, index=50.0 + i
         )
     score_set(personas.mission_a, period, questionnaire, index=own_index)
+    peer_figures_freeze()
     return period, values
 
 

@@ -314,3 +314,24 @@ def test_demo_missions_have_actions_on_their_findings_carried_forward(seeded):
     board = client.get(f"/assessments/{bor.assessment_id}/").content.decode()
     row = board[board.index('<tr data-indicator="HUM-02">') :].split("</tr>")[0]
     assert "Move humanitarian coordination out of the joint operations centre" in row
+
+
+def test_the_closed_past_quarters_peer_figures_are_frozen(seeded):
+    """``seed_demo`` freezes the peer values of every quarter closed before today (the
+    backfill ``make demo`` runs), approved assessments only; the open quarter has none."""
+    from django.utils import timezone
+
+    from dashboards.models import PeerSnapshot, PeerSnapshotValue
+
+    today = timezone.localdate()
+    closed = set(Period.objects.filter(closes_on__lt=today).values_list("pk", flat=True))
+    assert closed
+    assert set(PeerSnapshot.objects.values_list("period_id", flat=True)) == closed
+    frozen = PeerSnapshotValue.objects.filter(measure="index")
+    assert frozen.exists() and all(v.is_demo for v in frozen)
+    approved = set(
+        Assessment.objects.filter(status="approved", period_id__in=closed).values_list(
+            "mission_id", "period_id"
+        )
+    )
+    assert set(frozen.values_list("mission_id", "period_id")) <= approved

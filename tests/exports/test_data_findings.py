@@ -149,7 +149,7 @@ def test_a_quarter_only_method_1_scored_still_exports(workbook, findings_data):
 def test_scorecard_reads_flag_colours_from_the_one_colour_module(findings_data):
     from exports.findings import scorecard_findings
 
-    card = scorecard_findings(assessment=findings_data.v2)
+    card = scorecard_findings(assessment=findings_data.v2, user=None)
     assert {row["code"]: row["style"]["colour"] for row in card.flagged} == {
         "LEAD-01": FLAG_STYLES[SHORTFALL].colour,
         "LEAD-02": FLAG_STYLES[OVER_INTEGRATION].colour,
