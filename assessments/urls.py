@@ -1,22 +1,22 @@
 from django.urls import path
 
-from assessments import context_views, views, workbook_views
+from assessments import board_views, context_views, views, workbook_views
 
 app_name = "assessments"
 
 urlpatterns = [
     path("", views.my_assessments_page, name="mine"),
-    path("<int:assessment_id>/", views.assessment_board, name="board"),
-    path("<int:assessment_id>/activity/", views.activity_page, name="activity"),
-    path("<int:assessment_id>/targets/", views.targets_update, name="targets"),
-    path("<int:assessment_id>/submit/", views.assessment_submit_view, name="submit"),
-    path("<int:assessment_id>/reopen/", views.assessment_reopen_view, name="reopen"),
-    path("<int:assessment_id>/approve/", views.assessment_approve_view, name="approve"),
-    path("<int:assessment_id>/highlights/", views.highlights_update, name="highlights"),
+    path("<int:assessment_id>/", board_views.assessment_board, name="board"),
+    path("<int:assessment_id>/activity/", board_views.activity_page, name="activity"),
+    path("<int:assessment_id>/targets/", board_views.targets_update, name="targets"),
+    path("<int:assessment_id>/submit/", board_views.assessment_submit_view, name="submit"),
+    path("<int:assessment_id>/reopen/", board_views.assessment_reopen_view, name="reopen"),
+    path("<int:assessment_id>/approve/", board_views.assessment_approve_view, name="approve"),
+    path("<int:assessment_id>/highlights/", board_views.highlights_update, name="highlights"),
     # Before the component patterns: these segments would otherwise read as components.
-    path("<int:assessment_id>/bands/", views.bands_update, name="bands"),
-    path("<int:assessment_id>/bands/clear/", views.bands_clear, name="bands_clear"),
-    path("<int:assessment_id>/phase/", views.phase_update, name="phase"),
+    path("<int:assessment_id>/bands/", board_views.bands_update, name="bands"),
+    path("<int:assessment_id>/bands/clear/", board_views.bands_clear, name="bands_clear"),
+    path("<int:assessment_id>/phase/", board_views.phase_update, name="phase"),
     path(
         "<int:assessment_id>/context/",
         context_views.context_profile_page,
@@ -24,12 +24,12 @@ urlpatterns = [
     ),
     path(
         "<int:assessment_id>/not-applicable/",
-        views.not_applicable_declare,
+        board_views.not_applicable_declare,
         name="not_applicable",
     ),
     path(
         "<int:assessment_id>/not-applicable/withdraw/",
-        views.not_applicable_withdraw,
+        board_views.not_applicable_withdraw,
         name="not_applicable_withdraw",
     ),
     path("<int:assessment_id>/<slug:component>/", views.response_entry, name="response"),

@@ -38,6 +38,17 @@ def mission_memberships_for_user(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("mission")
 
 
+def mission_respondent_names(*, mission: Mission) -> dict[str, list[str]]:
+    """The people who answer for each component of the mission, by their names (the
+    username only for someone without one), sorted. One query."""
+    names: dict[str, list[str]] = {}
+    for component, first, last, username in Membership.objects.filter(
+        mission=mission, role=MembershipRole.RESPONDENT
+    ).values_list("component", "user__first_name", "user__last_name", "user__username"):
+        names.setdefault(component, []).append(f"{first} {last}".strip() or username)
+    return {component: sorted(people) for component, people in names.items()}
+
+
 def period_current(*, today: datetime.date | None = None) -> Period | None:
     """The period whose quarter contains ``today`` (local date), if it exists."""
     today = today or timezone.localdate()

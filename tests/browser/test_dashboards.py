@@ -187,7 +187,11 @@ def test_method_2_board_shows_alignment_flags_and_missing_components(page, answe
     page.goto(f"/assessments/{answered.pk}/")
     expect(page.locator("#scores-alignment")).to_be_visible()
     expect(page.locator("#scores-not-responded")).to_contain_text("Humanitarian")
-    page.locator("#scores-title ~ details summary").first.click()
+    # The findings are listed under their dimension; every indicator's answers unfold there.
+    expect(
+        page.locator('#dimension-LEAD tr[data-finding="LEAD-01"] .flag-shortfall')
+    ).to_be_visible()
+    page.locator("#dimension-LEAD details.board-drilldown summary").click()
     expect(page.locator('tr[data-indicator="LEAD-01"] .flag-shortfall')).to_be_visible()
     colour = page.locator('tr[data-indicator="LEAD-01"] .flag-shortfall').evaluate(
         "element => getComputedStyle(element).backgroundColor"

@@ -18,12 +18,15 @@ def test_focal_point_sets_the_quarter_and_the_military_respondent_sees_only_thei
     log_in(page, "focal_point_a", PASSWORD)
     page.goto(f"/assessments/{assessment_a_v2.pk}/")
 
-    page.locator("#na-indicator").select_option("HUM-01")
-    page.locator("#na-reason").fill("No protection-of-civilians mandate.")
-    page.get_by_role("button", name="Declare not applicable").click()
+    # Each dimension's controls are folded: open HUM's to declare, then LEAD's to override.
+    page.locator('details[data-dimension="HUM"] > summary').click()
+    page.locator("#na-HUM-indicator").select_option("HUM-01")
+    page.locator("#na-HUM-reason").fill("No protection-of-civilians mandate.")
+    page.locator("#na-form-HUM").get_by_role("button", name="Declare not applicable").click()
     page.get_by_text("HUM-01 declared not applicable to the mission").wait_for()
 
-    form = page.locator("#band-override-form")
+    page.locator('details[data-dimension="LEAD"] > summary').click()
+    form = page.locator("#band-override-form-LEAD")
     form.get_by_label("Indicator or dimension").select_option("dimension:LEAD")
     form.get_by_label("Target band from").select_option("2")
     form.get_by_label("Target band to").select_option("2")

@@ -104,7 +104,10 @@ def _board_row(client, user, assessment) -> tuple[str, str]:
         r'<table class="table table-sm" id="scores-dimensions">(.*?)</table>', content, re.S
     )
     assert dimensions
-    lead = re.search(r"<th scope=\"row\">LEAD — .*?</tr>", dimensions.group(1), re.S)
+    # The dimension's code links to its findings further down the board.
+    lead = re.search(
+        r"<th scope=\"row\">(?:<a [^>]*>)?LEAD(?:</a>)? — .*?</tr>", dimensions.group(1), re.S
+    )
     assert lead
     return cells[0], "".join(cells[1:]), lead.group(0)
 
@@ -121,6 +124,21 @@ def test_the_board_score_panel_no_longer_gives_the_other_components_answer(
     # The respondent still reads their own component's answer and the flag.
     assert f"Political: {OWN_STEP}" in answers and "Military" not in answers
     assert "shortfall" in cells
+
+
+def test_the_boards_findings_by_dimension_withhold_the_value_too(
+    client, personas, two_components_answered
+):
+    band = _band(two_components_answered)
+    client.force_login(personas.respondent_a)
+    content = client.get(
+        reverse("assessments:board", args=[two_components_answered.pk])
+    ).content.decode()
+    finding = re.search(r'<tr data-finding="LEAD-01">(.*?)</tr>', content, re.S)
+    assert finding, "LEAD-01 is not listed as a finding"
+    cells = "".join(re.findall(r"<td>(.*?)</td>", finding.group(1), re.S))
+    assert "not shown" in cells and "shortfall" in cells
+    assert not _gives_the_answer_back(_visible_text(cells), band)
 
 
 @pytest.mark.parametrize("persona", ["focal_point_a", "analyst"])
