@@ -18,8 +18,13 @@ its own and waits for every step with a time limit:
 - a figure that does not come back within ``EXPORT_FIGURE_TIMEOUT``: the renderer is restarted
   once, then the error is raised.
 
-Rendering a figure in kaleido ends with a reload of its browser tab (about two thirds of the
-time of a figure), and the caller waits for it. ``figure_svg_later`` starts a figure without
+Speed (issue #29). kaleido's ``calc_fig`` ends each figure with a reload of its browser tab
+(plotly.js parsed again: about two thirds of a figure's time and of chromium's CPU), and the
+caller waits for it. This module renders through kaleido's tab directly (``_render``: the same
+``kaleido_scopes.plotly`` call, which draws in a fresh element and purges it, as kaleido 0.x
+did without reloads) and reloads a tab only every ``RENDERS_PER_RELOAD`` figures. Those are
+kaleido 1.5 internals (kaleido is pinned; ``tests/exports/test_pdf_fast_path.py`` checks the
+SVG against kaleido's own ``calc_fig``). And ``figure_svg_later`` starts a figure without
 waiting: a document's or a whole pack's figures render in the browser's own process, on
 ``FIGURE_TABS`` tabs, while this process lays out text (WeasyPrint), and the SVG is waited for
 only when the layout reaches the image. A figure that failed that way is rendered again, as
@@ -48,6 +53,8 @@ import kaleido
 from choreographer.browsers.chromium import Chromium
 from django.conf import settings
 from django.utils.translation import gettext as _
+from kaleido import _profiler
+from kaleido._utils import fig_tools
 from plotly.io._utils import validate_coerce_fig_to_dict
 
 logger = logging.getLogger(__name__)
@@ -62,6 +69,8 @@ CLOSE_TIMEOUT = 10
 # Browser tabs kaleido renders on: with two, one tab reloads (kaleido reloads a tab after each
 # figure) while the other draws, and a scorecard's two figures render side by side.
 FIGURE_TABS = 2
+# A tab is reloaded (a fresh page, as kaleido does after every figure) after this many figures.
+RENDERS_PER_RELOAD = 50
 
 
 class FigureRendererUnavailable(RuntimeError):
@@ -99,6 +108,7 @@ class _Renderer:
     def __init__(self, path: str):
         self.path = path
         self.kaleido: kaleido.Kaleido | None = None
+        self.renders: dict[int, int] = {}  # figures drawn per tab since its last reload
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(
             target=self.loop.run_forever, name="figure-renderer", daemon=True
@@ -143,7 +153,12 @@ class _Renderer:
             raise FigureRendererUnavailable(f"{missing_browser_message()} ({reason})") from error
 
     def render(self, figure_dict: dict, width: int, height: int) -> bytes:
-        return self.submit(figure_dict, width, height).result(settings.EXPORT_FIGURE_TIMEOUT)
+        future = self.submit(figure_dict, width, height)
+        try:
+            return future.result(settings.EXPORT_FIGURE_TIMEOUT)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise
 
     def submit(self, figure_dict: dict, width: int, height: int) -> concurrent.futures.Future:
         """Start rendering the figure; the future holds its SVG bytes."""
@@ -151,8 +166,31 @@ class _Renderer:
         if self.kaleido is None:  # not opened
             raise FigureRendererUnavailable(missing_browser_message())
         return asyncio.run_coroutine_threadsafe(
-            self.kaleido.calc_fig(figure_dict, opts=opts), self.loop
+            self._render(self.kaleido, figure_dict, opts), self.loop
         )
+
+    async def _render(self, browser: kaleido.Kaleido, figure_dict: dict, opts: dict) -> bytes:
+        """kaleido's ``calc_fig`` without its reload of the tab after each figure (a tab is
+        still reloaded after a failed figure, and every ``RENDERS_PER_RELOAD`` figures)."""
+        spec = fig_tools.coerce_for_js(figure_dict, None, opts)
+        tab = await browser._get_kaleido_tab()  # noqa: SLF001 (see the module doc)
+        done = self.renders.get(id(tab), 0) + 1
+        try:
+            profile = _profiler.RenderTaskProfile(spec, None, tab.tab.target_id)
+            return await asyncio.wait_for(
+                tab._calc_fig(spec, topojson=None, render_prof=profile, stepper=False),  # noqa: SLF001
+                settings.EXPORT_FIGURE_TIMEOUT,
+            )
+        except BaseException:
+            done = RENDERS_PER_RELOAD
+            raise
+        finally:
+            if done >= RENDERS_PER_RELOAD:
+                self.renders[id(tab)] = 0
+                await browser._return_kaleido_tab(tab)  # noqa: SLF001 (reloads it)
+            else:
+                self.renders[id(tab)] = done
+                await browser.tabs_ready.put(tab)
 
     def close(self, *, graceful: bool = True) -> None:
         """Close the browser: politely when it works, by killing it when it never started."""
