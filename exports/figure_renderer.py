@@ -287,6 +287,7 @@ class FigureJob:
         self.height = height
         self._svg: bytes | None = None
         with _lock:
+            _start()  # (running already inside a ``figure_batch``, where jobs belong)
             self._renderer = _running()
             self._future: concurrent.futures.Future | None = self._renderer.submit(
                 figure_dict, width, height
