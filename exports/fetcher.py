@@ -9,7 +9,8 @@ fetcher is the second wall:
 
 - ``https://imp-assess.invalid/static/<path>``: a file found by the staticfiles finders (or
   in ``STATIC_ROOT``), without ``..`` and only for a few harmless types (CSS, fonts, images);
-- ``https://imp-assess.invalid/figures/<name>``: a figure given to the fetcher in memory;
+- ``https://imp-assess.invalid/figures/<name>``: a figure given to the fetcher in memory (its
+  bytes, or a figure still being rendered, waited for here: ``figure_renderer.FigureJob``);
 - ``data:`` URLs of raster images only (PNG, JPEG, GIF, WebP): Plotly's SVG embeds heatmaps
   and colour bars as ``data:image/png`` images. A raster image is inert (it cannot point to
   anything else); ``data:`` of any other type (SVG, CSS, HTML, …) is refused;
@@ -27,7 +28,9 @@ import base64
 import binascii
 import mimetypes
 import posixpath
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from django.conf import settings
@@ -54,6 +57,12 @@ ALLOWED_STATIC_TYPES = {
 }
 
 
+class PendingFigure(Protocol):
+    """A figure being rendered (``exports.figure_renderer.FigureJob``)."""
+
+    def svg(self) -> bytes: ...
+
+
 class URLRefused(ValueError):
     """The URL is not one of the project's own static files or figures."""
 
@@ -61,7 +70,7 @@ class URLRefused(ValueError):
 class StaticOnlyURLFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that serves static files and in-memory figures only."""
 
-    def __init__(self, figures: dict[str, bytes] | None = None):
+    def __init__(self, figures: Mapping[str, bytes | PendingFigure] | None = None):
         super().__init__(timeout=1, allowed_protocols={"https"}, allow_redirects=False)
         self.figures = dict(figures or {})
         self.refused: list[str] = []
@@ -92,9 +101,9 @@ class StaticOnlyURLFetcher(URLFetcher):
             if name not in self.figures:
                 raise URLRefused(f"refused (unknown figure): {url[:200]}")
             content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            return URLFetcherResponse(
-                url, self.figures[name], headers={"Content-Type": content_type}
-            )
+            figure = self.figures[name]
+            body = figure if isinstance(figure, bytes) else figure.svg()
+            return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
         if path.startswith(STATIC_PREFIX):
             file = static_file(path.removeprefix(STATIC_PREFIX))
             content_type = ALLOWED_STATIC_TYPES[file.suffix.lower()]

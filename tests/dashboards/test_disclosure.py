@@ -163,7 +163,7 @@ def no_browser(monkeypatch):
         drawn.append(figure)
         return TINY_SVG
 
-    monkeypatch.setattr(pdf, "figure_svg", capture)
+    monkeypatch.setattr(pdf, "figure_svg_later", capture)
     monkeypatch.setattr(pdf, "figure_batch", contextlib.nullcontext)
     return drawn
 

@@ -185,7 +185,7 @@ def test_dashboard_chart_csvs_are_neutralised(client, poisoned):
 
 
 def test_a_scorecard_pdf_survives_every_illegal_character(poisoned, tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf, "figure_svg", lambda figure, *, width, height: TINY_SVG)
+    monkeypatch.setattr(pdf, "figure_svg_later", lambda figure, *, width, height: TINY_SVG)
     monkeypatch.setattr(pdf, "figure_batch", contextlib.nullcontext)
     Assessment.objects.filter(pk=poisoned.assessment("A", "current").pk).update(
         highlights="Before " + STORABLE_ILLEGAL + " after"
