@@ -21,6 +21,7 @@ from dashboards.types import (
     CYCLE_STATES,
     IN_PROGRESS,
     INSUFFICIENT,
+    WITHHELD,
     BarrierCounts,
     Comparison,
     CycleBoard,
@@ -41,6 +42,8 @@ class Missing(str):
 
 
 def _missing(reason: str = INSUFFICIENT) -> Missing:
+    if reason == WITHHELD:
+        return Missing(_("not shown"))
     return Missing(_("insufficient data") if reason == INSUFFICIENT else _("no result"))
 
 
@@ -354,7 +357,11 @@ def table_coherence_levels(profile: MissionProfile) -> Table:
         caption=_("Coherence levels this quarter and the quarter before"),
         columns=(_("Coherence level"), _("Previous quarter"), _("This quarter")),
         rows=tuple(
-            (level.label, _value(level.previous_score), _value(level.score, level.missing))
+            (
+                level.label,
+                _value(level.previous_score, level.previous_missing),
+                _value(level.score, level.missing),
+            )
             for level in profile.coherence_levels
         ),
     )

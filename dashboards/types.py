@@ -34,6 +34,9 @@ GAP_FLAGS = (SHORTFALL, OVER_INTEGRATION)
 
 INSUFFICIENT = "insufficient"
 NO_RESULT = "no_result"
+# Withheld from a component-level reader (``scoring.confidentiality``): it would give another
+# component's answer back.
+WITHHELD = "withheld"
 
 
 @dataclass(frozen=True)
@@ -256,6 +259,7 @@ class LevelScore:
     previous_score: float | None
     completeness: float | None
     missing: str
+    previous_missing: str = ""
 
 
 @dataclass(frozen=True)
@@ -358,6 +362,8 @@ class MissionProfile:
     versions: tuple[QuarterVersion | None, ...] = ()  # aligned with ``periods``; None = no result
     indicator_flags: tuple[IndicatorFlag, ...] = ()
     alignment_peer: tuple[PeerPoint, ...] = ()  # as ``peer``, of the target alignment
+    # The headline's figures withheld from a component-level reader (``scoring.confidentiality``).
+    headline_withheld: bool = False
 
     @property
     def no_result(self) -> bool:
