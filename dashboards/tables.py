@@ -236,6 +236,7 @@ def _peer_cells(point: PeerPoint, count_shown: bool) -> tuple:
 
 def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Table:
     rows = list(zip(profile.periods, profile.index_trend, profile.peer, strict=True))
+    reasons = _trend_reasons(profile)
     shown = profile.peer_count_shown
     if last_n:
         rows = rows[-last_n:]
@@ -247,10 +248,25 @@ def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Tab
         ),
         columns=(_("Quarter"), profile.mission.label, *_peer_columns(shown), _("Version change")),
         rows=tuple(
-            (p.display, _value(index), *_peer_cells(peer, shown), notes.get(p.id, ""))
+            (
+                p.display,
+                _value(index, reasons[p.id]),
+                *_peer_cells(peer, shown),
+                notes.get(p.id, ""),
+            )
             for p, index, peer in rows
         ),
     )
+
+
+def _trend_reasons(profile: MissionProfile) -> dict[int, str]:
+    """Per quarter, why a missing headline figure is missing: withheld from this reader
+    (``scoring.confidentiality``) or insufficient data."""
+    withheld = list(profile.headline_withheld_trend) or [False] * len(profile.periods)
+    return {
+        p.id: WITHHELD if hidden else INSUFFICIENT
+        for p, hidden in zip(profile.periods, withheld, strict=True)
+    }
 
 
 def _version_notes(profile: MissionProfile | Comparison) -> dict[int, str]:
@@ -264,6 +280,7 @@ def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) ->
     peer = list(profile.alignment_peer) or empty
     shown = profile.peer_count_shown
     rows = list(zip(profile.periods, alignment, profile.index_trend, versions, peer, strict=True))
+    reasons = _trend_reasons(profile)
     if last_n:
         rows = rows[-last_n:]
     return Table(
@@ -283,8 +300,8 @@ def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) ->
         rows=tuple(
             (
                 p.display,
-                _value(value),
-                _value(level),
+                _value(value, reasons[p.id]),
+                _value(level, reasons[p.id]),
                 version.method_version if version else _missing("no_result"),
                 version.questionnaire if version else _missing("no_result"),
                 version_note(version) if version and version.changed else "",

@@ -364,6 +364,8 @@ class MissionProfile:
     alignment_peer: tuple[PeerPoint, ...] = ()  # as ``peer``, of the target alignment
     # The headline's figures withheld from a component-level reader (``scoring.confidentiality``).
     headline_withheld: bool = False
+    # Per quarter (aligned with ``periods``): the headline withheld from this reader.
+    headline_withheld_trend: tuple[bool, ...] = ()
 
     @property
     def no_result(self) -> bool:

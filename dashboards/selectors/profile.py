@@ -225,6 +225,7 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         ),
         alignment_peer=index_peer_points(shown, rule=rule, group=group, field="alignment"),
         headline_withheld=headline_withheld,
+        headline_withheld_trend=tuple(bool(sets.get(p.id, {}).get("_withheld")) for p in shown),
     )
 
 
