@@ -295,6 +295,9 @@ def test_the_board_withholds_the_headline_and_the_level(client, personas, one_wi
     assert alignment and alignment.group(1) == "not shown"
     assert level and level.group(1) == "not shown"
     assert 'id="scores-headline-withheld"' in content
+    levels = re.sub(r"\s+", " ", content)
+    assert "Policy / strategic: not shown" in levels  # the level holding LEAD-01
+    assert "Administrative: alignment" in levels  # a level without a withheld indicator
     stored = ScoreSet.objects.get(assessment=one_withheld)
     headline = re.search(
         r'<div class="row g-3 mb-3" id="scores-headline">(.*?)</section>', content, re.S
