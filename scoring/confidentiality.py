@@ -36,7 +36,7 @@ from django.db.models.functions import Coalesce
 
 from missions.selectors import answer_components_readable_by
 from questionnaires.models import Indicator
-from scoring import method_v1
+from scoring import method_v2
 from scoring.models import ComponentDimensionScore, IndicatorScore
 
 MIN_OTHER_COMPONENTS = 3
@@ -231,9 +231,14 @@ def _withheld_indicators(restrictions: Mapping[int, int]) -> QuerySet[Any]:
     )
 
 
-def _without_indicator_rows() -> Q:
-    """Results of method 1: their aggregates cannot be checked indicator by indicator."""
-    return Q(score_set__method_version=method_v1.METHOD_LABEL)
+# The methods whose aggregates are checked indicator by indicator (their stored indicator
+# rows are exactly the indicators the aggregates average). A result of any other method
+# (method 1 has no indicator rows) has every aggregate withheld from a component-level reader.
+CHECKED_METHODS = (method_v2.METHOD_LABEL,)
+
+
+def _unchecked(prefix: str) -> Q:
+    return ~Q(**{f"{prefix}method_version__in": CHECKED_METHODS})
 
 
 def headline_values_shown(
@@ -257,7 +262,7 @@ def headline_values_shown(
     qs = qs.annotate(
         _headline_withheld=Exists(_withheld_indicators(restrictions).filter(score_set_id=result))
     )
-    hidden = Q(_headline_withheld=True) | Q(**{f"{prefix}method_version": method_v1.METHOD_LABEL})
+    hidden = Q(_headline_withheld=True) | _unchecked(prefix)
     hidden &= Q(**{f"{prefix}mission_id__in": list(restrictions)})
     shown = qs.annotate(
         **{name: Case(When(hidden, then=None), default=value) for name, value in fields.items()}
@@ -282,7 +287,7 @@ def coherence_values_shown(qs: QuerySet[Any], restrictions: Mapping[int, int]) -
         Exists(of_level), score_set_id=OuterRef("score_set_id")
     )
     qs = qs.annotate(_level_withheld=Exists(withheld))
-    hidden = Q(_level_withheld=True) | _without_indicator_rows()
+    hidden = Q(_level_withheld=True) | _unchecked("score_set__")
     hidden &= Q(score_set__mission_id__in=list(restrictions))
     shown = qs.annotate(
         **{name: Case(When(hidden, then=None), default=value) for name, value in fields.items()}
@@ -296,10 +301,12 @@ def detail_aggregates_withheld(
     """The aggregates of a stored result's drill-down (``HEADLINE``, coherence level codes)
     that hold an indicator withheld from the reader, given the board's dimensions as
     ``detail_figures_shown`` returned them (withheld indicators marked ``withheld``);
-    ``EVERY_AGGREGATE`` for a method-1 result; empty for a reader of every answer."""
+    empty for a reader of every answer. A result of any method but 2 (method 1 has no
+    indicator results; a later method's drill-down is not read here yet) gives
+    ``EVERY_AGGREGATE``: withheld whole rather than guessed at."""
     if own_components is None:
         return frozenset()
-    if method == 1:
+    if method != 2:
         return frozenset({EVERY_AGGREGATE})
     levels = {
         ind.get("coherence_level", EVERY_AGGREGATE)

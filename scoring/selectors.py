@@ -191,7 +191,7 @@ def assessment_scores(
         ]
         dimensions = _figures_shown(score_set, dimensions, own_components)
         aggregates = detail_aggregates_withheld(
-            dimensions, own_components=own_components, method=method or 1
+            dimensions, own_components=own_components, method=method or 0
         )
         levels = _levels_shown(levels, aggregates)
         headline_withheld = _headline_shown(score_set, aggregates)
