@@ -26,6 +26,7 @@ from dashboards.types import (
     INSUFFICIENT,
     NOT_STARTED,
     SUBMITTED,
+    WITHHELD,
     BarrierCounts,
     Comparison,
     CycleBoard,
@@ -65,6 +66,8 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 
 
 def _missing_label(reason: str) -> str:
+    if reason == WITHHELD:
+        return _("not shown")
     return _("insufficient data") if reason == INSUFFICIENT else _("no result")
 
 

@@ -22,6 +22,7 @@ from dashboards.types import (
     CYCLE_STATES,
     IN_PROGRESS,
     INSUFFICIENT,
+    WITHHELD,
     BarrierCounts,
     Comparison,
     CycleBoard,
@@ -44,6 +45,8 @@ class Missing(str):
 
 
 def _missing(reason: str = INSUFFICIENT) -> Missing:
+    if reason == WITHHELD:
+        return Missing(_("not shown"))
     return Missing(_("insufficient data") if reason == INSUFFICIENT else _("no result"))
 
 
@@ -236,6 +239,7 @@ def _peer_cells(point: PeerPoint, count_shown: bool) -> tuple:
 
 def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Table:
     rows = list(zip(profile.periods, profile.index_trend, profile.peer, strict=True))
+    reasons = _trend_reasons(profile)
     shown = profile.peer_count_shown
     if last_n:
         rows = rows[-last_n:]
@@ -256,7 +260,7 @@ def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Tab
         rows=tuple(
             (
                 p.display,
-                _value(index),
+                _value(index, reasons[p.id]),
                 *_peer_cells(peer, shown),
                 notes.get(p.id, ""),
                 *context.cells(p),
@@ -264,6 +268,16 @@ def table_index_trend(profile: MissionProfile, last_n: int | None = None) -> Tab
             for p, index, peer in rows
         ),
     )
+
+
+def _trend_reasons(profile: MissionProfile) -> dict[int, str]:
+    """Per quarter, why a missing headline figure is missing: withheld from this reader
+    (``scoring.confidentiality``) or insufficient data."""
+    withheld = list(profile.headline_withheld_trend) or [False] * len(profile.periods)
+    return {
+        p.id: WITHHELD if hidden else INSUFFICIENT
+        for p, hidden in zip(profile.periods, withheld, strict=True)
+    }
 
 
 def _version_notes(profile: MissionProfile | Comparison) -> dict[int, str]:
@@ -298,6 +312,7 @@ def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) ->
     peer = list(profile.alignment_peer) or empty
     shown = profile.peer_count_shown
     rows = list(zip(profile.periods, alignment, profile.index_trend, versions, peer, strict=True))
+    reasons = _trend_reasons(profile)
     if last_n:
         rows = rows[-last_n:]
     context = _context_column(profile)
@@ -319,8 +334,8 @@ def table_alignment_trend(profile: MissionProfile, last_n: int | None = None) ->
         rows=tuple(
             (
                 p.display,
-                _value(value),
-                _value(level),
+                _value(value, reasons[p.id]),
+                _value(level, reasons[p.id]),
                 version.method_version if version else _missing("no_result"),
                 version.questionnaire if version else _missing("no_result"),
                 version_note(version) if version and version.changed else "",
@@ -394,7 +409,11 @@ def table_coherence_levels(profile: MissionProfile) -> Table:
         caption=_("Coherence levels this quarter and the quarter before"),
         columns=(_("Coherence level"), _("Previous quarter"), _("This quarter")),
         rows=tuple(
-            (level.label, _value(level.previous_score), _value(level.score, level.missing))
+            (
+                level.label,
+                _value(level.previous_score, level.previous_missing),
+                _value(level.score, level.missing),
+            )
             for level in profile.coherence_levels
         ),
     )

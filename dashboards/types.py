@@ -35,6 +35,9 @@ GAP_FLAGS = (SHORTFALL, OVER_INTEGRATION)
 
 INSUFFICIENT = "insufficient"
 NO_RESULT = "no_result"
+# Withheld from a component-level reader (``scoring.confidentiality``): it would give another
+# component's answer back.
+WITHHELD = "withheld"
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,7 @@ class LevelScore:
     previous_score: float | None
     completeness: float | None
     missing: str
+    previous_missing: str = ""
 
 
 @dataclass(frozen=True)
@@ -383,6 +387,10 @@ class MissionProfile:
     alignment_peer: tuple[PeerPoint, ...] = ()  # as ``peer``, of the target alignment
     # Context-profile changes within ``periods`` (after the first shown quarter), oldest first.
     context_changes: tuple[ContextChange, ...] = ()
+    # The headline's figures withheld from a component-level reader (``scoring.confidentiality``).
+    headline_withheld: bool = False
+    # Per quarter (aligned with ``periods``): the headline withheld from this reader.
+    headline_withheld_trend: tuple[bool, ...] = ()
 
     @property
     def no_result(self) -> bool:

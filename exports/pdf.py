@@ -112,6 +112,8 @@ def _profile(*, user, mission_id: int, period_id: int):
 
 
 def _missing_label(missing: str) -> str:
+    if missing == "withheld":  # dashboards.types.WITHHELD (scoring.confidentiality)
+        return _("not shown")
     if missing == "insufficient":
         return _("insufficient data")
     return _("no score this quarter")

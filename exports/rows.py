@@ -20,8 +20,10 @@ from missions.periods import quarter_label
 from questionnaires.models import Dimension, Indicator, QuestionnaireStatus
 from questionnaires.translations import text_in
 from scoring.confidentiality import (
+    coherence_values_shown,
     dimension_values_shown,
     figure_restrictions,
+    headline_values_shown,
     indicator_values_shown,
 )
 from scoring.flags import flag_key
@@ -232,13 +234,16 @@ def _assessment_qs(scope: DataScope):
 def index_rows(scope: DataScope) -> Iterator[tuple]:
     # One row per assessment, scored or not: a left join on the result shown for it (the
     # current method's, else the newest of an older method for a quarter not rescored).
-    qs = (
+    qs = headline_values_shown(
         _assessment_qs(scope)
         .annotate(
             shown=Subquery(shown_result(OuterRef("pk")).values("pk")[:1]),
             result=FilteredRelation("score_sets", condition=Q(score_sets__pk=F("shown"))),
         )
-        .order_by("mission__code", "period__year", "period__quarter")
+        .order_by("mission__code", "period__year", "period__quarter"),
+        scope.figure_restrictions(),
+        score_set="result",
+        score_set_id="shown",
     )
     for (
         mission,
@@ -270,17 +275,17 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
         "questionnaire__version",
         "status",
         "result__method_version",
-        "result__index",
-        "result__stage",
-        "result__score",
+        "shown_index",  # the headline as the reader may see it
+        "shown_stage",
+        "shown_score",
         "result__completeness",
         "result__sufficient",
         "result__components",
         "result__computed_at",
-        "result__alignment",
-        "result__shortfall",
+        "shown_alignment",
+        "shown_shortfall",
         "result__shortfall_count",
-        "result__over_integration",
+        "shown_over_integration",
         "result__over_integration_count",
         "result__detail__phase",
         "result__not_responded",
@@ -481,14 +486,17 @@ COHERENCE_FIELDS = (
     "score_set__period__quarter",
     "score_set__method_version",
     "level",
-    "score",
+    "shown_score",
     "completeness",
     "sufficient",
 )
 
 
 def coherence_queryset(scope: DataScope) -> QuerySet:
-    return _current_scores(CoherenceLevelScore.objects.all(), scope)
+    """Coherence level rows, the figures a component-level reader may not see as NULL."""
+    return coherence_values_shown(
+        _current_scores(CoherenceLevelScore.objects.all(), scope), scope.figure_restrictions()
+    )
 
 
 def coherence_row(values: tuple) -> tuple:

@@ -35,6 +35,8 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from missions.selectors import answer_components_readable_by
+from questionnaires.models import Indicator
+from scoring import method_v2
 from scoring.models import ComponentDimensionScore, IndicatorScore
 
 MIN_OTHER_COMPONENTS = 3
@@ -190,3 +192,131 @@ def detail_figures_shown(
             dim = {**dim, **dict.fromkeys(DETAIL_DIMENSION_FIGURES), "withheld": True}
         shown.append({**dim, "indicators": indicators})
     return shown
+
+
+# --- aggregates: the mission's headline and each coherence level --------------------------------
+#
+# The headline (integration level or index, mean step, stage, target alignment and the points
+# lost to shortfall and over-integration) and each coherence level's score and alignment are
+# weighted means over indicators. Where one of their indicators is withheld from the reader,
+# the figure is a linear (alignment: piecewise linear, the piece given by the flag) function of
+# the withheld value with a coefficient the reader can work out from the questionnaire's
+# weights and the indicators they see: one such figure gives the value back, and two figures
+# over the same withheld values (the headline and a level, weighted differently) give back
+# two. Bins do not help in general (a figure at the top of one bin and another at the bottom of
+# its own pin the value between them; a level of one indicator is that indicator). So such an
+# aggregate shows no figure derived from the values at all: only its flags and their counts,
+# which the reader sees indicator by indicator anyway. What the reader can then derive about a
+# withheld value is what its flag and band say, exactly as without the aggregate.
+
+# The key of the mission's headline among the aggregates (coherence levels go by their code).
+HEADLINE = ""
+# Every aggregate of a result withheld (a method-1 result: no indicator rows to check).
+EVERY_AGGREGATE = "*"
+HEADLINE_VALUE_FIELDS = ("index", "score", "stage", "alignment", "shortfall", "over_integration")
+COHERENCE_VALUE_FIELDS = ("score", "alignment")
+DETAIL_HEADLINE_FIGURES = (
+    "alignment",
+    "shortfall",
+    "over_integration",
+    "score",
+    "integration_level",
+)
+
+
+def _withheld_indicators(restrictions: Mapping[int, int]) -> QuerySet[Any]:
+    """Indicators whose value went into the aggregates (sufficient) and is withheld."""
+    return IndicatorScore.objects.filter(
+        _thin(restrictions, "score_set__mission_id", "counted"), applicable=True, sufficient=True
+    )
+
+
+# The methods whose aggregates are checked indicator by indicator (their stored indicator
+# rows are exactly the indicators the aggregates average). A result of any other method
+# (method 1 has no indicator rows) has every aggregate withheld from a component-level reader.
+CHECKED_METHODS = (method_v2.METHOD_LABEL,)
+
+
+def _unchecked(prefix: str) -> Q:
+    return ~Q(**{f"{prefix}method_version__in": CHECKED_METHODS})
+
+
+def headline_values_shown(
+    qs: QuerySet[Any],
+    restrictions: Mapping[int, int],
+    *,
+    score_set: str = "",
+    score_set_id: str = "pk",
+) -> QuerySet[Any]:
+    """Rows holding a result's headline (``ScoreSet`` rows, or rows reaching one through the
+    relation ``score_set``, whose id is the field ``score_set_id``) with ``shown_<field>`` for
+    each of ``HEADLINE_VALUE_FIELDS``: the stored figure, or NULL where an indicator of the
+    result is withheld from the reader."""
+    prefix = f"{score_set}__" if score_set else ""
+    fields = {f"shown_{name}": F(f"{prefix}{name}") for name in HEADLINE_VALUE_FIELDS}
+    shown: QuerySet[Any]
+    if not restrictions:
+        shown = qs.annotate(**fields)
+        return shown
+    result = OuterRef(score_set_id)
+    qs = qs.annotate(
+        _headline_withheld=Exists(_withheld_indicators(restrictions).filter(score_set_id=result))
+    )
+    hidden = Q(_headline_withheld=True) | _unchecked(prefix)
+    hidden &= Q(**{f"{prefix}mission_id__in": list(restrictions)})
+    shown = qs.annotate(
+        **{name: Case(When(hidden, then=None), default=value) for name, value in fields.items()}
+    )
+    return shown
+
+
+def coherence_values_shown(qs: QuerySet[Any], restrictions: Mapping[int, int]) -> QuerySet[Any]:
+    """``CoherenceLevelScore`` rows with ``shown_score`` and ``shown_alignment``: the stored
+    figure, or NULL where an indicator of that level is withheld from the reader."""
+    fields = {f"shown_{name}": F(name) for name in COHERENCE_VALUE_FIELDS}
+    shown: QuerySet[Any]
+    if not restrictions:
+        shown = qs.annotate(**fields)
+        return shown
+    of_level = Indicator.objects.filter(
+        questionnaire_id=OuterRef(OuterRef("score_set__assessment__questionnaire_id")),
+        code=OuterRef("indicator_code"),
+        coherence_level=OuterRef(OuterRef("level")),
+    )
+    withheld = _withheld_indicators(restrictions).filter(
+        Exists(of_level), score_set_id=OuterRef("score_set_id")
+    )
+    qs = qs.annotate(_level_withheld=Exists(withheld))
+    hidden = Q(_level_withheld=True) | _unchecked("score_set__")
+    hidden &= Q(score_set__mission_id__in=list(restrictions))
+    shown = qs.annotate(
+        **{name: Case(When(hidden, then=None), default=value) for name, value in fields.items()}
+    )
+    return shown
+
+
+def detail_aggregates_withheld(
+    dimensions: Iterable[Mapping[str, Any]], *, own_components: Iterable[str] | None, method: int
+) -> frozenset[str]:
+    """The aggregates of a stored result's drill-down (``HEADLINE``, coherence level codes)
+    that hold an indicator withheld from the reader, given the board's dimensions as
+    ``detail_figures_shown`` returned them (withheld indicators marked ``withheld``);
+    empty for a reader of every answer. A result of any method but 2 (method 1 has no
+    indicator results; a later method's drill-down is not read here yet) gives
+    ``EVERY_AGGREGATE``: withheld whole rather than guessed at."""
+    if own_components is None:
+        return frozenset()
+    if method != 2:
+        return frozenset({EVERY_AGGREGATE})
+    levels = {
+        ind.get("coherence_level", EVERY_AGGREGATE)
+        for dim in dimensions
+        for ind in dim.get("indicators", [])
+        if ind.get("withheld") and ind.get("sufficient") and ind.get("applicable", True)
+    }
+    return frozenset(levels | {HEADLINE}) if levels else frozenset()
+
+
+def aggregate_withheld(withheld: frozenset[str], key: str) -> bool:
+    """Whether the aggregate ``key`` (``HEADLINE`` or a coherence level) is in ``withheld``."""
+    return key in withheld or EVERY_AGGREGATE in withheld

@@ -12,7 +12,14 @@ from assessments.models import Assessment
 from missions.models import RESPONSE_SCOPE_CHOICES, MissionPhase
 from questionnaires.models import CoherenceLevel
 from questionnaires.selectors import texts_by_code
-from scoring.confidentiality import detail_figures_shown
+from scoring.confidentiality import (
+    DETAIL_HEADLINE_FIGURES,
+    HEADLINE,
+    HEADLINE_VALUE_FIELDS,
+    aggregate_withheld,
+    detail_aggregates_withheld,
+    detail_figures_shown,
+)
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.method import METHOD_VERSION_LABEL, method_number
 from scoring.method_v2 import MIN_COMPLETENESS, OVERRIDDEN_BAND
@@ -66,6 +73,8 @@ class AssessmentScores:
     phase: str = ""  # the mission's phase this quarter, translated
     # Some figures withheld from a component-level reader (``scoring.confidentiality``).
     withheld: bool = False
+    # The headline's figures withheld (an indicator of the mission withheld): flags only.
+    headline_withheld: bool = False
 
     @property
     def nothing_to_score(self) -> bool:
@@ -181,13 +190,19 @@ def assessment_scores(
             for level in detail.get("coherence_levels", [])
         ]
         dimensions = _figures_shown(score_set, dimensions, own_components)
+        aggregates = detail_aggregates_withheld(
+            dimensions, own_components=own_components, method=method or 0
+        )
+        levels = _levels_shown(levels, aggregates)
+        headline_withheld = _headline_shown(score_set, aggregates)
         return AssessmentScores(
             score_set,
             pending,
             dimensions,
             levels,
             method=method,
-            withheld=any(dim.get("withheld") for dim in dimensions),
+            withheld=headline_withheld or any(dim.get("withheld") for dim in dimensions),
+            headline_withheld=headline_withheld,
         )
 
     dimensions = []
@@ -226,13 +241,19 @@ def assessment_scores(
     findings = detail.get("findings", {})
     justifications = detail.get("not_responded_justifications", {})
     dimensions = _figures_shown(score_set, dimensions, own_components)
+    aggregates = detail_aggregates_withheld(dimensions, own_components=own_components, method=2)
+    levels = _levels_shown(levels, aggregates)
+    headline_withheld = _headline_shown(score_set, aggregates)
+    if headline_withheld:
+        findings = {**findings, **dict.fromkeys(DETAIL_HEADLINE_FIGURES), "withheld": True}
     return AssessmentScores(
         score_set,
         pending,
         dimensions,
         levels,
         method=method,
-        withheld=any(dim.get("withheld") for dim in dimensions),
+        withheld=headline_withheld or any(dim.get("withheld") for dim in dimensions),
+        headline_withheld=headline_withheld,
         findings=findings,
         flag_summary=flag_summary(
             shortfall=len(findings.get("shortfall_indicators", [])),
@@ -244,6 +265,27 @@ def assessment_scores(
         ],
         phase=str(dict(MissionPhase.choices).get(detail.get("phase", ""), "")),
     )
+
+
+def _levels_shown(levels: list[dict[str, Any]], aggregates: frozenset[str]) -> list[dict[str, Any]]:
+    """The coherence levels with the figures of those holding a withheld indicator set to None
+    and ``withheld`` set (``scoring.confidentiality``); their flags stay."""
+    return [
+        {**level, **dict.fromkeys(DETAIL_HEADLINE_FIGURES), "withheld": True}
+        if aggregate_withheld(aggregates, level["level"])
+        else level
+        for level in levels
+    ]
+
+
+def _headline_shown(score_set: ScoreSet, aggregates: frozenset[str]) -> bool:
+    """Whether the headline is withheld; if so, its figures on ``score_set`` (read for this
+    display only, never saved) are cleared, so no page or PDF that reads them shows them."""
+    if not aggregate_withheld(aggregates, HEADLINE):
+        return False
+    for name in HEADLINE_VALUE_FIELDS:
+        setattr(score_set, name, "" if name == "stage" else None)
+    return True
 
 
 def _figures_shown(

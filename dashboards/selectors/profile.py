@@ -30,6 +30,7 @@ from dashboards.selectors.common import (
 from dashboards.types import (
     INSUFFICIENT,
     NO_RESULT,
+    WITHHELD,
     ComponentView,
     DimensionInfo,
     DimensionRow,
@@ -47,10 +48,14 @@ from missions.roles import User, user_sees_all_missions
 from missions.selectors import answer_components_readable_by, mission_list_visible_to
 from questionnaires.models import CoherenceLevel
 from scoring.confidentiality import (
+    COHERENCE_VALUE_FIELDS,
     DIMENSION_VALUE_FIELDS,
+    HEADLINE_VALUE_FIELDS,
     INDICATOR_VALUE_FIELDS,
+    coherence_values_shown,
     dimension_values_shown,
     figure_restrictions,
+    headline_values_shown,
     indicator_values_shown,
 )
 from scoring.flags import flag_key
@@ -139,7 +144,15 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
     periods = period_list()
     if period_id is not None and not any(p.id == period_id for p in periods):
         raise Period.DoesNotExist(f"no period {period_id}")
-    sets = _preferred_sets(ScoreSet.objects.filter(mission_id=mission_id).values(*SET_FIELDS))
+    # A command (no user) writes for HQ, like an analyst.
+    own = None if user is None else answer_components_readable_by(user=user, mission_id=mission_id)
+    restrictions = figure_restrictions(None if own is None else [(mission_id, own)])
+    sets = _preferred_sets(
+        _shown_row(row)
+        for row in headline_values_shown(
+            ScoreSet.objects.filter(mission_id=mission_id), restrictions
+        ).values(*SET_FIELDS, *_shown_names(HEADLINE_VALUE_FIELDS))
+    )
     set_ids = [row["id"] for row in sets.values()]
     scored = [p for p in periods if p.id in sets]
     if period_id is None:
@@ -153,9 +166,6 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
     shown = [p for p in periods if period_key(first) <= period_key(p) <= period_key(period)]
     previous = previous_quarter(period, periods)
 
-    # A command (no user) writes for HQ, like an analyst.
-    own = None if user is None else answer_components_readable_by(user=user, mission_id=mission_id)
-    restrictions = figure_restrictions(None if own is None else [(mission_id, own)])
     scores = {
         (row["score_set__period_id"], row["dimension_code"]): _shown_row(row)
         for row in dimension_values_shown(
@@ -169,6 +179,7 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
     current = sets.get(period.id)
     before = sets.get(previous.id) if previous else None
     enough = bool(current and current["sufficient"])
+    headline_withheld = bool(current and current["_withheld"])
     alignment: dict[str, Any] = {
         field: current[field] if current and enough else None for field in ALIGNMENT_FIELDS
     }
@@ -178,11 +189,11 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         period=period,
         previous_period=previous,
         index=plotted_row(current, "index"),
-        stage=current["stage"] if current and current["sufficient"] else "",
+        stage=(current["stage"] or "") if current and current["sufficient"] else "",
         completeness=current["completeness"] if current else None,
         sufficient=plotted_row(current, "index") is not None,
         previous_index=plotted_row(before, "index"),
-        missing=missing_reason(current, "index"),
+        missing=WITHHELD if headline_withheld else missing_reason(current, "index"),
         dimensions=tuple(
             _dimension_row(d, scores, period, previous, has_result=current is not None)
             for d in dimensions
@@ -198,7 +209,7 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         peer=peer,
         peer_notes=tuple(withheld_notes(peer, rule=rule)),
         peer_count_shown=rule.show_count,
-        coherence_levels=_levels(set_ids, period, previous),
+        coherence_levels=_levels(set_ids, period, previous, restrictions),
         components=_components(current["id"] if current else None, dimensions, own),
         top_barriers=top_barriers,
         top_enablers=top_enablers,
@@ -215,6 +226,8 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
         ),
         alignment_peer=index_peer_points(shown, rule=rule, group=group, field="alignment"),
         context_changes=context_changes({mission.id: mission.code}, shown),
+        headline_withheld=headline_withheld,
+        headline_withheld_trend=tuple(bool(sets.get(p.id, {}).get("_withheld")) for p in shown),
     )
 
 
@@ -223,13 +236,16 @@ def _shown_names(fields: Iterable[str]) -> tuple[str, ...]:
 
 
 def _shown_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored row with its figures as ``scoring.confidentiality`` lets the reader see them."""
+    """A stored row with its figures as ``scoring.confidentiality`` lets the reader see them;
+    ``_withheld``: whether a figure the row holds was withheld."""
     shown = {
         name[len("shown_") :]: value for name, value in row.items() if name.startswith("shown_")
     }
+    withheld = any(row.get(name) is not None and value is None for name, value in shown.items())
     return {
         **{name: value for name, value in row.items() if not name.startswith("shown_")},
         **shown,
+        "_withheld": withheld,
     }
 
 
@@ -337,14 +353,27 @@ def index_peer_points(
 
 
 def _levels(
-    set_ids: list[int], period: PeriodRef, previous: PeriodRef | None
+    set_ids: list[int],
+    period: PeriodRef,
+    previous: PeriodRef | None,
+    restrictions: Mapping[int, int],
 ) -> tuple[LevelScore, ...]:
     wanted = [period.id] + ([previous.id] if previous else [])
     rows = {
-        (row["score_set__period_id"], row["level"]): row
-        for row in CoherenceLevelScore.objects.filter(
-            score_set_id__in=set_ids, score_set__period_id__in=wanted
-        ).values("score_set__period_id", "level", "score", "sufficient", "completeness")
+        (row["score_set__period_id"], row["level"]): _shown_row(row)
+        for row in coherence_values_shown(
+            CoherenceLevelScore.objects.filter(
+                score_set_id__in=set_ids, score_set__period_id__in=wanted
+            ),
+            restrictions,
+        ).values(
+            "score_set__period_id",
+            "level",
+            "score",
+            "sufficient",
+            "completeness",
+            *_shown_names(COHERENCE_VALUE_FIELDS),
+        )
     }
     labels = dict(CoherenceLevel.choices)
     levels = list(COHERENCE_LEVELS) + sorted({lv for _p, lv in rows} - set(COHERENCE_LEVELS))
@@ -359,7 +388,8 @@ def _levels(
                 score=plotted_row(row),
                 previous_score=plotted_row(before),
                 completeness=row["completeness"] if row else None,
-                missing=missing_reason(row),
+                missing=WITHHELD if row and row["_withheld"] else missing_reason(row),
+                previous_missing=WITHHELD if before and before["_withheld"] else "",
             )
         )
     return tuple(result)
