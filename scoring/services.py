@@ -25,7 +25,7 @@ from scoring.inputs import (
     scoring_input_v1,
     scoring_inputs_v2,
 )
-from scoring.loader_v3 import scoring_inputs_v3
+from scoring.loader_v3 import V3Mapping, scoring_inputs_v3, v3_mapping
 from scoring.method import METHOD_VERSION, METHOD_VERSION_LABEL, METHODS
 from scoring.models import (
     CoherenceLevelScore,
@@ -694,3 +694,18 @@ def rescore_band_mappings(*, assessment_ids: list[int]) -> list[tuple[str, BandM
         if mapping.mapped or mapping.unmapped:
             mappings.append((f"{questionnaire.code} v{questionnaire.version}", mapping))
     return mappings
+
+
+def rescore_v3_mappings(*, assessment_ids: list[int]) -> list[tuple[V3Mapping, list[int]]]:
+    """For each questionnaire of these assessments, how method v3 reads it (its own version,
+    or the newest one with safeguards, answers mapped by code) and which assessments use it."""
+    by_questionnaire: dict[int, list[int]] = {}
+    for pk, questionnaire_id in (
+        Assessment.objects.filter(pk__in=assessment_ids)
+        .order_by("pk")
+        .values_list("pk", "questionnaire_id")
+    ):
+        by_questionnaire.setdefault(questionnaire_id, []).append(pk)
+    return [
+        (v3_mapping(questionnaire_id), ids) for questionnaire_id, ids in by_questionnaire.items()
+    ]

@@ -220,3 +220,60 @@ def test_a_confirmed_na_is_read_by_method_3_and_an_unconfirmed_one_is_not(
     data, _tags = scoring_inputs_v3([assessment_v3], {})[assessment_v3.pk]
     (read,) = [a for a in data.answers if a.indicator_code == "HUM-01"]
     assert read.confirmed
+
+
+# --- rescore --method 3 -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def assessment_on_v2(personas, current_period):
+    """Mission A answered on IMP-CORE v2; v3 is loaded beside it."""
+    call_command("questionnaire_load", str(DATA / "imp-core-v2.yaml"), "--publish")
+    call_command("questionnaire_load", str(DATA / "imp-core-v3.yaml"), "--publish")
+    questionnaire = Questionnaire.objects.get(code="IMP-CORE", version=2)
+    return assessment_open(
+        mission=personas.mission_a, period=current_period, questionnaire=questionnaire
+    )
+
+
+def test_rescore_method_3_maps_v2_answers_by_code_and_says_what_it_could_not_map(
+    personas, assessment_on_v2, capsys, django_capture_on_commit_callbacks
+):
+    response = _answer_all(assessment_on_v2, personas.respondent_a, HUM_02="5")
+    _complete(response, personas.respondent_a, django_capture_on_commit_callbacks)
+    call_command("rescore", "--method", "3", "--mission", personas.mission_a.code)
+    out = capsys.readouterr().out
+    assert "IMP-CORE v2: read on IMP-CORE v3, answers mapped by code for" in out
+    assert "IMP-CORE v2: could not map" in out and "(added or reworded:" in out
+    assert "Re-scored with imp-score-3.0: 1 scored" in out
+    stored = ScoreSet.objects.get(assessment=assessment_on_v2, method_version="imp-score-3.0")
+    assert stored.critical_count >= 1  # HUM-02 at 5 kept its meaning: critical
+    codes = set(
+        IndicatorScore.objects.filter(score_set=stored).values_list("indicator_code", flat=True)
+    )
+    assert "HUM-02" in codes
+    # The v2 result stays as it was.
+    assert ScoreSet.objects.filter(
+        assessment=assessment_on_v2, method_version="imp-score-2.0"
+    ).exists()
+
+
+def test_rescore_method_3_without_a_questionnaire_with_safeguards_scores_nothing(
+    personas, assessment_a, capsys, django_capture_on_commit_callbacks
+):
+    response = assessment_a.responses.get(component="political")
+    response_answers_save(
+        response=response,
+        by=personas.respondent_a,
+        answers=[
+            AnswerInput("LEAD-01", "3"),
+            AnswerInput("LEAD-02", "3"),
+            AnswerInput("HUM-01", "3"),
+        ],
+    )
+    _complete(response, personas.respondent_a, django_capture_on_commit_callbacks)
+    call_command("rescore", "--method", "3")
+    out = capsys.readouterr().out
+    assert "no version with safeguards is loaded" in out
+    assert "Nothing method 3 can score for these filters." in out
+    assert not ScoreSet.objects.filter(method_version="imp-score-3.0").exists()
