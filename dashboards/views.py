@@ -36,6 +36,7 @@ from dashboards.selectors import (
     mission_profile,
     period_latest_scored,
     portfolio,
+    portfolio_headline_rows,
 )
 from dashboards.selectors.common import barrier_choices, tag_labels
 from missions.models import Mission
@@ -112,6 +113,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
         )
         context["charts"] += heatmap
         context["sort_headers"] = _sort_headers(request, context["portfolio"], measure)
+        context["headline_rows"] = portfolio_headline_rows(context["portfolio"])
     if cycle_period is not None:
         # Not cached: statuses change without a new score, and the query is small.
         board = cycle_board(user=request.user, period_id=cycle_period.pk, **filters)
@@ -125,7 +127,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
 def _sort_headers(request: HttpRequest, result, measure: str) -> list[dict]:
     """The heatmap table's column headers as sort links, with ``aria-sort`` on the sorted one.
     A first click sorts names A to Z and numbers high to low."""
-    columns = [("mission", _("Mission"))]
+    columns = [("mission", _("Mission")), ("critical", _("Critical findings"))]
     columns += [(d.code, d.code) for d in result.dimensions]
     if measure in ("alignment", "flags"):
         columns += [("alignment", _("Alignment"))]

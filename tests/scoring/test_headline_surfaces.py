@@ -1,0 +1,113 @@
+"""Method v3's gated headline on the summary surfaces: critical findings first, the capped
+alignment with coverage beside it, "not enough answers" below the threshold. Through HTTP (home,
+portfolio), the API (rows and schema) and the data export (CSV and XLSX)."""
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from exports.csv_zip import data_csv_zip_write
+from exports.tables import DataScope
+from exports.xlsx import data_xlsx_write
+from scoring.headline import headline_of
+from scoring.models import ScoreSet
+from scoring.services import assessment_scores_compute
+from tests.api.conftest import bearer, token_for
+from tests.scoring.test_method_v3_storage import (  # noqa: F401 (fixture)
+    _answer_all,
+    _complete,
+    assessment_v3,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def breached(personas, assessment_v3, django_capture_on_commit_callbacks):  # noqa: F811
+    """Mission A's quarter scored with method 3: HUM-02 at 5, a critical finding."""
+    response = _answer_all(assessment_v3, personas.respondent_a, HUM_02="5")
+    _complete(response, personas.respondent_a, django_capture_on_commit_callbacks)
+    score_set = assessment_scores_compute(assessment_id=assessment_v3.pk, method=3)
+    return ScoreSet.objects.get(pk=score_set.pk)
+
+
+def test_the_headline_reads_critical_findings_first_and_caps_the_alignment(breached):
+    headline = headline_of(breached)
+    assert headline is not None and headline.gated
+    assert headline.text.startswith(f"◆ {headline.critical_count} critical finding")
+    if headline.enough_answers:
+        assert headline.alignment <= 50
+        assert "alignment" in headline.text
+    else:
+        assert "not enough answers" in headline.text
+    assert f"coverage {round(headline.coverage * 100)} %" in headline.text
+
+
+def test_a_v2_result_has_no_v3_headline(breached):
+    v2 = ScoreSet.objects.get(assessment=breached.assessment, method_version="imp-score-2.0")
+    assert headline_of(v2) is None
+
+
+@pytest.mark.parametrize("persona", ["respondent_a", "focal_point_a", "analyst", "admin"])
+def test_every_role_home_shows_the_headline(client, personas, breached, persona):
+    client.force_login(getattr(personas, persona))
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="mission-headlines"' in page
+    assert f'data-critical="{breached.critical_count}"' in page
+    assert "critical finding" in page and "flag-critical" in page
+
+
+def test_other_missions_staff_do_not_see_the_headline(client, personas, breached):
+    client.force_login(personas.respondent_b)
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="mission-headlines"' not in page
+
+
+def test_the_portfolio_shows_the_headline_and_sorts_by_critical_findings(
+    client, personas, breached
+):
+    client.force_login(personas.analyst)
+    url = reverse("dashboards:portfolio") + f"?period={breached.period_id}&sort=-critical"
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="headlines-table"' in html and "flag-critical" in html
+    rows = list(csv.reader(io.StringIO(client.get(url + "&format=csv&chart=heatmap").text)))
+    assert rows[0][1] == "Critical findings"
+    assert rows[1][0].startswith("MSN-A")  # the mission with critical findings first
+    assert rows[1][1].startswith("◆ ")
+    assert all(row[1] == "—" for row in rows[2:])
+
+
+def test_the_api_gives_the_headline_fields_and_documents_them(client, personas, breached):
+    key = token_for(personas.analyst)
+    body = client.get(reverse("api:assessments"), **bearer(key)).json()
+    (row,) = [r for r in body["results"] if r["id"] == breached.assessment_id]
+    assert row["critical_findings"] == breached.critical_count >= 1
+    assert row["coverage"] == pytest.approx(breached.coverage)
+    assert row["alignment_uncapped"] == pytest.approx(breached.uncapped_alignment)
+    assert row["enough_answers"] is breached.enough_answers
+    schema = client.get(reverse("api:schema") + "?format=json", **bearer(key))
+    document = json.loads(schema.content)
+    fields = document["components"]["schemas"]["Assessment"]["properties"]
+    assert "integer" in fields["critical_findings"]["type"]
+    assert "critical findings" in fields["critical_findings"]["description"]
+    assert "boolean" in fields["enough_answers"]["type"]
+
+
+def test_the_data_export_index_carries_the_headline(breached, tmp_path):
+    data_csv_zip_write(path=tmp_path / "data.zip", scope=DataScope())
+    with zipfile.ZipFile(tmp_path / "data.zip") as archive:
+        text = io.TextIOWrapper(archive.open("index.csv"), encoding="utf-8", newline="")
+        header, *rows = list(csv.reader(text))
+    record = dict(zip(header, rows[0], strict=True))
+    assert record["critical_findings"] == str(breached.critical_count)
+    data_xlsx_write(path=tmp_path / "data.xlsx", scope=DataScope())
+    sheet = load_workbook(tmp_path / "data.xlsx", read_only=True)["index"]
+    header, first = [tuple(c.value for c in row) for row in sheet.iter_rows(max_row=2)]
+    assert dict(zip(header, first, strict=False))["critical_findings"] == breached.critical_count
