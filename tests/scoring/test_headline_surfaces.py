@@ -111,3 +111,22 @@ def test_the_data_export_index_carries_the_headline(breached, tmp_path):
     sheet = load_workbook(tmp_path / "data.xlsx", read_only=True)["index"]
     header, first = [tuple(c.value for c in row) for row in sheet.iter_rows(max_row=2)]
     assert dict(zip(header, first, strict=False))["critical_findings"] == breached.critical_count
+
+
+def test_the_scorecard_pdf_leads_with_the_headline(personas, breached, tmp_path):
+    from exports.pdf import scorecard_pdf_write
+    from tests.exports.test_pdf import _text
+
+    path = tmp_path / "scorecard.pdf"
+    scorecard_pdf_write(
+        path=path,
+        user=personas.analyst,
+        mission_id=breached.mission_id,
+        period_id=breached.period_id,
+    )
+    text = " ".join(_text(path).split())
+    count = breached.critical_count
+    assert f"{count} critical finding" in text
+    assert "coverage" in text
+    # Critical findings come before the rest of the card's figures.
+    assert text.index(f"{count} critical finding") < text.index("coverage")
