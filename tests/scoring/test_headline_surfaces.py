@@ -130,3 +130,29 @@ def test_the_scorecard_pdf_leads_with_the_headline(personas, breached, tmp_path)
     assert "coverage" in text
     # Critical findings come before the rest of the card's figures.
     assert text.index(f"{count} critical finding") < text.index("coverage")
+
+
+def test_the_scoring_finished_webhook_carries_the_headline(
+    personas, breached, settings, django_capture_on_commit_callbacks
+):
+    from webhooks.models import Webhook, WebhookDelivery
+    from webhooks.services import webhook_scores_stored
+
+    settings.WEBHOOK_ALLOW_LOCAL_HTTP = True
+    settings.WEBHOOK_INTERNAL_RECEIVERS = ["127.0.0.1/32"]
+    Webhook.objects.create(name="UN system", url="http://127.0.0.1:9/hook")
+    with django_capture_on_commit_callbacks(execute=False):  # record the delivery, do not send
+        webhook_scores_stored(assessment_id=breached.assessment_id)
+    payloads = [d.payload for d in WebhookDelivery.objects.all()]
+    scored = next(p for p in payloads if p["type"] == "scoring.finished")
+    headline = scored["data"]["headline"]
+    assert headline["critical_findings"] >= 1
+    assert set(headline) == {
+        "critical_findings",
+        "unverified_safeguards",
+        "contested_indicators",
+        "enough_answers",
+        "alignment_shown",
+        "alignment_uncapped",
+        "coverage",
+    }
