@@ -194,6 +194,7 @@ __all__ = [
     "HEADLINE_METHOD_LABEL",
     "ScoreHeadline",
     "headline_of",
+    "headline_for_quarter",
     "headlines_for_assessments",
     "headlines_for_period",
     "latest_headlines_for_missions",
@@ -234,3 +235,9 @@ def headlines_for_period(
         if headline is not None:
             found[score_set.mission_id] = headline
     return found
+
+
+def headline_for_quarter(*, mission_id: int, period_id: int) -> ScoreHeadline | None:
+    """The mission's method v3 headline in one quarter, or None; one query."""
+    score_set = _v3_results().filter(mission_id=mission_id, period_id=period_id).first()
+    return headline_of(score_set) if score_set is not None else None

@@ -156,3 +156,12 @@ def test_the_scoring_finished_webhook_carries_the_headline(
         "alignment_uncapped",
         "coverage",
     }
+
+
+def test_the_mission_profile_leads_with_the_headline(client, personas, breached):
+    client.force_login(personas.focal_point_a)
+    url = reverse("dashboards:profile", args=[breached.mission_id])
+    page = client.get(url + f"?period={breached.period_id}").content.decode()
+    assert 'id="profile-headline"' in page
+    assert f'data-critical="{breached.critical_count}"' in page
+    assert page.index('id="profile-headline"') < page.index('id="profile-alignment"')
