@@ -165,3 +165,21 @@ def test_the_mission_profile_leads_with_the_headline(client, personas, breached)
     assert 'id="profile-headline"' in page
     assert f'data-critical="{breached.critical_count}"' in page
     assert page.index('id="profile-headline"') < page.index('id="profile-alignment"')
+
+
+def test_the_briefing_packs_portfolio_page_leads_with_critical_findings(
+    personas, breached, tmp_path
+):
+    from exports.pdf import briefing_pack_pdf_write
+    from tests.exports.test_pdf import _text
+
+    path = tmp_path / "pack.pdf"
+    briefing_pack_pdf_write(
+        path=path,
+        user=personas.analyst,
+        mission_ids=[breached.mission_id],
+        period_id=breached.period_id,
+    )
+    first_page = " ".join(_text(path).split("\f")[0].split())
+    assert "Critical findings" in first_page
+    assert f"{breached.critical_count} critical finding" in first_page
