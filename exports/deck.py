@@ -56,7 +56,7 @@ from imp_assess.dates import datetime_long
 from imp_assess.marking import classification_marking
 from missions.models import Mission
 from missions.roles import User
-from scoring.flags import INSUFFICIENT, OVER_INTEGRATION, SHORTFALL, flag_style
+from scoring.flags import CRITICAL_STYLE, INSUFFICIENT, OVER_INTEGRATION, SHORTFALL, flag_style
 
 TITLE_SIZE = 26
 HEAT_ROWS = 10  # missions per heat-table slide
@@ -341,8 +341,17 @@ def _heat_table(deck: Deck, slide: Slide, chosen: Portfolio, rows: list[Portfoli
         table.rows[position].height = Emu(HEAT_ROW_HEIGHT)
     for column, header in enumerate(headers):
         _cell(table.cell(0, column), header, bold=True)
+    critical = CRITICAL_STYLE
     for position, row in enumerate(rows, start=1):
-        _cell(table.cell(position, 0), row.mission.label, bold=True)
+        # Method v3's critical findings lead the row: "◆ 2" under the mission, in vermillion.
+        count = row.headline.critical_count if row.headline else 0
+        _cell(
+            table.cell(position, 0),
+            f"{row.mission.label}\n{critical.symbol} {count}" if count else row.mission.label,
+            bold=True,
+            fill=critical.colour if count else None,
+            colour=critical.text_colour if count else None,
+        )
         for column, cell in enumerate(row.cells, start=1):
             style = flag_style(cell.flag)
             text = _number(cell.score, 1)
@@ -375,7 +384,10 @@ def _heat_table(deck: Deck, slide: Slide, chosen: Portfolio, rows: list[Portfoli
             "Cells: dimension score (1–5) in the colour of its indicators' flags. "
             "Shortfall and over-integration: points (indicators). %(legend)s"
         )
-        % {"legend": legend},
+        % {"legend": legend}
+        + "   "
+        + _("%(symbol)s n under a mission: n critical findings (method 3).")
+        % {"symbol": CRITICAL_STYLE.symbol},
         top=TOP + HEAT_ROW_HEIGHT * (len(rows) + 1) + int(Inches(0.1)),
         height=Inches(0.6),
         size=10,

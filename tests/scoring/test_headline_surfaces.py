@@ -183,3 +183,28 @@ def test_the_briefing_packs_portfolio_page_leads_with_critical_findings(
     first_page = " ".join(_text(path).split("\f")[0].split())
     assert "Critical findings" in first_page
     assert f"{breached.critical_count} critical finding" in first_page
+
+
+def test_the_decks_heat_table_marks_critical_findings_under_the_mission(
+    personas, breached, tmp_path
+):
+    from pptx import Presentation
+
+    from exports.deck import briefing_deck_write
+
+    path = tmp_path / "deck.pptx"
+    briefing_deck_write(
+        path=path,
+        user=personas.analyst,
+        mission_ids=[breached.mission_id],
+        period_id=breached.period_id,
+    )
+    table = next(
+        shape.table
+        for slide in Presentation(str(path)).slides
+        for shape in slide.shapes
+        if shape.has_table and shape.name == "Portfolio heat table"
+    )
+    mission_cell = table.rows[1].cells[0]
+    assert mission_cell.text.endswith(f"◆ {breached.critical_count}")
+    assert str(mission_cell.fill.fore_color.rgb) == "D55E00"
