@@ -415,12 +415,12 @@ def response_answers_save(
         answer.evidence = item.evidence
         answer.tag_codes = sorted(item.tag_codes)
         answer.other_tags = item.other_tags
-        reason = item.kept_na_reason()
-        if answer.na_reason != reason or answer.choice != AnswerChoice.NOT_APPLICABLE:
+        na_reason = item.kept_na_reason()
+        if answer.na_reason != na_reason or answer.choice != AnswerChoice.NOT_APPLICABLE:
             # A changed N/A (or no N/A any more) needs the focal point's confirmation again.
             answer.na_confirmed_at = None
             answer.na_confirmed_by = None
-        answer.na_reason = reason
+        answer.na_reason = na_reason
         answer.revision += 1
         answer.updated_by = account_of(by)
         history_author_set(answer, by=by, reason=reason)
