@@ -56,6 +56,7 @@ _BOOLEAN = {
     "demo_data",
     "overdue",
     "enough_answers",
+    "contested",
 }
 
 

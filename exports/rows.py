@@ -465,6 +465,10 @@ INDICATOR_SCORE_FIELDS = (
     "counted",
     "expected",
     "shown_spread",
+    # Method 3 and later (empty for method 2 rows).
+    "status",
+    "contested",
+    "band_reason",
 )
 
 
@@ -476,7 +480,8 @@ def indicator_score_queryset(scope: DataScope) -> QuerySet:
 def indicator_score_row(values: tuple) -> tuple:
     mission, year, quarter, *rest = values
     method, phase, dimension, indicator, applicable, value, band_min, band_max, *tail = rest
-    overridden, rationale, distance, flag, sufficient, counted, expected, spread = tail
+    overridden, rationale, distance, flag, sufficient, counted, expected, spread, *v3 = tail
+    status, contested, band_reason = v3
     return (
         mission,
         quarter_label(year, quarter),
@@ -496,6 +501,9 @@ def indicator_score_row(values: tuple) -> tuple:
         expected,
         sufficient,
         spread,
+        status or None,
+        contested,
+        band_reason or None,
     )
 
 

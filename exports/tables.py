@@ -310,6 +310,24 @@ TABLES: tuple[Table, ...] = (
             Column("expected", _("Answers expected from the components it applies to.")),
             Column("sufficient", _("TRUE when enough answers were given for a finding.")),
             Column("spread", _("Highest minus lowest step between components.")),
+            Column(
+                "status",
+                _(
+                    "Method 3: critical, unverified, shortfall, over_integration, in_band, "
+                    "insufficient or not_applicable."
+                ),
+            ),
+            Column(
+                "contested",
+                _("Method 3: TRUE when a component is 2 steps or more from the voice."),
+            ),
+            Column(
+                "band_reason",
+                _(
+                    "Method 3: why this band applied (phase, profile rule, override), or why the "
+                    "indicator is not asked."
+                ),
+            ),
         ),
         rows.indicator_score_rows,
         rows.indicator_score_count,
