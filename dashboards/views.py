@@ -42,7 +42,7 @@ from dashboards.selectors.common import barrier_choices, tag_labels
 from missions.models import Mission
 from missions.roles import user_sees_all_missions
 from missions.selectors import mission_is_visible_to, mission_list_visible_to, period_current
-from scoring.headline import headline_for_quarter
+from scoring.headline import headline_for_quarter, mission_headlines
 
 
 def _require_analyst(request: HttpRequest) -> None:
@@ -242,6 +242,8 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "comparison": comparison,
         "charts": compare_charts,
         "csv_name": "compare",
+        # Each compared mission's latest method v3 headline, critical findings first.
+        "headline_rows": mission_headlines(missions=data["missions"]),
     }
     return _respond(request, template, context, form)
 

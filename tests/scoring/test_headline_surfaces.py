@@ -223,3 +223,15 @@ def test_indicator_scores_carry_the_v3_finding_once_method_3_is_shown(
     assert hum_02["status"] == "critical"
     assert hum_02["band_reason"]
     assert hum_02["contested"] in (True, False)
+
+
+def test_the_compare_dashboard_lists_each_missions_headline(client, personas, breached):
+    client.force_login(personas.analyst)
+    url = reverse("dashboards:compare") + (
+        f"?missions={personas.mission_a.pk}&missions={personas.mission_b.pk}"
+    )
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="headlines-table"' in html
+    assert f'data-critical="{breached.critical_count}"' in html
