@@ -1,6 +1,6 @@
 """Reads of stored scores for one assessment (the board's score panel and drill-down)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from missions.models import RESPONSE_SCOPE_CHOICES, MissionPhase
 from questionnaires.models import CoherenceLevel
 from questionnaires.selectors import texts_by_code
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
+from scoring.headline import ScoreHeadline, headlines_for_assessments
 from scoring.method import METHOD_VERSION_LABEL, method_number
 from scoring.method_v2 import MIN_COMPLETENESS, OVERRIDDEN_BAND
 from scoring.models import ScoreSet
@@ -61,6 +62,10 @@ class AssessmentScores:
     # (component label, the focal point's justification) for components that did not respond.
     not_responded: list[tuple[str, str]] = field(default_factory=list)
     phase: str = ""  # the mission's phase this quarter, translated
+    # Method v3's gated headline (critical findings first), from the quarter's method 3 result
+    # whatever method the rest shows; None without one. The board shows it through
+    # ``templates/scoring/_headline.html``.
+    headline: ScoreHeadline | None = None
 
     @property
     def nothing_to_score(self) -> bool:
@@ -230,3 +235,10 @@ def assessment_score_methods(*, assessment: Assessment) -> list[str]:
         .order_by("-computed_at")
         .values_list("method_version", flat=True)
     )
+
+
+def assessment_scores_with_headline(*, assessment: Assessment) -> AssessmentScores:
+    """``assessment_scores`` with method v3's headline: what the board's score panel reads."""
+    scores = assessment_scores(assessment=assessment)
+    headline = headlines_for_assessments(assessment_ids=[assessment.pk]).get(assessment.pk)
+    return replace(scores, headline=headline) if headline is not None else scores

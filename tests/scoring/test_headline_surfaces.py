@@ -235,3 +235,13 @@ def test_the_compare_dashboard_lists_each_missions_headline(client, personas, br
     html = page.content.decode()
     assert 'id="headlines-table"' in html
     assert f'data-critical="{breached.critical_count}"' in html
+
+
+def test_the_boards_scores_carry_the_headline_for_its_template(client, personas, breached):
+    # board.html includes "scoring/_headline.html" with ``scores.headline`` (the lead places
+    # it); the board's context already has it.
+    client.force_login(personas.focal_point_a)
+    response = client.get(reverse("assessments:board", args=[breached.assessment_id]))
+    assert response.status_code == 200
+    headline = response.context["scores"].headline
+    assert headline is not None and headline.critical_count == breached.critical_count
