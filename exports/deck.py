@@ -57,6 +57,7 @@ from imp_assess.marking import classification_marking
 from missions.models import Mission
 from missions.roles import User
 from scoring.flags import CRITICAL_STYLE, INSUFFICIENT, OVER_INTEGRATION, SHORTFALL, flag_style
+from scoring.headline import headline_for_quarter
 
 TITLE_SIZE = 26
 HEAT_ROWS = 10  # missions per heat-table slide
@@ -476,6 +477,26 @@ def _profile_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> Non
     side = width - chart_width - Inches(0.2)
     shortfall, over = flag_style(SHORTFALL), flag_style(OVER_INTEGRATION)
     top: int = TOP
+    headline = (
+        headline_for_quarter(mission_id=mission.id, period_id=profile.period.id)
+        if profile.period
+        else None
+    )
+    if headline is not None:
+        # Method v3's gated headline leads: critical findings first, in vermillion when any.
+        deck.text(
+            slide,
+            headline.text,
+            top=top,
+            height=Inches(0.5),
+            left=left,
+            width=side,
+            size=11,
+            bold=True,
+            fill=CRITICAL_STYLE.colour if headline.critical_count else None,
+            colour=CRITICAL_STYLE.text_colour if headline.critical_count else None,
+        ).name = "Critical findings"
+        top += int(Inches(0.55))
     deck.text(
         slide,
         _("Target alignment: %(alignment)s / 100") % {"alignment": _number(profile.alignment)},

@@ -245,3 +245,25 @@ def test_the_boards_scores_carry_the_headline_for_its_template(client, personas,
     assert response.status_code == 200
     headline = response.context["scores"].headline
     assert headline is not None and headline.critical_count == breached.critical_count
+
+
+def test_the_decks_mission_slide_leads_with_the_headline(personas, breached, tmp_path):
+    from pptx import Presentation
+
+    from exports.deck import briefing_deck_write
+
+    path = tmp_path / "deck.pptx"
+    briefing_deck_write(
+        path=path,
+        user=personas.analyst,
+        mission_ids=[breached.mission_id],
+        period_id=breached.period_id,
+    )
+    boxes = [
+        shape
+        for slide in Presentation(str(path)).slides
+        for shape in slide.shapes
+        if shape.name == "Critical findings"
+    ]
+    assert len(boxes) == 1
+    assert boxes[0].text_frame.text.startswith(f"◆ {breached.critical_count} critical finding")
