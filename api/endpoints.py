@@ -280,7 +280,9 @@ class AssessmentList(ApiView):
 
     @_list_schema(
         "Assessment",
-        schema.row_serializer("Assessment", selectors.ASSESSMENT_HEADER),
+        schema.row_serializer(
+            "Assessment", selectors.ASSESSMENT_HEADER, schema.headline_descriptions()
+        ),
         AssessmentQuery,
         str(_("Assessments (one mission in one quarter): status, dates, completeness")),
     )

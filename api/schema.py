@@ -9,9 +9,12 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from exports.tables import TABLES
+from exports.tables import HEADLINE_TABLE_COLUMNS, TABLES
 
 _NUMBER = {
+    "coverage",
+    "alignment_shown",
+    "alignment_uncapped",
     "score",
     "gap",
     "completeness",
@@ -26,6 +29,9 @@ _NUMBER = {
     "q3",
 }
 _INTEGER = {
+    "critical_findings",
+    "unverified_safeguards",
+    "contested_indicators",
     "id",
     "action_id",
     "target",
@@ -43,7 +49,20 @@ _INTEGER = {
     "count",
     "missions",
 }
-_BOOLEAN = {"sufficient", "divergence_flag", "applicable", "demo_data", "overdue"}
+_BOOLEAN = {
+    "sufficient",
+    "divergence_flag",
+    "applicable",
+    "demo_data",
+    "overdue",
+    "enough_answers",
+    "contested",
+}
+
+
+def headline_descriptions() -> dict[str, str]:
+    """The descriptions of method v3's headline columns, as the data export words them."""
+    return {column.name: str(column.description) for column in HEADLINE_TABLE_COLUMNS}
 
 
 def _field(name: str, description: str = "") -> serializers.Field:

@@ -23,7 +23,7 @@ from dashboards.selectors import barrier_counts, mission_profile
 from dashboards.types import PeerPoint
 from exports import rows
 from exports.permissions import data_scope_answer_components, data_scope_mission_ids
-from exports.rows import DataScope
+from exports.rows import HEADLINE_COLUMNS, DataScope
 from exports.tables import TABLES
 from missions.models import Period
 from missions.periods import quarter_label
@@ -326,6 +326,8 @@ ASSESSMENT_HEADER = (
     "method_version",
     "completeness",
     "sufficient",
+    # Method v3's gated headline (scoring.headline), empty without a method 3 result.
+    *HEADLINE_COLUMNS,
 )
 
 
@@ -337,6 +339,7 @@ def assessment_page(*, user: User, filters: ApiFilters, after: int | None, size:
     ).annotate(
         shown=Subquery(rows.shown_result(OuterRef("pk")).values("pk")[:1]),
         result=FilteredRelation("score_sets", condition=Q(score_sets__pk=F("shown"))),
+        v3=rows.v3_result(),
     )
     values = qs.values_list(
         "pk",
@@ -354,11 +357,12 @@ def assessment_page(*, user: User, filters: ApiFilters, after: int | None, size:
         "result__method_version",
         "result__completeness",
         "result__sufficient",
+        *rows.HEADLINE_VALUES,
     )
 
     def row(v: tuple[Any, ...]) -> tuple[Any, ...]:
         pk, mission, year, quarter, code, version, status, phase, *rest = v
-        opened, submitted, approved, method, completeness, sufficient = rest
+        opened, submitted, approved, method, completeness, sufficient, *headline = rest
         return (
             pk,
             mission,
@@ -373,6 +377,7 @@ def assessment_page(*, user: User, filters: ApiFilters, after: int | None, size:
             method,
             None if completeness is None else round(completeness, 6),
             sufficient,
+            *rows.headline_cells(headline),
         )
 
     return keyset_page(values, header=ASSESSMENT_HEADER, row=row, after=after, size=size)

@@ -40,6 +40,12 @@ class AnswerForm(forms.Form):
     other_tags = forms.CharField(
         label=_("Other barriers or enablers"), required=False, max_length=OTHER_TAGS_MAX_LENGTH
     )
+    na_reason = forms.CharField(
+        label=_("If not applicable: why not?"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput, initial=0)
 
     def __init__(
@@ -58,6 +64,7 @@ class AnswerForm(forms.Form):
                 "evidence": answer.evidence,
                 "tag_codes": answer.tag_codes,
                 "other_tags": answer.other_tags,
+                "na_reason": answer.na_reason,
                 "revision": answer.revision,
             }
         super().__init__(*args, **kwargs)
@@ -102,6 +109,7 @@ class AnswerForm(forms.Form):
             tag_codes=tuple(data["tag_codes"]),
             other_tags=data["other_tags"],
             base_revision=data["revision"] if data.get("revision") is not None else 0,
+            na_reason=data.get("na_reason") or "",
         )
 
 

@@ -137,6 +137,15 @@ class Answer(models.Model):
     other_tags = models.CharField(
         _("other barriers or enablers"), max_length=OTHER_TAGS_MAX_LENGTH, blank=True
     )
+    # A respondent's N/A needs a written reason (IMP-CORE v3 and later, method v3 reads it);
+    # on a safeguard indicator it counts only once the focal point confirms it.
+    na_reason = models.TextField(
+        _("why it does not apply"), max_length=REASON_MAX_LENGTH, blank=True
+    )
+    na_confirmed_at = models.DateTimeField(_("N/A confirmed at"), null=True, blank=True)
+    na_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Optimistic concurrency: each save increments it; a stale page is detected.
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -161,6 +170,10 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response} {self.indicator.code}: {self.choice or '—'}"
+
+    @property
+    def na_confirmed(self) -> bool:
+        return self.choice == "na" and self.na_confirmed_at is not None
 
 
 class DimensionTarget(models.Model):

@@ -433,3 +433,16 @@ def past_assessments_for_user(*, user: User, before: Period | None) -> QuerySet[
     return qs.select_related("mission", "period").order_by(
         "-period__year", "-period__quarter", "mission__code"
     )
+
+
+def assessment_safeguard_not_applicable(*, assessment: Assessment) -> list[Answer]:
+    """Respondents' N/A answers on safeguard indicators this quarter, with their reasons, for
+    the focal point to confirm (method v3 reads them only once confirmed); questionnaire
+    order, then component."""
+    return list(
+        Answer.objects.filter(
+            response__assessment=assessment, choice="na", indicator__safeguard=True
+        )
+        .select_related("indicator", "response", "na_confirmed_by")
+        .order_by("indicator__dimension__order", "indicator__order", "response__component")
+    )

@@ -35,6 +35,7 @@ from assessments.models import (
 from assessments.selectors import (
     assessment_expected_cells,
     assessment_expected_components,
+    assessment_not_asked_by_profile,
     assessment_previous,
     response_previous_answers,
 )
@@ -85,16 +86,25 @@ class AnswerInput:
     other_tags: str = ""
     # The answer's revision the user's page was built on; None skips the check.
     base_revision: int | None = None
+    # Why the indicator does not apply (with choice "na"; required on IMP-CORE v3 and later).
+    na_reason: str = ""
 
     def same_values_as(self, answer: Answer | None) -> bool:
         if answer is None:
-            return not (self.choice or self.evidence or self.tag_codes or self.other_tags)
+            return not (
+                self.choice or self.evidence or self.tag_codes or self.other_tags or self.na_reason
+            )
         return (
             self.choice == answer.choice
             and self.evidence == answer.evidence
             and sorted(self.tag_codes) == sorted(answer.tag_codes)
             and self.other_tags == answer.other_tags
+            and self.kept_na_reason() == answer.na_reason
         )
+
+    def kept_na_reason(self) -> str:
+        """The reason kept: only with an N/A answer."""
+        return self.na_reason.strip() if self.choice == AnswerChoice.NOT_APPLICABLE else ""
 
 
 @dataclass(frozen=True)
@@ -278,11 +288,20 @@ def response_get_or_create(*, assessment: Assessment, component: str) -> Respons
     return response
 
 
+def questionnaire_requires_na_reason(questionnaire_id: int) -> bool:
+    """Whether a respondent's N/A needs a written reason: on a questionnaire with safeguards
+    (IMP-CORE v3 and later), which method v3 reads; an N/A without one counts there as an
+    answer not given."""
+    return Indicator.objects.filter(questionnaire_id=questionnaire_id, safeguard=True).exists()
+
+
 def _validate_inputs(response: Response, answers: Iterable[AnswerInput]) -> dict[str, Indicator]:
     indicators = {
         ind.code: ind
         for ind in response.assessment.questionnaire.indicators.select_related("dimension")
     }
+    not_asked = assessment_not_asked_by_profile(assessment=response.assessment)
+    reason_required = questionnaire_requires_na_reason(response.assessment.questionnaire_id)
     tags_by_dimension: dict[int, set[str]] = {}
     for dimension in response.assessment.questionnaire.dimensions.prefetch_related("tags"):
         tags_by_dimension[dimension.pk] = {t.code for t in dimension.tags.all()}
@@ -297,6 +316,26 @@ def _validate_inputs(response: Response, answers: Iterable[AnswerInput]) -> dict
                 _("This indicator is not asked of this component.")
             )
             continue
+        if indicator.pk in not_asked:
+            errors.setdefault(item.indicator_code, []).append(
+                _(
+                    "This indicator is not asked of this mission: its context profile rules it "
+                    "out this quarter."
+                )
+            )
+            continue
+        if (
+            reason_required
+            and item.choice == AnswerChoice.NOT_APPLICABLE
+            and not item.na_reason.strip()
+        ):
+            errors.setdefault(item.indicator_code, []).append(
+                _("Say why this indicator does not apply (not applicable needs a reason).")
+            )
+        if len(item.na_reason) > REASON_MAX_LENGTH:
+            errors.setdefault(item.indicator_code, []).append(
+                _("The reason is limited to %(n)d characters.") % {"n": REASON_MAX_LENGTH}
+            )
         if item.choice not in {"", *AnswerChoice.values}:
             errors.setdefault(item.indicator_code, []).append(
                 _("Answer must be a step from 1 to 5, not applicable or don't know.")
@@ -376,6 +415,12 @@ def response_answers_save(
         answer.evidence = item.evidence
         answer.tag_codes = sorted(item.tag_codes)
         answer.other_tags = item.other_tags
+        na_reason = item.kept_na_reason()
+        if answer.na_reason != na_reason or answer.choice != AnswerChoice.NOT_APPLICABLE:
+            # A changed N/A (or no N/A any more) needs the focal point's confirmation again.
+            answer.na_confirmed_at = None
+            answer.na_confirmed_by = None
+        answer.na_reason = na_reason
         answer.revision += 1
         answer.updated_by = account_of(by)
         history_author_set(answer, by=by, reason=reason)
@@ -393,6 +438,47 @@ def response_answers_save(
         ).values_list("indicator__code", "revision")
     )
     return result
+
+
+@transaction.atomic
+def answer_not_applicable_confirm(
+    *, assessment: Assessment, answer_id: int, by: User, confirmed: bool = True
+) -> Answer:
+    """The focal point confirms (or withdraws the confirmation of) a respondent's N/A on a
+    safeguard indicator: only then does method v3 leave it out of what it reads. Only an N/A
+    with a written reason can be confirmed."""
+    assessment = _locked_assessment(assessment)
+    _require_open(assessment)
+    if not permissions.can_declare_not_applicable(by, assessment):
+        raise PermissionDenied
+    answer = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("indicator")
+        .filter(pk=answer_id, response__assessment=assessment)
+        .first()
+    )
+    if answer is None:
+        raise ValidationError({"answer": [_("No such answer in this assessment.")]})
+    if confirmed:
+        if answer.choice != AnswerChoice.NOT_APPLICABLE:
+            raise ValidationError({"answer": [_("Only a not-applicable answer can be confirmed.")]})
+        if not answer.indicator.safeguard:
+            raise ValidationError(
+                {"answer": [_("Only a not-applicable answer on a safeguard needs confirming.")]}
+            )
+        if not answer.na_reason.strip():
+            raise ValidationError(
+                {"answer": [_("A not-applicable answer without a reason cannot be confirmed.")]}
+            )
+        answer.na_confirmed_at = timezone.now()
+        answer.na_confirmed_by = account_of(by)
+    else:
+        answer.na_confirmed_at = None
+        answer.na_confirmed_by = None
+    history_author_set(answer, by=by)
+    answer.save(update_fields=["na_confirmed_at", "na_confirmed_by"])
+    _enqueue_scoring(assessment.pk)
+    return answer
 
 
 def response_missing_indicators(*, response: Response) -> list[str]:
@@ -506,6 +592,7 @@ def response_copy_forward(
                 tag_codes=tuple(c for c in before.tag_codes if c in tag_codes),
                 other_tags=before.other_tags,
                 base_revision=now.revision if now else 0,
+                na_reason=before.na_reason,
             )
         )
     return len(response_answers_save(response=response, by=by, answers=inputs).saved)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import board_views, context_views, views, workbook_views
+from assessments import board_views, context_views, na_views, views, workbook_views
 
 app_name = "assessments"
 
@@ -26,6 +26,11 @@ urlpatterns = [
         "<int:assessment_id>/not-applicable/",
         board_views.not_applicable_declare,
         name="not_applicable",
+    ),
+    path(
+        "<int:assessment_id>/not-applicable/confirm/",
+        na_views.not_applicable_confirm_page,
+        name="not_applicable_confirm",
     ),
     path(
         "<int:assessment_id>/not-applicable/withdraw/",

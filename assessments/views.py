@@ -149,7 +149,13 @@ def _save_page(request, response, forms) -> tuple[int, list, dict]:
     except AnswerConflict as conflict:
         return 409, conflict.conflicts, {}
     except ValidationError as error:
-        forms[0].add_error(None, error)
+        # The service names the indicator: show each message on that indicator's form.
+        by_code = {form.indicator.code: form for form in forms}
+        if hasattr(error, "error_dict"):
+            for code, messages_ in error.message_dict.items():
+                by_code.get(code, forms[0]).add_error(None, messages_)
+        else:
+            forms[0].add_error(None, error)
         return 400, [], {}
     except WorkflowError as error:
         forms[0].add_error(None, str(error))

@@ -90,6 +90,7 @@ class PortfolioForm(DashboardForm):
         titles.update(
             {
                 "mission": _("Mission code"),
+                "critical": _("Critical findings"),
                 "index": _("Integration level"),
                 "alignment": _("Target alignment"),
             }

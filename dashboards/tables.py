@@ -114,6 +114,11 @@ def flag_text(cell: PortfolioCell):
     return join_clauses(parts) or f"{flag_style(IN_BAND).symbol} {flag_style(IN_BAND).label}"
 
 
+def headline_text(row: PortfolioRow) -> str:
+    """Method v3's gated headline in words (critical findings first), "—" without one."""
+    return row.headline.text if row.headline else "—"
+
+
 def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") -> Table:
     if measure in ("alignment", "flags"):
         header = _("Target alignment") if measure == "alignment" else _("Flags")
@@ -126,6 +131,7 @@ def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") ->
             % {"what": header, "period": portfolio.period.display},
             columns=(
                 _("Mission"),
+                _("Critical findings"),
                 *(d.code for d in portfolio.dimensions),
                 _("Alignment"),
                 *PORTFOLIO_ALIGNMENT_COLUMNS(),
@@ -133,6 +139,7 @@ def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") ->
             rows=tuple(
                 (
                     row.mission.label,
+                    headline_text(row),
                     *(
                         flag_text(cell)
                         if measure == "flags"
@@ -156,10 +163,16 @@ def table_portfolio_heatmap(portfolio: Portfolio, measure: str = "alignment") ->
             "(higher is not better)"
         )
         % {"what": header, "period": portfolio.period.display},
-        columns=(_("Mission"), *(d.code for d in portfolio.dimensions), _("Integration level")),
+        columns=(
+            _("Mission"),
+            _("Critical findings"),
+            *(d.code for d in portfolio.dimensions),
+            _("Integration level"),
+        ),
         rows=tuple(
             (
                 row.mission.label,
+                headline_text(row),
                 *(_value(getattr(cell, measure), cell.missing) for cell in row.cells),
                 _headline(row, row.index),
             )

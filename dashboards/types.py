@@ -27,6 +27,7 @@ from missions.labels import demo_mark, demo_marked
 from missions.periods import quarter_display, quarter_label
 from questionnaires.models import TagKind
 from scoring.flags import OVER_INTEGRATION, SHORTFALL
+from scoring.headline import ScoreHeadline
 from scoring.method import METHODS
 
 # Method 1 read gaps as dimension means; later methods per indicator.
@@ -151,6 +152,12 @@ class PortfolioRow:
     shortfall_count: int | None = None
     over_integration_count: int | None = None
     insufficient_because: str = ""  # why the mission's result has no finding, in words
+    # Method v3's gated headline (critical findings first); None without a method 3 result.
+    headline: ScoreHeadline | None = None
+
+    @property
+    def critical_count(self) -> int | None:
+        return None if self.headline is None else self.headline.critical_count
 
 
 @dataclass(frozen=True)

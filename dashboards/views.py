@@ -36,11 +36,13 @@ from dashboards.selectors import (
     mission_profile,
     period_latest_scored,
     portfolio,
+    portfolio_headline_rows,
 )
 from dashboards.selectors.common import barrier_choices, tag_labels
 from missions.models import Mission
 from missions.roles import user_sees_all_missions
 from missions.selectors import mission_is_visible_to, mission_list_visible_to, period_current
+from scoring.headline import headline_for_quarter, mission_headlines
 
 
 def _require_analyst(request: HttpRequest) -> None:
@@ -112,6 +114,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
         )
         context["charts"] += heatmap
         context["sort_headers"] = _sort_headers(request, context["portfolio"], measure)
+        context["headline_rows"] = portfolio_headline_rows(context["portfolio"])
     if cycle_period is not None:
         # Not cached: statuses change without a new score, and the query is small.
         board = cycle_board(user=request.user, period_id=cycle_period.pk, **filters)
@@ -125,7 +128,7 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
 def _sort_headers(request: HttpRequest, result, measure: str) -> list[dict]:
     """The heatmap table's column headers as sort links, with ``aria-sort`` on the sorted one.
     A first click sorts names A to Z and numbers high to low."""
-    columns = [("mission", _("Mission"))]
+    columns = [("mission", _("Mission")), ("critical", _("Critical findings"))]
     columns += [(d.code, d.code) for d in result.dimensions]
     if measure in ("alignment", "flags"):
         columns += [("alignment", _("Alignment"))]
@@ -201,6 +204,10 @@ def profile_page(request: HttpRequest, mission_id: int) -> HttpResponse:
             peer_rule(sees_all_missions=user_sees_all_missions(request.user))
         ),
         "csv_name": f"{profile.mission.code}-{profile.period.label if profile.period else ''}",
+        # Method v3's gated headline, critical findings first (None without a method 3 result).
+        "headline": headline_for_quarter(mission_id=profile.mission.id, period_id=profile.period.id)
+        if profile.period
+        else None,
     }
     return _respond(request, template, context, form)
 
@@ -235,6 +242,8 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "comparison": comparison,
         "charts": compare_charts,
         "csv_name": "compare",
+        # Each compared mission's latest method v3 headline, critical findings first.
+        "headline_rows": mission_headlines(missions=data["missions"]),
     }
     return _respond(request, template, context, form)
 

@@ -58,7 +58,8 @@ from imp_assess.marking import classification_marking
 from imp_assess.typography import join_clauses
 from missions.models import Mission
 from missions.roles import User
-from scoring.flags import INSUFFICIENT, OVER_INTEGRATION, SHORTFALL, flag_style
+from scoring.flags import CRITICAL_STYLE, INSUFFICIENT, OVER_INTEGRATION, SHORTFALL, flag_style
+from scoring.headline import headline_for_quarter
 
 TITLE_SIZE = 26
 HEAT_ROWS = 10  # missions per heat-table slide
@@ -343,8 +344,17 @@ def _heat_table(deck: Deck, slide: Slide, chosen: Portfolio, rows: list[Portfoli
         table.rows[position].height = Emu(HEAT_ROW_HEIGHT)
     for column, header in enumerate(headers):
         _cell(table.cell(0, column), header, bold=True)
+    critical = CRITICAL_STYLE
     for position, row in enumerate(rows, start=1):
-        _cell(table.cell(position, 0), row.mission.label, bold=True)
+        # Method v3's critical findings lead the row: "◆ 2" under the mission, in vermillion.
+        count = row.headline.critical_count if row.headline else 0
+        _cell(
+            table.cell(position, 0),
+            f"{row.mission.label}\n{critical.symbol} {count}" if count else row.mission.label,
+            bold=True,
+            fill=critical.colour if count else None,
+            colour=critical.text_colour if count else None,
+        )
         for column, cell in enumerate(row.cells, start=1):
             style = flag_style(cell.flag)
             text = _number(cell.score, 1)
@@ -377,7 +387,10 @@ def _heat_table(deck: Deck, slide: Slide, chosen: Portfolio, rows: list[Portfoli
             "Cells: dimension score (1–5) in the colour of its indicators' flags. "
             "Shortfall and over-integration: points (indicators). %(legend)s"
         )
-        % {"legend": legend},
+        % {"legend": legend}
+        + "   "
+        + _("%(symbol)s n under a mission: n critical findings (method 3).")
+        % {"symbol": CRITICAL_STYLE.symbol},
         top=TOP + HEAT_ROW_HEIGHT * (len(rows) + 1) + int(Inches(0.1)),
         height=Inches(0.6),
         size=10,
@@ -466,6 +479,26 @@ def _profile_slide(deck: Deck, profile: MissionProfile, notes: list[str]) -> Non
     side = width - chart_width - Inches(0.2)
     shortfall, over = flag_style(SHORTFALL), flag_style(OVER_INTEGRATION)
     top: int = TOP
+    headline = (
+        headline_for_quarter(mission_id=mission.id, period_id=profile.period.id)
+        if profile.period
+        else None
+    )
+    if headline is not None:
+        # Method v3's gated headline leads: critical findings first, in vermillion when any.
+        deck.text(
+            slide,
+            headline.text,
+            top=top,
+            height=Inches(0.5),
+            left=left,
+            width=side,
+            size=11,
+            bold=True,
+            fill=CRITICAL_STYLE.colour if headline.critical_count else None,
+            colour=CRITICAL_STYLE.text_colour if headline.critical_count else None,
+        ).name = "Critical findings"
+        top += int(Inches(0.55))
     deck.text(
         slide,
         _("Target alignment: %(alignment)s / 100") % {"alignment": _number(profile.alignment)},

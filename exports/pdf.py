@@ -37,6 +37,7 @@ from exports.progress import Progress
 from imp_assess.cells import xml_safe
 from imp_assess.marking import classification_marking
 from missions.roles import user_sees_all_missions
+from scoring.headline import ScoreHeadline, headlines_for_assessments
 from scoring.method import METHOD_VERSION_LABEL
 
 if TYPE_CHECKING:
@@ -99,6 +100,9 @@ class Scorecard:
     result: CardFindings | None = None
     # Actions agreed in the quarter and those still open from earlier ones (actions app).
     actions: tuple = ()
+    # Method v3's gated headline (critical findings first), when the quarter has a method 3
+    # result; shown at the top of every layout.
+    headline: ScoreHeadline | None = None
 
     @property
     def method(self) -> int | None:
@@ -180,6 +184,11 @@ def scorecard_prepare(
             )
             if profile.period
             else ()
+        ),
+        headline=(
+            headlines_for_assessments(assessment_ids=[assessment.pk]).get(assessment.pk)
+            if assessment
+            else None
         ),
     )
 

@@ -8,8 +8,9 @@ The columns and their meaning are declared in ``exports.tables``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, When
 
@@ -27,6 +28,7 @@ from scoring.confidentiality import (
     indicator_values_shown,
 )
 from scoring.flags import flag_key
+from scoring.headline import HEADLINE_METHOD_LABEL
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore, ScoreSet
 
@@ -239,6 +241,7 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
         .annotate(
             shown=Subquery(shown_result(OuterRef("pk")).values("pk")[:1]),
             result=FilteredRelation("score_sets", condition=Q(score_sets__pk=F("shown"))),
+            v3=v3_result(),
         )
         .order_by("mission__code", "period__year", "period__quarter"),
         scope.figure_restrictions(),
@@ -267,6 +270,7 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
         over_integration_count,
         phase,
         not_responded,
+        *headline,
     ) in qs.values_list(
         "mission__code",
         "period__year",
@@ -289,6 +293,7 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
         "result__over_integration_count",
         "result__detail__phase",
         "result__not_responded",
+        *HEADLINE_VALUES,
     ).iterator(chunk_size=CHUNK_SIZE):
         yield (
             mission,
@@ -311,7 +316,48 @@ def index_rows(scope: DataScope) -> Iterator[tuple]:
             over_integration_count,
             phase or None,
             " ".join(not_responded) if not_responded else None,
+            *headline_cells(headline),
         )
+
+
+# Method v3's gated headline (``scoring.headline``) as columns: the assessment's method 3
+# result, whatever result the other columns show (until method 3 is the current one, a quarter
+# has it once rescored with ``rescore --method 3``).
+HEADLINE_COLUMNS = (
+    "critical_findings",
+    "unverified_safeguards",
+    "contested_indicators",
+    "coverage",
+    "alignment_shown",
+    "alignment_uncapped",
+    "enough_answers",
+)
+HEADLINE_VALUES = (
+    "v3__critical_count",
+    "v3__unverified_count",
+    "v3__contested_count",
+    "v3__coverage",
+    "v3__alignment",
+    "v3__uncapped_alignment",
+    "v3__enough_answers",
+)
+
+
+def v3_result() -> FilteredRelation:
+    """The assessment's method v3 result, as a relation to annotate ``v3`` with."""
+    return FilteredRelation(
+        "score_sets", condition=Q(score_sets__method_version=HEADLINE_METHOD_LABEL)
+    )
+
+
+def headline_cells(values: Sequence[Any]) -> tuple[Any, ...]:
+    """The ``HEADLINE_VALUES`` as the ``HEADLINE_COLUMNS`` cells (figures rounded)."""
+    critical, unverified, contested, coverage, shown, uncapped, enough = values
+    return (critical, unverified, contested, _r6(coverage), _r6(shown), _r6(uncapped), enough)
+
+
+def _r6(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
 
 
 def shown_result(assessment) -> QuerySet:
@@ -424,6 +470,10 @@ INDICATOR_SCORE_FIELDS = (
     "counted",
     "expected",
     "shown_spread",
+    # Method 3 and later (empty for method 2 rows).
+    "status",
+    "contested",
+    "band_reason",
 )
 
 
@@ -435,7 +485,8 @@ def indicator_score_queryset(scope: DataScope) -> QuerySet:
 def indicator_score_row(values: tuple) -> tuple:
     mission, year, quarter, *rest = values
     method, phase, dimension, indicator, applicable, value, band_min, band_max, *tail = rest
-    overridden, rationale, distance, flag, sufficient, counted, expected, spread = tail
+    overridden, rationale, distance, flag, sufficient, counted, expected, spread, *v3 = tail
+    status, contested, band_reason = v3
     return (
         mission,
         quarter_label(year, quarter),
@@ -455,6 +506,9 @@ def indicator_score_row(values: tuple) -> tuple:
         expected,
         sufficient,
         spread,
+        status or None,
+        contested,
+        band_reason or None,
     )
 
 

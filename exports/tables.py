@@ -50,6 +50,41 @@ class Table:
         return [column.name for column in self.columns]
 
 
+# Method v3's gated headline (``scoring.headline``), from the assessment's method 3 result;
+# empty without one. The index table and the API's assessments carry them.
+HEADLINE_TABLE_COLUMNS = (
+    Column(
+        "critical_findings",
+        _(
+            "Method 3: number of critical findings (a safeguard's voice component, or its "
+            "value, outside the band). Read it first."
+        ),
+    ),
+    Column(
+        "unverified_safeguards",
+        _("Method 3: safeguards that unanswered cells leave possibly outside their band."),
+    ),
+    Column(
+        "contested_indicators",
+        _("Method 3: indicators where a component is 2 steps or more from the voice."),
+    ),
+    Column(
+        "coverage",
+        _("Method 3: share of applicable indicators with a sufficient finding, 0 to 1."),
+    ),
+    Column(
+        "alignment_shown",
+        _(
+            "Method 3: the alignment shown, 0 to 100, capped at 50 with a critical finding or "
+            "an unverified safeguard; empty when there are not enough answers."
+        ),
+    ),
+    Column("alignment_uncapped", _("Method 3: the alignment before the cap, 0 to 100.")),
+    Column(
+        "enough_answers",
+        _("Method 3: FALSE below the coverage threshold (0.6): no headline figure."),
+    ),
+)
 _MISSION = Column("mission", _("Mission code (see the missions table)."))
 _QUARTER = Column("quarter", _("Quarter of the assessment, e.g. 2026-Q3."))
 _METHOD = Column(
@@ -199,6 +234,7 @@ TABLES: tuple[Table, ...] = (
                 "not_responded",
                 _("Components that did not respond (counted as missing in completeness)."),
             ),
+            *HEADLINE_TABLE_COLUMNS,
         ),
         rows.index_rows,
         rows.index_count,
@@ -278,6 +314,24 @@ TABLES: tuple[Table, ...] = (
             Column("expected", _("Answers expected from the components it applies to.")),
             Column("sufficient", _("TRUE when enough answers were given for a finding.")),
             Column("spread", _("Highest minus lowest step between components.")),
+            Column(
+                "status",
+                _(
+                    "Method 3: critical, unverified, shortfall, over_integration, in_band, "
+                    "insufficient or not_applicable."
+                ),
+            ),
+            Column(
+                "contested",
+                _("Method 3: TRUE when a component is 2 steps or more from the voice."),
+            ),
+            Column(
+                "band_reason",
+                _(
+                    "Method 3: why this band applied (phase, profile rule, override), or why the "
+                    "indicator is not asked."
+                ),
+            ),
         ),
         rows.indicator_score_rows,
         rows.indicator_score_count,

@@ -13,6 +13,7 @@ from home.services import home_visit_record
 from missions.models import MembershipRole
 from missions.roles import Account, user_is_administrator, user_is_analyst
 from missions.selectors import mission_list_visible_to, mission_memberships_for_user
+from scoring.headline import mission_headlines
 
 
 @require_safe
@@ -50,4 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["missions"] = mission_list_visible_to(user=user)  # by code (Mission's order)
     if is_administrator:
         context["todo"] = selectors.administrator_todo(user=user)
+    # Critical findings lead every summary (method v3's gated headline), for every role.
+    context["mission_headlines"] = mission_headlines(
+        missions=context.get("missions") or {m.mission for m in memberships}
+    )
     return render(request, "home/home.html", context)

@@ -11,11 +11,11 @@ class ScoringConfig(AppConfig):
         # board's score panel through assessments' own registry (docs/architecture.md).
         from assessments.panels import board_scores_provider_register
         from assessments.signals import scoring_wanted
-        from scoring.selectors import assessment_scores
+        from scoring.selectors import assessment_scores_with_headline
         from scoring.services import scoring_request
 
         def _on_scoring_wanted(sender: object, *, assessment_id: int, **kwargs: object) -> None:
             scoring_request(assessment_id=assessment_id)
 
         scoring_wanted.connect(_on_scoring_wanted, dispatch_uid="scoring.request", weak=False)
-        board_scores_provider_register(assessment_scores)
+        board_scores_provider_register(assessment_scores_with_headline)

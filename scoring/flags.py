@@ -96,6 +96,32 @@ FLAG_STYLES: dict[str, FlagStyle] = {
 }
 
 
+# Method v3's critical finding (a safeguard breached): it leads every summary. Okabe–Ito
+# vermillion, distinct from the shortfall's orange by its symbol (◆) and its pattern, never by
+# colour alone; and the unverified safeguard (◇, reddish purple): not shown to be in band.
+CRITICAL = "critical"
+UNVERIFIED = "unverified"
+CRITICAL_STYLE = FlagStyle(
+    key=CRITICAL,
+    label=_("critical finding"),
+    colour="#D55E00",  # Okabe–Ito vermillion
+    text_colour="#000000",
+    symbol="◆",
+    marker="diamond",
+    pattern="+",
+)
+UNVERIFIED_STYLE = FlagStyle(
+    key=UNVERIFIED,
+    label=_("unverified safeguard"),
+    colour="#CC79A7",  # Okabe–Ito reddish purple
+    text_colour="#000000",
+    symbol="◇",
+    marker="diamond-open",
+    pattern="-",
+)
+FINDING_STYLES: dict[str, FlagStyle] = {CRITICAL: CRITICAL_STYLE, UNVERIFIED: UNVERIFIED_STYLE}
+
+
 def flag_key(flag: str | None, *, sufficient: bool = True) -> str:
     """The display key of a stored flag: an insufficient finding is never in band or flagged."""
     if not sufficient:

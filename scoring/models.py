@@ -35,6 +35,15 @@ class ScoreSet(models.Model):
         _("indicators over-integrated"), null=True
     )
     not_responded = models.JSONField(_("components that did not respond"), default=list)
+    # Method v3 and later (None for v1 and v2 rows): the gated headline. ``alignment`` holds
+    # the alignment shown (capped at 50 with a critical finding or an unverified safeguard,
+    # None without enough answers); ``uncapped_alignment`` the figure before the cap.
+    critical_count = models.PositiveSmallIntegerField(_("critical findings"), null=True)
+    unverified_count = models.PositiveSmallIntegerField(_("unverified safeguards"), null=True)
+    contested_count = models.PositiveSmallIntegerField(_("contested indicators"), null=True)
+    coverage = models.FloatField(_("coverage"), null=True)
+    uncapped_alignment = models.FloatField(_("uncapped alignment"), null=True)
+    enough_answers = models.BooleanField(_("enough answers for a headline"), null=True)
     # The method's full result: the drill-down ("why is our Planning score 2.4?").
     detail = models.JSONField(default=dict)
 
@@ -126,6 +135,15 @@ class IndicatorScore(models.Model):
     expected = models.PositiveSmallIntegerField()
     sufficient = models.BooleanField()
     spread = models.PositiveSmallIntegerField(null=True)
+    # Method v3 and later: the finding ("critical", "unverified", "shortfall",
+    # "over_integration", "in_band", "insufficient", "not_applicable"), whether it is
+    # contested, and why its band applied (or why it is not applicable); the quarter a carried
+    # override was set in is in the score set's ``detail``. Few columns on purpose: SQLite
+    # inserts a 55-indicator set in one statement only below 999 values. (Database defaults:
+    # method v2 stores its rows without these columns.)
+    status = models.CharField(max_length=20, blank=True, db_default="")
+    contested = models.BooleanField(null=True)
+    band_reason = models.TextField(blank=True, db_default="")
 
     class Meta:
         constraints = [
@@ -136,6 +154,10 @@ class IndicatorScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_code}: {self.value} ({self.flag or 'in band'})"
+
+    @property
+    def critical(self) -> bool:
+        return self.status == "critical"
 
 
 class ComponentDimensionScore(models.Model):

@@ -1,7 +1,7 @@
 """Reads of stored scores for one assessment (the board's score panel and drill-down)."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count
@@ -21,6 +21,7 @@ from scoring.confidentiality import (
     detail_figures_shown,
 )
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
+from scoring.headline import ScoreHeadline, headlines_for_assessments
 from scoring.method import METHOD_VERSION_LABEL, method_number
 from scoring.method_v2 import MIN_COMPLETENESS, OVERRIDDEN_BAND
 from scoring.models import ComponentDimensionScore, ScoreSet
@@ -75,6 +76,10 @@ class AssessmentScores:
     withheld: bool = False
     # The headline's figures withheld (an indicator of the mission withheld): flags only.
     headline_withheld: bool = False
+    # Method v3's gated headline (critical findings first), from the quarter's method 3 result
+    # whatever method the rest shows; None without one. The board shows it through
+    # ``templates/scoring/_headline.html``.
+    headline: ScoreHeadline | None = None
 
     @property
     def nothing_to_score(self) -> bool:
@@ -312,3 +317,13 @@ def assessment_score_methods(*, assessment: Assessment) -> list[str]:
         .order_by("-computed_at")
         .values_list("method_version", flat=True)
     )
+
+
+def assessment_scores_with_headline(
+    *, assessment: Assessment, own_components: Iterable[str] | None = None
+) -> AssessmentScores:
+    """``assessment_scores`` with method v3's headline: what the board's score panel reads
+    (``own_components`` as for ``assessment_scores``)."""
+    scores = assessment_scores(assessment=assessment, own_components=own_components)
+    headline = headlines_for_assessments(assessment_ids=[assessment.pk]).get(assessment.pk)
+    return replace(scores, headline=headline) if headline is not None else scores

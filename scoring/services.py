@@ -15,7 +15,7 @@ from assessments.models import Assessment, Response, ResponseStatus
 from imp_assess.tasks import send_on_commit, task_send
 from missions.periods import quarter_parse
 from questionnaires.models import DimensionTag, Questionnaire
-from scoring import method_v1, method_v2
+from scoring import method_v1, method_v2, method_v3
 from scoring.bulk import rows_insert
 from scoring.inputs import (
     BandMapping,
@@ -25,6 +25,7 @@ from scoring.inputs import (
     scoring_input_v1,
     scoring_inputs_v2,
 )
+from scoring.loader_v3 import V3Mapping, scoring_inputs_v3, v3_mapping
 from scoring.method import METHOD_VERSION, METHOD_VERSION_LABEL, METHODS
 from scoring.models import (
     CoherenceLevelScore,
@@ -144,6 +145,13 @@ def _score_set_row(assessment: Assessment, result: method_v2.AssessmentResult) -
         len(findings.shortfall_indicators),
         len(findings.over_integration_indicators),
         list(result.not_responded),
+        # Method v3's headline fields: none for v2.
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
         detail,
     )
 
@@ -281,6 +289,154 @@ def _store_v2_many(
     ]
 
 
+def _spread(per_component: dict[str, Any]) -> int | None:
+    steps = [cell for cell in per_component.values() if type(cell) is int]
+    return max(steps) - min(steps) if steps else None
+
+
+def _score_set_row_v3(
+    assessment: Assessment, result: method_v3.AssessmentResult
+) -> tuple[Any, ...]:
+    headline, mission = result.headline, result.mission
+    detail = result.as_dict()
+    justifications = assessment.missing_component_justifications or {}
+    detail["not_responded_justifications"] = {
+        component: str(justifications.get(component, "")) for component in result.not_responded
+    }
+    return (
+        assessment.pk,
+        assessment.mission_id,
+        assessment.period_id,
+        result.method_version,
+        timezone.now(),
+        None,  # no integration level: v3 reads findings against bands
+        None,
+        "",
+        mission.coverage or 0.0,  # completeness: the coverage
+        headline.enough_answers,
+        list(result.components),
+        headline.alignment,  # the alignment shown: capped when gated, None without enough
+        None,
+        None,
+        len(mission.shortfall),
+        len(mission.over_integration),
+        list(result.not_responded),
+        headline.critical_count,
+        headline.unverified_count,
+        headline.contested_count,
+        headline.coverage,
+        headline.uncapped_alignment,
+        headline.enough_answers,
+        detail,
+    )
+
+
+_INDICATOR_COLUMNS_V3 = (
+    *_INDICATOR_COLUMNS,
+    "status",
+    "contested",
+    "band_reason",
+)
+
+
+def _store_v3_many(
+    scored: list[tuple[Assessment, method_v3.AssessmentResult, TagRows]], cache: QuestionnaireCache
+) -> list[ScoreSet]:
+    """Store a batch of method v3 results, one insertion per table (as ``_store_v2_many``)."""
+    score_set_rows = [_score_set_row_v3(a, result) for a, result, _tags in scored]
+    ids = rows_insert(ScoreSet, _SCORE_SET_COLUMNS, score_set_rows, returning=True)
+    pairs = [(pk, result) for pk, (_a, result, _t) in zip(ids, scored, strict=True)]
+    rows_insert(
+        DimensionScore,
+        _DIMENSION_COLUMNS,
+        [
+            (
+                pk,
+                d.key,
+                None,
+                d.coverage or 0.0,
+                d.sufficient,
+                None,
+                None,
+                "",
+                None,
+                False,
+                None,
+                None,
+                d.alignment,
+                None,
+                None,
+                len(d.shortfall),
+                len(d.over_integration),
+            )
+            for pk, result in pairs
+            for d in result.dimensions
+            if d.applicable
+        ],
+    )
+    overridden = method_v3.OVERRIDDEN_BAND
+    rows_insert(
+        IndicatorScore,
+        _INDICATOR_COLUMNS_V3,
+        [
+            (
+                pk,
+                i.code,
+                i.dimension_code,
+                i.applicable,
+                i.value,
+                i.band_min,
+                i.band_max,
+                i.band_source == overridden,
+                i.band_reason if i.band_source == overridden else "",
+                i.distance,
+                i.flag or "",
+                i.counted,
+                i.expected,
+                i.sufficient,
+                _spread(i.per_component),
+                i.status,
+                i.contested,
+                i.band_reason or i.not_applicable_reason,
+            )
+            for pk, result in pairs
+            for i in result.indicators
+        ],
+    )
+    rows_insert(
+        CoherenceLevelScore,
+        _LEVEL_COLUMNS,
+        [
+            (
+                pk,
+                c.key,
+                None,
+                c.coverage or 0.0,
+                c.sufficient,
+                c.alignment,
+                len(c.shortfall),
+                len(c.over_integration),
+            )
+            for pk, result in pairs
+            for c in result.coherence_levels
+        ],
+    )
+    rows_insert(
+        TagCount,
+        _TAG_COLUMNS,
+        [
+            row
+            for pk, (assessment, _result, tags) in zip(ids, scored, strict=True)
+            for row in _tag_rows(pk, tags, _tag_kinds(assessment.questionnaire_id, cache))
+        ],
+    )
+    names = ["id", *_SCORE_SET_COLUMNS]
+    return [
+        ScoreSet.from_db(connection.alias, names, [pk, *row])
+        for pk, row in zip(ids, score_set_rows, strict=True)
+    ]
+
+
 def _tag_kinds(questionnaire_id: int, cache: QuestionnaireCache | None) -> dict[str, str]:
     """Barrier or enabler, by tag code, of a questionnaire's tags; once per batch."""
     key = ("tag kinds", questionnaire_id)
@@ -309,10 +465,10 @@ def _store_tags(assessment: Assessment, score_set: ScoreSet, tags: TagRows) -> N
     rows_insert(TagCount, _TAG_COLUMNS, _tag_rows(score_set.pk, tags, kinds))
 
 
-# The methods this module can load inputs for and store results of. Method 3 is pure and
-# registered (``scoring.method``) but its loader and score-set fields are not wired yet: asking
-# for it must fail loudly, never store another method's result under its name.
-STORABLE_METHODS = frozenset({1, 2})
+# The methods this module can load inputs for and store results of (every registered one; a
+# method added to ``scoring.method`` before its loader is wired stays out of this set, so that
+# asking for it fails loudly rather than storing another method's result under its name).
+STORABLE_METHODS = frozenset({1, 2, 3})
 
 
 def _check_method(method: int) -> None:
@@ -336,7 +492,9 @@ def assessment_scores_compute_many(
     _check_method(method)
     if method != 1:
         try:
-            stored = _scores_compute_batch(assessment_ids=assessment_ids, cache=questionnaires)
+            stored = _scores_compute_batch(
+                assessment_ids=assessment_ids, cache=questionnaires, method=method
+            )
         except Exception:
             logger.exception("batch scoring failed; scoring its assessments one by one")
         else:
@@ -369,9 +527,9 @@ def _questionnaire(
 
 @transaction.atomic
 def _scores_compute_batch(
-    *, assessment_ids: list[int], cache: QuestionnaireCache
+    *, assessment_ids: list[int], cache: QuestionnaireCache, method: int = 2
 ) -> dict[int, ScoreSet]:
-    """Score assessments with method v2 and store the results, replacing that method's
+    """Score assessments with method v2 or v3 and store the results, replacing that method's
     previous results; the new score sets by assessment id, for those that had something to
     score.
 
@@ -379,7 +537,7 @@ def _scores_compute_batch(
     circle) until the results are stored: a concurrent run waits and then replaces them, so a
     result is never doubled.
     """
-    method = METHODS[2]
+    scoring_method = METHODS[method]
     assessments = list(
         Assessment.objects.select_for_update(of=("self",))
         .filter(pk__in=assessment_ids)
@@ -387,9 +545,27 @@ def _scores_compute_batch(
     )
     if not assessments:
         return {}
+    if method == 3:
+        inputs_v3 = scoring_inputs_v3(assessments, cache)
+        scored_v3 = []
+        for assessment in assessments:
+            data_v3, tags = inputs_v3[assessment.pk]
+            if data_v3.responded:
+                scored_v3.append((assessment, scoring_method.score(data_v3), tags))
+        if not scored_v3:
+            return {}
+        ScoreSet.objects.filter(
+            assessment__in=[assessment for assessment, _r, _t in scored_v3],
+            method_version=scoring_method.label,
+        ).only("pk").delete()
+        stored_ids = [assessment.pk for assessment, _r, _t in scored_v3]
+        score_sets = _store_v3_many(scored_v3, cache)
+        scores_stored.send(sender=ScoreSet, assessment_ids=stored_ids)
+        return dict(zip(stored_ids, score_sets, strict=True))
+    method_2 = scoring_method
     definitions = {
         questionnaire_id: cast(
-            method_v2.QuestionnaireDef, _questionnaire(questionnaire_id, method.number, cache)
+            method_v2.QuestionnaireDef, _questionnaire(questionnaire_id, method_2.number, cache)
         )
         for questionnaire_id in {assessment.questionnaire_id for assessment in assessments}
     }
@@ -398,12 +574,12 @@ def _scores_compute_batch(
     for assessment in assessments:
         data, tags = inputs[assessment.pk]
         if data.responded:
-            scored.append((assessment, method.score(data), tags))
+            scored.append((assessment, method_2.score(data), tags))
     if not scored:
         return {}
     ScoreSet.objects.filter(
         assessment__in=[assessment for assessment, _r, _t in scored],
-        method_version=method.label,
+        method_version=method_2.label,
     ).only("pk").delete()  # the rows' ids are all a delete needs; their details are large
     score_sets = _store_v2_many(scored, cache)
     # One notice for the batch: the dashboards drop their cache once, not once per assessment.
@@ -425,7 +601,7 @@ def assessment_scores_compute(
     _check_method(method)
     if method != 1:
         stored = _scores_compute_batch(
-            assessment_ids=[assessment_id], cache={} if cache is None else cache
+            assessment_ids=[assessment_id], cache={} if cache is None else cache, method=method
         )
         return stored.get(assessment_id)
     return _scores_compute_v1(assessment_id=assessment_id, cache=cache)
@@ -518,3 +694,18 @@ def rescore_band_mappings(*, assessment_ids: list[int]) -> list[tuple[str, BandM
         if mapping.mapped or mapping.unmapped:
             mappings.append((f"{questionnaire.code} v{questionnaire.version}", mapping))
     return mappings
+
+
+def rescore_v3_mappings(*, assessment_ids: list[int]) -> list[tuple[V3Mapping, list[int]]]:
+    """For each questionnaire of these assessments, how method v3 reads it (its own version,
+    or the newest one with safeguards, answers mapped by code) and which assessments use it."""
+    by_questionnaire: dict[int, list[int]] = {}
+    for pk, questionnaire_id in (
+        Assessment.objects.filter(pk__in=assessment_ids)
+        .order_by("pk")
+        .values_list("pk", "questionnaire_id")
+    ):
+        by_questionnaire.setdefault(questionnaire_id, []).append(pk)
+    return [
+        (v3_mapping(questionnaire_id), ids) for questionnaire_id, ids in by_questionnaire.items()
+    ]

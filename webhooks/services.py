@@ -22,6 +22,7 @@ from django.utils import timezone
 from assessments.models import Assessment, AssessmentStatus
 from imp_assess.tasks import send_on_commit, task_send
 from missions.periods import quarter_label
+from scoring.headline import headlines_for_assessments
 from scoring.models import ScoreSet
 from webhooks.models import (
     DeliveryStatus,
@@ -150,6 +151,10 @@ def webhook_scores_stored(*, assessment_id: int) -> None:
     if result:
         data["method_version"] = result["method_version"]
         data["computed_at"] = result["computed_at"].strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Method v3's gated headline, critical findings first, when the quarter has one.
+    headline = headlines_for_assessments(assessment_ids=[assessment_id]).get(assessment_id)
+    if headline is not None:
+        data["headline"] = headline.as_dict()
     webhook_event_emit(event=WebhookEventKind.SCORING_FINISHED, data=data)
 
 

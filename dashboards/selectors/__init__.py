@@ -18,7 +18,12 @@ from dashboards.selectors.common import (
     period_list,
 )
 from dashboards.selectors.compare import compare_measures, compare_peer_groups, compare_series
-from dashboards.selectors.portfolio import cycle_board, portfolio, portfolio_sort_keys
+from dashboards.selectors.portfolio import (
+    cycle_board,
+    portfolio,
+    portfolio_headline_rows,
+    portfolio_sort_keys,
+)
 from dashboards.selectors.profile import mission_profile
 
 __all__ = [
@@ -33,5 +38,6 @@ __all__ = [
     "period_latest_scored",
     "period_list",
     "portfolio",
+    "portfolio_headline_rows",
     "portfolio_sort_keys",
 ]

@@ -38,11 +38,12 @@ from dashboards.types import (
 )
 from missions.models import Period
 from missions.roles import User
+from scoring.headline import ScoreHeadline, headlines_for_period
 from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import DimensionScore, ScoreSet
 from scoring.selectors import insufficient_because
 
-PORTFOLIO_FIXED_SORTS = ("mission", "index", "alignment")
+PORTFOLIO_FIXED_SORTS = ("mission", "critical", "index", "alignment")
 ALIGNMENT_FIELDS = (
     "alignment",
     "shortfall",
@@ -64,8 +65,9 @@ def portfolio(
     """Every visible mission (filtered by kind and region) × every dimension in one quarter.
 
     Missions without a stored result still get a row, with every cell missing. ``sort`` is
-    ``"mission"``, ``"index"``, ``"alignment"`` or a dimension code, with a leading ``-`` for
-    descending; missions without a plotted value sort last either way. Five queries, whatever
+    ``"mission"``, ``"critical"`` (method v3's critical findings), ``"index"``, ``"alignment"``
+    or a dimension code, with a leading ``-`` for
+    descending; missions without a plotted value sort last either way. Six queries, whatever
     the numbers of missions and quarters. With ``by_alignment``, dimension columns sort by
     their target alignment instead of their score. Raises ``Period.DoesNotExist`` for an
     unknown quarter and ``ValueError`` for an unknown sort column.
@@ -106,6 +108,7 @@ def portfolio(
     ):
         cells[(row["score_set__mission_id"], row["dimension_code"])] = row
     dimensions = with_unknown_codes(dimension_catalogue(), (code for _m, code in cells))
+    headlines = headlines_for_period(period_id=period_id, missions=missions)
     rows = []
     for mission in mission_rows:
         score_set = sets.get(mission["id"])
@@ -130,6 +133,7 @@ def portfolio(
                     for d in dimensions
                 ),
                 **alignment,
+                headline=headlines.get(mission["id"]),
             )
         )
     sort = sort or "mission"
@@ -140,6 +144,19 @@ def portfolio(
         kind=kind or None,
         region=region or None,
         sort=sort,
+    )
+
+
+def portfolio_headline_rows(result: Portfolio) -> list[PortfolioRow]:
+    """The rows with a method v3 headline, most critical findings first (then unverified
+    safeguards, then mission code): the summary above the heatmap."""
+    return sorted(
+        (row for row in result.rows if row.headline is not None),
+        key=lambda row: (
+            -cast(ScoreHeadline, row.headline).critical_count,
+            -cast(ScoreHeadline, row.headline).unverified_count,
+            row.mission.code,
+        ),
     )
 
 
@@ -176,10 +193,11 @@ def _sorted_rows(
     column = sort.removeprefix("-")
     if column == "mission":
         return sorted(rows, key=lambda r: r.mission.code, reverse=descending)
-    if column in ("index", "alignment"):
+    if column in ("index", "alignment", "critical"):
+        attribute = "critical_count" if column == "critical" else column
 
         def value(row: PortfolioRow) -> float | None:
-            figure: float | None = getattr(row, column)
+            figure: float | None = getattr(row, attribute)
             return figure
 
     else:

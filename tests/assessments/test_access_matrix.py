@@ -62,6 +62,12 @@ EXPECTED = {
         "GET": [405, 405, 404, 404, 405, 405],
         "POST": [403, 400, 404, 404, 403, 400],
     },
+    # Respondents' N/A on safeguards: read by all who see the mission, confirmed by the
+    # focal point and the administrator while open; the tampering POST names no answer (400).
+    "not_applicable_confirm": {
+        "GET": [200, 200, 404, 404, 200, 200],
+        "POST": [403, 400, 404, 404, 403, 400],
+    },
     "not_applicable_withdraw": {
         "GET": [405, 405, 404, 404, 405, 405],
         "POST": [403, 400, 404, 404, 403, 400],

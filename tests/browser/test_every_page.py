@@ -50,6 +50,7 @@ PAGES = [
     ("assessments:board", "focal_point_a"),
     ("assessments:activity", "focal_point_a"),
     ("assessments:context_profile", "focal_point_a"),  # with the focal point's form
+    ("assessments:not_applicable_confirm", "focal_point_a"),  # N/A on safeguards to confirm
     ("actions:create", "focal_point_a"),  # on an approved quarter (ARGUMENTS_FOR below)
     ("actions:detail", "focal_point_a"),  # with its edit and note forms
     ("actions:followup", "focal_point_a"),

@@ -162,13 +162,13 @@ def test_portfolio_toggle_is_in_the_url_and_its_csv_has_the_new_columns(client, 
     page = client.get(url).content.decode()
     assert "Portfolio 2025-Q3: flags by dimension" in page
     rows = _csv(client.get(url + "&format=csv&chart=heatmap"))
-    assert rows[0][:4] == ["Mission", "LEAD", "HUM", "Alignment"]
+    assert rows[0][:5] == ["Mission", "Critical findings", "LEAD", "HUM", "Alignment"]
     assert "Indicators over-integrated" in rows[0]
     msn_a = next(row for row in rows if row[0] == "MSN-A")
-    assert msn_a[1] == "▼ shortfall: 1" and msn_a[2] == "▲ over-integration: 1"
-    assert msn_a[3] == "82.5"
+    assert msn_a[2] == "▼ shortfall: 1" and msn_a[3] == "▲ over-integration: 1"
+    assert msn_a[4] == "82.5"
     by_alignment = _csv(client.get(url.replace("flags", "alignment") + "&format=csv&chart=heatmap"))
-    assert next(row for row in by_alignment if row[0] == "MSN-A")[1:4] == ["90.0", "75.0", "82.5"]
+    assert next(row for row in by_alignment if row[0] == "MSN-A")[2:5] == ["90.0", "75.0", "82.5"]
 
 
 def test_profile_lists_indicator_flags_with_band_rationale_and_phase(client, personas, v2_data):
@@ -296,7 +296,7 @@ def test_portfolio_says_why_a_mission_has_no_alignment(client, personas, v2_data
     csv_row = next(
         r for r in _csv(client.get(url + "&format=csv&chart=heatmap")) if r[0] == "MSN-A"
     )
-    assert "82.5" not in csv_row and csv_row[3] == ""
+    assert "82.5" not in csv_row and csv_row[4] == ""
     ScoreSet.objects.filter(pk=v2_data["latest"].pk).update(completeness=0.8)
     again = portfolio(user=personas.analyst, period_id=v2_data["p3"].pk)
     row_a = next(row for row in again.rows if row.mission.code == "MSN-A")

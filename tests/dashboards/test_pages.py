@@ -58,12 +58,14 @@ def test_portfolio_csv_is_exactly_the_plotted_data(analyst, small):
     rows = _csv(analyst.get(reverse("dashboards:portfolio") + query))
     figure = _figure(page, "heatmap")["data"]
     scores, index = figure[0], figure[2]
-    assert rows[0] == ["Mission", "LEAD", "HUM", "Integration level"]
+    # Method v3's critical findings lead the row ("—": no method 3 result).
+    assert rows[0] == ["Mission", "Critical findings", "LEAD", "HUM", "Integration level"]
     assert [row[0] for row in rows[1:]] == scores["y"]
     for row, z, z_index in zip(rows[1:], scores["z"], index["z"], strict=True):
-        assert row[1:] == [_cell(v) for v in z] + [_cell(z_index[0])]
+        assert row[1] == "—"
+        assert row[2:] == [_cell(v) for v in z] + [_cell(z_index[0])]
     # Missing is an empty cell, never a zero.
-    assert rows[2][1:] == ["4.5", "", "75.0"]
+    assert rows[2][2:] == ["4.5", "", "75.0"]
 
 
 def test_heatmap_labels_missing_cells_and_draws_them_grey(small, personas):

@@ -142,7 +142,8 @@ def test_briefing_pack_prints_each_missions_headline_and_flags(findings_data, tm
     result = findings_data.score_set(V2)
     assert "Target alignment by mission" in first
     assert (
-        f"MSN-A Mission A {result.alignment:.0f} {result.shortfall:.0f} pts (1) "
+        # "—": no method 3 result, so no critical-findings headline in its column.
+        f"MSN-A Mission A — {result.alignment:.0f} {result.shortfall:.0f} pts (1) "
         f"{result.over_integration:.0f} pts (2) 2 indicators over-integrated, 1 short"
     ) in first
     assert "Humanitarian" in first  # did not respond

@@ -69,3 +69,15 @@ def test_flag_key_reads_stored_flags():
     assert flag_style("nonsense") == flag_style(INSUFFICIENT)
     assert flag_style(SHORTFALL).argb == "FFE69F00"
     assert flag_style(OVER_INTEGRATION).css_class == "flag-over-integration"
+
+
+@pytest.mark.parametrize("key", ["critical", "unverified"])
+def test_critical_and_unverified_styles_are_readable_distinct_and_in_the_css(key):
+    from scoring.flags import FINDING_STYLES
+
+    style = FINDING_STYLES[key]
+    assert _contrast(style.colour, style.text_colour) >= 4.5
+    others = {s.symbol for s in FLAG_STYLES.values()} | {s.colour for s in FLAG_STYLES.values()}
+    assert style.symbol not in others and style.colour not in others
+    rule = re.search(r"\." + re.escape(style.css_class) + r"\s*\{([^}]*)\}", CSS.read_text())
+    assert rule and f"background: {style.colour};" in rule.group(1)

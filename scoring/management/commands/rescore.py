@@ -9,7 +9,12 @@ from tqdm import tqdm
 
 from missions.periods import quarter_parse
 from scoring.method import METHOD_VERSION, METHODS
-from scoring.services import STORABLE_METHODS, assessments_for_rescore, rescore_band_mappings
+from scoring.services import (
+    STORABLE_METHODS,
+    assessments_for_rescore,
+    rescore_band_mappings,
+    rescore_v3_mappings,
+)
 from scoring.tasks import assessments_score_batch
 
 
@@ -66,8 +71,13 @@ class Command(BaseCommand):
             self.stdout.write("Nothing to score for these filters.")
             return
         label = METHODS[method].label
-        if method >= 2:
+        if method == 2:
             self._report_band_mappings(ids)
+        if method == 3:
+            ids = self._report_v3_mappings(ids)
+            if not ids:
+                self.stdout.write("Nothing method 3 can score for these filters.")
+                return
         batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
         started = time.monotonic()
         pending = [assessments_score_batch.delay(batch, method) for batch in batches]
@@ -129,3 +139,43 @@ class Command(BaseCommand):
                         "used as a one-step band."
                     )
                 )
+
+    def _report_v3_mappings(self, ids: list[int]) -> list[int]:
+        """Say how method 3 reads each questionnaire: on itself, or on the newest version with
+        safeguards with the answers mapped by code, naming what it could not map. Returns the
+        assessments it can score (a questionnaire with no such version loaded: none)."""
+        scorable = []
+        for mapping, assessment_ids in rescore_v3_mappings(assessment_ids=ids):
+            name = mapping.questionnaire
+            if not mapping.source:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{name}: no version with safeguards is loaded; its "
+                        f"{len(assessment_ids)} assessment(s) cannot be scored with method 3."
+                    )
+                )
+                continue
+            scorable += assessment_ids
+            if mapping.is_own:
+                self.stdout.write(f"{name}: read as answered ({len(mapping.mapped)} indicators).")
+                continue
+            self.stdout.write(
+                f"{name}: read on {mapping.source}, answers mapped by code for "
+                f"{len(mapping.mapped)} indicator(s) whose text kept its meaning."
+            )
+            if mapping.unmapped:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{name}: could not map {len(mapping.unmapped)} indicator(s) of "
+                        f"{mapping.source} (added or reworded: {', '.join(mapping.unmapped)}); "
+                        "they are left out of these results."
+                    )
+                )
+            if mapping.dropped:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{name}: {len(mapping.dropped)} indicator(s) answered are not in "
+                        f"{mapping.source} ({', '.join(mapping.dropped)}); not read."
+                    )
+                )
+        return sorted(scorable)

@@ -1,0 +1,243 @@
+"""The gated headline of method v3: the one selector every summary reads it from.
+
+Every summary (home pages, dashboards, API, exports, webhooks) shows a mission's quarter the
+same way, in this order: **"N critical findings"** first (with its symbol and colour from
+``scoring.flags``), then the alignment shown (capped at ``CRITICAL_CAP`` when a critical
+finding or an unverified safeguard gates it) with the coverage beside it, or only "not enough
+answers" below ``COVERAGE_THRESHOLD``. The uncapped figure stays in the drill-down.
+
+The headline is read from the assessment's method v3 result (``ScoreSet`` rows stored by
+``imp-score-3.0``), whatever method the pages use for their other figures, so it shows as soon
+as the quarter has been scored with method 3 (``rescore --method 3``, or by default once
+``METHOD_VERSION`` is 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from missions.models import Mission
+from scoring.flags import CRITICAL_STYLE, FlagStyle
+from scoring.method import METHODS
+from scoring.method_v3 import COVERAGE_THRESHOLD, CRITICAL_CAP
+from scoring.models import ScoreSet
+
+HEADLINE_METHOD_LABEL = METHODS[3].label
+
+# The score-set fields a headline needs (``.only(*HEADLINE_FIELDS)`` keeps the query small).
+HEADLINE_FIELDS = (
+    "assessment_id",
+    "mission_id",
+    "period_id",
+    "method_version",
+    "alignment",
+    "critical_count",
+    "unverified_count",
+    "contested_count",
+    "coverage",
+    "uncapped_alignment",
+    "enough_answers",
+)
+
+
+@dataclass(frozen=True)
+class ScoreHeadline:
+    """What a summary shows for one assessment, in the order it shows it."""
+
+    assessment_id: int
+    mission_id: int
+    period_id: int
+    critical_count: int
+    unverified_count: int  # safeguards that unanswered cells leave possibly outside the band
+    contested_count: int
+    enough_answers: bool
+    alignment: float | None  # shown: capped when gated; None without enough answers
+    uncapped_alignment: float | None  # the drill-down's figure
+    coverage: float | None  # 0-1
+
+    @property
+    def gated(self) -> bool:
+        return bool(self.critical_count or self.unverified_count)
+
+    @property
+    def capped(self) -> bool:
+        """The cap changed the figure shown."""
+        return (
+            self.gated
+            and self.alignment is not None
+            and self.uncapped_alignment is not None
+            and self.uncapped_alignment > self.alignment
+        )
+
+    @property
+    def style(self) -> FlagStyle:
+        return CRITICAL_STYLE
+
+    @property
+    def coverage_percent(self) -> int | None:
+        return None if self.coverage is None else round(self.coverage * 100)
+
+    @property
+    def critical_text(self) -> str:
+        return ngettext(
+            "%(n)d critical finding", "%(n)d critical findings", self.critical_count
+        ) % {"n": self.critical_count}
+
+    @property
+    def alignment_text(self) -> str:
+        if not self.enough_answers or self.alignment is None:
+            return _("not enough answers")
+        if self.capped:
+            return _("alignment %(value).0f (capped at %(cap).0f)") % {
+                "value": self.alignment,
+                "cap": CRITICAL_CAP,
+            }
+        return _("alignment %(value).0f") % {"value": self.alignment}
+
+    @property
+    def text(self) -> str:
+        """One line, for files and messages: critical findings first."""
+        parts = [f"{CRITICAL_STYLE.symbol} {self.critical_text}"]
+        if self.unverified_count:
+            parts.append(
+                ngettext(
+                    "%(n)d safeguard unverified",
+                    "%(n)d safeguards unverified",
+                    self.unverified_count,
+                )
+                % {"n": self.unverified_count}
+            )
+        parts.append(self.alignment_text)
+        if self.coverage_percent is not None:
+            parts.append(_("coverage %(n)d %%") % {"n": self.coverage_percent})
+        if self.contested_count:
+            parts.append(
+                ngettext("%(n)d contested", "%(n)d contested", self.contested_count)
+                % {"n": self.contested_count}
+            )
+        return " · ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        """The fields an API or a webhook carries."""
+        return {
+            "critical_findings": self.critical_count,
+            "unverified_safeguards": self.unverified_count,
+            "contested_indicators": self.contested_count,
+            "enough_answers": self.enough_answers,
+            "alignment_shown": None if self.alignment is None else round(self.alignment, 6),
+            "alignment_uncapped": (
+                None if self.uncapped_alignment is None else round(self.uncapped_alignment, 6)
+            ),
+            "coverage": None if self.coverage is None else round(self.coverage, 6),
+        }
+
+
+def headline_of(score_set: ScoreSet) -> ScoreHeadline | None:
+    """The headline of a method v3 result; None for a result of an earlier method."""
+    if score_set.critical_count is None:
+        return None
+    return ScoreHeadline(
+        assessment_id=score_set.assessment_id,
+        mission_id=score_set.mission_id,
+        period_id=score_set.period_id,
+        critical_count=score_set.critical_count,
+        unverified_count=score_set.unverified_count or 0,
+        contested_count=score_set.contested_count or 0,
+        enough_answers=bool(score_set.enough_answers),
+        alignment=score_set.alignment,
+        uncapped_alignment=score_set.uncapped_alignment,
+        coverage=score_set.coverage,
+    )
+
+
+def _v3_results() -> QuerySet[ScoreSet]:
+    return ScoreSet.objects.filter(method_version=HEADLINE_METHOD_LABEL).only(*HEADLINE_FIELDS)
+
+
+def headlines_for_assessments(*, assessment_ids: Iterable[int]) -> dict[int, ScoreHeadline]:
+    """The headline of each assessment that has a method v3 result, by assessment id; one
+    query."""
+    found = {}
+    for score_set in _v3_results().filter(assessment_id__in=list(assessment_ids)):
+        headline = headline_of(score_set)
+        if headline is not None:
+            found[score_set.assessment_id] = headline
+    return found
+
+
+def latest_headlines_for_missions(*, mission_ids: Iterable[int]) -> dict[int, ScoreHeadline]:
+    """Each mission's headline of its latest quarter with a method v3 result, by mission id;
+    one query (the results of those missions, newest quarter first)."""
+    found: dict[int, ScoreHeadline] = {}
+    for score_set in (
+        _v3_results()
+        .filter(mission_id__in=list(mission_ids))
+        .order_by("mission_id", "-period__year", "-period__quarter")
+    ):
+        if score_set.mission_id in found:
+            continue
+        headline = headline_of(score_set)
+        if headline is not None:
+            found[score_set.mission_id] = headline
+    return found
+
+
+__all__ = [
+    "COVERAGE_THRESHOLD",
+    "CRITICAL_CAP",
+    "HEADLINE_FIELDS",
+    "HEADLINE_METHOD_LABEL",
+    "ScoreHeadline",
+    "headline_of",
+    "headline_for_quarter",
+    "headlines_for_assessments",
+    "headlines_for_period",
+    "latest_headlines_for_missions",
+    "mission_headlines",
+]
+
+
+@dataclass(frozen=True)
+class MissionHeadline:
+    mission: Mission
+    headline: ScoreHeadline
+
+
+def mission_headlines(*, missions: Iterable[Mission]) -> list[MissionHeadline]:
+    """The latest method v3 headline of each of ``missions`` that has one, most critical
+    findings first (then unverified safeguards, then mission code); one query."""
+    missions = list(missions)
+    found = latest_headlines_for_missions(mission_ids=[m.pk for m in missions])
+    rows = [MissionHeadline(m, found[m.pk]) for m in missions if m.pk in found]
+    return sorted(
+        rows,
+        key=lambda row: (
+            -row.headline.critical_count,
+            -row.headline.unverified_count,
+            row.mission.code,
+        ),
+    )
+
+
+def headlines_for_period(
+    *, period_id: int, missions: Iterable[Mission] | QuerySet[Mission]
+) -> dict[int, ScoreHeadline]:
+    """The method v3 headline of each of ``missions`` in one quarter, by mission id; one
+    query."""
+    found = {}
+    for score_set in _v3_results().filter(period_id=period_id, mission__in=missions):
+        headline = headline_of(score_set)
+        if headline is not None:
+            found[score_set.mission_id] = headline
+    return found
+
+
+def headline_for_quarter(*, mission_id: int, period_id: int) -> ScoreHeadline | None:
+    """The mission's method v3 headline in one quarter, or None; one query."""
+    score_set = _v3_results().filter(mission_id=mission_id, period_id=period_id).first()
+    return headline_of(score_set) if score_set is not None else None
