@@ -50,6 +50,7 @@ from assessments.selectors import (
     assessment_declared_not_applicable,
     assessment_is_overdue,
     assessment_progress,
+    assessment_safeguard_not_applicable,
     assessment_targets,
     questionnaire_has_bands,
     scope_label,
@@ -176,6 +177,13 @@ def _board_context(request, assessment, **forms) -> dict:
         "unplaced_band_form": "band_form" in bound and "band_form" not in placed,
         "unplaced_not_applicable_form": "not_applicable_form" in bound
         and "not_applicable_form" not in placed,
+        # Respondents' N/A on safeguard indicators waiting for the focal point's confirmation
+        # (method v3 reads them only once confirmed).
+        "safeguard_na_unconfirmed": sum(
+            1
+            for answer in assessment_safeguard_not_applicable(assessment=assessment)
+            if answer.na_confirmed_at is None
+        ),
         "context_profile_recorded": context_profile_is_recorded(
             mission=assessment.mission, period=assessment.period
         ),

@@ -1,0 +1,55 @@
+"""The board on an IMP-CORE v3 quarter: method v3's gated headline leads the findings, and a
+respondent's N/A on a safeguard indicator waiting for the focal point's confirmation is listed
+with what blocks submission, linked to the confirmation page."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.services import answer_not_applicable_confirm
+from scoring.services import assessment_scores_compute
+from tests.scoring.test_method_v3_storage import (  # noqa: F401 (fixture)
+    _answer_all,
+    _complete,
+    assessment_v3,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _board(client, user, assessment):
+    client.force_login(user)
+    response = client.get(reverse("assessments:board", args=[assessment.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_board_leads_its_findings_with_the_v3_headline(
+    client, personas, assessment_v3, django_capture_on_commit_callbacks
+):
+    response = _answer_all(assessment_v3, personas.respondent_a, HUM_02="5")
+    _complete(response, personas.respondent_a, django_capture_on_commit_callbacks)
+    stored = assessment_scores_compute(assessment_id=assessment_v3.pk, method=3)
+    page = _board(client, personas.focal_point_a, assessment_v3)
+    findings = page[page.index('id="findings"') :]
+    assert f'data-critical="{stored.critical_count}"' in findings
+    # The headline comes before any dimension's findings.
+    assert findings.index('class="headline"') < findings.index("<details")
+
+
+def test_an_unconfirmed_safeguard_na_waits_on_the_board_until_confirmed(
+    client, personas, assessment_v3
+):
+    _answer_all(assessment_v3, personas.respondent_a, HUM_02="na")
+    page = _board(client, personas.focal_point_a, assessment_v3)
+    assert 'id="blockers-safeguard-na"' in page
+    blockers = page[page.index('id="blockers"') : page.index('id="findings"')]
+    confirm = reverse("assessments:not_applicable_confirm", args=[assessment_v3.pk])
+    assert "1 “not applicable” answer on a safeguard indicator waits" in blockers
+    assert f'href="{confirm}"' in blockers
+    answer = assessment_v3.responses.get(component="political").answers.get(
+        indicator__code="HUM-02"
+    )
+    answer_not_applicable_confirm(
+        assessment=assessment_v3, answer_id=answer.pk, by=personas.focal_point_a
+    )
+    assert 'id="blockers-safeguard-na"' not in _board(client, personas.focal_point_a, assessment_v3)
