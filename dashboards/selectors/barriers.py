@@ -6,7 +6,8 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Sum, TextField
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 
 from assessments.models import Answer, ResponseStatus
@@ -133,6 +134,18 @@ def barrier_counts(
     )
 
 
+def _with_tag(answers: QuerySet[Answer], tag: str) -> QuerySet[Answer]:
+    """The answers whose tag codes (a JSON list) hold ``tag``. On PostgreSQL by JSON
+    containment, which the GIN index of ``assessments`` migration 0007 answers without reading
+    the other answers (a tag is on about one answer in a thousand); elsewhere by the quoted
+    code in the list's text, which cannot match a longer code."""
+    if connection.vendor == "postgresql":
+        return answers.filter(tag_codes__contains=[tag])
+    return answers.annotate(tag_text=Cast("tag_codes", TextField())).filter(
+        tag_text__contains=f'"{tag}"'
+    )
+
+
 def barrier_evidence(
     *,
     user: User,
@@ -155,17 +168,15 @@ def barrier_evidence(
         Indicator.objects.filter(dimension__code=dimension).values_list("pk", flat=True)
     )
     answers = (
-        Answer.objects.filter(
-            indicator_id__in=indicators,
-            response__status=ResponseStatus.COMPLETE,
-            response__assessment__period_id__in=period_ids,
-            response__assessment__mission__in=missions_for(user, kind, region),
+        _with_tag(
+            Answer.objects.filter(
+                indicator_id__in=indicators,
+                response__status=ResponseStatus.COMPLETE,
+                response__assessment__period_id__in=period_ids,
+                response__assessment__mission__in=missions_for(user, kind, region),
+            ).filter(Exists(ScoreSet.objects.filter(assessment=OuterRef("response__assessment")))),
+            tag,
         )
-        .filter(Exists(ScoreSet.objects.filter(assessment=OuterRef("response__assessment"))))
-        # Tag codes are a JSON list; matching the quoted code in its text works on every
-        # database (JSON containment is PostgreSQL-only) and cannot match a longer code.
-        .annotate(tag_text=Cast("tag_codes", TextField()))
-        .filter(tag_text__contains=f'"{tag}"')
         .order_by(
             "-response__assessment__period__year",
             "-response__assessment__period__quarter",
