@@ -23,9 +23,7 @@ def _board(client, user, assessment):
     return response.content.decode()
 
 
-def test_the_board_leads_its_findings_with_the_v3_headline(
-    client, personas, assessment_v3, django_capture_on_commit_callbacks
-):
+def test_the_v3_headline_leads(client, personas, assessment_v3, django_capture_on_commit_callbacks):  # noqa: E501, F811
     response = _answer_all(assessment_v3, personas.respondent_a, HUM_02="5")
     _complete(response, personas.respondent_a, django_capture_on_commit_callbacks)
     stored = assessment_scores_compute(assessment_id=assessment_v3.pk, method=3)
@@ -36,9 +34,7 @@ def test_the_board_leads_its_findings_with_the_v3_headline(
     assert findings.index('class="headline"') < findings.index("<details")
 
 
-def test_an_unconfirmed_safeguard_na_waits_on_the_board_until_confirmed(
-    client, personas, assessment_v3
-):
+def test_an_unconfirmed_safeguard_na_waits_until_confirmed(client, personas, assessment_v3):  # noqa: F811
     _answer_all(assessment_v3, personas.respondent_a, HUM_02="na")
     page = _board(client, personas.focal_point_a, assessment_v3)
     assert 'id="blockers-safeguard-na"' in page

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from assessments.models import Answer
 from dashboards.selectors import (
     barrier_counts,
     barrier_evidence,
@@ -332,3 +333,38 @@ def test_barrier_evidence_pages_through_the_notes_of_one_tag(small, personas):
         user=personas.analyst, dimension="LEAD", tag="LEAD-B-ROLES", per_page=1, page=2
     )
     assert [n.evidence for n in second.object_list] == ["note 1"]
+
+
+def test_barrier_evidence_never_matches_a_longer_tag_code(small, personas):
+    assessment = small.a.assessments.get(period=small.p3)
+    tagged_answer(assessment, "political", "LEAD-01", choice="2", tag_codes=["LEAD-B-ROLES-X"])
+    tagged_answer(assessment, "military", "LEAD-01", choice="2", tag_codes=["X-LEAD-B-ROLES"])
+    tagged_answer(assessment, "police", "LEAD-01", choice="2", tag_codes=["LEAD-B-ROLES"])
+    page = barrier_evidence(user=personas.analyst, dimension="LEAD", tag="LEAD-B-ROLES")
+    assert [n.component for n in page.object_list] == ["police"]
+
+
+@pytest.mark.service
+def test_on_postgresql_the_evidence_query_is_answered_by_the_tag_index(small, personas):
+    """The evidence page finds one tag's answers through the GIN index of assessments 0007
+    (JSON containment), not by reading every answer's tag list as text."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            ["assessments_answer_tag_codes_gin"],
+        )
+        (definition,) = cursor.fetchone()
+    assert "gin" in definition and "jsonb_path_ops" in definition
+    page = barrier_evidence(user=personas.analyst, dimension="LEAD", tag="LEAD-B-ROLES")
+    query = str(page.paginator.object_list.query)
+    assert "@>" in query
+    # The containment the selector uses is one the index answers.
+    tagged = Answer.objects.filter(tag_codes__contains=["LEAD-B-ROLES"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = tagged.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "assessments_answer_tag_codes_gin" in plan
