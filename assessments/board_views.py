@@ -47,6 +47,7 @@ from assessments.quarter_services import (
 from assessments.selectors import (
     assessment_band_revisions,
     assessment_bands,
+    assessment_context_reasons,
     assessment_declared_not_applicable,
     assessment_is_overdue,
     assessment_progress,
@@ -120,6 +121,14 @@ def _board_context(request, assessment, **forms) -> dict:
         for dim in scores.dimensions:
             for ind in dim.get("indicators", []):
                 ind["agreed_actions"] = actions_panel.by_indicator.get(ind.get("code"), [])
+    context_reasons = assessment_context_reasons(assessment=assessment)
+    if scores is not None and context_reasons:
+        # The drill-down says why the context profile asks each indicator and sets its band.
+        for dim in scores.dimensions:
+            for ind in dim.get("indicators", []):
+                ind["asked_because"], ind["band_reason"] = context_reasons.get(
+                    ind.get("code"), ("", "")
+                )
     indicators = list(questionnaire_indicators(questionnaire=assessment.questionnaire))
     band_initial = {"phase": assessment.phase, "revisions": revisions}
     # Forms sent back with errors go to the dimension they came from (its ``dimension``

@@ -20,7 +20,7 @@ from missions.periods import quarter_previous
 from missions.roles import User, account_of
 from missions.selectors import context_profile_for, mission_list_visible_to, period_current
 from questionnaires.applicability import applies_to_component
-from questionnaires.context import indicator_applies
+from questionnaires.context import indicator_applies, indicator_band
 from questionnaires.models import Dimension, Indicator, Questionnaire
 
 
@@ -85,6 +85,30 @@ def assessment_not_asked_by_profile(*, assessment: Assessment) -> set[int]:
         ).only("pk", "code", "rules", "target_min", "target_max")
         if not indicator_applies(indicator, profile)[0]
     }
+
+
+def assessment_context_reasons(*, assessment: Assessment) -> dict[str, tuple[str, str]]:
+    """Per indicator code, why the context profile asks it ("Asked because …", or "Not asked
+    because …") and why its band is what it is, for the indicators whose question or band the
+    profile decides (IMP-CORE v3 ``applies_when``, ``target_by_phase``, ``band_when``): what
+    the board's drill-down shows beside each. Empty for v1 and v2."""
+    profile = context_profile_for(mission=assessment.mission, period=assessment.period)
+    reasons = {}
+    for indicator in Indicator.objects.filter(
+        Q(rules__has_key="applies_when")
+        | Q(rules__has_key="target_by_phase")
+        | Q(rules__has_key="band_when"),
+        questionnaire_id=assessment.questionnaire_id,
+    ).only("pk", "code", "rules", "target_min", "target_max"):
+        _applies, asked = indicator_applies(indicator, profile)
+        rules = indicator.rules or {}
+        band = (
+            indicator_band(indicator, profile)
+            if rules.get("target_by_phase") or rules.get("band_when")
+            else None
+        )
+        reasons[indicator.code] = (asked, band.reason if band else "")
+    return reasons
 
 
 def response_applicable_indicators(*, assessment: Assessment, component: str) -> list[Indicator]:

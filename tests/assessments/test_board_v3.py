@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the v3 quarter fixture is imported from the storage tests)
 """The board on an IMP-CORE v3 quarter: method v3's gated headline leads the findings, and a
 respondent's N/A on a safeguard indicator waiting for the focal point's confirmation is listed
 with what blocks submission, linked to the confirmation page."""
@@ -23,7 +24,7 @@ def _board(client, user, assessment):
     return response.content.decode()
 
 
-def test_the_v3_headline_leads(client, personas, assessment_v3, django_capture_on_commit_callbacks):  # noqa: E501, F811
+def test_the_v3_headline_leads(client, personas, assessment_v3, django_capture_on_commit_callbacks):
     response = _answer_all(assessment_v3, personas.respondent_a, HUM_02="5")
     _complete(response, personas.respondent_a, django_capture_on_commit_callbacks)
     stored = assessment_scores_compute(assessment_id=assessment_v3.pk, method=3)
@@ -34,7 +35,7 @@ def test_the_v3_headline_leads(client, personas, assessment_v3, django_capture_o
     assert findings.index('class="headline"') < findings.index("<details")
 
 
-def test_an_unconfirmed_safeguard_na_waits_until_confirmed(client, personas, assessment_v3):  # noqa: F811
+def test_an_unconfirmed_safeguard_na_waits_until_confirmed(client, personas, assessment_v3):
     _answer_all(assessment_v3, personas.respondent_a, HUM_02="na")
     page = _board(client, personas.focal_point_a, assessment_v3)
     assert 'id="blockers-safeguard-na"' in page
@@ -49,3 +50,24 @@ def test_an_unconfirmed_safeguard_na_waits_until_confirmed(client, personas, ass
         assessment=assessment_v3, answer_id=answer.pk, by=personas.focal_point_a
     )
     assert 'id="blockers-safeguard-na"' not in _board(client, personas.focal_point_a, assessment_v3)
+
+
+def test_the_drill_down_says_why_the_profile_asks_each_indicator_and_sets_its_band(
+    client, personas, assessment_v3, django_capture_on_commit_callbacks
+):
+    from assessments.selectors import assessment_context_reasons
+
+    response = _answer_all(assessment_v3, personas.respondent_a)
+    _complete(response, personas.respondent_a, django_capture_on_commit_callbacks)
+    reasons = assessment_context_reasons(assessment=assessment_v3)
+    asked = {code: why for code, (why, _band) in reasons.items() if why}
+    banded = {code: band for code, (_why, band) in reasons.items() if band}
+    assert asked["LEAD-02"].startswith("Asked because")
+    assert banded
+    page = _board(client, personas.focal_point_a, assessment_v3)
+    row = page[page.index('data-indicator="LEAD-02"') :]
+    row = row[: row.index("</tr>")]
+    assert f'class="small text-body-secondary asked-because">{asked["LEAD-02"]}' in row
+    code, band = next(iter(banded.items()))
+    row = page[page.index(f'data-indicator="{code}"') :]
+    assert band in row[: row.index("</tr>")]
