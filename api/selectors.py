@@ -30,6 +30,7 @@ from missions.periods import quarter_label
 from missions.roles import User, user_sees_all_missions
 from missions.selectors import mission_list_visible_to
 from questionnaires.selectors import questionnaire_spec, questionnaires_visible_to
+from scoring.confidentiality import v3_headline_values_shown
 from scoring.models import ScoreSet
 
 # --- tokens ----------------------------------------------------------------------------------
@@ -341,6 +342,8 @@ def assessment_page(*, user: User, filters: ApiFilters, after: int | None, size:
         result=FilteredRelation("score_sets", condition=Q(score_sets__pk=F("shown"))),
         v3=rows.v3_result(),
     )
+    # The v3 alignment figures blank where the user is component-level (scoring.confidentiality).
+    qs = v3_headline_values_shown(qs, user_data_scope(user=user).figure_restrictions())
     values = qs.values_list(
         "pk",
         "pk",

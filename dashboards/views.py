@@ -42,6 +42,7 @@ from dashboards.selectors.common import barrier_choices, tag_labels
 from missions.models import Mission
 from missions.roles import user_sees_all_missions
 from missions.selectors import mission_is_visible_to, mission_list_visible_to, period_current
+from scoring.confidentiality import headline_shown_to
 from scoring.headline import headline_for_quarter, mission_headlines
 
 
@@ -205,7 +206,11 @@ def profile_page(request: HttpRequest, mission_id: int) -> HttpResponse:
         ),
         "csv_name": f"{profile.mission.code}-{profile.period.label if profile.period else ''}",
         # Method v3's gated headline, critical findings first (None without a method 3 result).
-        "headline": headline_for_quarter(mission_id=profile.mission.id, period_id=profile.period.id)
+        # As the reader may see it: no alignment figure for a component-level reader.
+        "headline": headline_shown_to(
+            headline_for_quarter(mission_id=profile.mission.id, period_id=profile.period.id),
+            user=request.user,
+        )
         if profile.period
         else None,
     }

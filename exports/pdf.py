@@ -37,6 +37,7 @@ from exports.progress import Progress
 from imp_assess.cells import xml_safe
 from imp_assess.marking import classification_marking
 from missions.roles import user_sees_all_missions
+from scoring.confidentiality import headline_shown_to
 from scoring.headline import ScoreHeadline, headlines_for_assessments
 from scoring.method import METHOD_VERSION_LABEL
 
@@ -186,7 +187,10 @@ def scorecard_prepare(
             else ()
         ),
         headline=(
-            headlines_for_assessments(assessment_ids=[assessment.pk]).get(assessment.pk)
+            headline_shown_to(
+                headlines_for_assessments(assessment_ids=[assessment.pk]).get(assessment.pk),
+                user=user,
+            )
             if assessment
             else None
         ),

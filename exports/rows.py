@@ -26,6 +26,7 @@ from scoring.confidentiality import (
     figure_restrictions,
     headline_values_shown,
     indicator_values_shown,
+    v3_headline_values_shown,
 )
 from scoring.flags import flag_key
 from scoring.headline import HEADLINE_METHOD_LABEL
@@ -236,15 +237,19 @@ def _assessment_qs(scope: DataScope):
 def index_rows(scope: DataScope) -> Iterator[tuple]:
     # One row per assessment, scored or not: a left join on the result shown for it (the
     # current method's, else the newest of an older method for a quarter not rescored).
+    restrictions = scope.figure_restrictions()
     qs = headline_values_shown(
-        _assessment_qs(scope)
-        .annotate(
-            shown=Subquery(shown_result(OuterRef("pk")).values("pk")[:1]),
-            result=FilteredRelation("score_sets", condition=Q(score_sets__pk=F("shown"))),
-            v3=v3_result(),
-        )
-        .order_by("mission__code", "period__year", "period__quarter"),
-        scope.figure_restrictions(),
+        v3_headline_values_shown(
+            _assessment_qs(scope)
+            .annotate(
+                shown=Subquery(shown_result(OuterRef("pk")).values("pk")[:1]),
+                result=FilteredRelation("score_sets", condition=Q(score_sets__pk=F("shown"))),
+                v3=v3_result(),
+            )
+            .order_by("mission__code", "period__year", "period__quarter"),
+            restrictions,
+        ),
+        restrictions,
         score_set="result",
         score_set_id="shown",
     )
@@ -337,8 +342,8 @@ HEADLINE_VALUES = (
     "v3__unverified_count",
     "v3__contested_count",
     "v3__coverage",
-    "v3__alignment",
-    "v3__uncapped_alignment",
+    "shown_v3_alignment",  # blank for a component-level reader (scoring.confidentiality)
+    "shown_v3_uncapped_alignment",
     "v3__enough_answers",
 )
 

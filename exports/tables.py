@@ -76,10 +76,17 @@ HEADLINE_TABLE_COLUMNS = (
         "alignment_shown",
         _(
             "Method 3: the alignment shown, 0 to 100, capped at 50 with a critical finding or "
-            "an unverified safeguard; empty when there are not enough answers."
+            "an unverified safeguard; empty when there are not enough answers, or for a reader "
+            "who may not read every component's answers."
         ),
     ),
-    Column("alignment_uncapped", _("Method 3: the alignment before the cap, 0 to 100.")),
+    Column(
+        "alignment_uncapped",
+        _(
+            "Method 3: the alignment before the cap, 0 to 100; empty for a reader who may not "
+            "read every component's answers."
+        ),
+    ),
     Column(
         "enough_answers",
         _("Method 3: FALSE below the coverage threshold (0.6): no headline figure."),

@@ -1,6 +1,8 @@
 """The home page: what needs this user now, by role. A user with several roles (a focal
 point who also answers for a component) sees each role's section."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from home.services import home_visit_record
 from missions.models import MembershipRole
 from missions.roles import Account, user_is_administrator, user_is_analyst
 from missions.selectors import mission_list_visible_to, mission_memberships_for_user
+from scoring.confidentiality import headline_shown_to
 from scoring.headline import mission_headlines
 
 
@@ -52,7 +55,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if is_administrator:
         context["todo"] = selectors.administrator_todo(user=user)
     # Critical findings lead every summary (method v3's gated headline), for every role.
-    context["mission_headlines"] = mission_headlines(
-        missions=context.get("missions") or {m.mission for m in memberships}
-    )
+    # A component-level reader sees no v3 alignment figure (scoring.confidentiality).
+    context["mission_headlines"] = [
+        replace(row, headline=shown)
+        for row in mission_headlines(
+            missions=context.get("missions") or {m.mission for m in memberships}
+        )
+        if (shown := headline_shown_to(row.headline, user=user)) is not None
+    ]
     return render(request, "home/home.html", context)

@@ -24,12 +24,21 @@ and the API (``exports.rows``), by the mission profile (pages, chart CSVs, the P
 and the deck, ``dashboards.selectors.profile``), by the focal point's home page and the
 actions' flagged indicators and follow-up (``reader_restrictions``); and on a stored result's
 drill-down by the board's score panel (``detail_figures_shown``).
+
+Method v3's gated headline (``scoring.headline``) is a result of a method not in
+``CHECKED_METHODS``: for a component-level reader its alignment figures (shown and uncapped)
+are withheld whole (``headline_for_reader``, ``headline_shown_to``; in SQL for the data export
+and the API, ``v3_headline_values_shown``), on the home page, the mission profile, the board,
+the scorecard PDF, the deck, the data export and the API. Its counts (critical findings,
+unverified safeguards, contested indicators) and its coverage stay: they say that there is a
+finding, and the alarm must reach everyone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -37,7 +46,11 @@ from django.db.models.functions import Coalesce
 from missions.selectors import answer_components_readable_by
 from questionnaires.models import Indicator
 from scoring import method_v2
+from scoring.headline import ScoreHeadline
 from scoring.models import ComponentDimensionScore, IndicatorScore
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MIN_OTHER_COMPONENTS = 3
 
@@ -320,3 +333,70 @@ def detail_aggregates_withheld(
 def aggregate_withheld(withheld: frozenset[str], key: str) -> bool:
     """Whether the aggregate ``key`` (``HEADLINE`` or a coherence level) is in ``withheld``."""
     return key in withheld or EVERY_AGGREGATE in withheld
+
+
+# --- Method v3's gated headline --------------------------------------------------------------
+
+# The headline's figures derived from the values (withheld whole from a component-level reader:
+# method 3 is not in ``CHECKED_METHODS``); its counts and coverage stay.
+V3_ALIGNMENT_FIELDS = ("alignment", "uncapped_alignment")
+
+
+def headline_for_reader(headline: ScoreHeadline, *, restricted: bool) -> ScoreHeadline:
+    """The headline as a reader sees it: for a component-level reader (``restricted``) the
+    alignment figures blanked and ``alignment_withheld`` set; the counts and coverage kept."""
+    if not restricted:
+        return headline
+    return replace(headline, alignment=None, uncapped_alignment=None, alignment_withheld=True)
+
+
+def headline_restricted(*, user: User, mission_id: int) -> bool:
+    """Whether ``user`` is a component-level reader of the mission (one query)."""
+    return answer_components_readable_by(user=user, mission_id=mission_id) is not None
+
+
+def headline_shown_to(headline: ScoreHeadline | None, *, user: User) -> ScoreHeadline | None:
+    """``headline`` (or None) as ``user`` may see it."""
+    if headline is None:
+        return None
+    restricted = headline_restricted(user=user, mission_id=headline.mission_id)
+    return headline_for_reader(headline, restricted=restricted)
+
+
+_Key = TypeVar("_Key")
+
+
+def headlines_shown_to(
+    headlines: Mapping[_Key, ScoreHeadline], *, user: User
+) -> dict[_Key, ScoreHeadline]:
+    """Each of ``headlines`` as ``user`` may see it (one query per mission)."""
+    restricted: dict[int, bool] = {}
+    shown = {}
+    for key, headline in headlines.items():
+        mission_id = headline.mission_id
+        if mission_id not in restricted:
+            restricted[mission_id] = headline_restricted(user=user, mission_id=mission_id)
+        shown[key] = headline_for_reader(headline, restricted=restricted[mission_id])
+    return shown
+
+
+def v3_headline_values_shown(
+    qs: QuerySet[Any],
+    restrictions: Mapping[int, int],
+    *,
+    v3: str = "v3",
+    mission_field: str = "mission_id",
+) -> QuerySet[Any]:
+    """Rows reaching an assessment's method v3 result through the relation ``v3`` with
+    ``shown_v3_<field>`` for each of ``V3_ALIGNMENT_FIELDS``: the stored figure, or NULL in the
+    missions where the reader is component-level (``restrictions``)."""
+    fields = {f"shown_v3_{name}": F(f"{v3}__{name}") for name in V3_ALIGNMENT_FIELDS}
+    shown: QuerySet[Any]
+    if not restrictions:
+        shown = qs.annotate(**fields)
+        return shown
+    hidden = Q(**{f"{mission_field}__in": list(restrictions)})
+    shown = qs.annotate(
+        **{name: Case(When(hidden, then=None), default=value) for name, value in fields.items()}
+    )
+    return shown

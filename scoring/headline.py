@@ -59,6 +59,9 @@ class ScoreHeadline:
     alignment: float | None  # shown: capped when gated; None without enough answers
     uncapped_alignment: float | None  # the drill-down's figure
     coverage: float | None  # 0-1
+    # The alignment figures are withheld from this reader (``scoring.confidentiality``):
+    # ``alignment`` and ``uncapped_alignment`` are then None; the counts and coverage stay.
+    alignment_withheld: bool = False
 
     @property
     def gated(self) -> bool:
@@ -90,6 +93,8 @@ class ScoreHeadline:
 
     @property
     def alignment_text(self) -> str:
+        if self.alignment_withheld:
+            return _("alignment not shown")
         if not self.enough_answers or self.alignment is None:
             return _("not enough answers")
         if self.capped:

@@ -19,6 +19,7 @@ from scoring.confidentiality import (
     aggregate_withheld,
     detail_aggregates_withheld,
     detail_figures_shown,
+    headline_for_reader,
 )
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.headline import ScoreHeadline, headlines_for_assessments
@@ -326,4 +327,8 @@ def assessment_scores_with_headline(
     (``own_components`` as for ``assessment_scores``)."""
     scores = assessment_scores(assessment=assessment, own_components=own_components)
     headline = headlines_for_assessments(assessment_ids=[assessment.pk]).get(assessment.pk)
-    return replace(scores, headline=headline) if headline is not None else scores
+    if headline is None:
+        return scores
+    # A component-level reader sees the counts and coverage, no alignment figure.
+    shown = headline_for_reader(headline, restricted=own_components is not None)
+    return replace(scores, headline=shown)
