@@ -53,6 +53,18 @@ def main() -> None:
         started = time.monotonic()
         demo_seed(missions=args.missions, quarters=args.quarters, score=False)
         seed_seconds = round(time.monotonic() - started, 1)
+    if method >= 3:
+        from questionnaires.models import Questionnaire
+
+        # Method 3 reads the demo's v1 and v2 answers on IMP-CORE v3, mapped by code: v3 must
+        # be published (a draft is never read).
+        if not Questionnaire.objects.filter(code="IMP-CORE", version=3).exists():
+            call_command(
+                "questionnaire_load",
+                str(REPO_ROOT / "questionnaires" / "data" / "imp-core-v3.yaml"),
+                "--publish",
+                stdout=open(os.devnull, "w"),  # noqa: SIM115
+            )
     assessments = assessments_for_rescore().count()
     answers = Answer.objects.count()
 
