@@ -11,6 +11,7 @@ from typing import Any
 
 from assessments.models import IndicatorNotApplicable, ResponseStatus
 from assessments.selectors import DimensionBands, ResponseProgress, scope_label
+from missions.models import MISSION_WIDE
 from questionnaires.models import Dimension, Indicator
 
 
@@ -30,6 +31,11 @@ class ComponentState:
     @property
     def missing(self) -> int:
         return max(self.total - self.answered, 0)
+
+    @property
+    def is_mission(self) -> bool:
+        """The mission-level response, which the focal point answers."""
+        return self.component == MISSION_WIDE
 
     @property
     def unconfirmed(self) -> bool:

@@ -161,7 +161,7 @@ def test_one_quarter_from_opening_to_briefing(
             timeout=90,
         )
         page.reload()
-        assert page.get_by_text("Why these findings?").is_visible()
+        assert page.get_by_role("heading", name="Findings by dimension").is_visible()
         screenshot(page, "05-board-scored")
         log_out(page)
         score_set = ScoreSet.objects.get(assessment=assessment)

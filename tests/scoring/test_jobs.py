@@ -184,7 +184,7 @@ def test_board_shows_scoring_until_results_exist_then_the_drill_down(client, per
     board = reverse("assessments:board", args=[completed.pk])
     html = client.get(board).content.decode()
     assert "Scoring…" not in html
-    assert "Why these findings?" in html  # method 2 reads indicators against their bands
+    assert 'id="findings"' in html  # method 2 reads indicators against their bands
     assert "LEAD-01" in html and "Political: 2" in html  # the component answer behind the score
     assert "shortfall" in html
     assert "insufficient data" in html  # HUM has only a not-applicable answer
