@@ -34,8 +34,22 @@ def csv_cell(value):
     return value
 
 
+# Short texts (codes, quarter labels, components, tag lists) repeat on most of a table's
+# million rows: each is made safe once per file and then looked up.
+REMEMBERED_LENGTH = 64
+
+
 def _write_csv(archive: zipfile.ZipFile, name: str, header, rows, progress) -> int:
     written = 0
+    safe: dict[str, str] = {}
+    known = safe.get
+
+    def remember(value: str) -> str:
+        cell = cell_text(value)
+        if len(value) <= REMEMBERED_LENGTH:
+            safe[value] = cell
+        return cell
+
     with (
         archive.open(name, "w", force_zip64=True) as raw,
         io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
@@ -46,7 +60,7 @@ def _write_csv(archive: zipfile.ZipFile, name: str, header, rows, progress) -> i
             # csv_cell, written out: one function call less per cell of a million rows.
             writer.writerow(
                 [
-                    cell_text(value)
+                    (known(value) or remember(value))
                     if value.__class__ is str
                     else (("TRUE" if value else "FALSE") if value.__class__ is bool else value)
                     for value in row

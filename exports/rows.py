@@ -8,11 +8,23 @@ The columns and their meaning are declared in ``exports.tables``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    When,
+)
+from django.db.models.functions import Cast
 
 from actions.selectors import action_export_count, action_export_rows
 from assessments.models import Answer, Assessment, DimensionTarget
@@ -194,9 +206,12 @@ def answer_rows(scope: DataScope) -> Iterator[tuple]:
         "indicator__code",
         "choice",
         "evidence",
-        "tag_codes",
+        # The list as its JSON text: most answers carry no tag ("[]"), and decoding every
+        # row's JSON through the field's converter was a tenth of the CSV export's time.
+        Cast("tag_codes", TextField()),
     ).iterator(chunk_size=CHUNK_SIZE):
         answer = labels[choice] if choice in labels else int(choice)
+        tags = json.loads(tag_codes) if tag_codes and tag_codes != "[]" else None
         yield (
             mission,
             quarter_label(year, quarter),
@@ -205,7 +220,7 @@ def answer_rows(scope: DataScope) -> Iterator[tuple]:
             indicator,
             answer,
             evidence or None,
-            " ".join(tag_codes) if tag_codes else None,
+            " ".join(tags) if tags else None,
         )
 
 
