@@ -272,21 +272,7 @@ def _store_v2_many(
             for d in profile.dimensions
         ],
     )
-    rows_insert(
-        TagCount,
-        _TAG_COLUMNS,
-        [
-            row
-            for pk, (assessment, _result, tags) in zip(ids, scored, strict=True)
-            for row in _tag_rows(pk, tags, _tag_kinds(assessment.questionnaire_id, cache))
-        ],
-    )
-    # The stored rows as instances, as a query would return them.
-    names = ["id", *_SCORE_SET_COLUMNS]
-    return [
-        ScoreSet.from_db(connection.alias, names, [pk, *row])
-        for pk, row in zip(ids, score_set_rows, strict=True)
-    ]
+    return _store_tags_and_sets(ids, scored, score_set_rows, cache)
 
 
 def _spread(per_component: dict[str, Any]) -> int | None:
@@ -421,6 +407,17 @@ def _store_v3_many(
             for c in result.coherence_levels
         ],
     )
+    return _store_tags_and_sets(ids, scored, score_set_rows, cache)
+
+
+def _store_tags_and_sets(
+    ids: list[int],
+    scored: list[Any],
+    score_set_rows: list[tuple[Any, ...]],
+    cache: QuestionnaireCache | None,
+) -> list[ScoreSet]:
+    """What every method stores last: each result's tag counts, then the stored score sets as
+    instances, as a query would return them."""
     rows_insert(
         TagCount,
         _TAG_COLUMNS,
