@@ -19,10 +19,20 @@ from assessments.models import Assessment
 from missions.models import RESPONSE_SCOPE_CHOICES
 from missions.roles import User
 from missions.selectors import answer_components_readable_by
-from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
-from scoring.method import METHOD_VERSION_LABEL, method_number
+from scoring.flags import (
+    CRITICAL,
+    OVER_INTEGRATION,
+    SHORTFALL,
+    UNVERIFIED,
+    finding_style,
+    flag_key,
+    flag_style,
+)
+from scoring.method import method_number
 from scoring.models import ScoreSet
+from scoring.results import newest_result
 from scoring.selectors import (
+    V3_FINDINGS,
     assessment_score_methods,
     assessment_scores,
     flag_summary,
@@ -54,7 +64,11 @@ class CardFindings:
 
 
 def _style(flag: str | None, *, sufficient: bool):
-    style = flag_style(flag_key(flag, sufficient=sufficient))
+    style = (
+        finding_style(flag)
+        if flag in (CRITICAL, UNVERIFIED)
+        else flag_style(flag_key(flag, sufficient=sufficient))
+    )
     return {"key": style.key, "label": str(style.label), "colour": style.colour,
             "text_colour": style.text_colour, "symbol": style.symbol}  # fmt: skip
 
@@ -66,7 +80,7 @@ def scorecard_findings(*, assessment: Assessment, user: User | None) -> CardFind
     methods = assessment_score_methods(assessment=assessment)
     if not methods:
         return None
-    version = METHOD_VERSION_LABEL if METHOD_VERSION_LABEL in methods else methods[0]
+    version = max(methods)  # the newest method's result (``scoring.results``)
     own = (
         None
         if user is None
@@ -77,7 +91,7 @@ def scorecard_findings(*, assessment: Assessment, user: User | None) -> CardFind
     if result is None:  # (not with a method listed above)
         return None
     method = method_number(version)
-    if method != 2:
+    if method not in (2, 3):
         return CardFindings(
             method=method,
             method_version=version,
@@ -96,7 +110,7 @@ def scorecard_findings(*, assessment: Assessment, user: User | None) -> CardFind
                 continue
             row = {**ind, "style": _style(ind.get("flag"), sufficient=ind.get("sufficient"))}
             indicators.append(row)
-            if ind.get("flag") in FLAGS and ind.get("sufficient"):
+            if ind.get("flag") in V3_FINDINGS and ind.get("sufficient"):
                 flagged.append(row)
         dimensions.append({**dim, "indicators": indicators})
     findings = scores.findings
@@ -114,7 +128,7 @@ def scorecard_findings(*, assessment: Assessment, user: User | None) -> CardFind
         not_responded=tuple(scores.not_responded),
         phase=scores.phase,
         components=len(result.detail.get("components", [])),
-        styles={key: _style(key, sufficient=True) for key in FLAGS},
+        styles={key: _style(key, sufficient=True) for key in V3_FINDINGS},
     )
 
 
@@ -139,7 +153,7 @@ def pack_findings(*, mission_ids: list[int], period_id: int) -> dict[int, PackRo
     """Each mission's current-method headline for the quarter, in one query."""
     labels = dict(RESPONSE_SCOPE_CHOICES)
     rows = ScoreSet.objects.filter(
-        mission_id__in=mission_ids, period_id=period_id, method_version=METHOD_VERSION_LABEL
+        newest_result(), mission_id__in=mission_ids, period_id=period_id
     ).values_list(
         "mission_id",
         "alignment",

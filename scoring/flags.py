@@ -131,6 +131,12 @@ def flag_key(flag: str | None, *, sufficient: bool = True) -> str:
     return IN_BAND
 
 
+def finding_style(status: str) -> FlagStyle:
+    """The style of a method 3 indicator status: critical and unverified their own, the flags
+    (shortfall, over-integration, in band, insufficient) as method 2's."""
+    return FINDING_STYLES.get(status) or flag_style(status)
+
+
 def flag_style(key: str) -> FlagStyle:
     """The style of a display key (see ``flag_key``); unknown keys read as insufficient."""
     return FLAG_STYLES.get(key, FLAG_STYLES[INSUFFICIENT])

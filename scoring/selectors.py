@@ -1,10 +1,10 @@
 """Reads of stored scores for one assessment (the board's score panel and drill-down)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,11 +21,23 @@ from scoring.confidentiality import (
     detail_figures_shown,
     headline_for_reader,
 )
-from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
+from scoring.flags import (
+    CRITICAL,
+    OVER_INTEGRATION,
+    SHORTFALL,
+    UNVERIFIED,
+    finding_style,
+    flag_key,
+    flag_style,
+)
 from scoring.headline import ScoreHeadline, headlines_for_assessments
-from scoring.method import METHOD_VERSION_LABEL, method_number
+from scoring.method import method_number
 from scoring.method_v2 import MIN_COMPLETENESS, OVERRIDDEN_BAND
 from scoring.models import ComponentDimensionScore, ScoreSet
+from scoring.results import newest_result
+
+# Method 3's statuses that are findings (listed on the board), most serious first.
+V3_FINDINGS = (CRITICAL, UNVERIFIED, SHORTFALL, OVER_INTEGRATION)
 
 # The stored figures of one indicator finding (``IndicatorScore``), in this order: what the
 # scoring service stores, and what the profile page and the data exports read.
@@ -83,6 +95,12 @@ class AssessmentScores:
     headline: ScoreHeadline | None = None
 
     @property
+    def banded(self) -> bool:
+        """Whether the result reads indicators against bands (methods 2 and 3): alignment and
+        flags are shown rather than method 1's index."""
+        return self.method in (2, 3)
+
+    @property
     def nothing_to_score(self) -> bool:
         """No result and none asked for: no component has completed its response yet."""
         return self.score_set is None and not self.pending
@@ -127,18 +145,19 @@ def insufficient_because(*, completeness: float | None, sufficient: bool) -> str
 def assessment_scores(
     *,
     assessment: Assessment,
-    method_version: str = METHOD_VERSION_LABEL,
+    method_version: str | None = None,
     own_components: Iterable[str] | None = None,
 ) -> AssessmentScores:
-    """The stored result of the current method (or of ``method_version``, for a quarter that
-    only an older method scored), shaped for display with its drill-down.
+    """The assessment's newest stored result (``scoring.results``; or that of
+    ``method_version``), shaped for display with its drill-down.
 
     ``own_components``: for a reader who may read only these components' answers
     (``answer_components_readable_by``), the indicator and dimension figures that would give
     another component's answers back are withheld (``scoring.confidentiality``); None: a
     reader of every component's answers."""
     score_set = (
-        ScoreSet.objects.filter(assessment=assessment, method_version=method_version)
+        ScoreSet.objects.filter(assessment=assessment)
+        .filter(newest_result() if method_version is None else Q(method_version=method_version))
         .only(
             "computed_at",
             "method_version",
@@ -148,6 +167,9 @@ def assessment_scores(
             "completeness",
             "sufficient",
             "detail",
+            "alignment",
+            "uncapped_alignment",
+            "enough_answers",
         )
         .first()
     )
@@ -169,8 +191,12 @@ def assessment_scores(
         return {
             **ind,
             # Method 2: the flag's colour, label and symbol (None when not applicable).
-            "style": flag_style(flag_key(ind.get("flag"), sufficient=ind.get("sufficient", False)))
-            if method == 2 and applicable
+            "style": (
+                flag_style(flag_key(ind.get("flag"), sufficient=ind.get("sufficient", False)))
+                if method == 2
+                else finding_style(ind.get("status", ""))
+            )
+            if method in (2, 3) and applicable
             else None,
             "band_overridden": ind.get("band_source") == OVERRIDDEN_BAND,
             "statement": statements.get(ind["code"], ""),
@@ -180,6 +206,17 @@ def assessment_scores(
             ],
         }
 
+    if method == 3:
+        return _scores_v3(
+            score_set,
+            pending,
+            detail,
+            indicator=indicator,
+            titles=titles,
+            own_components=own_components,
+            component_labels=component_labels,
+            level_labels=level_labels,
+        )
     if method != 2:
         dimensions = [
             {
@@ -265,6 +302,110 @@ def assessment_scores(
             shortfall=len(findings.get("shortfall_indicators", [])),
             over_integration=len(findings.get("over_integration_indicators", [])),
         ),
+        not_responded=[
+            (str(component_labels.get(c, c)), justifications.get(c, ""))
+            for c in detail.get("not_responded", [])
+        ],
+        phase=str(dict(MissionPhase.choices).get(detail.get("phase", ""), "")),
+    )
+
+
+def _v3_summary(group: Mapping[str, Any]) -> str:
+    """A method 3 group's findings in words, critical findings first."""
+    parts = []
+    for key, singular, plural in (
+        ("critical", "%(n)d critical finding", "%(n)d critical findings"),
+        ("unverified", "%(n)d unverified safeguard", "%(n)d unverified safeguards"),
+        ("contested", "%(n)d contested", "%(n)d contested"),
+    ):
+        n = len(group.get(key, ()))
+        if n:
+            parts.append(ngettext(singular, plural, n) % {"n": n})
+    flags = flag_summary(
+        shortfall=len(group.get("shortfall", ())),
+        over_integration=len(group.get("over_integration", ())),
+    )
+    return ", ".join([*parts, flags]) if parts else flags
+
+
+def _scores_v3(
+    score_set: ScoreSet,
+    pending: bool,
+    detail: Mapping[str, Any],
+    *,
+    indicator: Any,
+    titles: Mapping[str, str],
+    own_components: Iterable[str] | None,
+    component_labels: Mapping[str, Any],
+    level_labels: Mapping[str, Any],
+) -> AssessmentScores:
+    """A method 3 result shaped as method 2's for the board and the scorecard: per dimension
+    its uncapped alignment, coverage (as completeness) and findings, critical ones first; per
+    indicator its status as the flag (critical and unverified included), band, distance and
+    each component's step. The gated headline is shown above it (``scores.headline``)."""
+    by_dimension: dict[str, list[dict[str, Any]]] = {}
+    for ind in detail.get("indicators", []):
+        steps = [v for v in ind.get("per_component", {}).values() if isinstance(v, int)]
+        shown = {
+            **ind,
+            "flag": ind.get("status") if ind.get("status") in V3_FINDINGS else None,
+            "spread": max(steps) - min(steps) if len(steps) > 1 else None,
+        }
+        by_dimension.setdefault(ind["dimension_code"], []).append(indicator(shown))
+    dimensions = [
+        {
+            **dim,
+            "code": dim["key"],
+            "title": titles.get(dim["key"], ""),
+            "completeness": dim.get("coverage") or 0.0,
+            "shortfall_indicators": list(dim.get("shortfall", ())),
+            "over_integration_indicators": list(dim.get("over_integration", ())),
+            "flag_summary": _v3_summary(dim),
+            "indicators": by_dimension.get(dim["key"], []),
+        }
+        for dim in detail.get("dimensions", [])
+    ]
+    levels = [
+        {
+            **level,
+            "level": level["key"],
+            "label": level_labels.get(level["key"], level["key"]),
+            "completeness": level.get("coverage") or 0.0,
+            "flag_summary": _v3_summary(level),
+        }
+        for level in detail.get("coherence_levels", [])
+    ]
+    mission = detail.get("mission", {})
+    findings = {
+        # The alignment shown (capped when gated; None without enough answers): a briefing
+        # never reads the uncapped figure as the headline. The uncapped one stays beside it.
+        "alignment": score_set.alignment,
+        "uncapped_alignment": score_set.uncapped_alignment,
+        "sufficient": bool(score_set.enough_answers),
+        "completeness": mission.get("coverage") or 0.0,
+        "shortfall_indicators": list(mission.get("shortfall", ())),
+        "over_integration_indicators": list(mission.get("over_integration", ())),
+        "critical_indicators": list(mission.get("critical", ())),
+        "unverified_indicators": list(mission.get("unverified", ())),
+        "contested_indicators": list(mission.get("contested", ())),
+    }
+    dimensions = _figures_shown(score_set, dimensions, own_components)
+    aggregates = detail_aggregates_withheld(dimensions, own_components=own_components, method=3)
+    levels = _levels_shown(levels, aggregates)
+    headline_withheld = _headline_shown(score_set, aggregates)
+    if headline_withheld:
+        findings = {**findings, "alignment": None, "uncapped_alignment": None, "withheld": True}
+    justifications = detail.get("not_responded_justifications", {})
+    return AssessmentScores(
+        score_set,
+        pending,
+        dimensions,
+        levels,
+        method=3,
+        withheld=headline_withheld or any(dim.get("withheld") for dim in dimensions),
+        headline_withheld=headline_withheld,
+        findings=findings,
+        flag_summary=_v3_summary(mission),
         not_responded=[
             (str(component_labels.get(c, c)), justifications.get(c, ""))
             for c in detail.get("not_responded", [])
