@@ -2,8 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# IMP-CORE v1, then v2: both published, v2 last, so it is the version new quarters use
-# (the demo's older quarters are on v1, its latest ones on v2).
+# IMP-CORE v1, v2, then v3: all published, v3 last, so it is the version new quarters use and
+# the one scoring method 3 reads (the demo's older quarters are answered on v1, its latest on v2).
 QUESTIONNAIRE_V1 := questionnaires/data/imp-core-v1.yaml
 QUESTIONNAIRE_V2 := questionnaires/data/imp-core-v2.yaml
 QUESTIONNAIRE_V3 := questionnaires/data/imp-core-v3.yaml
@@ -40,7 +40,7 @@ demo: $(VENV)/.runtime-installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(QUESTIONNAIRE_V1) --publish
 	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(QUESTIONNAIRE_V2) --publish
-	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(QUESTIONNAIRE_V3)
+	$(DEV_ENV) $(BIN)/python manage.py questionnaire_load $(QUESTIONNAIRE_V3) --publish
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
 ## make test: install with test extras, lint, check formatting, layers and types, run every test

@@ -30,8 +30,8 @@ from scoring.confidentiality import (
     reader_restrictions,
 )
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
-from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import DimensionScore, IndicatorScore
+from scoring.results import newest_result
 
 Quarter = tuple[int, int]
 
@@ -172,8 +172,8 @@ def assessment_flagged_indicators(
     may see (``scoring.confidentiality``; None: for HQ). One query (two for a user)."""
     rows = indicator_values_shown(
         IndicatorScore.objects.filter(
+            newest_result("score_set__"),
             score_set__assessment=assessment,
-            score_set__method_version=METHOD_VERSION_LABEL,
             sufficient=True,
             flag__in=(SHORTFALL, OVER_INTEGRATION),
         ),
@@ -454,7 +454,7 @@ def action_followup(
     restrictions = reader_restrictions(user=user, mission_id=mission_id)
     indicator_rows = indicator_values_shown(
         IndicatorScore.objects.filter(
-            score_set__mission_id=mission_id, score_set__method_version=METHOD_VERSION_LABEL
+            newest_result("score_set__"), score_set__mission_id=mission_id
         ),
         restrictions,
     ).values_list(
@@ -478,7 +478,7 @@ def action_followup(
         )
     dimension_rows = dimension_values_shown(
         DimensionScore.objects.filter(
-            score_set__mission_id=mission_id, score_set__method_version=METHOD_VERSION_LABEL
+            newest_result("score_set__"), score_set__mission_id=mission_id
         ),
         restrictions,
     ).values_list(

@@ -18,8 +18,8 @@ from assessments.models import AssessmentStatus
 from dashboards.cache import dashboards_scores_changed
 from dashboards.models import PeerSnapshot, PeerSnapshotValue
 from missions.models import Period
-from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore, ScoreSet
+from scoring.results import newest_result
 
 
 def peer_snapshot_take(*, period: Period, now: datetime.datetime | None = None) -> bool:
@@ -27,8 +27,8 @@ def peer_snapshot_take(*, period: Period, now: datetime.datetime | None = None) 
     if PeerSnapshot.objects.filter(period=period).exists():
         return False
     sets = ScoreSet.objects.filter(
+        newest_result(),
         period=period,
-        method_version=METHOD_VERSION_LABEL,
         assessment__status=AssessmentStatus.APPROVED,
     )
     mission_fields = ("mission_id", "mission__kind", "mission__region", "mission__is_demo")

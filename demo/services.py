@@ -39,7 +39,11 @@ from scoring.services import assessment_scores_compute
 DEMO_PASSWORD = "demo"  # noqa: S105 (documented demo login, demo data only)
 # Loaded in this order, as `make demo` does: the older quarters answer v1, the latest v2.
 _DATA = Path(__file__).resolve().parent.parent / "questionnaires" / "data"
-DEMO_QUESTIONNAIRE_FILES = (_DATA / "imp-core-v1.yaml", _DATA / "imp-core-v2.yaml")
+DEMO_QUESTIONNAIRE_FILES = (
+    _DATA / "imp-core-v1.yaml",
+    _DATA / "imp-core-v2.yaml",
+    _DATA / "imp-core-v3.yaml",
+)
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,9 @@ def demo_periods_ensure(*, quarters: int, today: datetime.date | None = None) ->
 
 
 def demo_questionnaires_ensure() -> list[Questionnaire]:
-    """IMP-CORE v1 and v2, loaded and published in that order (so v2, published last, is
-    the version new quarters use); a version already published is left as it is."""
+    """IMP-CORE v1, v2 and v3, loaded and published in that order (so v3, published last, is
+    the version new quarters use, and the one method 3 reads the demo's v1 and v2 answers on,
+    mapped by code); a version already published is left as it is."""
     questionnaires = []
     for path in DEMO_QUESTIONNAIRE_FILES:
         spec = spec_from_file(path)
@@ -95,13 +100,14 @@ def demo_seed(
     Past quarters are complete (the last one submitted, older ones approved) and
     scored; the current quarter is open and partly filled. The latest ``V2_QUARTERS``
     quarters, the current one included, are answered on IMP-CORE v2, the older ones on
-    v1. Returns the logins.
+    v1; IMP-CORE v3 is published too, so scoring (method 3) reads both on it, and a quarter
+    opened after the demo's current one is asked on it. Returns the logins.
     """
     periods = demo_periods_ensure(quarters=quarters)
     logins = _demo_people(missions=missions)
     _demo_profiles(periods, {scenario.code: scenario for scenario in demo_missions(missions)})
     if answers:
-        v1, v2 = demo_questionnaires_ensure()
+        v1, v2, _v3 = demo_questionnaires_ensure()
         questionnaire_of = {
             period.pk: v2 if age < V2_QUARTERS else v1
             for age, period in enumerate(reversed(periods))

@@ -49,8 +49,9 @@ from questionnaires.models import Dimension, Indicator
 from questionnaires.selectors import texts_by_code
 from scoring.confidentiality import indicator_values_shown, reader_restrictions
 from scoring.flags import OVER_INTEGRATION, SHORTFALL
-from scoring.method import METHOD_VERSION_LABEL
+from scoring.method import LIVE_METHOD_LABELS
 from scoring.models import IndicatorScore, ScoreSet
+from scoring.results import newest_result
 
 # How far back "recent" reaches on the home pages.
 RECENT_EXPORTS = datetime.timedelta(days=14)
@@ -338,8 +339,8 @@ def _previous_findings(assessment: Assessment, user: Account) -> tuple[str, list
         return "", []
     rows = indicator_values_shown(
         IndicatorScore.objects.filter(
+            newest_result("score_set__"),
             score_set__assessment=previous,
-            score_set__method_version=METHOD_VERSION_LABEL,
             sufficient=True,
             flag__in=(SHORTFALL, OVER_INTEGRATION),
         ),
@@ -478,15 +479,15 @@ def new_findings(*, user: User) -> Findings:
     missions = {m.pk: m for m in missions_for(user)}
     period_ids = [current.id] + ([previous.id] if previous else [])
     sets = ScoreSet.objects.filter(
-        period_id__in=period_ids, method_version=METHOD_VERSION_LABEL, mission_id__in=missions
+        newest_result(), period_id__in=period_ids, mission_id__in=missions
     ).values_list("mission_id", "period_id", "alignment", "sufficient")
     alignment: dict[tuple[int, int], float | None] = {
         (m, p): (a if ok else None) for m, p, a, ok in sets
     }
     over: dict[tuple[int, int], set[str]] = {}
     for mission_id, period_id, code in IndicatorScore.objects.filter(
+        newest_result("score_set__"),
         score_set__period_id__in=period_ids,
-        score_set__method_version=METHOD_VERSION_LABEL,
         score_set__mission_id__in=missions,
         sufficient=True,
         flag=OVER_INTEGRATION,
@@ -576,7 +577,9 @@ def administrator_todo(
         .select_related("created_by")
         .order_by("-created_at")
     )
-    scored = ScoreSet.objects.filter(assessment=OuterRef("pk"), method_version=METHOD_VERSION_LABEL)
+    scored = ScoreSet.objects.filter(
+        assessment=OuterRef("pk"), method_version__in=LIVE_METHOD_LABELS
+    )
     scoring_overdue = list(
         Assessment.objects.filter(
             mission__in=missions,

@@ -7,9 +7,8 @@ finding or an unverified safeguard gates it) with the coverage beside it, or onl
 answers" below ``COVERAGE_THRESHOLD``. The uncapped figure stays in the drill-down.
 
 The headline is read from the assessment's method v3 result (``ScoreSet`` rows stored by
-``imp-score-3.0``), whatever method the pages use for their other figures, so it shows as soon
-as the quarter has been scored with method 3 (``rescore --method 3``, or by default once
-``METHOD_VERSION`` is 3).
+``imp-score-3.0``, the current method): every quarter scored since method 3 became current has
+one, and history gets one with ``rescore --method 3``.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from assessments.models import (
 )
 from questionnaires.models import Dimension, Indicator, Questionnaire, QuestionnaireStatus
 from scoring import method_v1, method_v2
-from scoring.method import METHOD_VERSION
+from scoring.method import FALLBACK_METHOD
 
 _KIND = {"na": "na", "dk": "dk"}
 
@@ -299,9 +299,10 @@ def scoring_input(
     assessment: Assessment,
     questionnaire: method_v1.QuestionnaireDef | method_v2.QuestionnaireDef | None = None,
     *,
-    method: int = METHOD_VERSION,
+    method: int = FALLBACK_METHOD,
 ) -> tuple[method_v1.ScoringInput | method_v2.ScoringInput, TagRows]:
-    """The input of method ``method`` (default: the current one) for an assessment."""
+    """The input of method 1 or 2 (default: 2, the method that scores what the current one
+    cannot read) for an assessment; method 3's loader is ``scoring.loader_v3``."""
     if method == 1:
         return scoring_input_v1(assessment, cast(method_v1.QuestionnaireDef | None, questionnaire))
     if method == 2:

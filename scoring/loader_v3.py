@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import TextField
+from django.db.models import Exists, OuterRef, TextField
 from django.db.models.functions import Cast
 
 from assessments.models import (
@@ -151,6 +151,29 @@ def _cached_mapping(questionnaire_id: int, cache: Cache) -> V3Mapping:
         cache[key] = v3_mapping(questionnaire_id)
     mapping: V3Mapping = cache[key]
     return mapping
+
+
+def v3_readable(questionnaire_ids: set[int], cache: Cache) -> set[int]:
+    """Which of ``questionnaire_ids`` method v3 can read: with safeguards of their own, or with
+    a later version, not a draft, that has them (as ``v3_mapping`` decides; one query for those
+    not already known to the batch)."""
+    known = {
+        pk: cache[("v3 readable", pk)] for pk in questionnaire_ids if ("v3 readable", pk) in cache
+    }
+    unknown = questionnaire_ids - set(known)
+    if unknown:
+        own = Indicator.objects.filter(questionnaire_id=OuterRef("pk"), safeguard=True)
+        later = Questionnaire.objects.filter(
+            code=OuterRef("code"), version__gt=OuterRef("version"), indicators__safeguard=True
+        ).exclude(status=QuestionnaireStatus.DRAFT)
+        readable = set(
+            Questionnaire.objects.filter(pk__in=unknown)
+            .filter(Exists(own) | Exists(later))
+            .values_list("pk", flat=True)
+        )
+        for pk in unknown:
+            known[pk] = cache[("v3 readable", pk)] = pk in readable
+    return {pk for pk, readable in known.items() if readable}
 
 
 def _cached_definition(mapping: V3Mapping, profile: ContextProfile, cache: Cache) -> Any:

@@ -8,11 +8,14 @@ new entry here, never an edit of an old one.
 
 - 1: ``imp-score-1.0`` (``scoring.method_v1``): dimension means against a dimension target step.
 - 2: ``imp-score-2.0`` (``scoring.method_v2``): per-indicator target bands, flags at the
-  indicator, target alignment as the headline. Current.
+  indicator, target alignment as the headline. Scores what method 3 cannot read (a
+  questionnaire with no published version with safeguards): ``FALLBACK_METHOD``.
 - 3: ``imp-score-3.0`` (``scoring.method_v3``): safeguards with voice components and critical
   findings that gate the headline, contested indicators, coverage beside alignment, no figure
-  that rewards not answering, external context out of alignment. Selectable with
-  ``rescore --method 3``.
+  that rewards not answering, external context out of alignment. Current.
+
+Pages read each assessment's **newest** stored result (``scoring.selectors.newest_result``):
+the current method's once scored or rescored with it, else the one it has.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ __all__ = [
     "METHODS",
     "METHOD_VERSION",
     "METHOD_VERSION_LABEL",
+    "FALLBACK_METHOD",
+    "LIVE_METHOD_LABELS",
     "STEP_NAMES",
     "ScoringMethod",
     "method_number",
@@ -51,9 +56,13 @@ METHODS: dict[int, ScoringMethod] = {
 }
 
 # The method new scoring requests use.
-METHOD_VERSION = 2
-# What its results store as ``method_version``; pages filter stored results by it.
+METHOD_VERSION = 3
+# What its results store as ``method_version``.
 METHOD_VERSION_LABEL = METHODS[METHOD_VERSION].label
+# The method that scores an assessment the current one cannot read (see ``scoring.services``).
+FALLBACK_METHOD = 2
+# The results live scoring stores: the sweeper counts either as the answer to a request.
+LIVE_METHOD_LABELS = (METHOD_VERSION_LABEL, METHODS[FALLBACK_METHOD].label)
 
 
 def method_number(label: str) -> int | None:

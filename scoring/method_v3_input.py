@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from scoring import method_v2
+from scoring import method_v1, method_v2
 from scoring.method_v1 import DONT_KNOW, NOT_APPLICABLE, STEP, STEPS
 from scoring.method_v2 import MISSION, DimensionDef
 
@@ -80,6 +80,45 @@ class ScoringInput:
     overrides: tuple[BandOverride, ...] = ()
     not_applicable: Mapping[str, str] = field(default_factory=dict)
     phase: str = ""
+
+
+def descriptive_input(data: ScoringInput) -> method_v2.ScoringInput:
+    """The same answers as method 2 reads them, for the figures that describe rather than judge:
+    the integration level and mean steps (higher is not better), each component's view of
+    each dimension and how far they diverge. Only the indicators the context profile asks and
+    that are not external context; each answer as given (a step, "na" or "dk", none of which
+    moves a mean). Method 3's findings never read this (``scoring.services`` stores both)."""
+    indicators = tuple(
+        method_v2.IndicatorDef(
+            code=i.code,
+            dimension_code=i.dimension_code,
+            coherence_level=i.coherence_level,
+            weight=i.weight,
+            band_min=i.band_min,
+            band_max=i.band_max,
+            applies_to=i.applies_to,
+        )
+        for i in data.questionnaire.indicators
+        if i.applies and not i.external
+    )
+    asked = {i.code for i in indicators}
+    return method_v2.ScoringInput(
+        questionnaire=method_v2.QuestionnaireDef(data.questionnaire.dimensions, indicators),
+        components=data.components,
+        responded=data.responded,
+        answers=tuple(
+            method_v1.AnswerValue(a.component, a.indicator_code, a.step, a.kind)
+            for a in data.answers
+            if a.indicator_code in asked
+        ),
+        overrides=tuple(
+            method_v2.BandOverride(o.indicator_code, o.band_min, o.band_max, o.rationale)
+            for o in data.overrides
+            if o.indicator_code in asked
+        ),
+        not_applicable={c: r for c, r in data.not_applicable.items() if c in asked},
+        phase=data.phase,
+    )
 
 
 # --- input checks ------------------------------------------------------------------------------

@@ -25,8 +25,9 @@ from scoring.inputs import (
     scoring_input_v1,
     scoring_inputs_v2,
 )
-from scoring.loader_v3 import V3Mapping, scoring_inputs_v3, v3_mapping
-from scoring.method import METHOD_VERSION, METHOD_VERSION_LABEL, METHODS
+from scoring.loader_v3 import V3Mapping, scoring_inputs_v3, v3_mapping, v3_readable
+from scoring.method import FALLBACK_METHOD, LIVE_METHOD_LABELS, METHOD_VERSION, METHODS
+from scoring.method_v3_input import descriptive_input
 from scoring.models import (
     CoherenceLevelScore,
     ComponentDimensionScore,
@@ -281,9 +282,12 @@ def _spread(per_component: dict[str, Any]) -> int | None:
 
 
 def _score_set_row_v3(
-    assessment: Assessment, result: method_v3.AssessmentResult
+    assessment: Assessment,
+    result: method_v3.AssessmentResult,
+    described: method_v2.AssessmentResult,
 ) -> tuple[Any, ...]:
     headline, mission = result.headline, result.mission
+    level = described.findings
     detail = result.as_dict()
     justifications = assessment.missing_component_justifications or {}
     detail["not_responded_justifications"] = {
@@ -295,9 +299,11 @@ def _score_set_row_v3(
         assessment.period_id,
         result.method_version,
         timezone.now(),
-        None,  # no integration level: v3 reads findings against bands
-        None,
-        "",
+        # The integration level and mean step describe (higher is not better); method 3's
+        # findings never read them. Computed by method 2's rules over the same answers.
+        level.integration_level,
+        level.score,
+        described.stage or "",
         mission.coverage or 0.0,  # completeness: the coverage
         headline.enough_answers,
         list(result.components),
@@ -325,40 +331,54 @@ _INDICATOR_COLUMNS_V3 = (
 )
 
 
+V3Scored = tuple[method_v3.AssessmentResult, method_v2.AssessmentResult]
+
+
 def _store_v3_many(
-    scored: list[tuple[Assessment, method_v3.AssessmentResult, TagRows]], cache: QuestionnaireCache
+    scored: list[tuple[Assessment, V3Scored, TagRows]], cache: QuestionnaireCache
 ) -> list[ScoreSet]:
-    """Store a batch of method v3 results, one insertion per table (as ``_store_v2_many``)."""
-    score_set_rows = [_score_set_row_v3(a, result) for a, result, _tags in scored]
+    """Store a batch of method v3 results, one insertion per table (as ``_store_v2_many``).
+
+    Each result comes with the descriptive reading of the same answers
+    (``method_v3_input.descriptive_input`` scored by method 2): its integration level, mean
+    steps, divergence and each component's view of each dimension are stored beside method 3's
+    findings, so that the radar, the level trends and the component profiles go on; every
+    alignment, flag, count and status stored is method 3's."""
+    score_set_rows = [
+        _score_set_row_v3(a, result, described) for a, (result, described), _tags in scored
+    ]
     ids = rows_insert(ScoreSet, _SCORE_SET_COLUMNS, score_set_rows, returning=True)
-    pairs = [(pk, result) for pk, (_a, result, _t) in zip(ids, scored, strict=True)]
+    described_of = {
+        pk: described for pk, (_a, (_r, described), _t) in zip(ids, scored, strict=True)
+    }
+    pairs = [(pk, result) for pk, (_a, (result, _d), _t) in zip(ids, scored, strict=True)]
+
+    def dimension_row(pk: int, d: method_v3.GroupResult) -> tuple[Any, ...]:
+        seen = next((x for x in described_of[pk].dimensions if x.code == d.key), None)
+        return (
+            pk,
+            d.key,
+            seen.findings.score if seen else None,
+            d.coverage or 0.0,
+            d.sufficient,
+            seen.target_step if seen else None,
+            None,  # gap and its flag: a judgement from a mean, which method 3 never makes
+            "",
+            seen.divergence if seen else None,
+            seen.divergence_flag if seen else False,
+            seen.band_min if seen else None,
+            seen.band_max if seen else None,
+            d.alignment,
+            None,
+            None,
+            len(d.shortfall),
+            len(d.over_integration),
+        )
+
     rows_insert(
         DimensionScore,
         _DIMENSION_COLUMNS,
-        [
-            (
-                pk,
-                d.key,
-                None,
-                d.coverage or 0.0,
-                d.sufficient,
-                None,
-                None,
-                "",
-                None,
-                False,
-                None,
-                None,
-                d.alignment,
-                None,
-                None,
-                len(d.shortfall),
-                len(d.over_integration),
-            )
-            for pk, result in pairs
-            for d in result.dimensions
-            if d.applicable
-        ],
+        [dimension_row(pk, d) for pk, result in pairs for d in result.dimensions if d.applicable],
     )
     overridden = method_v3.OVERRIDDEN_BAND
     rows_insert(
@@ -389,6 +409,11 @@ def _store_v3_many(
             for i in result.indicators
         ],
     )
+    levels = {
+        (pk, c.level): c.findings.score
+        for pk, described in described_of.items()
+        for c in described.coherence_levels
+    }
     rows_insert(
         CoherenceLevelScore,
         _LEVEL_COLUMNS,
@@ -396,7 +421,7 @@ def _store_v3_many(
             (
                 pk,
                 c.key,
-                None,
+                levels.get((pk, c.key)),
                 c.coverage or 0.0,
                 c.sufficient,
                 c.alignment,
@@ -405,6 +430,16 @@ def _store_v3_many(
             )
             for pk, result in pairs
             for c in result.coherence_levels
+        ],
+    )
+    rows_insert(
+        ComponentDimensionScore,
+        _COMPONENT_COLUMNS,
+        [
+            (pk, profile.component, d.code, d.score, d.completeness or 0.0, *_flag_counts(d))
+            for pk, described in described_of.items()
+            for profile in described.profiles
+            for d in profile.dimensions
         ],
     )
     return _store_tags_and_sets(ids, scored, score_set_rows, cache)
@@ -530,11 +565,15 @@ def _scores_compute_batch(
     previous results; the new score sets by assessment id, for those that had something to
     score.
 
+    Method 3 reads a questionnaire with safeguards, or an earlier version mapped to the newest
+    published one that has them (``scoring.loader_v3``). An assessment it cannot read (no
+    version with safeguards is published: IMP-CORE v3 not loaded) is scored with method 2, the
+    newest method that reads it, rather than left without a result.
+
     The assessment rows are locked (in id order, so two batches never wait on each other in a
     circle) until the results are stored: a concurrent run waits and then replaces them, so a
     result is never doubled.
     """
-    scoring_method = METHODS[method]
     assessments = list(
         Assessment.objects.select_for_update(of=("self",))
         .filter(pk__in=assessment_ids)
@@ -543,23 +582,44 @@ def _scores_compute_batch(
     if not assessments:
         return {}
     if method == 3:
-        inputs_v3 = scoring_inputs_v3(assessments, cache)
-        scored_v3 = []
-        for assessment in assessments:
-            data_v3, tags = inputs_v3[assessment.pk]
-            if data_v3.responded:
-                scored_v3.append((assessment, scoring_method.score(data_v3), tags))
-        if not scored_v3:
-            return {}
-        ScoreSet.objects.filter(
-            assessment__in=[assessment for assessment, _r, _t in scored_v3],
-            method_version=scoring_method.label,
-        ).only("pk").delete()
-        stored_ids = [assessment.pk for assessment, _r, _t in scored_v3]
-        score_sets = _store_v3_many(scored_v3, cache)
-        scores_stored.send(sender=ScoreSet, assessment_ids=stored_ids)
-        return dict(zip(stored_ids, score_sets, strict=True))
-    method_2 = scoring_method
+        readable = v3_readable({a.questionnaire_id for a in assessments}, cache)
+        stored = _batch_v3([a for a in assessments if a.questionnaire_id in readable], cache)
+        stored |= _batch_v2([a for a in assessments if a.questionnaire_id not in readable], cache)
+    else:
+        stored = _batch_v2(assessments, cache)
+    if stored:
+        # One notice for the batch: the dashboards drop their cache once, not once per
+        # assessment.
+        scores_stored.send(sender=ScoreSet, assessment_ids=list(stored))
+    return stored
+
+
+def _batch_v3(assessments: list[Assessment], cache: QuestionnaireCache) -> dict[int, ScoreSet]:
+    if not assessments:
+        return {}
+    scoring_method = METHODS[3]
+    inputs_v3 = scoring_inputs_v3(assessments, cache)
+    scored_v3 = []
+    for assessment in assessments:
+        data_v3, tags = inputs_v3[assessment.pk]
+        if data_v3.responded:
+            described = method_v2.score_assessment(descriptive_input(data_v3))
+            scored_v3.append((assessment, (scoring_method.score(data_v3), described), tags))
+    if not scored_v3:
+        return {}
+    ScoreSet.objects.filter(
+        assessment__in=[assessment for assessment, _r, _t in scored_v3],
+        method_version=scoring_method.label,
+    ).only("pk").delete()
+    stored_ids = [assessment.pk for assessment, _r, _t in scored_v3]
+    score_sets = _store_v3_many(scored_v3, cache)
+    return dict(zip(stored_ids, score_sets, strict=True))
+
+
+def _batch_v2(assessments: list[Assessment], cache: QuestionnaireCache) -> dict[int, ScoreSet]:
+    if not assessments:
+        return {}
+    method_2 = METHODS[FALLBACK_METHOD]
     definitions = {
         questionnaire_id: cast(
             method_v2.QuestionnaireDef, _questionnaire(questionnaire_id, method_2.number, cache)
@@ -579,9 +639,7 @@ def _scores_compute_batch(
         method_version=method_2.label,
     ).only("pk").delete()  # the rows' ids are all a delete needs; their details are large
     score_sets = _store_v2_many(scored, cache)
-    # One notice for the batch: the dashboards drop their cache once, not once per assessment.
     stored_ids = [assessment.pk for assessment, _r, _t in scored]
-    scores_stored.send(sender=ScoreSet, assessment_ids=stored_ids)
     return dict(zip(stored_ids, score_sets, strict=True))
 
 
@@ -628,7 +686,7 @@ def scoring_pending(*, older_than: datetime.timedelta | None = None) -> QuerySet
     cutoff = timezone.now() - older_than
     fresh = ScoreSet.objects.filter(
         assessment=OuterRef("pk"),
-        method_version=METHOD_VERSION_LABEL,
+        method_version__in=LIVE_METHOD_LABELS,
         computed_at__gte=OuterRef("scoring_requested_at"),
     )
     has_complete = Response.objects.filter(

@@ -18,7 +18,6 @@ from dashboards.selectors.common import (
     missions_for,
     period_key,
     period_list,
-    preferred_result,
     tag_labels,
     with_unknown_codes,
 )
@@ -33,6 +32,7 @@ from missions.models import Component, Period
 from missions.roles import User
 from questionnaires.models import Indicator
 from scoring.models import ScoreSet, TagCount
+from scoring.results import newest_result
 
 EVIDENCE_PER_PAGE = 25
 
@@ -77,7 +77,7 @@ def barrier_counts(
     # Version-safe: each assessment's tags once, from its current-method result or, for a
     # quarter never rescored, from the result it has (tags do not depend on the method).
     counts = TagCount.objects.filter(
-        preferred_result("score_set__"),
+        newest_result("score_set__"),
         score_set__period_id__in=period_ids,
         score_set__mission__in=missions_for(user, kind, region),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -45,7 +45,6 @@ from questionnaires.models import (
     TagKind,
 )
 from questionnaires.selectors import texts_by_code
-from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import ScoreSet
 
 MISSION_FIELDS = ("id", "code", "name", "kind", "region", "is_demo")
@@ -76,21 +75,9 @@ def period_list() -> list[PeriodRef]:
 
 
 def period_latest_scored() -> Period | None:
-    """The most recent quarter with any stored score of the current method."""
-    scored = ScoreSet.objects.filter(period=OuterRef("pk"), method_version=METHOD_VERSION_LABEL)
+    """The most recent quarter with any stored score."""
+    scored = ScoreSet.objects.filter(period=OuterRef("pk"))
     return Period.objects.filter(Exists(scored)).order_by("-year", "-quarter").first()
-
-
-def preferred_result(prefix: str = "") -> Q:
-    """Each assessment's stored result counted once: the current method's, else (a quarter
-    never rescored) the one it has. ``prefix`` leads from the filtered model to its ScoreSet
-    (``"score_set__"``). Every stored result is of method 1 or 2, so "not the current one"
-    is the other one."""
-    current = ScoreSet.objects.filter(
-        assessment=OuterRef(f"{prefix}assessment"), method_version=METHOD_VERSION_LABEL
-    )
-    # (Q | Exists is a Q at run time; the stubs say Combinable)
-    return cast(Q, Q(**{f"{prefix}method_version": METHOD_VERSION_LABEL}) | ~Exists(current))
 
 
 def period_key(period: PeriodRef) -> tuple[int, int]:

@@ -33,8 +33,9 @@ from missions.models import MissionKind, Region
 from missions.roles import User, user_sees_all_missions
 from missions.selectors import mission_list_visible_to
 from questionnaires.models import CoherenceLevel
-from scoring.method import COHERENCE_LEVELS, METHOD_VERSION_LABEL
+from scoring.method import COHERENCE_LEVELS
 from scoring.models import CoherenceLevelScore, DimensionScore, ScoreSet
+from scoring.results import newest_result
 
 INDEX = "index"
 ALIGNMENT = "alignment"  # method 2 and later
@@ -79,9 +80,7 @@ def _measure_rows(
             "level": (CoherenceLevelScore, {"level": code}),
         }[family]
         prefix, value = "score_set__", F("score")
-    rows: QuerySet[Any] = model._default_manager.filter(
-        **extra, **{f"{prefix}method_version": METHOD_VERSION_LABEL}
-    )
+    rows: QuerySet[Any] = model._default_manager.filter(newest_result(prefix), **extra)
     if peer != "all":
         field, _sep, wanted = peer.partition(":")
         rows = rows.filter(
@@ -218,9 +217,7 @@ def _version_changes(
     chosen mission's result changes, that mission's new versions (the first mission by id when
     several change in one quarter); None elsewhere. One query."""
     by_mission: dict[int, dict[int, Mapping[str, Any]]] = defaultdict(dict)
-    for row in ScoreSet.objects.filter(
-        mission_id__in=mission_ids, method_version=METHOD_VERSION_LABEL
-    ).values(
+    for row in ScoreSet.objects.filter(newest_result(), mission_id__in=mission_ids).values(
         "mission_id",
         "period_id",
         "method_version",

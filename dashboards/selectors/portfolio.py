@@ -39,8 +39,8 @@ from dashboards.types import (
 from missions.models import Period
 from missions.roles import User
 from scoring.headline import ScoreHeadline, headlines_for_period
-from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import DimensionScore, ScoreSet
+from scoring.results import newest_result
 from scoring.selectors import insufficient_because
 
 PORTFOLIO_FIXED_SORTS = ("mission", "critical", "index", "alignment")
@@ -78,7 +78,7 @@ def portfolio(
     sets: dict[int, Mapping[str, Any]] = {
         row["mission_id"]: row
         for row in ScoreSet.objects.filter(
-            period_id=period_id, method_version=METHOD_VERSION_LABEL, mission__in=missions
+            newest_result(), period_id=period_id, mission__in=missions
         ).values(
             "mission_id",
             "index",
@@ -90,8 +90,8 @@ def portfolio(
     }
     cells: dict[tuple[int, str], Mapping[str, Any]] = {}
     for row in DimensionScore.objects.filter(
+        newest_result("score_set__"),
         score_set__period_id=period_id,
-        score_set__method_version=METHOD_VERSION_LABEL,
         score_set__mission__in=missions,
     ).values(
         "score_set__mission_id",

@@ -59,7 +59,7 @@ from scoring.confidentiality import (
     indicator_values_shown,
 )
 from scoring.flags import flag_key
-from scoring.method import COHERENCE_LEVELS, METHOD_VERSION_LABEL, method_number
+from scoring.method import COHERENCE_LEVELS
 from scoring.models import (
     CoherenceLevelScore,
     ComponentDimensionScore,
@@ -68,6 +68,7 @@ from scoring.models import (
     ScoreSet,
     TagCount,
 )
+from scoring.results import newest_result
 from scoring.selectors import INDICATOR_SCORE_FIELDS
 
 # The most frequent barriers and enablers: the last year up to the profiled quarter.
@@ -115,11 +116,11 @@ ALIGNMENT_FIELDS = (
 
 
 def _preferred_sets(rows: Iterable[Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
-    """One stored result per quarter: the current method's, else the newest method's (a quarter
-    never rescored keeps its method-1 result, and trends mark the change)."""
+    """One stored result per quarter: the newest method's (``scoring.results``; a quarter never
+    rescored keeps its older result, and trends mark the change)."""
     chosen: dict[int, dict[str, Any]] = {}
     for row in rows:
-        rank = (row["method_version"] == METHOD_VERSION_LABEL, method_number(row["method_version"]))
+        rank = row["method_version"]
         held = chosen.get(row["period_id"])
         if held is None or rank > held["_rank"]:
             chosen[row["period_id"]] = {**row, "_rank": rank}
@@ -341,7 +342,7 @@ def index_peer_points(
         return peer_points_sql(frozen, "value", periods, rule=rule)
     rows = ScoreSet.objects.filter(
         peer_rows_eligible(rule),
-        method_version=METHOD_VERSION_LABEL,
+        newest_result(),
         period_id__in=[p.id for p in periods],
         sufficient=True,
         mission__is_demo=group.demo,

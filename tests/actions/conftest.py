@@ -10,7 +10,7 @@ from django.utils import timezone
 from assessments.models import Assessment, AssessmentStatus
 from missions.models import Period
 from missions.periods import quarter_of, quarter_previous
-from scoring.method import METHOD_VERSION_LABEL
+from scoring.method import METHODS
 from scoring.models import DimensionScore, IndicatorScore, ScoreSet
 from tests.assessments.conftest import questionnaire  # noqa: F401 (fixture)
 from tests.factories import PeriodFactory
@@ -30,7 +30,7 @@ def scores(assessment: Assessment, indicators: dict, dimensions: dict) -> ScoreS
         assessment=assessment,
         mission=assessment.mission,
         period=assessment.period,
-        method_version=METHOD_VERSION_LABEL,
+        method_version=METHODS[2].label,  # a method-2-shaped result
         computed_at=timezone.now(),
         completeness=1.0,
         sufficient=True,

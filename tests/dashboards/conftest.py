@@ -18,7 +18,7 @@ from django.utils import timezone
 from assessments.models import Answer, Assessment, AssessmentStatus, Response, ResponseStatus
 from missions.models import Mission, MissionKind, Period, Region
 from questionnaires.models import Indicator
-from scoring.method import METHOD_VERSION_LABEL
+from scoring.method import METHODS
 from scoring.models import (
     CoherenceLevelScore,
     ComponentDimensionScore,
@@ -72,7 +72,7 @@ def score_set(
         assessment=assessment,
         mission=mission,
         period=period,
-        method_version=METHOD_VERSION_LABEL,
+        method_version=METHODS[2].label,  # a method-2-shaped result
         computed_at=timezone.now(),
         index=index,
         score=None if index is None else index / 25 + 1,
@@ -245,7 +245,7 @@ def build_many(questionnaire):  # noqa: F811
                 assessment=a,
                 mission_id=a.mission_id,
                 period_id=a.period_id,
-                method_version=METHOD_VERSION_LABEL,
+                method_version=METHODS[2].label,  # a method-2-shaped result
                 computed_at=now,
                 index=40.0 + (a.pk % 7),
                 score=2.6,

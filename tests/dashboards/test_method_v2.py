@@ -227,8 +227,9 @@ def test_compare_on_alignment_reads_the_stored_alignment(personas, v2_data):
         user=personas.analyst, mission_ids=[v2_data["a"].pk], measure="alignment"
     )
     assert comparison.scale == (0.0, 100.0)
-    assert [p.label for p in comparison.periods] == ["2025-Q2", "2025-Q3"]
-    assert comparison.lines[0].values == (70.0, 82.5)
+    # Each quarter's newest result, as on the profile: the method-1 quarter has no alignment.
+    assert [p.label for p in comparison.periods] == ["2025-Q1", "2025-Q2", "2025-Q3"]
+    assert comparison.lines[0].values == (None, 70.0, 82.5)
 
 
 def test_method_2_gaps_are_ranked_per_indicator_by_distance_with_their_flags(
@@ -328,16 +329,18 @@ def test_compare_marks_where_a_missions_questionnaire_version_changes(client, pe
     comparison = compare_series(
         user=personas.analyst, mission_ids=[v2_data["a"].pk], measure="alignment"
     )
-    # 2025-Q2 on TEST v1, 2025-Q3 on TEST v2 (both method 2): one change, before Q3.
+    # 2025-Q1 method 1, 2025-Q2 method 2 on TEST v1, 2025-Q3 method 2 on TEST v2: the method
+    # changes before Q2 and the questionnaire before Q3 (the same markers as on the profile).
     assert [(v.period.label, v.questionnaire) for v in comparison.version_changes] == [
-        ("2025-Q3", "TEST v2")
+        ("2025-Q2", "TEST v1"),
+        ("2025-Q3", "TEST v2"),
     ]
     figure = figures.figure_compare(comparison)
     lines = [shape for shape in figure.layout.shapes if shape.line.dash == "dot"]
-    assert [line.x0 for line in lines] == [0.5]
-    assert [note.text for note in figure.layout.annotations] == [
+    assert [line.x0 for line in lines] == [0.5, 1.5]
+    assert [note.text for note in figure.layout.annotations][-1] == (
         f"⇢ From 2025-Q3: method {V2}, questionnaire TEST v2"
-    ]
+    )
     client.force_login(personas.analyst)
     url = reverse("dashboards:compare") + f"?missions={v2_data['a'].pk}&measure=alignment"
     page = client.get(url).content.decode()
@@ -345,8 +348,9 @@ def test_compare_marks_where_a_missions_questionnaire_version_changes(client, pe
     assert f"from 2025-Q3: method {V2}, questionnaire TEST v2" in page
     rows = _csv(client.get(url + "&format=csv&chart=compare"))
     assert rows[0][-1] == "Version change"
-    assert rows[1][0] == "2025-Q2" and rows[1][-1] == ""
-    assert rows[2][0] == "2025-Q3" and "questionnaire TEST v2" in rows[2][-1]
+    assert rows[1][0] == "2025-Q1" and rows[1][-1] == ""
+    assert rows[2][0] == "2025-Q2" and f"method {V2}" in rows[2][-1]
+    assert rows[3][0] == "2025-Q3" and "questionnaire TEST v2" in rows[3][-1]
     # Mission B has one quarter only: nothing changes in its line.
     alone = compare_series(user=personas.analyst, mission_ids=[v2_data["b"].pk], measure="index")
     assert alone.version_changes == ()

@@ -69,10 +69,12 @@ def test_current_quarter_is_open_and_partly_filled(seeded):
         assert not assessment.responses.filter(status="complete").exists()
 
 
-def test_both_versions_are_published_and_v2_is_the_one_new_quarters_use(seeded):
+def test_three_versions_are_published_and_v3_is_the_one_new_quarters_use(seeded):
     versions = Questionnaire.objects.filter(code="IMP-CORE", status="published")
-    assert sorted(versions.values_list("version", flat=True)) == [1, 2]
-    assert questionnaire_current_published().version == 2
+    assert sorted(versions.values_list("version", flat=True)) == [1, 2, 3]
+    # v3 (with safeguards) published last: new quarters answer it, and method 3 reads the
+    # demo's v1 and v2 answers on it.
+    assert questionnaire_current_published().version == 3
 
 
 def test_older_quarters_are_on_v1_and_the_latest_on_v2(seeded):

@@ -23,7 +23,6 @@ from exports.models import DeckTemplate, ExportJob, ExportKind, ExportStatus
 from exports.services.running import requester_language
 from missions.models import Membership, MembershipRole, Mission
 from scoring.flags import flag_style
-from scoring.method import METHOD_VERSION_LABEL
 from security.models import UserProfile
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +208,8 @@ def test_marking_on_every_slide_demo_where_shown_and_notes_with_provenance(
         notes = slide.notes_slide.notes_text_frame.text
         assert f"Classification: {marking}" in notes
         assert "Questionnaire version: TEST v1" in notes
-        assert f"Scoring method version: {METHOD_VERSION_LABEL}" in notes
+        # The method that scored the quarter: 2, the test questionnaire having no safeguards.
+        assert "Scoring method version: imp-score-2.0" in notes
         assert "Completeness: 100 %" in notes
         assert "Data extracted: " in notes
         title = slide.shapes.title.text_frame.text

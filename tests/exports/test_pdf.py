@@ -13,7 +13,6 @@ from exports.fetcher import StaticOnlyURLFetcher, URLRefused
 from exports.figure_renderer import figure_batch
 from exports.pdf import briefing_pack_pdf_write, scorecard_pdf_write
 from missions.models import Mission
-from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import ScoreSet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requires_chromium")]
@@ -53,7 +52,8 @@ def test_scorecard_holds_header_index_and_every_dimension_row(scorecard_a, known
     assert "Mission A" in text and "MSN-A" in text
     assert known_data.current_period.label in text
     assert "questionnaire TEST v1" in text
-    assert METHOD_VERSION_LABEL in text
+    # The method that scored the quarter (method 2: the test questionnaire has no safeguards).
+    assert score_set.method_version in text
     assert "UN CONFIDENTIAL" in text
     assert "DEMO DATA" in text
     assert f"{score_set.index:.0f}" in text

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments.services import AnswerInput, response_answers_save, response_mark_complete
 from scoring.inputs import scoring_input
-from scoring.method import METHOD_VERSION, METHOD_VERSION_LABEL, METHODS
+from scoring.method import FALLBACK_METHOD, METHODS
 from scoring.models import ComponentDimensionScore, DimensionScore, ScoreSet, TagCount
 from scoring.services import (
     assessment_scores_compute,
@@ -41,7 +41,9 @@ def completed(personas, assessment_a, django_capture_on_commit_callbacks):
 
 def test_scores_are_stored_per_dimension_level_component_and_tag(completed):
     score_set = ScoreSet.objects.get(assessment=completed)
-    assert score_set.method_version == METHOD_VERSION_LABEL
+    # The test questionnaire has no safeguards and no later version with them: the current
+    # method (3) cannot read it, so the fallback method scores it.
+    assert score_set.method_version == METHODS[FALLBACK_METHOD].label
     assert score_set.mission_id == completed.mission_id
     lead = DimensionScore.objects.get(score_set=score_set, dimension_code="LEAD")
     assert lead.score == pytest.approx(3.0)  # mean of 2 and 4, equal weights
@@ -64,7 +66,7 @@ def test_scores_are_stored_per_dimension_level_component_and_tag(completed):
 
 def test_stored_index_is_the_methods_index(completed):
     data, _tags = scoring_input(completed)
-    expected = METHODS[METHOD_VERSION].score(data).findings.integration_level
+    expected = METHODS[FALLBACK_METHOD].score(data).findings.integration_level
     assert ScoreSet.objects.get(assessment=completed).index == expected
 
 
@@ -96,8 +98,9 @@ def test_query_count_per_assessment_does_not_depend_on_the_number_of_indicators(
     with CaptureQueriesContext(connection) as small:
         assessment_scores_compute(assessment_id=completed.pk)
     # Method v2 reads overrides, N/A declarations and every response, and stores indicator
-    # rows; a questionnaire without bands costs two more (the later version's bands).
-    assert len(small.captured_queries) <= 26
+    # rows; a questionnaire without bands costs two more (the later version's bands), and the
+    # current method (3) one more to find that it cannot read it (no version with safeguards).
+    assert len(small.captured_queries) <= 27
     # The same for the full 55-indicator questionnaire.
     load("questionnaire_load", "questionnaires/data/imp-core-v1.yaml", "--publish")
     big = Questionnaire.objects.get(code="IMP-CORE")
@@ -163,7 +166,9 @@ def test_a_broker_outage_never_fails_the_users_request(
 
 def test_rescore_command_scores_the_filtered_assessments_and_reports_counts(completed, capsys):
     ScoreSet.objects.all().delete()
-    call_command("rescore", "--period", completed.period.label, "--mission", "MSN-A")
+    call_command(
+        "rescore", "--period", completed.period.label, "--mission", "MSN-A", "--method", "2"
+    )
     out = capsys.readouterr().out
     assert "1 scored, 0 with nothing to score, 0 failed" in out
     assert ScoreSet.objects.filter(assessment=completed).count() == 1

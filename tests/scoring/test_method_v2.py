@@ -3,8 +3,15 @@
 import pytest
 
 from missions.models import MISSION_WIDE
-from scoring import method_v1, method_v2
-from scoring.method import METHOD_VERSION, METHOD_VERSION_LABEL, METHODS, method_number
+from scoring import method_v1, method_v2, method_v3
+from scoring.method import (
+    FALLBACK_METHOD,
+    LIVE_METHOD_LABELS,
+    METHOD_VERSION,
+    METHOD_VERSION_LABEL,
+    METHODS,
+    method_number,
+)
 from scoring.method_v1 import AnswerValue
 from scoring.method_v2 import (
     MISSION,
@@ -39,12 +46,17 @@ def _ind(result, code="X-01"):
 
 
 def test_registry_maps_each_method_number_to_its_function_and_stored_string():
-    assert METHOD_VERSION == 2
-    assert METHOD_VERSION_LABEL == "imp-score-2.0"
+    # Method 3 is current; method 2 scores what it cannot read.
+    assert METHOD_VERSION == 3
+    assert METHOD_VERSION_LABEL == "imp-score-3.0"
+    assert FALLBACK_METHOD == 2
+    assert LIVE_METHOD_LABELS == ("imp-score-3.0", "imp-score-2.0")
     assert METHODS[1].score is method_v1.score_assessment
     assert METHODS[2].score is method_v2.score_assessment
+    assert METHODS[3].score is method_v3.score_assessment
     assert method_number("imp-score-1.0") == 1
     assert method_number("imp-score-2.0") == 2
+    assert method_number("imp-score-3.0") == 3
     assert method_number("nope") is None
 
 

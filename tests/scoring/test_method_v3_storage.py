@@ -88,6 +88,11 @@ def test_method_2_results_are_kept_beside_method_3(
 ):
     response = _answer_all(assessment_v3, personas.respondent_a)
     _complete(response, personas.respondent_a, django_capture_on_commit_callbacks)
+    # Completing scored it with the current method (3); method 2 on request, and then 3 again.
+    assert set(
+        ScoreSet.objects.filter(assessment=assessment_v3).values_list("method_version", flat=True)
+    ) == {"imp-score-3.0"}
+    assessment_scores_compute(assessment_id=assessment_v3.pk, method=2)
     assessment_scores_compute(assessment_id=assessment_v3.pk, method=3)
     versions = set(
         ScoreSet.objects.filter(assessment=assessment_v3).values_list("method_version", flat=True)
@@ -241,6 +246,9 @@ def test_rescore_method_3_maps_v2_answers_by_code_and_says_what_it_could_not_map
 ):
     response = _answer_all(assessment_on_v2, personas.respondent_a, HUM_02="5")
     _complete(response, personas.respondent_a, django_capture_on_commit_callbacks)
+    # History scored before method 3 became current holds a method 2 result.
+    assessment_scores_compute(assessment_id=assessment_on_v2.pk, method=2)
+    ScoreSet.objects.filter(assessment=assessment_on_v2, method_version="imp-score-3.0").delete()
     call_command("rescore", "--method", "3", "--mission", personas.mission_a.code)
     out = capsys.readouterr().out
     assert "IMP-CORE v2: read on IMP-CORE v3, answers mapped by code for" in out

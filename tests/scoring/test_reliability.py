@@ -13,7 +13,7 @@ from assessments.models import Response
 from assessments.services import AnswerInput, response_answers_save
 from imp_assess.celery import app
 from scoring.inputs import scoring_input
-from scoring.method import METHOD_VERSION, METHODS
+from scoring.method import FALLBACK_METHOD, METHODS
 from scoring.models import ScoreSet
 from scoring.tasks import assessment_score
 from tests.assessments.conftest import ALL_INDICATORS
@@ -76,7 +76,7 @@ def test_a_worker_killed_mid_scoring_leaves_exactly_one_correct_result(personas,
         )
         time.sleep(3)  # a second delivery, if any, would land now
     assert ScoreSet.objects.filter(assessment=assessment_a).count() == 1
-    expected = METHODS[METHOD_VERSION].score(scoring_input(assessment_a)[0]).findings
+    expected = METHODS[FALLBACK_METHOD].score(scoring_input(assessment_a)[0]).findings
     assert ScoreSet.objects.get(assessment=assessment_a).index == pytest.approx(
         expected.integration_level
     )
