@@ -19,7 +19,7 @@ from scoring.confidentiality import (
     aggregate_withheld,
     detail_aggregates_withheld,
     detail_figures_shown,
-    headline_for_reader,
+    headline_withheld_for,
 )
 from scoring.flags import OVER_INTEGRATION, SHORTFALL, flag_key, flag_style
 from scoring.headline import ScoreHeadline, headlines_for_assessments
@@ -329,6 +329,7 @@ def assessment_scores_with_headline(
     headline = headlines_for_assessments(assessment_ids=[assessment.pk]).get(assessment.pk)
     if headline is None:
         return scores
-    # A component-level reader sees the counts and coverage, no alignment figure.
-    shown = headline_for_reader(headline, restricted=own_components is not None)
+    # A component-level reader sees the counts and coverage; the alignment figures only where
+    # no indicator in them is withheld from them (``scoring.confidentiality``).
+    shown = headline_withheld_for(headline, own_components=own_components)
     return replace(scores, headline=shown)
