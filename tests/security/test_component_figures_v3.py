@@ -33,6 +33,7 @@ from collections import defaultdict
 import pytest
 from django.urls import reverse
 
+from assessments.board_views import _scores_readable_by
 from assessments.services import (
     AnswerInput,
     response_answers_save,
@@ -45,16 +46,28 @@ from questionnaires.models import Indicator
 from scoring import method_v3
 from scoring.confidentiality import (
     CHECKED_METHODS,
+    EVERY_AGGREGATE,
+    HEADLINE,
     aggregate_shown,
     coherence_values_shown,
+    detail_aggregates_withheld,
+    detail_figures_shown,
+    indicator_values_shown,
 )
 from scoring.loader_v3 import scoring_inputs_v3
 from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore, ScoreSet
+from scoring.selectors import AssessmentScores
 from scoring.services import assessment_scores_compute
 from tests.api.conftest import bearer, token_for
 from tests.assessments.conftest import *  # noqa: F403 (questionnaire and assessment fixtures)
 from tests.dashboards.test_disclosure import no_browser as no_browser  # the fixture
 from tests.factories import MembershipFactory, UserFactory
+from tests.security.test_headline_v3_reader import (
+    _board_headline,
+    _headline_html,
+    _profile,
+    _scorecard,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +115,8 @@ def _scored(personas, assessment, *, steps, applies_to=(), voice=(), external=()
         ]
         response_answers_save(response=response, by=user, answers=answers)
         response_mark_complete(response=response, by=user)
+    # The current method's result too, as on completion (the pages' other figures read it).
+    assessment_scores_compute(assessment_id=assessment.pk)
     score_set = assessment_scores_compute(assessment_id=assessment.pk, method=3)
     return ScoreSet.objects.get(pk=score_set.pk)
 
@@ -420,3 +435,118 @@ def test_a_coherence_level_is_withheld_where_a_checked_indicator_is(
     for row in rows:
         if row.level not in withheld:
             assert row.shown_alignment == pytest.approx(row.alignment)
+
+
+# --- the gated headline on the pages and the scorecard ------------------------------------------
+
+
+def _headline_on(surface: str, client, user, stored) -> str:
+    """The v3 headline as ``user`` reads it on ``surface``, as text."""
+    if surface == "home":
+        client.force_login(user)
+        return _headline_html(client.get(reverse("home")).content.decode())
+    if surface == "profile":
+        return _profile(client, user, stored)
+    if surface == "scorecard":
+        return _scorecard(client, user, stored)
+    headline = _board_headline(client, user, stored)
+    return headline.text + (' data-withheld="alignment"' if headline.alignment_withheld else "")
+
+
+HEADLINE_SURFACES = ["home", "profile", "board", "scorecard"]
+
+
+@pytest.mark.parametrize("surface", HEADLINE_SURFACES)
+def test_the_respondent_reads_no_v3_alignment_holding_the_voice_answer(
+    client, personas, voice, surface, no_browser
+):
+    text = _headline_on(surface, client, personas.respondent_a, voice)
+    assert "alignment not shown" in text
+    assert f"alignment {voice.alignment:.0f}" not in text and "uncapped" not in text
+    assert f"{voice.critical_count} critical finding" in text
+
+
+@pytest.mark.parametrize("surface", HEADLINE_SURFACES)
+def test_the_respondent_reads_the_v3_alignment_where_no_indicator_in_it_is_withheld(
+    client, personas, allowed, surface, no_browser
+):
+    text = _headline_on(surface, client, personas.respondent_a, allowed)
+    assert "alignment not shown" not in text
+    assert f"alignment {allowed.alignment:.0f}" in text
+
+
+@pytest.mark.parametrize("persona", READERS)
+@pytest.mark.parametrize("surface", HEADLINE_SURFACES)
+def test_readers_of_every_answer_read_the_v3_alignment_holding_the_voice_answer(
+    client, personas, voice, surface, persona, no_browser
+):
+    text = _headline_on(surface, client, getattr(personas, persona), voice)
+    assert "alignment not shown" not in text
+    assert f"alignment {voice.alignment:.0f}" in text
+
+
+# --- the drill-down: a stored method-3 result's detail ------------------------------------------
+
+
+def _drilldown(stored) -> list[dict]:
+    """The stored detail's indicators under their dimensions, as the board's drill-down
+    carries method 2's (``detail_figures_shown``)."""
+    by_dimension: dict[str, list[dict]] = defaultdict(list)
+    for ind in stored.detail["indicators"]:
+        by_dimension[ind["dimension_code"]].append(ind)
+    return [
+        {"code": code, **{"alignment": 1.0}, "indicators": inds}
+        for code, inds in by_dimension.items()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scenario", "indicators", "dimensions", "aggregates"),
+    [
+        ("voice", {"HUM-01"}, {"HUM"}, {"operational_programmatic", HEADLINE}),
+        ("insufficient", {"LEAD-01"}, {"LEAD"}, {"policy_strategic", HEADLINE}),
+        ("allowed", {"MS-04"}, set(), set()),  # external context: in no aggregate
+    ],
+)
+def test_the_method_3_drilldown_withholds_what_the_sql_rule_withholds(
+    request, personas, scenario, indicators, dimensions, aggregates
+):
+    stored = request.getfixturevalue(scenario)
+    shown = detail_figures_shown(_drilldown(stored), own_components={OWN}, profiles={}, method=3)
+    withheld = {i["code"] for d in shown for i in d["indicators"] if i.get("withheld")}
+    assert withheld == indicators
+    for dim in shown:
+        for ind in dim["indicators"]:
+            if ind["code"] in withheld:
+                assert ind["value"] is None and ind["distance"] is None
+                assert ind["alignment"] is None
+            assert ind["status"]  # the finding stays
+    assert {d["code"] for d in shown if d.get("withheld")} == dimensions
+    assert detail_aggregates_withheld(shown, own_components={OWN}, method=3) == aggregates
+    # The same indicators as the SQL rule of the export and the API.
+    rows = indicator_values_shown(
+        IndicatorScore.objects.filter(score_set=stored), {personas.mission_a.pk: 1}
+    )
+    assert {row.indicator_code for row in rows if row.shown_value is None} == indicators
+
+
+def test_a_reader_of_every_answer_gets_the_whole_method_3_drilldown(voice):
+    dimensions = _drilldown(voice)
+    assert detail_figures_shown(dimensions, own_components=None, profiles={}, method=3) == (
+        dimensions
+    )
+    assert detail_aggregates_withheld(dimensions, own_components=None, method=3) == frozenset()
+    assert detail_aggregates_withheld(dimensions, own_components={OWN}, method=1) == {
+        EVERY_AGGREGATE
+    }
+
+
+def test_the_boards_cut_leaves_a_respondent_only_their_own_steps_of_a_contested_indicator(voice):
+    detail = IndicatorScore.objects.get(score_set=voice, indicator_code="HUM-01")
+    assert detail.contested  # the humanitarian's 5 against the others' 3
+    scores = AssessmentScores(voice, False, _drilldown(voice), [], method=3)
+    cut = _scores_readable_by(scores, frozenset({OWN}))
+    for dim in cut.dimensions:
+        for ind in dim["indicators"]:
+            assert set(ind["per_component"]) <= {OWN}
+            assert [label for label, _step in ind["answers"]] in ([], ["Political"])
