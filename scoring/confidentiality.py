@@ -25,13 +25,17 @@ and the deck, ``dashboards.selectors.profile``), by the focal point's home page 
 actions' flagged indicators and follow-up (``reader_restrictions``); and on a stored result's
 drill-down by the board's score panel (``detail_figures_shown``).
 
-Method v3's gated headline (``scoring.headline``) is a result of a method not in
-``CHECKED_METHODS``: for a component-level reader its alignment figures (shown and uncapped)
-are withheld whole (``headline_for_reader``, ``headline_shown_to``; in SQL for the data export
-and the API, ``v3_headline_values_shown``), on the home page, the mission profile, the board,
-the scorecard PDF, the deck, the data export and the API. Its counts (critical findings,
-unverified safeguards, contested indicators) and its coverage stay: they say that there is a
-finding, and the alarm must reach everyone.
+Method 3 (``imp-score-3.0``) is checked as method 2 is (``CHECKED_METHODS``), with its own
+channels: a value voice components decide is withheld whatever ``counted`` says (it may be one
+component's step: ``_voice_decided``); its aggregates read every applicable internal indicator
+with a value, sufficient or not, and no external context (``_in_v3_aggregates``). Its gated
+headline (``scoring.headline``): for a component-level reader the alignment figures (shown and
+uncapped) are withheld where an indicator in them is withheld from that reader
+(``v3_alignments_withheld``, ``headline_shown_to``; in SQL for the data export and the API,
+``v3_headline_values_shown``), on the home page, the mission profile, the board, the scorecard
+PDF, the data export and the API. Its counts (critical findings, unverified safeguards,
+contested indicators) and its coverage stay: they say that there is a finding, and the alarm
+must reach everyone.
 """
 
 from __future__ import annotations
