@@ -257,9 +257,10 @@ DETAIL_DIMENSION_FIGURES = (
 
 def _detail_indicator_shown(ind: Mapping[str, Any], own: set[str], method: int) -> bool:
     """Whether a drill-down indicator's figures may be shown to a reader answering for
-    ``own``: at least 3 other components counted and, for method 3, no voice component
-    deciding its value (``voice``: the voice components expected; ``_voice_decided``)."""
-    if method == 3 and ind.get("voice"):
+    ``own``: at least 3 other components counted and no voice component deciding its value
+    (``voice``, method 3's voice components expected, whatever ``method`` the caller says:
+    ``_voice_decided``)."""
+    if ind.get("voice"):
         return False
     return aggregate_shown(counted=ind.get("counted") or 0, own_components=own)
 

@@ -308,7 +308,12 @@ def _figures_shown(
         .annotate(n=Count("pk"))
         .values_list("dimension_code", "n")
     )
-    return detail_figures_shown(dimensions, own_components=own_components, profiles=profiles)
+    return detail_figures_shown(
+        dimensions,
+        own_components=own_components,
+        profiles=profiles,
+        method=method_number(score_set.method_version) or 0,
+    )
 
 
 def assessment_score_methods(*, assessment: Assessment) -> list[str]:
