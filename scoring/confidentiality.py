@@ -25,13 +25,17 @@ and the deck, ``dashboards.selectors.profile``), by the focal point's home page 
 actions' flagged indicators and follow-up (``reader_restrictions``); and on a stored result's
 drill-down by the board's score panel (``detail_figures_shown``).
 
-Method v3's gated headline (``scoring.headline``) is a result of a method not in
-``CHECKED_METHODS``: for a component-level reader its alignment figures (shown and uncapped)
-are withheld whole (``headline_for_reader``, ``headline_shown_to``; in SQL for the data export
-and the API, ``v3_headline_values_shown``), on the home page, the mission profile, the board,
-the scorecard PDF, the deck, the data export and the API. Its counts (critical findings,
-unverified safeguards, contested indicators) and its coverage stay: they say that there is a
-finding, and the alarm must reach everyone.
+Method 3 (``imp-score-3.0``) is checked as method 2 is (``CHECKED_METHODS``), with its own
+channels: a value voice components decide is withheld whatever ``counted`` says (it may be one
+component's step: ``_voice_decided``); its aggregates read every applicable internal indicator
+with a value, sufficient or not, and no external context (``_in_v3_aggregates``). Its gated
+headline (``scoring.headline``): for a component-level reader the alignment figures (shown and
+uncapped) are withheld where an indicator in them is withheld from that reader
+(``v3_alignments_withheld``, ``headline_shown_to``; in SQL for the data export and the API,
+``v3_headline_values_shown``), on the home page, the mission profile, the board, the scorecard
+PDF, the data export and the API. Its counts (critical findings, unverified safeguards,
+contested indicators) and its coverage stay: they say that there is a finding, and the alarm
+must reach everyone.
 """
 
 from __future__ import annotations
@@ -40,12 +44,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 
+from missions.models import Component
 from missions.selectors import answer_components_readable_by
 from questionnaires.models import Indicator
-from scoring import method_v2
+from scoring import method_v2, method_v3
 from scoring.headline import ScoreHeadline
 from scoring.models import ComponentDimensionScore, IndicatorScore
 
@@ -92,11 +109,65 @@ def _thin(restrictions: Mapping[int, int], mission_field: str, counted_field: st
     return thin
 
 
+V3_LABEL = method_v3.METHOD_LABEL
+
+
+def _of_indicator(**conditions: Any) -> QuerySet[Any]:
+    """The questionnaire's indicator of an ``IndicatorScore`` row (the outer query), if it meets
+    ``conditions``."""
+    return Indicator.objects.filter(
+        questionnaire_id=OuterRef("score_set__assessment__questionnaire_id"),
+        code=OuterRef("indicator_code"),
+        **conditions,
+    )
+
+
+def _voice_decided(restrictions: Mapping[int, int]) -> Q:
+    """Method-3 ``IndicatorScore`` rows of restricted missions whose value may be the mean of
+    the voice components' steps alone (``method_v3``: voice decides where a voice component is
+    expected): the indicator names a voice component that is among the result's components.
+    ``counted`` counts every component's step, not the voice ones behind the value (one, in
+    IMP-CORE v3: the value *is* that component's answer), so such a value is withheld from a
+    component-level reader whatever ``counted`` says. A superset of where voice decides (a
+    voice component whose N/A the focal point confirmed is not expected): never fewer hidden."""
+    if not restrictions:
+        return Q(pk__in=[])
+    present = Q(pk__in=[])
+    for component in Component.values:
+        quoted = f'"{component}"'  # an element of the JSON list, not part of one
+        present |= Q(voice__icontains=quoted, _result_components__contains=quoted)
+    voice = _of_indicator().annotate(
+        _result_components=Cast(OuterRef("score_set__components"), TextField())
+    )
+    return Q(
+        Exists(voice.filter(present)),
+        score_set__method_version=V3_LABEL,
+        score_set__mission_id__in=list(restrictions),
+    )
+
+
+def _indicator_withheld(restrictions: Mapping[int, int]) -> Q:
+    """``IndicatorScore`` rows whose value, distance and spread the reader may not see: fewer
+    than ``MIN_OTHER_COMPONENTS`` other components counted, or (method 3) a value voice may
+    decide (``_voice_decided``)."""
+    return _thin(restrictions, "score_set__mission_id", "counted") | _voice_decided(restrictions)
+
+
 def indicator_values_shown(qs: QuerySet[Any], restrictions: Mapping[int, int]) -> QuerySet[Any]:
     """``IndicatorScore`` rows with ``shown_value``, ``shown_distance`` and ``shown_spread``:
     the stored figure, or NULL where the reader may not see it."""
-    hidden = _thin(restrictions, "score_set__mission_id", "counted")
+    hidden = _indicator_withheld(restrictions)
     return _shown(qs, hidden, INDICATOR_VALUE_FIELDS, restricted=bool(restrictions))
+
+
+def _in_v3_aggregates() -> Q:
+    """Method-3 ``IndicatorScore`` rows whose figures go into its alignments: applicable,
+    internal (external context stays out), with a value (an indicator without one is read from
+    its unanswered cells alone: no answer in it), sufficient or not (v3's alignment reads every
+    applicable indicator)."""
+    return Q(score_set__method_version=V3_LABEL, applicable=True, value__isnull=False) & ~Q(
+        Exists(_of_indicator(is_external=True))
+    )
 
 
 def dimension_values_shown(qs: QuerySet[Any], restrictions: Mapping[int, int]) -> QuerySet[Any]:
@@ -104,8 +175,11 @@ def dimension_values_shown(qs: QuerySet[Any], restrictions: Mapping[int, int]) -
     the stored figure, or NULL where the reader may not see it."""
     if not restrictions:
         return _shown(qs, Q(pk__in=[]), DIMENSION_VALUE_FIELDS, restricted=False)
+    # Method 3: a dimension's alignment reads its internal indicators with a value (see
+    # ``_in_v3_aggregates``); earlier methods: every applicable indicator.
     thin_indicator = IndicatorScore.objects.filter(
-        _thin(restrictions, "score_set__mission_id", "counted"),
+        _indicator_withheld(restrictions),
+        ~Q(score_set__method_version=V3_LABEL) | _in_v3_aggregates(),
         score_set_id=OuterRef("score_set_id"),
         dimension_code=OuterRef("dimension_code"),
         applicable=True,
@@ -125,7 +199,12 @@ def dimension_values_shown(qs: QuerySet[Any], restrictions: Mapping[int, int]) -
         _thin_indicator=Exists(thin_indicator),
         _profiles=Coalesce(Subquery(profiles), Value(0)),
     )
-    hidden = Q(_thin_indicator=True) | _thin(restrictions, "score_set__mission_id", "_profiles")
+    # Method 3 stores no component profiles and no dimension score: its dimension figures
+    # (the alignment) are its indicators' alone.
+    thin_profiles = _thin(restrictions, "score_set__mission_id", "_profiles") & ~Q(
+        score_set__method_version=V3_LABEL
+    )
+    hidden = Q(_thin_indicator=True) | thin_profiles
     hidden &= Q(score_set__mission_id__in=list(restrictions))
     return _shown(qs, hidden, DIMENSION_VALUE_FIELDS, restricted=True)
 
@@ -176,16 +255,41 @@ DETAIL_DIMENSION_FIGURES = (
 )
 
 
+def _detail_indicator_shown(ind: Mapping[str, Any], own: set[str], method: int) -> bool:
+    """Whether a drill-down indicator's figures may be shown to a reader answering for
+    ``own``: at least 3 other components counted and no voice component deciding its value
+    (``voice``, method 3's voice components expected, whatever ``method`` the caller says:
+    ``_voice_decided``)."""
+    if ind.get("voice"):
+        return False
+    return aggregate_shown(counted=ind.get("counted") or 0, own_components=own)
+
+
+def _in_detail_aggregates(ind: Mapping[str, Any], method: int) -> bool:
+    """Whether a drill-down indicator's figures go into its dimension's, its level's and the
+    headline's: method 3, an applicable internal indicator with a step behind it (sufficient or
+    not: ``_in_v3_aggregates``; ``counted`` > 0 is a superset of having a value); method 2, an
+    applicable sufficient one."""
+    if not ind.get("applicable", True):
+        return False
+    if method == 3:
+        return not ind.get("external") and (ind.get("counted") or 0) > 0
+    return bool(ind.get("sufficient"))
+
+
 def detail_figures_shown(
     dimensions: list[dict[str, Any]],
     *,
     own_components: Iterable[str] | None,
     profiles: Mapping[str, int],
+    method: int = 2,
 ) -> list[dict[str, Any]]:
     """The board's dimensions with the figures a reader answering for ``own_components``
     may not see set to None and ``withheld`` set, by the rule of this module (``profiles``:
-    dimension code → components with a profile score on it). Unchanged for a reader of every
-    component's answers."""
+    dimension code → components with a profile score on it; method 3 has none, its
+    dimension figures are its indicators' alone). Unchanged for a reader of every
+    component's answers. A method-3 result's dimensions carry its indicators (the stored
+    ``detail["indicators"]``) under ``indicators``, as method 2's do."""
     if own_components is None:
         return dimensions
     own = set(own_components)
@@ -194,13 +298,17 @@ def detail_figures_shown(
         indicators = []
         any_hidden = False
         for ind in dim.get("indicators", []):
-            visible = aggregate_shown(counted=ind.get("counted") or 0, own_components=own)
-            if not visible and ind.get("applicable", True):
+            visible = _detail_indicator_shown(ind, own, method)
+            if not visible and (
+                _in_detail_aggregates(ind, method) if method == 3 else ind.get("applicable", True)
+            ):
                 any_hidden = True
             if not visible:
                 ind = {**ind, **dict.fromkeys(DETAIL_INDICATOR_FIGURES), "withheld": True}
             indicators.append(ind)
-        profiled = aggregate_shown(counted=profiles.get(dim.get("code", ""), 0), own_components=own)
+        profiled = method == 3 or aggregate_shown(
+            counted=profiles.get(dim.get("code", ""), 0), own_components=own
+        )
         if any_hidden or not profiled:
             dim = {**dim, **dict.fromkeys(DETAIL_DIMENSION_FIGURES), "withheld": True}
         shown.append({**dim, "indicators": indicators})
@@ -238,16 +346,20 @@ DETAIL_HEADLINE_FIGURES = (
 
 
 def _withheld_indicators(restrictions: Mapping[int, int]) -> QuerySet[Any]:
-    """Indicators whose value went into the aggregates (sufficient) and is withheld."""
+    """Indicators whose value went into the aggregates and is withheld: method 2 averages the
+    applicable sufficient ones, method 3 its internal applicable ones with a value
+    (``_in_v3_aggregates``)."""
+    v2 = Q(applicable=True, sufficient=True) & ~Q(score_set__method_version=V3_LABEL)
     return IndicatorScore.objects.filter(
-        _thin(restrictions, "score_set__mission_id", "counted"), applicable=True, sufficient=True
+        _indicator_withheld(restrictions), v2 | _in_v3_aggregates()
     )
 
 
 # The methods whose aggregates are checked indicator by indicator (their stored indicator
-# rows are exactly the indicators the aggregates average). A result of any other method
-# (method 1 has no indicator rows) has every aggregate withheld from a component-level reader.
-CHECKED_METHODS = (method_v2.METHOD_LABEL,)
+# rows are exactly the indicators the aggregates average: ``tests/security`` checks each
+# against the method's own figures). A result of any other method (method 1 has no indicator
+# rows) has every aggregate withheld from a component-level reader.
+CHECKED_METHODS = (method_v2.METHOD_LABEL, method_v3.METHOD_LABEL)
 
 
 def _unchecked(prefix: str) -> Q:
@@ -313,19 +425,21 @@ def detail_aggregates_withheld(
 ) -> frozenset[str]:
     """The aggregates of a stored result's drill-down (``HEADLINE``, coherence level codes)
     that hold an indicator withheld from the reader, given the board's dimensions as
-    ``detail_figures_shown`` returned them (withheld indicators marked ``withheld``);
-    empty for a reader of every answer. A result of any method but 2 (method 1 has no
-    indicator results; a later method's drill-down is not read here yet) gives
-    ``EVERY_AGGREGATE``: withheld whole rather than guessed at."""
+    ``detail_figures_shown`` returned them (withheld indicators marked ``withheld``; for
+    method 3, with its indicators under ``indicators``); empty for a reader of every answer.
+    Method 2 averages its applicable sufficient indicators, method 3 its applicable internal
+    ones, sufficient or not (``_in_detail_aggregates``). A result of any other method (method 1
+    has no indicator results) gives ``EVERY_AGGREGATE``: withheld whole rather than guessed
+    at."""
     if own_components is None:
         return frozenset()
-    if method != 2:
+    if method not in (2, 3):
         return frozenset({EVERY_AGGREGATE})
     levels = {
         ind.get("coherence_level", EVERY_AGGREGATE)
         for dim in dimensions
         for ind in dim.get("indicators", [])
-        if ind.get("withheld") and ind.get("sufficient") and ind.get("applicable", True)
+        if ind.get("withheld") and _in_detail_aggregates(ind, method)
     }
     return frozenset(levels | {HEADLINE}) if levels else frozenset()
 
@@ -337,30 +451,62 @@ def aggregate_withheld(withheld: frozenset[str], key: str) -> bool:
 
 # --- Method v3's gated headline --------------------------------------------------------------
 
-# The headline's figures derived from the values (withheld whole from a component-level reader:
-# method 3 is not in ``CHECKED_METHODS``); its counts and coverage stay.
+# The headline's figures derived from the values: withheld from a component-level reader where
+# an indicator in them is withheld (``_withheld_indicators``), as method 2's headline is; its
+# counts and coverage stay.
 V3_ALIGNMENT_FIELDS = ("alignment", "uncapped_alignment")
 
 
-def headline_for_reader(headline: ScoreHeadline, *, restricted: bool) -> ScoreHeadline:
-    """The headline as a reader sees it: for a component-level reader (``restricted``) the
-    alignment figures blanked and ``alignment_withheld`` set; the counts and coverage kept."""
-    if not restricted:
+def headline_for_reader(headline: ScoreHeadline, *, withheld: bool) -> ScoreHeadline:
+    """The headline as a reader sees it: where its alignment is ``withheld`` from them
+    (``v3_alignments_withheld``), the alignment figures blanked and ``alignment_withheld``
+    set; the counts and coverage kept."""
+    if not withheld:
         return headline
     return replace(headline, alignment=None, uncapped_alignment=None, alignment_withheld=True)
 
 
-def headline_restricted(*, user: User, mission_id: int) -> bool:
-    """Whether ``user`` is a component-level reader of the mission (one query)."""
-    return answer_components_readable_by(user=user, mission_id=mission_id) is not None
+def v3_alignments_withheld(
+    *, assessment_ids: Iterable[int], restrictions: Mapping[int, int]
+) -> set[int]:
+    """The assessments among ``assessment_ids`` whose method 3 alignment holds an indicator
+    withheld from the reader (``restrictions`` as ``figure_restrictions`` gives them); one
+    query (none for a reader of every component's answers)."""
+    if not restrictions:
+        return set()
+    return set(
+        _withheld_indicators(restrictions)
+        .filter(
+            score_set__assessment_id__in=list(assessment_ids),
+            score_set__method_version=V3_LABEL,
+            score_set__mission_id__in=list(restrictions),
+        )
+        .values_list("score_set__assessment_id", flat=True)
+        .distinct()
+    )
+
+
+def headline_withheld_for(
+    headline: ScoreHeadline, *, own_components: Iterable[str] | None
+) -> ScoreHeadline:
+    """``headline`` as a reader answering for ``own_components`` (None: every component's
+    answers) may see it; one query for a component-level reader."""
+    if own_components is None:
+        return headline
+    restrictions = figure_restrictions([(headline.mission_id, own_components)])
+    withheld = v3_alignments_withheld(
+        assessment_ids=[headline.assessment_id], restrictions=restrictions
+    )
+    return headline_for_reader(headline, withheld=headline.assessment_id in withheld)
 
 
 def headline_shown_to(headline: ScoreHeadline | None, *, user: User) -> ScoreHeadline | None:
-    """``headline`` (or None) as ``user`` may see it."""
+    """``headline`` (or None) as ``user`` may see it (two queries for a component-level
+    reader, one otherwise)."""
     if headline is None:
         return None
-    restricted = headline_restricted(user=user, mission_id=headline.mission_id)
-    return headline_for_reader(headline, restricted=restricted)
+    own = answer_components_readable_by(user=user, mission_id=headline.mission_id)
+    return headline_withheld_for(headline, own_components=own)
 
 
 _Key = TypeVar("_Key")
@@ -369,15 +515,24 @@ _Key = TypeVar("_Key")
 def headlines_shown_to(
     headlines: Mapping[_Key, ScoreHeadline], *, user: User
 ) -> dict[_Key, ScoreHeadline]:
-    """Each of ``headlines`` as ``user`` may see it (one query per mission)."""
-    restricted: dict[int, bool] = {}
-    shown = {}
-    for key, headline in headlines.items():
-        mission_id = headline.mission_id
-        if mission_id not in restricted:
-            restricted[mission_id] = headline_restricted(user=user, mission_id=mission_id)
-        shown[key] = headline_for_reader(headline, restricted=restricted[mission_id])
-    return shown
+    """Each of ``headlines`` as ``user`` may see it (one query per mission, and one for the
+    withheld alignments)."""
+    own: dict[int, frozenset[str] | None] = {}
+    for headline in headlines.values():
+        if headline.mission_id not in own:
+            own[headline.mission_id] = answer_components_readable_by(
+                user=user, mission_id=headline.mission_id
+            )
+    restrictions = figure_restrictions(
+        [(mission_id, mine) for mission_id, mine in own.items() if mine is not None]
+    )
+    withheld = v3_alignments_withheld(
+        assessment_ids=[h.assessment_id for h in headlines.values()], restrictions=restrictions
+    )
+    return {
+        key: headline_for_reader(headline, withheld=headline.assessment_id in withheld)
+        for key, headline in headlines.items()
+    }
 
 
 def v3_headline_values_shown(
@@ -386,16 +541,23 @@ def v3_headline_values_shown(
     *,
     v3: str = "v3",
     mission_field: str = "mission_id",
+    assessment_field: str = "pk",
 ) -> QuerySet[Any]:
-    """Rows reaching an assessment's method v3 result through the relation ``v3`` with
-    ``shown_v3_<field>`` for each of ``V3_ALIGNMENT_FIELDS``: the stored figure, or NULL in the
-    missions where the reader is component-level (``restrictions``)."""
+    """Rows reaching an assessment's method v3 result through the relation ``v3`` (the
+    assessment's id in the field ``assessment_field``) with ``shown_v3_<field>`` for each of
+    ``V3_ALIGNMENT_FIELDS``: the stored figure, or NULL where an indicator in it is withheld
+    from the reader (``restrictions``), as ``headline_values_shown`` for the headline of the
+    result shown."""
     fields = {f"shown_v3_{name}": F(f"{v3}__{name}") for name in V3_ALIGNMENT_FIELDS}
     shown: QuerySet[Any]
     if not restrictions:
         shown = qs.annotate(**fields)
         return shown
-    hidden = Q(**{f"{mission_field}__in": list(restrictions)})
+    withheld = _withheld_indicators(restrictions).filter(
+        score_set__assessment_id=OuterRef(assessment_field), score_set__method_version=V3_LABEL
+    )
+    qs = qs.annotate(_v3_withheld=Exists(withheld))
+    hidden = Q(_v3_withheld=True) & Q(**{f"{mission_field}__in": list(restrictions)})
     shown = qs.annotate(
         **{name: Case(When(hidden, then=None), default=value) for name, value in fields.items()}
     )

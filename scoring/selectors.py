@@ -19,7 +19,7 @@ from scoring.confidentiality import (
     aggregate_withheld,
     detail_aggregates_withheld,
     detail_figures_shown,
-    headline_for_reader,
+    headline_withheld_for,
 )
 from scoring.flags import (
     CRITICAL,
@@ -449,7 +449,12 @@ def _figures_shown(
         .annotate(n=Count("pk"))
         .values_list("dimension_code", "n")
     )
-    return detail_figures_shown(dimensions, own_components=own_components, profiles=profiles)
+    return detail_figures_shown(
+        dimensions,
+        own_components=own_components,
+        profiles=profiles,
+        method=method_number(score_set.method_version) or 0,
+    )
 
 
 def assessment_score_methods(*, assessment: Assessment) -> list[str]:
@@ -470,6 +475,7 @@ def assessment_scores_with_headline(
     headline = headlines_for_assessments(assessment_ids=[assessment.pk]).get(assessment.pk)
     if headline is None:
         return scores
-    # A component-level reader sees the counts and coverage, no alignment figure.
-    shown = headline_for_reader(headline, restricted=own_components is not None)
+    # A component-level reader sees the counts and coverage; the alignment figures only where
+    # no indicator in them is withheld from them (``scoring.confidentiality``).
+    shown = headline_withheld_for(headline, own_components=own_components)
     return replace(scores, headline=shown)

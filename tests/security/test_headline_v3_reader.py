@@ -1,9 +1,10 @@
 """Issue 25, item 2, on method v3's gated headline: a component-level reader (a respondent)
 sees no v3 alignment figure, shown or uncapped, on any surface (home page, mission profile,
-board, scorecard PDF, data export, API), since method 3 is not among the methods whose
-aggregates are checked indicator by indicator (``scoring.confidentiality.CHECKED_METHODS``);
-the counts (critical findings) and the coverage still reach them. The focal point and the
-analyst read every answer and still see the exact alignment."""
+board, scorecard PDF, data export, API), where an indicator in it is withheld from them
+(``scoring.confidentiality``: here every indicator, since only the respondent's own
+component answered); the counts (critical findings) and the coverage still reach them. The
+focal point and the analyst read every answer and still see the exact alignment. Where the
+rule lets a respondent see the v3 alignment: ``test_component_figures_v3``."""
 
 import csv
 import io
@@ -70,8 +71,8 @@ def _shown(html: str, stored: ScoreSet) -> None:
 def test_the_rule_blanks_the_alignment_and_keeps_the_counts(breached):
     headline = headline_of(breached)
     assert headline is not None
-    assert headline_for_reader(headline, restricted=False) == headline
-    shown = headline_for_reader(headline, restricted=True)
+    assert headline_for_reader(headline, withheld=False) == headline
+    shown = headline_for_reader(headline, withheld=True)
     assert shown.alignment is None and shown.uncapped_alignment is None
     assert shown.alignment_withheld and shown.alignment_text == "alignment not shown"
     assert shown.critical_count == headline.critical_count
