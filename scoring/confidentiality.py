@@ -199,11 +199,9 @@ def dimension_values_shown(qs: QuerySet[Any], restrictions: Mapping[int, int]) -
         _thin_indicator=Exists(thin_indicator),
         _profiles=Coalesce(Subquery(profiles), Value(0)),
     )
-    # Method 3 stores no component profiles and no dimension score: its dimension figures
-    # (the alignment) are its indicators' alone.
-    thin_profiles = _thin(restrictions, "score_set__mission_id", "_profiles") & ~Q(
-        score_set__method_version=V3_LABEL
-    )
+    # Method 3 stores the descriptive mean step of each dimension and each component's view of
+    # it beside its alignment (``scoring.services``): the profile rule applies to it as well.
+    thin_profiles = _thin(restrictions, "score_set__mission_id", "_profiles")
     hidden = Q(_thin_indicator=True) | thin_profiles
     hidden &= Q(score_set__mission_id__in=list(restrictions))
     return _shown(qs, hidden, DIMENSION_VALUE_FIELDS, restricted=True)
@@ -286,8 +284,8 @@ def detail_figures_shown(
 ) -> list[dict[str, Any]]:
     """The board's dimensions with the figures a reader answering for ``own_components``
     may not see set to None and ``withheld`` set, by the rule of this module (``profiles``:
-    dimension code → components with a profile score on it; method 3 has none, its
-    dimension figures are its indicators' alone). Unchanged for a reader of every
+    dimension code → components with a profile score on it; method 3 stores them too,
+    with its descriptive mean steps). Unchanged for a reader of every
     component's answers. A method-3 result's dimensions carry its indicators (the stored
     ``detail["indicators"]``) under ``indicators``, as method 2's do."""
     if own_components is None:
@@ -306,9 +304,7 @@ def detail_figures_shown(
             if not visible:
                 ind = {**ind, **dict.fromkeys(DETAIL_INDICATOR_FIGURES), "withheld": True}
             indicators.append(ind)
-        profiled = method == 3 or aggregate_shown(
-            counted=profiles.get(dim.get("code", ""), 0), own_components=own
-        )
+        profiled = aggregate_shown(counted=profiles.get(dim.get("code", ""), 0), own_components=own)
         if any_hidden or not profiled:
             dim = {**dim, **dict.fromkeys(DETAIL_DIMENSION_FIGURES), "withheld": True}
         shown.append({**dim, "indicators": indicators})

@@ -211,12 +211,9 @@ def test_the_decks_heat_table_marks_critical_findings_under_the_mission(
     assert str(mission_cell.fill.fore_color.rgb) == "D55E00"
 
 
-def test_indicator_scores_carry_the_v3_finding_once_method_3_is_shown(
-    client, personas, breached, monkeypatch
-):
-    # The API shows the current method's rows; with method 3 current (simulated here) each
-    # indicator row says its finding, whether it is contested and why its band applied.
-    monkeypatch.setattr("exports.rows.METHOD_VERSION_LABEL", "imp-score-3.0")
+def test_indicator_scores_carry_the_v3_finding(client, personas, breached):
+    # Method 3 is current: each indicator row of its result says its finding, whether it is
+    # contested and why its band applied.
     key = token_for(personas.analyst)
     body = client.get(reverse("api:indicator_scores"), {"page_size": 500}, **bearer(key)).json()
     hum_02 = next(r for r in body["results"] if r["indicator"] == "HUM-02")
