@@ -362,6 +362,9 @@ def _scores_v3(
             "over_integration_indicators": list(dim.get("over_integration", ())),
             "flag_summary": _v3_summary(dim),
             "indicators": by_dimension.get(dim["key"], []),
+            # Only external context (e.g. Member State coherence): conditions, not alignment.
+            "external_only": bool(by_dimension.get(dim["key"]))
+            and all(ind.get("external") for ind in by_dimension[dim["key"]]),
         }
         for dim in detail.get("dimensions", [])
     ]

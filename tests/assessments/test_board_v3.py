@@ -71,3 +71,26 @@ def test_the_drill_down_says_why_the_profile_asks_each_indicator_and_sets_its_ba
     code, band = next(iter(banded.items()))
     row = page[page.index(f'data-indicator="{code}"') :]
     assert band in row[: row.index("</tr>")]
+
+
+def test_a_method_3_result_shows_its_findings_per_dimension_with_coverage_and_conditions(
+    client, personas, assessment_v3, django_capture_on_commit_callbacks
+):
+    """Completing a response scores the quarter with method 3 (current): the board's table
+    counts each dimension's critical findings first, states coverage (not completeness),
+    shows no integration level column, and says that external context is reported as
+    conditions, outside alignment."""
+    response = _answer_all(assessment_v3, personas.respondent_a, HUM_02="5")
+    _complete(response, personas.respondent_a, django_capture_on_commit_callbacks)
+    page = _board(client, personas.focal_point_a, assessment_v3)
+    table = page[page.index('id="scores-dimensions"') :]
+    table = table[: table.index("</table>")]
+    hum = table[table.index('href="#dimension-HUM"') :]
+    hum = hum[: hum.index("</tr>")]
+    assert "critical finding" in hum
+    assert ">Coverage<" in table and "Integration level" not in table
+    ms = table[table.index('href="#dimension-MS"') :]
+    assert "external context: reported as conditions, outside alignment" in ms[: ms.index("</tr>")]
+    # The drill-down marks HUM-02's finding with the critical style.
+    row = page[page.index('data-indicator="HUM-02"') :]
+    assert "flag-critical" in row[: row.index("</tr>")]
