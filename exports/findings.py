@@ -74,7 +74,7 @@ def _style(flag: str | None, *, sufficient: bool):
 
 
 def scorecard_findings(*, assessment: Assessment, user: User | None) -> CardFindings | None:
-    """The current method's result, else the newest stored one of an older method, as
+    """The newest method's stored result (``scoring.results``), as
     ``user`` may see it (``scoring.confidentiality``; None: a command, for HQ); None when the
     quarter has no stored result."""
     methods = assessment_score_methods(assessment=assessment)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    Case,
     F,
     FilteredRelation,
     OuterRef,
@@ -22,7 +21,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     TextField,
-    When,
 )
 from django.db.models.functions import Cast
 
@@ -42,7 +40,6 @@ from scoring.confidentiality import (
 )
 from scoring.flags import flag_key
 from scoring.headline import HEADLINE_METHOD_LABEL
-from scoring.method import METHOD_VERSION_LABEL
 from scoring.models import CoherenceLevelScore, DimensionScore, IndicatorScore, ScoreSet
 
 CHUNK_SIZE = 5000
@@ -251,7 +248,7 @@ def _assessment_qs(scope: DataScope):
 
 def index_rows(scope: DataScope) -> Iterator[tuple]:
     # One row per assessment, scored or not: a left join on the result shown for it (the
-    # current method's, else the newest of an older method for a quarter not rescored).
+    # newest method's, as on every page).
     restrictions = scope.figure_restrictions()
     qs = headline_values_shown(
         v3_headline_values_shown(
@@ -381,11 +378,10 @@ def _r6(value: float | None) -> float | None:
 
 
 def shown_result(assessment) -> QuerySet:
-    """An assessment's stored results, the one to export first: the current method's, else the
-    newest result of an older method (a quarter scored before the method changed)."""
-    current_first = Case(When(method_version=METHOD_VERSION_LABEL, then=0), default=1)
+    """An assessment's stored results, the one to export first: the newest method's, as every
+    page shows it (``scoring.results``; labels sort in method order)."""
     return ScoreSet.objects.filter(assessment_id=assessment).order_by(
-        current_first, "-computed_at", "-pk"
+        "-method_version", "-computed_at", "-pk"
     )
 
 

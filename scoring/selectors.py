@@ -61,7 +61,7 @@ INDICATOR_SCORE_FIELDS = (
 
 @dataclass(frozen=True)
 class AssessmentScores:
-    """The stored result of the current method, shaped for display.
+    """An assessment's stored result (its newest method's), shaped for display.
 
     ``dimensions`` and ``coherence_levels`` are dicts that keep the v1 keys pages already read
     (score, target, gap, gap_flag, completeness, sufficient, divergence_flag, indicators with

@@ -135,8 +135,8 @@ def mission_profile(*, user: User, mission_id: int, period_id: int | None = None
     quarter for the anonymous peer distributions (integration level and alignment): twelve
     queries in all.
 
-    Each quarter shows the current method's result, else (a quarter never rescored) the newest
-    method's; ``versions`` says which, and marks the quarters where the method or the
+    Each quarter shows its newest method's result (``scoring.results``: the current method's
+    once scored with it); ``versions`` says which, and marks the quarters where the method or the
     questionnaire version changed.
     """
     mission = mission_ref(
