@@ -285,3 +285,49 @@ def test_rescore_method_3_without_a_questionnaire_with_safeguards_scores_nothing
     assert "no version with safeguards is loaded" in out
     assert "Nothing method 3 can score for these filters." in out
     assert not ScoreSet.objects.filter(method_version="imp-score-3.0").exists()
+
+
+def test_completing_a_response_stores_method_3_with_method_2s_descriptive_figures(
+    personas, assessment_v3, django_capture_on_commit_callbacks
+):
+    """Method 3 is current: completing a response stores its result, and beside its findings
+    the figures that describe (integration level, mean steps, each component's view), equal to
+    method 2's reading of the same answers; every alignment, flag and count is method 3's."""
+    from scoring import method_v2
+    from scoring.method_v3_input import descriptive_input
+    from scoring.models import CoherenceLevelScore, ComponentDimensionScore, DimensionScore
+
+    response = _answer_all(assessment_v3, personas.respondent_a, HUM_02="5")
+    _complete(response, personas.respondent_a, django_capture_on_commit_callbacks)
+    stored = ScoreSet.objects.get(assessment=assessment_v3)
+    assert stored.method_version == "imp-score-3.0"
+    data, _tags = scoring_inputs_v3([assessment_v3], {})[assessment_v3.pk]
+    described = method_v2.score_assessment(descriptive_input(data))
+    result = method_v3.score_assessment(data)
+    assert stored.index == pytest.approx(described.findings.integration_level)
+    assert stored.score == pytest.approx(described.findings.score)
+    assert stored.stage == (described.stage or "")
+    # The headline and counts are method 3's, not method 2's.
+    assert stored.alignment == result.headline.alignment
+    assert stored.critical_count == result.headline.critical_count >= 1
+    assert stored.shortfall_count == len(result.mission.shortfall)
+    for row in DimensionScore.objects.filter(score_set=stored):
+        seen = next(d for d in described.dimensions if d.code == row.dimension_code)
+        mine = next(d for d in result.dimensions if d.key == row.dimension_code)
+        assert row.score == (
+            None if seen.findings.score is None else pytest.approx(seen.findings.score)
+        )
+        assert row.alignment == (None if mine.alignment is None else pytest.approx(mine.alignment))
+        assert (row.gap, row.gap_flag) == (None, "")  # no judgement from a mean
+    levels = {c.level: c.findings.score for c in described.coherence_levels}
+    for row in CoherenceLevelScore.objects.filter(score_set=stored):
+        assert row.score == (
+            None if levels[row.level] is None else pytest.approx(levels[row.level])
+        )
+    views = {(p.component, d.code): d.score for p in described.profiles for d in p.dimensions}
+    stored_views = {
+        (c.component, c.dimension_code): c.score
+        for c in ComponentDimensionScore.objects.filter(score_set=stored)
+    }
+    assert stored_views.keys() == views.keys() and views
+    assert all(stored_views[k] == pytest.approx(v) for k, v in views.items() if v is not None)
