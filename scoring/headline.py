@@ -104,26 +104,42 @@ class ScoreHeadline:
         return _("alignment %(value).0f") % {"value": self.alignment}
 
     @property
+    def unverified_text(self) -> str:
+        return ngettext(
+            "%(n)d safeguard unverified", "%(n)d safeguards unverified", self.unverified_count
+        ) % {"n": self.unverified_count}
+
+    @property
+    def uncapped_text(self) -> str:
+        """Where the uncapped figure is, beside a capped one ("" when nothing was capped)."""
+        if not self.capped or self.uncapped_alignment is None:
+            return ""
+        value = f"{self.uncapped_alignment:.0f}"  # 0-100: no digit grouping in any language
+        return _("(uncapped %(value)s in the drill-down)") % {"value": value}
+
+    @property
+    def coverage_text(self) -> str:
+        if self.coverage_percent is None:
+            return ""
+        return _("coverage %(n)d %%") % {"n": self.coverage_percent}
+
+    @property
+    def contested_text(self) -> str:
+        return ngettext("%(n)d contested", "%(n)d contested", self.contested_count) % {
+            "n": self.contested_count
+        }
+
+    @property
     def text(self) -> str:
         """One line, for files and messages: critical findings first."""
         parts = [f"{CRITICAL_STYLE.symbol} {self.critical_text}"]
         if self.unverified_count:
-            parts.append(
-                ngettext(
-                    "%(n)d safeguard unverified",
-                    "%(n)d safeguards unverified",
-                    self.unverified_count,
-                )
-                % {"n": self.unverified_count}
-            )
+            parts.append(self.unverified_text)
         parts.append(self.alignment_text)
-        if self.coverage_percent is not None:
-            parts.append(_("coverage %(n)d %%") % {"n": self.coverage_percent})
+        if self.coverage_text:
+            parts.append(self.coverage_text)
         if self.contested_count:
-            parts.append(
-                ngettext("%(n)d contested", "%(n)d contested", self.contested_count)
-                % {"n": self.contested_count}
-            )
+            parts.append(self.contested_text)
         return " · ".join(parts)
 
     def as_dict(self) -> dict[str, object]:
