@@ -38,12 +38,17 @@ from dashboards.selectors import (
     portfolio,
     portfolio_headline_rows,
 )
-from dashboards.selectors.common import barrier_choices, tag_labels
+from dashboards.selectors.common import barrier_choices, missions_for, tag_labels
 from missions.models import Mission
 from missions.roles import user_sees_all_missions
 from missions.selectors import mission_is_visible_to, mission_list_visible_to, period_current
 from scoring.confidentiality import headline_shown_to
-from scoring.headline import headline_for_quarter, mission_headlines
+from scoring.headline import (
+    HeadlineSummary,
+    headline_for_quarter,
+    headline_summary,
+    mission_headlines,
+)
 
 
 def _require_analyst(request: HttpRequest) -> None:
@@ -257,6 +262,14 @@ def _without_missions(params: dict) -> dict:
     return {key: value for key, value in params.items() if key != "missions"}
 
 
+def _headline_summary(request: HttpRequest, data: dict) -> HeadlineSummary:
+    """Method v3's critical findings of the missions the filters cover (latest quarter each):
+    they lead the cross-mission summaries (one query)."""
+    return headline_summary(
+        missions=missions_for(request.user, data["kind"] or None, data["region"] or None)
+    )
+
+
 def _barrier_filters(data: dict) -> dict:
     return {
         "period_from_id": data["period_from"].pk if data["period_from"] else None,
@@ -294,6 +307,7 @@ def barriers_page(request: HttpRequest) -> HttpResponse:
         "charts": barrier_charts,
         "filter_query": _query_without(request, ("dimension", "format", "chart", "tag", "page")),
         "csv_name": "barriers-enablers",
+        "headline_summary": _headline_summary(request, data),
     }
     return _respond(request, template, context, form)
 
@@ -332,6 +346,7 @@ def evidence_page(request: HttpRequest) -> HttpResponse:
             "tag_label": tag_labels().get(data["tag"], data["tag"]),
             "page_query": _query_without(request, ("page",)),
             "back_query": _query_without(request, ("tag", "page")),
+            "headline_summary": _headline_summary(request, data),
         },
     )
 

@@ -261,3 +261,54 @@ def headline_for_quarter(*, mission_id: int, period_id: int) -> ScoreHeadline | 
     """The mission's method v3 headline in one quarter, or None; one query."""
     score_set = _v3_results().filter(mission_id=mission_id, period_id=period_id).first()
     return headline_of(score_set) if score_set is not None else None
+
+
+@dataclass(frozen=True)
+class HeadlineSummary:
+    """Method v3's headlines of many missions in one line (their latest quarter each): how many
+    missions have critical findings, with how many findings, and unverified safeguards."""
+
+    missions: int  # missions with a method v3 result
+    critical_missions: int
+    critical_findings: int
+    unverified_missions: int
+    unverified_safeguards: int
+
+    @property
+    def style(self) -> FlagStyle:
+        return CRITICAL_STYLE
+
+    @property
+    def critical_text(self) -> str:
+        findings = ngettext(
+            "%(n)d critical finding", "%(n)d critical findings", self.critical_findings
+        ) % {"n": self.critical_findings}
+        return ngettext(
+            "%(findings)s in %(k)d of %(n)d mission",
+            "%(findings)s in %(k)d of %(n)d missions",
+            self.missions,
+        ) % {"findings": findings, "k": self.critical_missions, "n": self.missions}
+
+    @property
+    def unverified_text(self) -> str:
+        safeguards = ngettext(
+            "%(n)d safeguard unverified", "%(n)d safeguards unverified", self.unverified_safeguards
+        ) % {"n": self.unverified_safeguards}
+        return ngettext(
+            "%(safeguards)s in %(k)d mission", "%(safeguards)s in %(k)d missions",
+            self.unverified_missions,
+        ) % {"safeguards": safeguards, "k": self.unverified_missions}  # fmt: skip
+
+
+def headline_summary(*, missions: Iterable[Mission] | QuerySet[Mission]) -> HeadlineSummary:
+    """The summary of the latest method v3 headline of each of ``missions``; one query (two
+    when given a queryset)."""
+    ids = [m.pk for m in missions]
+    found = latest_headlines_for_missions(mission_ids=ids).values()
+    return HeadlineSummary(
+        missions=len(found),
+        critical_missions=sum(1 for h in found if h.critical_count),
+        critical_findings=sum(h.critical_count for h in found),
+        unverified_missions=sum(1 for h in found if h.unverified_count),
+        unverified_safeguards=sum(h.unverified_count for h in found),
+    )
