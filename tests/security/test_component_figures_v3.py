@@ -19,9 +19,8 @@ unless a scenario says otherwise. Method 3's own channels, each attacked:
   is outside every alignment, so the respondent sees every dimension's, level's and the
   headline's alignment.
 
-The exports and the API read the result of the current method; they are read here as once
-method 3 is current (``exports.rows.METHOD_VERSION_LABEL``). The board's drill-down has no
-method-3 shape yet (see ``detail_figures_shown``, tested on the stored detail below).
+The exports and the API read each quarter's newest result: method 3's (the current method). The
+board's drill-down is tested on the stored detail below (``detail_figures_shown``).
 """
 
 import csv
@@ -155,9 +154,11 @@ def allowed(personas, assessment_a_v2):
 
 
 @pytest.fixture
-def v3_current(monkeypatch):
-    """The exports and the API read method 3's results, as once it is the current method."""
-    monkeypatch.setattr("exports.rows.METHOD_VERSION_LABEL", V3)
+def v3_current():
+    """Method 3 is the current method: the exports and the API read its results."""
+    from scoring.method import METHOD_VERSION_LABEL
+
+    assert METHOD_VERSION_LABEL == V3
 
 
 # --- method 3's aggregates read exactly the stored rows the rule checks -----------------------
