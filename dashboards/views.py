@@ -51,6 +51,11 @@ from scoring.headline import (
 )
 
 
+# How many missions' headlines lead the portfolio (most critical first); the table below sorts
+# by critical findings for the others.
+PORTFOLIO_HEADLINES = 10
+
+
 def _require_analyst(request: HttpRequest) -> None:
     """Cross-mission pages are for HQ analysts and administrators only."""
     if not user_sees_all_missions(request.user):
@@ -120,7 +125,10 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
         )
         context["charts"] += heatmap
         context["sort_headers"] = _sort_headers(request, context["portfolio"], measure)
-        context["headline_rows"] = portfolio_headline_rows(context["portfolio"])
+        # The most critical missions lead; the rest are one sort of the table away.
+        rows = portfolio_headline_rows(context["portfolio"])
+        context["headline_rows"] = rows[:PORTFOLIO_HEADLINES]
+        context["headline_more"] = len(rows) - len(context["headline_rows"])
     if cycle_period is not None:
         # Not cached: statuses change without a new score, and the query is small.
         board = cycle_board(user=request.user, period_id=cycle_period.pk, **filters)

@@ -61,3 +61,50 @@ def test_a_filter_that_covers_no_scored_mission_shows_no_summary(client, persona
 def test_mission_staff_cannot_open_the_pages_that_carry_it(client, personas, breached):  # noqa: F811
     client.force_login(personas.focal_point_a)
     assert client.get(reverse("dashboards:barriers")).status_code == 403
+
+
+def test_the_portfolio_leads_with_the_ten_most_critical_missions_and_links_to_the_rest(
+    client, personas, questionnaire
+):
+    """With more missions than fit a summary, the ten with the most critical findings lead the
+    portfolio; the others are one sort of the table away."""
+    from django.utils import timezone
+
+    from assessments.models import Assessment
+    from tests.factories import MissionFactory, PeriodFactory
+
+    period = PeriodFactory(year=2026, quarter=2)
+    for n in range(12):
+        mission = MissionFactory(code=f"MSN-{n:02d}")
+        assessment = Assessment.objects.create(
+            mission=mission, period=period, questionnaire=questionnaire
+        )
+        ScoreSet.objects.create(
+            assessment=assessment,
+            mission=mission,
+            period=period,
+            method_version="imp-score-3.0",
+            computed_at=timezone.now(),
+            completeness=1.0,
+            sufficient=True,
+            critical_count=n,
+            unverified_count=0,
+            contested_count=0,
+            coverage=1.0,
+            enough_answers=True,
+            alignment=50.0 if n else 90.0,
+            uncapped_alignment=90.0,
+        )
+    client.force_login(personas.analyst)
+    page = client.get(reverse("dashboards:portfolio") + f"?period={period.pk}").content.decode()
+    table = page[
+        page.index('id="headlines-table"') : page.index(
+            "</table>", page.index('id="headlines-table"')
+        )
+    ]
+    assert table.count('class="headline"') == 10
+    assert table.index("MSN-11") < table.index("MSN-10")  # most critical first
+    assert "MSN-01" not in table and "MSN-00" not in table
+    more = page[page.index('id="headlines-more"') :]
+    assert "2 more missions with a headline" in more
+    assert f"period={period.pk}&amp;sort=-critical" in more
