@@ -50,7 +50,6 @@ from scoring.headline import (
     mission_headlines,
 )
 
-
 # How many missions' headlines lead the portfolio (most critical first); the table below sorts
 # by critical findings for the others.
 PORTFOLIO_HEADLINES = 10
@@ -270,11 +269,16 @@ def _without_missions(params: dict) -> dict:
     return {key: value for key, value in params.items() if key != "missions"}
 
 
-def _headline_summary(request: HttpRequest, data: dict) -> HeadlineSummary:
-    """Method v3's critical findings of the missions the filters cover (latest quarter each):
-    they lead the cross-mission summaries (one query)."""
+def _headline_summary(request: HttpRequest, data: dict) -> HeadlineSummary | None:
+    """Method v3's critical findings of the missions the filters cover, in the last quarter
+    the filters cover (else the latest scored one): they lead the cross-mission summaries
+    (two small queries)."""
+    period = data["period_to"] or period_latest_scored()
+    if period is None:
+        return None
     return headline_summary(
-        missions=missions_for(request.user, data["kind"] or None, data["region"] or None)
+        missions=missions_for(request.user, data["kind"] or None, data["region"] or None),
+        period=period,
     )
 
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from missions.models import Mission
+from missions.models import Mission, Period
 from scoring.flags import CRITICAL_STYLE, FlagStyle
 from scoring.method import METHODS
 from scoring.method_v3 import COVERAGE_THRESHOLD, CRITICAL_CAP
@@ -265,10 +266,12 @@ def headline_for_quarter(*, mission_id: int, period_id: int) -> ScoreHeadline | 
 
 @dataclass(frozen=True)
 class HeadlineSummary:
-    """Method v3's headlines of many missions in one line (their latest quarter each): how many
-    missions have critical findings, with how many findings, and unverified safeguards."""
+    """Method v3's headlines of many missions in one quarter, in one line: how many missions
+    have critical findings, with how many findings, and unverified safeguards."""
 
-    missions: int  # missions with a method v3 result
+    period_id: int
+    quarter: str  # the quarter, as shown ("2026-Q3", or its language's form)
+    missions: int  # missions with a method v3 result that quarter
     critical_missions: int
     critical_findings: int
     unverified_missions: int
@@ -300,15 +303,25 @@ class HeadlineSummary:
         ) % {"safeguards": safeguards, "k": self.unverified_missions}  # fmt: skip
 
 
-def headline_summary(*, missions: Iterable[Mission] | QuerySet[Mission]) -> HeadlineSummary:
-    """The summary of the latest method v3 headline of each of ``missions``; one query (two
-    when given a queryset)."""
-    ids = [m.pk for m in missions]
-    found = latest_headlines_for_missions(mission_ids=ids).values()
-    return HeadlineSummary(
-        missions=len(found),
-        critical_missions=sum(1 for h in found if h.critical_count),
-        critical_findings=sum(h.critical_count for h in found),
-        unverified_missions=sum(1 for h in found if h.unverified_count),
-        unverified_safeguards=sum(h.unverified_count for h in found),
+def headline_summary(
+    *, missions: Iterable[Mission] | QuerySet[Mission], period: Period
+) -> HeadlineSummary:
+    """The summary of the method v3 headlines of ``missions`` in one quarter: one aggregate
+    query (``missions`` may be a queryset: it becomes a subquery)."""
+    totals = (
+        ScoreSet.objects.filter(
+            method_version=HEADLINE_METHOD_LABEL,
+            period_id=period.pk,
+            mission__in=missions,
+            critical_count__isnull=False,
+        )
+        .order_by()
+        .aggregate(
+            missions=Count("pk"),
+            critical_missions=Count("pk", filter=Q(critical_count__gt=0)),
+            critical_findings=Coalesce(Sum("critical_count"), 0),
+            unverified_missions=Count("pk", filter=Q(unverified_count__gt=0)),
+            unverified_safeguards=Coalesce(Sum("unverified_count"), 0),
+        )
     )
+    return HeadlineSummary(period_id=period.pk, quarter=period.display, **totals)

@@ -36,18 +36,21 @@ def test_critical_findings_lead_the_barriers_and_evidence_pages(client, personas
     assert f"{n} critical {finding} in 1 of 1 mission" in summary
     assert 'class="flag-badge flag-critical"' in summary
     assert f'data-critical="{n}"' in summary
-    assert "?sort=-critical" in summary
+    assert f"?period={breached.period_id}&amp;sort=-critical" in summary
+    assert breached.period.display in summary
     # It comes before the page's own table.
     assert page.index('id="headline-summary"') < page.index("<table")
 
 
-def test_the_summary_counts_missions_and_findings_of_the_latest_quarter(personas, breached):  # noqa: F811
-    summary = headline_summary(missions=[personas.mission_a, personas.mission_b])
+def test_the_summary_counts_missions_and_findings_of_the_quarter(personas, breached):  # noqa: F811
+    summary = headline_summary(
+        missions=[personas.mission_a, personas.mission_b], period=breached.period
+    )
     assert summary.missions == 1  # mission B has no method 3 result
     assert summary.critical_missions == 1
     assert summary.critical_findings == breached.critical_count
     ScoreSet.objects.filter(pk=breached.pk).update(critical_count=0, unverified_count=2)
-    again = headline_summary(missions=[personas.mission_a])
+    again = headline_summary(missions=[personas.mission_a], period=breached.period)
     assert (again.critical_missions, again.unverified_missions) == (0, 1)
     assert again.unverified_text == "2 safeguards unverified in 1 mission"
 
