@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessments.models import (
     EVIDENCE_MAX_LENGTH,
     OTHER_TAGS_MAX_LENGTH,
+    REASON_MAX_LENGTH,
     AnswerChoice,
     Assessment,
     Response,
@@ -161,7 +162,7 @@ def _dimension_sheet(book: Workbook, dimension: Dimension, rows: list[WorkbookIn
             sheet.cell(row, COL_STEP_1 + step - 1, text)
         values = {
             COL_ANSWER: labels.get(answer.choice, "") if answer else "",
-            COL_EVIDENCE: answer.evidence if answer else "",
+            COL_EVIDENCE: _evidence_or_reason(answer),
             COL_TAGS: ", ".join(answer.tag_codes) if answer else "",
             COL_OTHER: answer.other_tags if answer else "",
         }
@@ -189,6 +190,16 @@ def _dimension_sheet(book: Workbook, dimension: Dimension, rows: list[WorkbookIn
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False  # widths may be changed; contents stay locked
     return placed
+
+
+def _evidence_or_reason(answer) -> str:
+    """The evidence column: the evidence, or for a "not applicable" answer with none, its
+    reason (the column says it carries the reason, and an upload reads it back as both)."""
+    if answer is None:
+        return ""
+    if answer.evidence or answer.choice != AnswerChoice.NOT_APPLICABLE:
+        return answer.evidence
+    return answer.na_reason
 
 
 def workbook_build(source: WorkbookSource) -> bytes:
@@ -333,8 +344,14 @@ def workbook_read(data: bytes, *, tags_by_indicator: dict[str, set[str]]) -> Wor
             )
             choice = ""
         evidence = _text(cells[COL_EVIDENCE].value)
-        if choice == AnswerChoice.NOT_APPLICABLE and not evidence:
+        not_applicable = choice == AnswerChoice.NOT_APPLICABLE
+        if not_applicable and not evidence:
             error(_("A “not applicable” answer needs its reason in the evidence column."))
+        if not_applicable and len(evidence) > REASON_MAX_LENGTH:
+            error(
+                _("The reason is limited to %(n)d characters (%(length)d given).")
+                % {"n": REASON_MAX_LENGTH, "length": len(evidence)}
+            )
         if len(evidence) > EVIDENCE_MAX_LENGTH:
             error(
                 _("Evidence is limited to %(n)d characters (%(length)d given).")
@@ -361,6 +378,9 @@ def workbook_read(data: bytes, *, tags_by_indicator: dict[str, set[str]]) -> Wor
                 tag_codes=tag_codes,
                 other_tags=other_tags,
                 base_revision=revision,
+                # The evidence column carries a "not applicable" answer's reason: saved as the
+                # answer's reason too, which IMP-CORE v3 requires (as the answering page does).
+                na_reason=evidence if not_applicable else "",
             )
         )
     return content

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the IMP-CORE v3 fixture is imported from the storage tests)
 """The offline workbook: download, fill with openpyxl, upload back through HTTP."""
 
 import io
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from assessments.models import Answer, AnswerChoice
 from assessments.services import AnswerInput, response_answers_save, response_get_or_create
 from assessments.workbook import META_ENTRIES_ROW, META_SHEET
+from tests.scoring.test_method_v3_storage import assessment_v3  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -380,3 +382,41 @@ def test_libreoffice_resaved_workbook_uploads(client, personas, assessment_a, tm
     reply = _upload(client, assessment_a, resaved)
     assert reply.status_code == 200, reply.content.decode()[:3000]
     assert _answers(assessment_a)["LEAD-01"][:3] == ("5", "Shared analysis", ("LEAD-E-RETREAT",))
+
+
+def test_a_not_applicable_answer_on_imp_core_v3_saves_its_reason_from_the_workbook(
+    client, personas, assessment_v3
+):
+    """IMP-CORE v3 needs a written reason with every "not applicable" answer: the workbook's
+    evidence column carries it and the upload saves it as the answer's reason, as the
+    answering page does; the next download shows it back."""
+    client.force_login(personas.respondent_a)
+    data = _download(client, assessment_v3)
+    code = next(iter(_rows(load_workbook(io.BytesIO(data)))))
+    reason = "No humanitarian operation in this district."
+    filled = _fill(data, {code: {"answer": "Not applicable", "evidence": reason}})
+    reply = _upload(client, assessment_v3, filled)
+    assert reply.status_code == 200
+    assert "1 answer changed by the workbook" in reply.content.decode()
+    answer = Answer.objects.get(
+        response__assessment=assessment_v3, response__component="political", indicator__code=code
+    )
+    assert (answer.choice, answer.na_reason) == (AnswerChoice.NOT_APPLICABLE, reason)
+    book = load_workbook(io.BytesIO(_download(client, assessment_v3)))
+    sheet, row = _rows(book)[code]
+    assert book[sheet].cell(row, 9).value == reason
+
+
+def test_a_reason_over_the_limit_is_an_error_naming_the_row(client, personas, assessment_v3):
+    from assessments.models import REASON_MAX_LENGTH
+
+    client.force_login(personas.respondent_a)
+    data = _download(client, assessment_v3)
+    code = next(iter(_rows(load_workbook(io.BytesIO(data)))))
+    long_reason = "x" * (REASON_MAX_LENGTH + 1)
+    filled = _fill(data, {code: {"answer": "Not applicable", "evidence": long_reason}})
+    reply = _upload(client, assessment_v3, filled)
+    assert reply.status_code == 400
+    page = reply.content.decode()
+    assert code in page and f"The reason is limited to {REASON_MAX_LENGTH} characters" in page
+    assert _answers(assessment_v3) == {}
