@@ -20,7 +20,7 @@ from actions.services import action_create, action_note_add, action_update
 from assessments.models import Assessment
 from dashboards.services import peer_snapshots_take_due
 from demo.scenario import V2_QUARTERS, DemoMission, demo_missions, demo_person_name, login_name
-from demo.synthetic import SyntheticAnswers, SyntheticHistory
+from demo.synthetic import SafeguardBands, SyntheticAnswers, SyntheticHistory
 from missions.models import Component, Membership, MembershipRole, Mission, Period
 from missions.periods import (
     quarter_end,
@@ -30,9 +30,11 @@ from missions.periods import (
     quarter_start,
 )
 from missions.roles import ANALYST_GROUP, Account
+from missions.selectors import context_profiles_for
 from missions.services import context_profile_set
+from questionnaires.context import indicator_band
 from questionnaires.formats import spec_from_file
-from questionnaires.models import Questionnaire, QuestionnaireStatus
+from questionnaires.models import Indicator, Questionnaire, QuestionnaireStatus
 from questionnaires.services import questionnaire_load
 from scoring.services import assessment_scores_compute
 
@@ -107,7 +109,7 @@ def demo_seed(
     logins = _demo_people(missions=missions)
     _demo_profiles(periods, {scenario.code: scenario for scenario in demo_missions(missions)})
     if answers:
-        v1, v2, _v3 = demo_questionnaires_ensure()
+        v1, v2, v3 = demo_questionnaires_ensure()
         questionnaire_of = {
             period.pk: v2 if age < V2_QUARTERS else v1
             for age, period in enumerate(reversed(periods))
@@ -116,9 +118,12 @@ def demo_seed(
         to_score = []
         scenarios = {scenario.code: scenario for scenario in demo_missions(missions)}
         for mission in Mission.objects.filter(is_demo=True, code__in=scenarios).order_by("code"):
-            to_score += SyntheticHistory(mission, scenarios[mission.code], versions).write(
-                periods, questionnaire_of, current=periods[-1]
-            )
+            to_score += SyntheticHistory(
+                mission,
+                scenarios[mission.code],
+                versions,
+                safeguard_bands=_safeguard_bands(mission, periods, v3),
+            ).write(periods, questionnaire_of, current=periods[-1])
         if score:
             for assessment_id in to_score:
                 assessment_scores_compute(assessment_id=assessment_id)
@@ -127,6 +132,28 @@ def demo_seed(
             # would (quarters frozen already are kept as they are).
             peer_snapshots_take_due()
     return logins
+
+
+def _safeguard_bands(
+    mission: Mission, periods: list[Period], questionnaire: Questionnaire
+) -> SafeguardBands:
+    """Each quarter's band of every safeguard indicator of ``questionnaire`` (IMP-CORE v3) under
+    the mission's context profile that quarter, with its voice components (one query for the
+    profiles; the indicators are read once per mission)."""
+    safeguards = list(Indicator.objects.filter(questionnaire=questionnaire, safeguard=True))
+    profiles = context_profiles_for(pairs=[(mission.pk, period) for period in periods])
+    bands: SafeguardBands = {}
+    for period in periods:
+        profile = profiles[(mission.pk, period.pk)]
+        for indicator in safeguards:
+            band = indicator_band(indicator, profile)
+            if band is not None:
+                bands.setdefault(period.pk, {})[indicator.code] = (
+                    tuple(indicator.voice),
+                    band.band_min,
+                    band.band_max,
+                )
+    return bands
 
 
 def _demo_profiles(periods: list[Period], scenarios: dict[str, DemoMission]) -> None:

@@ -43,6 +43,11 @@ _EVIDENCE = [
     "Synthetic demo evidence: no written record; respondent's own observation.",
 ]
 # Share of its indicators each response has answered in the open current quarter.
+# The reason written with a synthetic "not applicable" answer (IMP-CORE v3 needs one).
+_NA_REASON = "Not part of this component's work this quarter."
+# A safeguard indicator's band per quarter: period id -> code -> (voice components, min, max).
+SafeguardBands = dict[int, dict[str, tuple[tuple[str, ...], int, int]]]
+
 _CURRENT_SHARE = {Component.POLITICAL: 0.6, Component.HUMANITARIAN: 0.3, MISSION_WIDE: 0.5}
 
 
@@ -111,10 +116,15 @@ class SyntheticHistory:
         scenario: DemoMission,
         versions: dict[int, SyntheticAnswers],
         seed: int = 2007,
+        safeguard_bands: SafeguardBands | None = None,
     ):
         self.mission = mission
         self.scenario = scenario
         self.versions = versions
+        # Where the voice component answers a safeguard (the humanitarian component on
+        # humanitarian space, human rights on its reporting), the demo keeps it in the band
+        # the mission's profile gives: breaches are the scenario's pinned ones, not noise.
+        self.safeguard_bands = safeguard_bands or {}
         self.rng = random.Random(f"{seed}-{mission.code}")  # noqa: S311 (synthetic data)
         codes = sorted({d.code for version in versions.values() for d in version.dimensions})
         self.plan = _plan(scenario.components, codes, self.rng)
@@ -258,6 +268,7 @@ class SyntheticHistory:
         )
         declared = {d.indicator_code for d in self.scenario.declarations}
         pinned = self.scenario.pinned_steps if version.has_bands else {}
+        safeguards = self.safeguard_bands.get(assessment.period_id, {})
         answers = []
         for response in responses:
             if response.component == absent:
@@ -276,6 +287,14 @@ class SyntheticHistory:
                     + plan.bias.get((response.component, code), 0)
                 )
                 choice = _choice(level, rng)
+                guarded = safeguards.get(indicator.code)
+                # The voice answers in band; where the mission has no voice component, the
+                # mission's reading (every component's) does.
+                if guarded and (
+                    response.component in guarded[0] or not set(guarded[0]) & set(components)
+                ):
+                    low, high = guarded[1], guarded[2]
+                    choice = str(low + age % (high - low + 1))  # no draw: the rest stays as it was
                 if indicator.code in pinned:
                     choice = str(pinned[indicator.code])
                 tags = version.tags[indicator.dimension_id]
@@ -284,6 +303,7 @@ class SyntheticHistory:
                         response=response,
                         indicator=indicator,
                         choice=choice,
+                        na_reason=_NA_REASON if choice == "na" else "",
                         evidence=rng.choice(_EVIDENCE) if rng.random() < 0.3 else "",
                         tag_codes=[rng.choice(tags)] if tags and rng.random() < 0.12 else [],
                         revision=1,

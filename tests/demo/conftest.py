@@ -7,9 +7,10 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_demo() -> None:
-    """What `make demo` runs after migrating: IMP-CORE v1, then v2, then the demo data."""
+    """What `make demo` runs after migrating: IMP-CORE v1, v2 then v3, then the demo data."""
     call_command("questionnaire_load", "questionnaires/data/imp-core-v1.yaml", "--publish")
     call_command("questionnaire_load", "questionnaires/data/imp-core-v2.yaml", "--publish")
+    call_command("questionnaire_load", "questionnaires/data/imp-core-v3.yaml", "--publish")
     call_command("seed_demo", "--quiet-logins", "--i-know-this-is-not-production")
 
 

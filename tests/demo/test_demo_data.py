@@ -6,6 +6,7 @@ there to show.
 
 One data set is made per module (``demo_data``) and every test reads it in a savepoint."""
 
+import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.test import Client, RequestFactory
 
@@ -337,3 +338,46 @@ def test_the_closed_past_quarters_peer_figures_are_frozen(seeded):
         )
     )
     assert set(frozen.values_list("mission_id", "period_id")) <= approved
+
+
+def _latest_results() -> dict[str, ScoreSet]:
+    latest: dict[str, ScoreSet] = {}
+    for result in ScoreSet.objects.filter(method_version="imp-score-3.0").select_related(
+        "mission", "period"
+    ):
+        held = latest.get(result.mission.code)
+        if held is None or (result.period.year, result.period.quarter) > (
+            held.period.year,
+            held.period.quarter,
+        ):
+            latest[result.mission.code] = result
+    return latest
+
+
+def test_the_designed_breaches_are_the_demos_critical_findings(seeded):
+    """DEMO-BOR's humanitarian coordination subsumed under the mission (HUM-02 at 5) and
+    DEMO-COR's softened human rights reporting (HUM-04 at 2) are critical findings of their
+    latest scored quarter; the other missions' voice components answer the safeguards inside
+    the band their context profile gives, so at least half the missions have none."""
+    latest = _latest_results()
+    assert len(latest) == MISSIONS
+
+    def critical(code: str) -> set[str]:
+        return set(
+            IndicatorScore.objects.filter(score_set=latest[code], status="critical").values_list(
+                "indicator_code", flat=True
+            )
+        )
+
+    assert "HUM-02" in critical("DEMO-BOR")
+    assert "HUM-04" in critical("DEMO-COR")
+    clean = [code for code, result in latest.items() if result.critical_count == 0]
+    assert len(clean) >= MISSIONS / 2, clean
+    for code in clean:
+        assert latest[code].alignment == pytest.approx(latest[code].uncapped_alignment)
+
+
+def test_the_demos_not_applicable_answers_carry_a_written_reason(seeded):
+    na = Answer.objects.filter(choice="na")
+    assert na.exists()
+    assert not na.filter(na_reason="").exists()
