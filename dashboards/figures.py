@@ -26,13 +26,13 @@ from dashboards.types import (
     INSUFFICIENT,
     NOT_STARTED,
     SUBMITTED,
-    WITHHELD,
     BarrierCounts,
     Comparison,
     CycleBoard,
     MissionProfile,
     PeerPoint,
     Portfolio,
+    missing_label,
 )
 from scoring.flags import (
     FLAG_KEYS,
@@ -63,12 +63,6 @@ BARRIER_COLOUR = "#D55E00"
 ENABLER_COLOUR = "#009E73"
 SCORE_RANGE = (0.5, 5.5)
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-
-
-def _missing_label(reason: str) -> str:
-    if reason == WITHHELD:
-        return _("not shown")
-    return _("insufficient data") if reason == INSUFFICIENT else _("no result")
 
 
 def separators() -> str:
@@ -293,7 +287,7 @@ class _SideCell:
 def _missing_cells(xs: list[str], ys: list[str], grid: list, axis: str) -> go.Heatmap:
     """A grey layer with the label of every missing cell (anything with a ``missing`` reason)."""
     z = [[1 if item.missing else None for item in line] for line in grid]
-    text = [[_missing_label(i.missing) if i.missing else "" for i in line] for line in grid]
+    text = [[missing_label(i.missing) if i.missing else "" for i in line] for line in grid]
     # Why a mission's headline is missing (``_SideCell``), in the hover text.
     because = [
         [getattr(i, "because", "") or label for i, label in zip(line, labels, strict=True)]

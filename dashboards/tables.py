@@ -32,6 +32,7 @@ from dashboards.types import (
     Portfolio,
     PortfolioCell,
     PortfolioRow,
+    missing_label,
 )
 from imp_assess.cells import cell_text
 from imp_assess.typography import join_clauses, labelled
@@ -45,9 +46,7 @@ class Missing(str):
 
 
 def _missing(reason: str = INSUFFICIENT) -> Missing:
-    if reason == WITHHELD:
-        return Missing(_("not shown"))
-    return Missing(_("insufficient data") if reason == INSUFFICIENT else _("no result"))
+    return Missing(missing_label(reason))
 
 
 def _value(value, reason: str = INSUFFICIENT):

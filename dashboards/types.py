@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from missions.labels import demo_mark, demo_marked
 from missions.periods import quarter_display, quarter_label
 from questionnaires.models import TagKind
@@ -39,6 +41,18 @@ NO_RESULT = "no_result"
 # Withheld from a component-level reader (``scoring.confidentiality``): it would give another
 # component's answer back.
 WITHHELD = "withheld"
+# A method 3 result has no figure for a dimension without an applicable internal indicator:
+# external context only (conditions, reported on their own) or nothing the profile asks.
+OUTSIDE_ALIGNMENT = "outside_alignment"
+
+
+def missing_label(reason: str) -> str:
+    """What a page, a chart and a CSV show in place of a missing value, by its reason."""
+    if reason == WITHHELD:
+        return str(_("not shown"))
+    if reason == OUTSIDE_ALIGNMENT:
+        return str(_("outside alignment"))
+    return str(_("insufficient data") if reason == INSUFFICIENT else _("no result"))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dashboards.types import (
     INSUFFICIENT,
     NO_RESULT,
     NOT_STARTED,
+    OUTSIDE_ALIGNMENT,
     SUBMITTED,
     CycleBoard,
     CycleCount,
@@ -39,6 +40,7 @@ from dashboards.types import (
 from missions.models import Period
 from missions.roles import User
 from scoring.headline import ScoreHeadline, headlines_for_period
+from scoring.method import METHODS
 from scoring.models import DimensionScore, ScoreSet
 from scoring.results import newest_result
 from scoring.selectors import insufficient_because
@@ -51,6 +53,8 @@ ALIGNMENT_FIELDS = (
     "shortfall_count",
     "over_integration_count",
 )
+
+METHOD_3_LABEL = METHODS[3].label
 
 
 def portfolio(
@@ -85,6 +89,7 @@ def portfolio(
             "stage",
             "completeness",
             "sufficient",
+            "method_version",
             *ALIGNMENT_FIELDS,
         )
     }
@@ -129,7 +134,12 @@ def portfolio(
                 if score_set
                 else "",
                 cells=tuple(
-                    _cell(cells.get((mission["id"], d.code)), has_result=score_set is not None)
+                    _cell(
+                        cells.get((mission["id"], d.code)),
+                        has_result=score_set is not None,
+                        method_3=score_set is not None
+                        and score_set["method_version"] == METHOD_3_LABEL,
+                    )
                     for d in dimensions
                 ),
                 **alignment,
@@ -160,9 +170,13 @@ def portfolio_headline_rows(result: Portfolio) -> list[PortfolioRow]:
     )
 
 
-def _cell(row: Mapping[str, Any] | None, *, has_result: bool) -> PortfolioCell:
+def _cell(
+    row: Mapping[str, Any] | None, *, has_result: bool, method_3: bool = False
+) -> PortfolioCell:
     if row is None:
-        return PortfolioCell(None, None, None, "", None, INSUFFICIENT if has_result else NO_RESULT)
+        # Method 3 stores no row for a dimension outside its alignment (external context).
+        missing = OUTSIDE_ALIGNMENT if method_3 else INSUFFICIENT if has_result else NO_RESULT
+        return PortfolioCell(None, None, None, "", None, missing)
     sufficient = bool(row["sufficient"] and row["score"] is not None)
     return PortfolioCell(
         score=row["score"] if sufficient else None,
