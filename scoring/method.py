@@ -14,7 +14,7 @@ new entry here, never an edit of an old one.
   findings that gate the headline, contested indicators, coverage beside alignment, no figure
   that rewards not answering, external context out of alignment. Current.
 
-Pages read each assessment's **newest** stored result (``scoring.selectors.newest_result``):
+Pages read each assessment's **newest** stored result (``scoring.results.newest_result``):
 the current method's once scored or rescored with it, else the one it has.
 """
 

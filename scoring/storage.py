@@ -4,6 +4,7 @@ batch (plain rows through ``scoring.bulk``). The methods are pure (``scoring.met
 service that loads their input and asks the workers for them is ``scoring.services``."""
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db import connection, models
@@ -222,24 +223,22 @@ def store_v2_results(
             for c in result.coherence_levels
         ],
     )
+    _store_component_views(pairs)
+    return _store_tags_and_sets(ids, scored, score_set_rows, cache)
+
+
+def _store_component_views(pairs: Iterable[tuple[int, method_v2.AssessmentResult]]) -> None:
+    """Each component's view of each dimension, as method 2 reads it (score set id, result)."""
     rows_insert(
         ComponentDimensionScore,
         _COMPONENT_COLUMNS,
         [
-            (
-                pk,
-                profile.component,
-                d.code,
-                d.score,
-                d.completeness or 0.0,
-                *_flag_counts(d),
-            )
+            (pk, profile.component, d.code, d.score, d.completeness or 0.0, *_flag_counts(d))
             for pk, result in pairs
             for profile in result.profiles
             for d in profile.dimensions
         ],
     )
-    return _store_tags_and_sets(ids, scored, score_set_rows, cache)
 
 
 def _spread(per_component: dict[str, Any]) -> int | None:
@@ -398,16 +397,7 @@ def store_v3_results(
             for c in result.coherence_levels
         ],
     )
-    rows_insert(
-        ComponentDimensionScore,
-        _COMPONENT_COLUMNS,
-        [
-            (pk, profile.component, d.code, d.score, d.completeness or 0.0, *_flag_counts(d))
-            for pk, described in described_of.items()
-            for profile in described.profiles
-            for d in profile.dimensions
-        ],
-    )
+    _store_component_views(described_of.items())
     return _store_tags_and_sets(ids, scored, score_set_rows, cache)
 
 
