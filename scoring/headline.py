@@ -45,6 +45,19 @@ HEADLINE_FIELDS = (
 )
 
 
+def critical_findings_text(n: int) -> str:
+    """ "2 critical findings": the words every summary leads with."""
+    return ngettext("%(n)d critical finding", "%(n)d critical findings", n) % {"n": n}
+
+
+def unverified_safeguards_text(n: int) -> str:
+    return ngettext("%(n)d safeguard unverified", "%(n)d safeguards unverified", n) % {"n": n}
+
+
+def contested_text(n: int) -> str:
+    return ngettext("%(n)d contested", "%(n)d contested", n) % {"n": n}
+
+
 @dataclass(frozen=True)
 class ScoreHeadline:
     """What a summary shows for one assessment, in the order it shows it."""
@@ -87,9 +100,7 @@ class ScoreHeadline:
 
     @property
     def critical_text(self) -> str:
-        return ngettext(
-            "%(n)d critical finding", "%(n)d critical findings", self.critical_count
-        ) % {"n": self.critical_count}
+        return critical_findings_text(self.critical_count)
 
     @property
     def alignment_text(self) -> str:
@@ -106,9 +117,7 @@ class ScoreHeadline:
 
     @property
     def unverified_text(self) -> str:
-        return ngettext(
-            "%(n)d safeguard unverified", "%(n)d safeguards unverified", self.unverified_count
-        ) % {"n": self.unverified_count}
+        return unverified_safeguards_text(self.unverified_count)
 
     @property
     def uncapped_text(self) -> str:
@@ -126,9 +135,7 @@ class ScoreHeadline:
 
     @property
     def contested_text(self) -> str:
-        return ngettext("%(n)d contested", "%(n)d contested", self.contested_count) % {
-            "n": self.contested_count
-        }
+        return contested_text(self.contested_count)
 
     @property
     def text(self) -> str:
@@ -283,9 +290,7 @@ class HeadlineSummary:
 
     @property
     def critical_text(self) -> str:
-        findings = ngettext(
-            "%(n)d critical finding", "%(n)d critical findings", self.critical_findings
-        ) % {"n": self.critical_findings}
+        findings = critical_findings_text(self.critical_findings)
         return ngettext(
             "%(findings)s in %(k)d of %(n)d mission",
             "%(findings)s in %(k)d of %(n)d missions",
@@ -294,9 +299,7 @@ class HeadlineSummary:
 
     @property
     def unverified_text(self) -> str:
-        safeguards = ngettext(
-            "%(n)d safeguard unverified", "%(n)d safeguards unverified", self.unverified_safeguards
-        ) % {"n": self.unverified_safeguards}
+        safeguards = unverified_safeguards_text(self.unverified_safeguards)
         return ngettext(
             "%(safeguards)s in %(k)d mission", "%(safeguards)s in %(k)d missions",
             self.unverified_missions,

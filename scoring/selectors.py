@@ -30,7 +30,13 @@ from scoring.flags import (
     flag_key,
     flag_style,
 )
-from scoring.headline import ScoreHeadline, headlines_for_assessments
+from scoring.headline import (
+    ScoreHeadline,
+    contested_text,
+    critical_findings_text,
+    headlines_for_assessments,
+    unverified_safeguards_text,
+)
 from scoring.method import method_number
 from scoring.method_v2 import MIN_COMPLETENESS, OVERRIDDEN_BAND
 from scoring.models import ComponentDimensionScore, ScoreSet
@@ -313,14 +319,14 @@ def assessment_scores(
 def _v3_summary(group: Mapping[str, Any]) -> str:
     """A method 3 group's findings in words, critical findings first."""
     parts = []
-    for key, singular, plural in (
-        ("critical", "%(n)d critical finding", "%(n)d critical findings"),
-        ("unverified", "%(n)d unverified safeguard", "%(n)d unverified safeguards"),
-        ("contested", "%(n)d contested", "%(n)d contested"),
+    for key, words in (
+        ("critical", critical_findings_text),
+        ("unverified", unverified_safeguards_text),
+        ("contested", contested_text),
     ):
         n = len(group.get(key, ()))
         if n:
-            parts.append(ngettext(singular, plural, n) % {"n": n})
+            parts.append(words(n))
     flags = flag_summary(
         shortfall=len(group.get("shortfall", ())),
         over_integration=len(group.get("over_integration", ())),
