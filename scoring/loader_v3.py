@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, TextField
+from django.db.models import Exists, OuterRef, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from assessments.models import (
@@ -55,8 +55,19 @@ class V3Mapping:
         return self.source == self.questionnaire
 
 
-def _has_v3_fields(questionnaire_id: int) -> bool:
-    return Indicator.objects.filter(questionnaire_id=questionnaire_id, safeguard=True).exists()
+def _safeguards_of(questionnaire: Any) -> QuerySet[Indicator]:
+    """The safeguard indicators of a questionnaire (an id, or an ``OuterRef`` to one)."""
+    return Indicator.objects.filter(questionnaire_id=questionnaire, safeguard=True)
+
+
+def _later_with_safeguards(code: Any, version: Any) -> QuerySet[Questionnaire]:
+    """The versions after ``version`` of the questionnaire ``code`` that method v3 may read
+    answers on: with safeguards, and not drafts (values or ``OuterRef``\ s)."""
+    return (
+        Questionnaire.objects.filter(code=code, version__gt=version, indicators__safeguard=True)
+        .exclude(status=QuestionnaireStatus.DRAFT)
+        .distinct()
+    )
 
 
 def v3_mapping(questionnaire_id: int) -> V3Mapping:
@@ -69,16 +80,10 @@ def v3_mapping(questionnaire_id: int) -> V3Mapping:
         .order_by("dimension__order", "order")
         .values_list("code", flat=True)
     )
-    if _has_v3_fields(questionnaire_id):
+    if _safeguards_of(questionnaire_id).exists():
         return V3Mapping(name, name, questionnaire_id, codes, (), ())
     source = (
-        Questionnaire.objects.filter(
-            code=questionnaire.code,
-            version__gt=questionnaire.version,
-            indicators__safeguard=True,
-        )
-        .exclude(status=QuestionnaireStatus.DRAFT)
-        .distinct()
+        _later_with_safeguards(questionnaire.code, questionnaire.version)
         .order_by("-version")
         .first()
     )
@@ -155,17 +160,15 @@ def _cached_mapping(questionnaire_id: int, cache: Cache) -> V3Mapping:
 
 def v3_readable(questionnaire_ids: set[int], cache: Cache) -> set[int]:
     """Which of ``questionnaire_ids`` method v3 can read: with safeguards of their own, or with
-    a later version, not a draft, that has them (as ``v3_mapping`` decides; one query for those
-    not already known to the batch)."""
+    a later version, not a draft, that has them (the querysets ``v3_mapping`` reads too; one
+    query for those not already known to the batch)."""
     known = {
         pk: cache[("v3 readable", pk)] for pk in questionnaire_ids if ("v3 readable", pk) in cache
     }
     unknown = questionnaire_ids - set(known)
     if unknown:
-        own = Indicator.objects.filter(questionnaire_id=OuterRef("pk"), safeguard=True)
-        later = Questionnaire.objects.filter(
-            code=OuterRef("code"), version__gt=OuterRef("version"), indicators__safeguard=True
-        ).exclude(status=QuestionnaireStatus.DRAFT)
+        own = _safeguards_of(OuterRef("pk"))
+        later = _later_with_safeguards(OuterRef("code"), OuterRef("version"))
         readable = set(
             Questionnaire.objects.filter(pk__in=unknown)
             .filter(Exists(own) | Exists(later))
